@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/input.h: classification of received frames on a worker. */
+#ifndef FASTIPSEC_INPUT_H
+#define FASTIPSEC_INPUT_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "fastpath/worker.h"
+
+/*
+ * Classify a burst received on port index @p port and answer, forward or
+ * drop every packet.  Worker lcore: never blocks, allocates or logs.
+ */
+void input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/pkt.h: small packet helpers shared by the per-packet files. */
+#ifndef FASTIPSEC_PKT_H
+#define FASTIPSEC_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "fastpath/port.h"
+
+/* Turn the Ethernet header of @p m around: to its sender, from @p p. */
+static inline void
+pkt_eth_reply(const struct port *p, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+}
+
+/* Cut @p m to @p len bytes (drops Ethernet padding).  @p m is one segment. */
+static inline void
+pkt_trim(struct rte_mbuf *m, uint32_t len)
+{
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+}
+
+/* Does the L4 checksum of an IPv6 packet (header at @p ip6, payload at @p l4) verify? */
+static inline bool
+pkt_ipv6_l4_cksum_ok(const struct rte_ipv6_hdr *ip6, const void *l4)
+{
+	uint32_t sum = rte_ipv6_phdr_cksum(ip6, 0);
+
+	sum += rte_raw_cksum(l4, rte_be_to_cpu_16(ip6->payload_len));
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* Is this IPv4 packet a fragment (MF set or a non-zero offset)? */
+static inline bool
+pkt_ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset &
+		   rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/worker.c: the worker lcore loop. */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "common/log.h"
+#include "fastpath/input.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+
+struct worker_set worker_set;
+volatile bool worker_stop;
+
+static void
+flush_port(struct worker *w, uint16_t port)
+{
+	struct port *p = &port_table.port[port];
+	uint16_t sent, n = w->n_tx[port];
+
+	sent = rte_eth_tx_burst(p->port_id, (uint16_t)w->index, w->tx[port], n);
+	counter_add(&w->stats.tx, sent);
+	while (sent < n)
+		worker_drop(w, w->tx[port][sent++], DROP_TX_FULL);
+	w->n_tx[port] = 0;
+}
+
+void
+worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	w->tx[port][w->n_tx[port]++] = m;
+	if (w->n_tx[port] == BURST_MAX)
+		flush_port(w, port);
+}
+
+/* Packets the control core could not send itself (ports without a spare tx queue). */
+static void
+drain_ctl_tx(struct worker *w)
+{
+	struct rte_mbuf *pkts[BURST_MAX];
+	unsigned int i, n;
+	int idx;
+
+	n = rte_ring_sc_dequeue_burst(w->ctl_tx, (void **)pkts, BURST_MAX, NULL);
+	for (i = 0; i < n; i++) {
+		idx = port_index(pkts[i]->port);
+		if (idx < 0) {
+			worker_drop(w, pkts[i], DROP_NO_ROUTE);
+			continue;
+		}
+		counter_add(&w->stats.ctl_tx, 1);
+		worker_tx(w, (uint16_t)idx, pkts[i]);
+	}
+}
+
+int
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rte_mbuf *pkts[BURST_MAX];
+	uint64_t t0, busy = 0, loops = 0;
+	unsigned int i;
+	uint16_t n, got, p;
+
+	log_set_lcore(w->lcore);
+
+	while (!worker_stop) {
+		t0 = rte_rdtsc();
+		got = 0;
+		for (i = 0; i < w->n_rxq; i++) {
+			p = w->rxq[i].port;
+			n = rte_eth_rx_burst(port_table.port[p].port_id, w->rxq[i].queue, pkts,
+			    BURST_MAX);
+			if (n == 0)
+				continue;
+			got += n;
+			counter_add(&w->stats.rx, n);
+			input_burst(w, p, pkts, n);
+		}
+		if (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx))
+			drain_ctl_tx(w);
+		for (p = 0; p < port_table.n; p++) {
+			if (w->n_tx[p] != 0)
+				flush_port(w, p);
+		}
+		if (got != 0)
+			busy += rte_rdtsc() - t0;
+		/* Counters published once per pass, not per packet. */
+		if ((++loops & 1023) == 0 || got != 0) {
+			counter_add(&w->stats.loops, loops);
+			counter_add(&w->stats.busy_cycles, busy);
+			loops = 0;
+			busy = 0;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/worker.h: a worker lcore, its queues, buffers and counters. */
+#ifndef FASTIPSEC_WORKER_H
+#define FASTIPSEC_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <intel-ipsec-mb.h>
+
+#include "common/counters.h"
+#include "common/limits.h"
+#include "fastpath/drop.h"
+
+/* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
+struct worker_stats {
+	uint64_t rx;		/* packets received */
+	uint64_t tx;		/* packets sent */
+	uint64_t arp_replies;	/* ARP replies for our addresses */
+	uint64_t nd_replies;	/* neighbour advertisements for our addresses */
+	uint64_t echo_replies;	/* ICMP and ICMPv6 echo replies */
+	uint64_t ctl_tx;	/* packets sent for the control core */
+	uint64_t loops;		/* passes of the poll loop */
+	uint64_t busy_cycles;	/* TSC cycles spent on passes that had packets */
+	uint64_t drops[DROP__MAX];
+};
+
+struct worker_rxq {
+	uint16_t port; /* index in port_table */
+	uint16_t queue;
+};
+
+/*
+ * One per worker lcore.  Owner: that lcore; the control core writes it
+ * only before the worker starts, and reads the stats; the ctl_tx ring is
+ * the control core's (single producer) to this worker (single consumer).
+ */
+struct worker {
+	unsigned int index; /* 0 .. n_workers-1: also its tx queue on every port */
+	unsigned int lcore;
+	unsigned int n_rxq;
+	struct worker_rxq rxq[PORTS_MAX];
+	IMB_MGR *mb;		 /* this lcore's intel-ipsec-mb manager */
+	struct rte_ring *ctl_tx; /* control core -> this worker: mbufs to send (port in mbuf->port) */
+	uint16_t n_tx[PORTS_MAX];
+	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
+	struct worker_stats stats __rte_cache_aligned;
+} __rte_cache_aligned;
+
+struct worker_set {
+	unsigned int n;
+	struct worker *w[WORKERS_MAX];
+};
+
+extern struct worker_set worker_set;
+
+/* Set when the workers must leave their loops (written by the control core). */
+extern volatile bool worker_stop;
+
+/*
+ * Create a worker for every worker lcore and assign it rx queues (queue q of
+ * every port goes to worker q).  Control core, after port_setup().
+ */
+int worker_setup(char *err, size_t errlen);
+void worker_teardown(void);
+
+/* The lcore entry point (rte_eal_remote_launch). */
+int worker_main(void *arg);
+
+/* Drop @p m for @p why: count and free.  Worker lcore. */
+static inline void
+worker_drop(struct worker *w, struct rte_mbuf *m, enum drop_reason why)
+{
+	counter_add(&w->stats.drops[why], 1);
+	rte_pktmbuf_free(m);
+}
+
+/* Queue @p m for transmission on port index @p port; flushed at the end of the pass. */
+void worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/worker_setup.c: creating and freeing the workers (never on the packet path). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fastpath/crypto_mb.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+
+int
+worker_setup(char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int lcore, i, p;
+	struct worker *w;
+
+	memset(&worker_set, 0, sizeof(worker_set));
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		if (worker_set.n == WORKERS_MAX)
+			break;
+		w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+		    (int)rte_lcore_to_socket_id(lcore));
+		if (w == NULL)
+			goto fail_nomem;
+		w->index = worker_set.n;
+		w->lcore = lcore;
+		worker_set.w[worker_set.n++] = w;
+		snprintf(name, sizeof(name), "ctl_tx_%u", w->index);
+		w->ctl_tx = rte_ring_create(name, CTL_TX_RING_SIZE, (int)rte_lcore_to_socket_id(lcore),
+		    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->ctl_tx == NULL)
+			goto fail_nomem;
+		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));
+		if (w->mb == NULL)
+			goto fail_nomem;
+	}
+	if (worker_set.n == 0) {
+		snprintf(err, errlen, "no worker lcore: give at least two lcores (-l 0-1)");
+		return -EINVAL;
+	}
+	for (i = 0; i < worker_set.n; i++) {
+		w = worker_set.w[i];
+		for (p = 0; p < port_table.n; p++) {
+			if (i < port_table.port[p].n_rxq) {
+				w->rxq[w->n_rxq].port = (uint16_t)p;
+				w->rxq[w->n_rxq].queue = (uint16_t)i;
+				w->n_rxq++;
+			}
+		}
+	}
+	return 0;
+fail_nomem:
+	snprintf(err, errlen, "cannot allocate worker %u: out of memory (raise --socket-mem)",
+	    worker_set.n);
+	worker_teardown();
+	return -ENOMEM;
+}
+
+void
+worker_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < worker_set.n; i++) {
+		struct rte_mbuf *m;
+
+		if (worker_set.w[i] == NULL)
+			continue;
+		while (worker_set.w[i]->ctl_tx != NULL &&
+		    rte_ring_dequeue(worker_set.w[i]->ctl_tx, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(worker_set.w[i]->ctl_tx);
+		if (worker_set.w[i]->mb != NULL)
+			crypto_mb_destroy(worker_set.w[i]->mb);
+		rte_free(worker_set.w[i]);
+		worker_set.w[i] = NULL;
+	}
+	worker_set.n = 0;
+}

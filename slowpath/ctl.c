@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/ctl.c: the control core's loop: link changes, announcements, later IKE and SA events. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_arp.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "common/log.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+#include "slowpath/ctl.h"
+
+#define CTL_IDLE_US	  500	/* sleep of an idle pass: keeps the control core off the CPU */
+#define CTL_LINK_POLL_MS  100	/* link state poll */
+
+volatile sig_atomic_t ctl_quit;
+uint64_t ctl_start_ns;
+
+uint64_t
+ctl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int
+ctl_tx_send(uint16_t port, struct rte_mbuf *m)
+{
+	struct port *p = &port_table.port[port];
+
+	if (p->ctl_txq >= 0) {
+		if (rte_eth_tx_burst(p->port_id, (uint16_t)p->ctl_txq, &m, 1) == 1)
+			return 0;
+	} else {
+		m->port = p->port_id;
+		if (rte_ring_sp_enqueue(worker_set.w[0]->ctl_tx, m) == 0)
+			return 0;
+	}
+	rte_pktmbuf_free(m);
+	return -ENOBUFS;
+}
+
+/* Gratuitous ARP (RFC 5227 §3 announcement) for every IPv4 address of port @p i. */
+static void
+announce(uint16_t i)
+{
+	const struct port *p = &port_table.port[i];
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+	struct rte_mbuf *m;
+	unsigned int a;
+
+	for (a = 0; a < p->n_v4; a++) {
+		m = rte_pktmbuf_alloc(port_table.pool);
+		if (m == NULL)
+			return;
+		eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*arp));
+		memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
+		rte_ether_addr_copy(&p->mac, &eth->src_addr);
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+		arp = (struct rte_arp_hdr *)(eth + 1);
+		arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+		arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+		arp->arp_plen = 4;
+		arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+		rte_ether_addr_copy(&p->mac, &arp->arp_data.arp_sha);
+		memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
+		arp->arp_data.arp_sip = p->v4[a];
+		arp->arp_data.arp_tip = p->v4[a];
+		if (ctl_tx_send(i, m) != 0)
+			log_warn(LOG_FAC_SYSTEM, "%s: port %s: tx full, announcement not sent", __func__,
+			    p->cfg->port);
+	}
+}
+
+static void
+poll_links(int *state)
+{
+	unsigned int i;
+	int up;
+
+	for (i = 0; i < port_table.n; i++) {
+		up = port_link_up(i);
+		if (up == state[i])
+			continue;
+		state[i] = up;
+		log_event(LOG_MSG_PORT_LINK, NULL, "interface=%s port=%s link=%s",
+		    port_table.port[i].cfg->name, port_table.port[i].cfg->port, up ? "up" : "down");
+		if (up)
+			announce((uint16_t)i);
+	}
+}
+
+void
+ctl_loop(const struct config *cfg)
+{
+	int link[PORTS_MAX];
+	uint64_t next_link = 0, now;
+
+	(void)cfg;
+	memset(link, 0xff, sizeof(link)); /* -1: unknown, so the first poll logs */
+	while (!ctl_quit) {
+		now = ctl_now_ns();
+		if (now >= next_link) {
+			poll_links(link);
+			next_link = now + CTL_LINK_POLL_MS * 1000000ull;
+		}
+		rte_delay_us_sleep(CTL_IDLE_US);
+	}
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/telemetry.c: /fastipsec/info, /fastipsec/diagnostics and /fastipsec/stats. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+#include <openssl/crypto.h>
+
+#include "common/counters.h"
+#include "common/log.h"
+#include "fastipsec_version.h"
+#include "fastpath/crypto_mb.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+#include "slowpath/ctl.h"
+#include "slowpath/telemetry.h"
+
+static const struct config *tm_cfg;
+
+static void
+add_lcores(struct rte_tel_data *d)
+{
+	struct rte_tel_data *lc = rte_tel_data_alloc();
+	char key[32], val[32];
+	unsigned int i;
+
+	if (lc == NULL)
+		return;
+	rte_tel_data_start_dict(lc);
+	snprintf(key, sizeof(key), "lcore_%u", rte_get_main_lcore());
+	rte_tel_data_add_dict_string(lc, key, "control");
+	for (i = 0; i < worker_set.n; i++) {
+		snprintf(key, sizeof(key), "lcore_%u", worker_set.w[i]->lcore);
+		snprintf(val, sizeof(val), "worker_%u", i);
+		rte_tel_data_add_dict_string(lc, key, val);
+	}
+	if (rte_tel_data_add_dict_container(d, "lcores", lc, 0) != 0)
+		rte_tel_data_free(lc);
+}
+
+static void
+add_port(struct rte_tel_data *d, unsigned int i)
+{
+	const struct port *p = &port_table.port[i];
+	struct rte_tel_data *pd = rte_tel_data_alloc();
+	char key[32], addrs[RTE_TEL_MAX_STRING_LEN], a[64], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	size_t off = 0;
+	unsigned int j;
+	int n;
+
+	if (pd == NULL)
+		return;
+	addrs[0] = '\0';
+	for (j = 0; j < p->cfg->n_addresses; j++) {
+		config_addr_format(&p->cfg->addresses[j].a, a, sizeof(a));
+		n = snprintf(addrs + off, sizeof(addrs) - off, "%s%s/%u", j ? " " : "", a,
+		    p->cfg->addresses[j].len);
+		if (n < 0 || (size_t)n >= sizeof(addrs) - off)
+			break;
+		off += (size_t)n;
+	}
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	rte_tel_data_start_dict(pd);
+	rte_tel_data_add_dict_string(pd, "name", p->cfg->name);
+	rte_tel_data_add_dict_string(pd, "port", p->cfg->port);
+	rte_tel_data_add_dict_int(pd, "port_id", p->port_id);
+	rte_tel_data_add_dict_string(pd, "role", config_role_name(p->role));
+	rte_tel_data_add_dict_string(pd, "addresses", addrs);
+	rte_tel_data_add_dict_string(pd, "mac", mac);
+	rte_tel_data_add_dict_int(pd, "mtu", p->mtu);
+	rte_tel_data_add_dict_string(pd, "link", port_link_up(i) ? "up" : "down");
+	rte_tel_data_add_dict_int(pd, "rx_queues", p->n_rxq);
+	rte_tel_data_add_dict_int(pd, "tx_queues", p->n_txq);
+	rte_tel_data_add_dict_string(pd, "control_tx", p->ctl_txq >= 0 ? "queue" : "worker_ring");
+	snprintf(key, sizeof(key), "port_%u", i);
+	if (rte_tel_data_add_dict_container(d, key, pd, 0) != 0)
+		rte_tel_data_free(pd);
+}
+
+static int
+cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[64];
+	unsigned int i;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", FASTIPSEC_VERSION);
+	rte_tel_data_add_dict_string(d, "instance", tm_cfg->instance);
+	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
+	rte_tel_data_add_dict_string(d, "ipsec_mb", crypto_mb_version());
+	rte_tel_data_add_dict_string(d, "ipsec_mb_arch", crypto_mb_arch_name());
+	rte_tel_data_add_dict_string(d, "openssl", OpenSSL_version(OPENSSL_VERSION));
+	rte_tel_data_add_dict_u64(d, "uptime_s", (ctl_now_ns() - ctl_start_ns) / 1000000000u);
+	rte_tel_data_add_dict_string(d, "diagnostics", log_diagnostics() ? "on" : "off");
+	rte_tel_data_add_dict_int(d, "workers", (int)worker_set.n);
+	add_lcores(d);
+	rte_tel_data_add_dict_int(d, "ports", (int)port_table.n);
+	for (i = 0; i < port_table.n; i++)
+		add_port(d, i);
+	snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	rte_tel_data_add_dict_string(d, "pid", buf);
+	return 0;
+}
+
+static int
+cmd_diagnostics(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	bool on;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params != NULL && *params != '\0') {
+		if (strcasecmp(params, "on") == 0) {
+			on = true;
+		} else if (strcasecmp(params, "off") == 0) {
+			on = false;
+		} else {
+			rte_tel_data_add_dict_string(d, "error", "parameter must be on or off");
+			rte_tel_data_add_dict_string(d, "diagnostics",
+			    log_diagnostics() ? "on" : "off");
+			return 0;
+		}
+		if (on != log_diagnostics()) {
+			log_set_diagnostics(on);
+			log_event(on ? LOG_MSG_DIAG_ON : LOG_MSG_DIAG_OFF, NULL, "source=telemetry");
+		}
+	}
+	rte_tel_data_add_dict_string(d, "diagnostics", log_diagnostics() ? "on" : "off");
+	return 0;
+}
+
+static int
+cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct worker_stats sum;
+	struct rte_tel_data *drops;
+	unsigned int i, r;
+
+	(void)cmd;
+	(void)params;
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < worker_set.n; i++) {
+		const struct worker_stats *s = &worker_set.w[i]->stats;
+
+		sum.rx += counter_read(&s->rx);
+		sum.tx += counter_read(&s->tx);
+		sum.arp_replies += counter_read(&s->arp_replies);
+		sum.nd_replies += counter_read(&s->nd_replies);
+		sum.echo_replies += counter_read(&s->echo_replies);
+		sum.ctl_tx += counter_read(&s->ctl_tx);
+		for (r = 0; r < DROP__MAX; r++)
+			sum.drops[r] += counter_read(&s->drops[r]);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx", sum.rx);
+	rte_tel_data_add_dict_u64(d, "tx", sum.tx);
+	rte_tel_data_add_dict_u64(d, "arp_replies", sum.arp_replies);
+	rte_tel_data_add_dict_u64(d, "nd_replies", sum.nd_replies);
+	rte_tel_data_add_dict_u64(d, "echo_replies", sum.echo_replies);
+	rte_tel_data_add_dict_u64(d, "control_tx", sum.ctl_tx);
+	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
+	drops = rte_tel_data_alloc();
+	if (drops == NULL)
+		return 0;
+	rte_tel_data_start_dict(drops);
+	for (r = DROP_NONE + 1; r < DROP__MAX; r++)
+		rte_tel_data_add_dict_u64(drops, drop_reason_name(r), sum.drops[r]);
+	if (rte_tel_data_add_dict_container(d, "drops", drops, 0) != 0)
+		rte_tel_data_free(drops);
+	return 0;
+}
+
+int
+telemetry_init(const struct config *cfg)
+{
+	int rc;
+
+	tm_cfg = cfg;
+	rc = rte_telemetry_register_cmd("/fastipsec/info", cmd_info,
+	    "Version, instance, lcores and their roles, ports and their state. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastipsec/diagnostics", cmd_diagnostics,
+		    "IPsec diagnostics state. Parameter: on or off to switch it");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastipsec/stats", cmd_stats,
+		    "Packet counters and drops by reason, summed over the workers. No parameters");
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/telemetry.h: the /fastipsec/ commands of DPDK's telemetry socket. */
+#ifndef FASTIPSEC_TELEMETRY_H
+#define FASTIPSEC_TELEMETRY_H
+
+#include "config/config.h"
+
+/*
+ * Register every /fastipsec/ command.  The callbacks run on DPDK's
+ * telemetry thread and only read (counters, the immutable config, the
+ * port table).  Returns 0 or -errno when a registration failed.
+ */
+int telemetry_init(const struct config *cfg);
+
+#endif
