@@ -53,7 +53,7 @@ static int
 print_version(void)
 {
 	printf("fastipsec %s\n", FASTIPSEC_VERSION);
-	printf("DPDK %s\n", rte_version());
+	printf("%s\n", rte_version());
 	printf("intel-ipsec-mb %s\n", crypto_mb_version());
 	printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
 	return 0;

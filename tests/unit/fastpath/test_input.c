@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tests/unit/fastpath/test_input.c: classification and local answers (ARP, ND, echo) on mbufs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "fastpath/input.h"
+#include "fastpath/pkt.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+
+/*
+ * One port made from two rte_rings (net_ring): what the worker sends on
+ * it lands in tx_ring, where the tests read it back.  --no-huge mempool.
+ */
+static struct rte_ring *rx_ring, *tx_ring;
+static struct worker *w;
+
+static const uint8_t GW_MAC[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t HOST_MAC[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t GW_V6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x02 };
+static const uint8_t HOST_V6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+
+#define GW_V4	RTE_IPV4(192, 0, 2, 2)
+#define HOST_V4 RTE_IPV4(192, 0, 2, 1)
+
+static struct rte_mbuf *
+frame(uint16_t ethertype, const uint8_t *dst_mac, size_t l3len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port_table.pool);
+	struct rte_ether_hdr *eth;
+
+	CU_ASSERT_FATAL(m != NULL);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + l3len);
+	memset(eth, 0, sizeof(*eth) + l3len);
+	memcpy(eth->dst_addr.addr_bytes, dst_mac, 6);
+	memcpy(eth->src_addr.addr_bytes, HOST_MAC, 6);
+	eth->ether_type = rte_cpu_to_be_16(ethertype);
+	return m;
+}
+
+static struct rte_mbuf *
+arp_request(uint32_t tip)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_ARP, bcast, sizeof(struct rte_arp_hdr));
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, 14);
+
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+	memcpy(arp->arp_data.arp_sha.addr_bytes, HOST_MAC, 6);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(HOST_V4);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	return m;
+}
+
+static struct rte_mbuf *
+echo4(uint32_t dst, uint16_t payload)
+{
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_IPV4, GW_MAC, 20 + 8 + payload);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+	uint16_t i;
+
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16(20 + 8 + payload);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = rte_cpu_to_be_32(HOST_V4);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_ident = RTE_BE16(0x1234);
+	icmp->icmp_seq_nb = RTE_BE16(7);
+	for (i = 0; i < payload; i++)
+		((uint8_t *)(icmp + 1))[i] = (uint8_t)i;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, 8 + payload);
+	return m;
+}
+
+static struct rte_mbuf *
+icmp6(const uint8_t *dst_mac, const uint8_t *dst, uint8_t type, uint8_t hops, size_t len)
+{
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_IPV6, dst_mac, 40 + len);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	uint8_t *icmp = (uint8_t *)(ip6 + 1);
+
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)len);
+	ip6->proto = IPPROTO_ICMPV6;
+	ip6->hop_limits = hops;
+	memcpy(ip6->src_addr, HOST_V6, 16);
+	memcpy(ip6->dst_addr, dst, 16);
+	icmp[0] = type;
+	return m;
+}
+
+static void
+icmp6_cksum(struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip6 + 1);
+
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = rte_ipv6_udptcp_cksum(ip6, icmp);
+}
+
+/* Run one packet through the worker; return what it sent (or NULL). */
+static struct rte_mbuf *
+run1(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out = NULL;
+
+	input_burst(w, 0, &m, 1);
+	if (w->n_tx[0] != 0) {
+		CU_ASSERT_EQUAL(w->n_tx[0], 1);
+		out = w->tx[0][0];
+		w->n_tx[0] = 0;
+	}
+	return out;
+}
+
+static void
+reset_stats(void)
+{
+	memset(&w->stats, 0, sizeof(w->stats));
+}
+
+static void
+test_input_arp_request_answered(void)
+{
+	struct rte_mbuf *r;
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	reset_stats();
+	r = run1(arp_request(GW_V4));
+	CU_ASSERT_FATAL(r != NULL);
+	eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	CU_ASSERT(memcmp(eth->dst_addr.addr_bytes, HOST_MAC, 6) == 0);
+	CU_ASSERT(memcmp(eth->src_addr.addr_bytes, GW_MAC, 6) == 0);
+	CU_ASSERT_EQUAL(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
+	CU_ASSERT(memcmp(arp->arp_data.arp_sha.addr_bytes, GW_MAC, 6) == 0);
+	CU_ASSERT(memcmp(arp->arp_data.arp_tha.addr_bytes, HOST_MAC, 6) == 0);
+	CU_ASSERT_EQUAL(arp->arp_data.arp_sip, rte_cpu_to_be_32(GW_V4));
+	CU_ASSERT_EQUAL(arp->arp_data.arp_tip, rte_cpu_to_be_32(HOST_V4));
+	CU_ASSERT_EQUAL(r->pkt_len, 42);
+	CU_ASSERT_EQUAL(w->stats.arp_replies, 1);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_input_arp_other_address_ignored(void)
+{
+	reset_stats();
+	CU_ASSERT(run1(arp_request(RTE_IPV4(192, 0, 2, 77))) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_ARP_IGNORED], 1);
+	CU_ASSERT_EQUAL(w->stats.arp_replies, 0);
+}
+
+static void
+test_input_arp_runt_dropped(void)
+{
+	struct rte_mbuf *m = arp_request(GW_V4);
+
+	reset_stats();
+	rte_pktmbuf_trim(m, 10);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_RUNT], 1);
+}
+
+static void
+test_input_echo4_answered(void)
+{
+	struct rte_mbuf *r;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	uint16_t i;
+	int same = 1;
+
+	reset_stats();
+	r = run1(echo4(GW_V4, 56));
+	CU_ASSERT_FATAL(r != NULL);
+	ip = rte_pktmbuf_mtod_offset(r, struct rte_ipv4_hdr *, 14);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	CU_ASSERT_EQUAL(ip->src_addr, rte_cpu_to_be_32(GW_V4));
+	CU_ASSERT_EQUAL(ip->dst_addr, rte_cpu_to_be_32(HOST_V4));
+	CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0);
+	CU_ASSERT_EQUAL(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	CU_ASSERT_EQUAL(rte_raw_cksum(icmp, 64), 0xffff);
+	CU_ASSERT_EQUAL(icmp->icmp_ident, RTE_BE16(0x1234));
+	CU_ASSERT_EQUAL(icmp->icmp_seq_nb, RTE_BE16(7));
+	for (i = 0; i < 56; i++)
+		same &= ((uint8_t *)(icmp + 1))[i] == (uint8_t)i;
+	CU_ASSERT(same);
+	CU_ASSERT_EQUAL(w->stats.echo_replies, 1);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_input_echo4_bad_checksum_dropped(void)
+{
+	struct rte_mbuf *m = echo4(GW_V4, 8);
+	struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, 34);
+
+	reset_stats();
+	icmp->icmp_cksum ^= 0x0100;
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_CSUM], 1);
+}
+
+static void
+test_input_ipv4_bad_header_dropped(void)
+{
+	struct rte_mbuf *m = echo4(GW_V4, 8);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+
+	reset_stats();
+	ip->total_length = RTE_BE16(400); /* longer than the frame */
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_RUNT], 1);
+
+	m = echo4(GW_V4, 8);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	ip->version_ihl = 0x44; /* IHL below 5 */
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_IP], 1);
+
+	m = echo4(GW_V4, 8);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	ip->time_to_live = 3; /* checksum no longer matches */
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_CSUM], 1);
+}
+
+static void
+test_input_ipv4_fragment_and_other_dropped(void)
+{
+	struct rte_mbuf *m = echo4(GW_V4, 8);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+
+	reset_stats();
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_FRAGMENT], 1);
+
+	CU_ASSERT(run1(echo4(RTE_IPV4(198, 51, 100, 9), 8)) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_ROUTE], 1);
+
+	m = echo4(GW_V4, 8);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_LOCAL_PROTO], 1);
+}
+
+static void
+test_input_mac_filter(void)
+{
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	struct rte_mbuf *m;
+
+	reset_stats();
+	m = echo4(GW_V4, 8);
+	memcpy(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes, other, 6);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NOT_FOR_US], 1);
+
+	m = echo4(GW_V4, 8);
+	memcpy(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr.addr_bytes, GW_MAC, 6);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_OWN_FRAME], 1);
+
+	m = frame(0x88cc, GW_MAC, 30); /* LLDP */
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_ETHERTYPE], 1);
+
+	m = frame(RTE_ETHER_TYPE_IPV4, GW_MAC, 0);
+	rte_pktmbuf_trim(m, 4);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_RUNT], 1);
+}
+
+static void
+test_input_ns_answered(void)
+{
+	/* Solicited-node multicast ff02::1:ff00:2 and its MAC 33:33:ff:00:00:02. */
+	static const uint8_t snm[16] = { 0xff, 0x02, [11] = 0x01, 0xff, 0x00, 0x00, 0x02 };
+	static const uint8_t snm_mac[6] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x02 };
+	struct rte_mbuf *m, *r;
+	struct rte_ipv6_hdr *ip6;
+	uint8_t *nd;
+
+	reset_stats();
+	m = icmp6(snm_mac, snm, 135, 255, 32);
+	nd = rte_pktmbuf_mtod_offset(m, uint8_t *, 54);
+	memcpy(nd + 8, GW_V6, 16);
+	nd[24] = 1; /* source link-layer address option */
+	nd[25] = 1;
+	memcpy(nd + 26, HOST_MAC, 6);
+	icmp6_cksum(m);
+	r = run1(m);
+	CU_ASSERT_FATAL(r != NULL);
+	ip6 = rte_pktmbuf_mtod_offset(r, struct rte_ipv6_hdr *, 14);
+	nd = (uint8_t *)(ip6 + 1);
+	CU_ASSERT_EQUAL(nd[0], 136);
+	CU_ASSERT_EQUAL(nd[4], 0xe0); /* router, solicited, override */
+	CU_ASSERT(memcmp(nd + 8, GW_V6, 16) == 0);
+	CU_ASSERT_EQUAL(nd[24], 2); /* target link-layer address */
+	CU_ASSERT(memcmp(nd + 26, GW_MAC, 6) == 0);
+	CU_ASSERT(memcmp(ip6->src_addr, GW_V6, 16) == 0);
+	CU_ASSERT(memcmp(ip6->dst_addr, HOST_V6, 16) == 0);
+	CU_ASSERT_EQUAL(ip6->hop_limits, 255);
+	CU_ASSERT(pkt_ipv6_l4_cksum_ok(ip6, nd));
+	CU_ASSERT_EQUAL(r->pkt_len, 14 + 40 + 32);
+	CU_ASSERT_EQUAL(w->stats.nd_replies, 1);
+	rte_pktmbuf_free(r);
+
+	/* Hop limit below 255 (RFC 4861 §7.1.1): dropped. */
+	m = icmp6(snm_mac, snm, 135, 64, 24);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 54 + 8), GW_V6, 16);
+	icmp6_cksum(m);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_IP], 1);
+
+	/* A target that is not ours: ignored. */
+	m = icmp6(snm_mac, snm, 135, 255, 24);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 54 + 8), HOST_V6, 16);
+	icmp6_cksum(m);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_ARP_IGNORED], 1);
+}
+
+static void
+test_input_echo6_answered(void)
+{
+	struct rte_mbuf *m, *r;
+	struct rte_ipv6_hdr *ip6;
+	uint8_t *icmp;
+
+	reset_stats();
+	m = icmp6(GW_MAC, GW_V6, 128, 64, 16);
+	icmp6_cksum(m);
+	r = run1(m);
+	CU_ASSERT_FATAL(r != NULL);
+	ip6 = rte_pktmbuf_mtod_offset(r, struct rte_ipv6_hdr *, 14);
+	icmp = (uint8_t *)(ip6 + 1);
+	CU_ASSERT_EQUAL(icmp[0], 129);
+	CU_ASSERT(memcmp(ip6->src_addr, GW_V6, 16) == 0);
+	CU_ASSERT(memcmp(ip6->dst_addr, HOST_V6, 16) == 0);
+	CU_ASSERT(pkt_ipv6_l4_cksum_ok(ip6, icmp));
+	CU_ASSERT_EQUAL(w->stats.echo_replies, 1);
+	rte_pktmbuf_free(r);
+
+	m = icmp6(GW_MAC, GW_V6, 128, 64, 16);
+	icmp6_cksum(m);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 60)[0] ^= 1;
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_CSUM], 1);
+}
+
+static int
+suite_init(void)
+{
+	char prefix[64];
+	char *argv[] = { "test_input", "--no-huge", "-m", "64", "--no-pci", "-l", "0",
+		"--log-level=error", prefix, NULL };
+	struct rte_eth_conf conf;
+	struct port *p;
+	int id;
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=fipt-unit-%d", (int)getpid());
+	if (rte_eal_init(9, argv) < 0)
+		return -1;
+	port_table.pool = rte_pktmbuf_pool_create("test_pool", 1023, 0, 0,
+	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	rx_ring = rte_ring_create("test_rx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	tx_ring = rte_ring_create("test_tx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (port_table.pool == NULL || rx_ring == NULL || tx_ring == NULL)
+		return -1;
+	id = rte_eth_from_rings("net_ring_test", &rx_ring, 1, &tx_ring, 1, SOCKET_ID_ANY);
+	if (id < 0)
+		return -1;
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure((uint16_t)id, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup((uint16_t)id, 0, 64, SOCKET_ID_ANY, NULL, port_table.pool) != 0 ||
+	    rte_eth_tx_queue_setup((uint16_t)id, 0, 64, SOCKET_ID_ANY, NULL) != 0 ||
+	    rte_eth_dev_start((uint16_t)id) != 0)
+		return -1;
+	port_table.n = 1;
+	p = &port_table.port[0];
+	p->port_id = (uint16_t)id;
+	p->n_rxq = 1;
+	p->n_txq = 1;
+	p->ctl_txq = -1;
+	memcpy(p->mac.addr_bytes, GW_MAC, 6);
+	p->n_v4 = 1;
+	p->v4[0] = rte_cpu_to_be_32(GW_V4);
+	p->v4_len[0] = 24;
+	p->n_v6 = 1;
+	memcpy(p->v6[0], GW_V6, 16);
+	p->v6_len[0] = 64;
+	w = calloc(1, sizeof(*w));
+	return w == NULL ? -1 : 0;
+}
+
+static int
+suite_fini(void)
+{
+	free(w);
+	rte_eth_dev_stop(port_table.port[0].port_id);
+	rte_eth_dev_close(port_table.port[0].port_id);
+	rte_ring_free(rx_ring);
+	rte_ring_free(tx_ring);
+	rte_mempool_free(port_table.pool);
+	rte_eal_cleanup();
+	return 0;
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned int fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("input", suite_init, suite_fini);
+	CU_add_test(s, "test_input_arp_request_answered", test_input_arp_request_answered);
+	CU_add_test(s, "test_input_arp_other_address_ignored", test_input_arp_other_address_ignored);
+	CU_add_test(s, "test_input_arp_runt_dropped", test_input_arp_runt_dropped);
+	CU_add_test(s, "test_input_echo4_answered", test_input_echo4_answered);
+	CU_add_test(s, "test_input_echo4_bad_checksum_dropped",
+	    test_input_echo4_bad_checksum_dropped);
+	CU_add_test(s, "test_input_ipv4_bad_header_dropped", test_input_ipv4_bad_header_dropped);
+	CU_add_test(s, "test_input_ipv4_fragment_and_other_dropped",
+	    test_input_ipv4_fragment_and_other_dropped);
+	CU_add_test(s, "test_input_mac_filter", test_input_mac_filter);
+	CU_add_test(s, "test_input_ns_answered", test_input_ns_answered);
+	CU_add_test(s, "test_input_echo6_answered", test_input_echo6_answered);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	return fails == 0 ? 0 : 1;
+}
