@@ -4,37 +4,37 @@
 #define FASTIPSEC_LIMITS_H
 
 /* Packet I/O */
-#define BURST_MAX	     32   /* packets per rx/tx burst */
-#define PORTS_MAX	     16   /* DPDK ports the gateway drives */
-#define WORKERS_MAX	     64   /* worker lcores */
-#define PORT_RX_DESC	     1024 /* rx descriptors per queue */
-#define PORT_TX_DESC	     1024 /* tx descriptors per queue */
-#define MBUF_CACHE_SIZE	     256
-#define MBUF_DATA_ROOM	     2048 /* + RTE_PKTMBUF_HEADROOM */
-#define CTL_TX_RING_SIZE     1024 /* control core -> worker tx handover, per worker */
-#define LINK_WAIT_MS	     2000 /* how long start-up waits for link up */
+#define BURST_MAX        32   /* packets per rx/tx burst */
+#define PORTS_MAX        16   /* DPDK ports the gateway drives */
+#define WORKERS_MAX      64   /* worker lcores */
+#define PORT_RX_DESC     1024 /* rx descriptors per queue */
+#define PORT_TX_DESC     1024 /* tx descriptors per queue */
+#define MBUF_CACHE_SIZE  256
+#define MBUF_DATA_ROOM   2048 /* + RTE_PKTMBUF_HEADROOM */
+#define CTL_TX_RING_SIZE 1024 /* control core -> worker tx handover, per worker */
+#define LINK_WAIT_MS     2000 /* how long start-up waits for link up */
 
 /* Config */
-#define CONFIG_FILE_MAX	     (4u << 20) /* bytes of YAML accepted */
+#define CONFIG_FILE_MAX      (4u << 20) /* bytes of YAML accepted */
 #define CONFIG_ERRORS_MAX    20         /* errors reported per file */
-#define CONFIG_NAME_MAX	     32         /* instance, interface names (with NUL) */
+#define CONFIG_NAME_MAX      32         /* instance, interface names (with NUL) */
 #define CONFIG_PORT_NAME_MAX 64         /* DPDK port names (with NUL) */
 #define CONFIG_IFACES_MAX    PORTS_MAX
-#define CONFIG_ADDRS_MAX     16   /* addresses per interface */
+#define CONFIG_ADDRS_MAX     16 /* addresses per interface */
 #define CONFIG_ROUTES_MAX    4096
 #define CONFIG_NEIGHBORS_MAX 1024
-#define CONFIG_MTU_MIN	     576
-#define CONFIG_MTU_MAX	     9000
+#define CONFIG_MTU_MIN       576
+#define CONFIG_MTU_MAX       9000
 #define CONFIG_MTU_DEFAULT   1500
-#define CONFIG_DEPTH_MAX     32        /* YAML nesting levels */
+#define CONFIG_DEPTH_MAX     32         /* YAML nesting levels */
 #define CONFIG_NODES_MAX     (1u << 18) /* YAML nodes (scalars, lists, mappings) */
-#define CONFIG_ERROR_LEN     384       /* bytes of one error message */
+#define CONFIG_ERROR_LEN     384        /* bytes of one error message */
 
 /* Log ring */
 #define LOG_RING_SLOTS_DEFAULT 16384 /* records kept in /dev/shm */
 #define LOG_RING_SLOTS_MIN     64
 #define LOG_RING_SLOTS_MAX     (1u << 22)
-#define LOG_SLOT_SIZE	       512 /* bytes per record slot */
+#define LOG_SLOT_SIZE          512 /* bytes per record slot */
 
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */

@@ -9,7 +9,7 @@
 #include "fastpath/pkt.h"
 
 #define ICMP6_ECHO_REPLY 129
-#define REPLY_TTL	 64
+#define REPLY_TTL        64
 
 enum drop_reason
 icmp_echo_v4(const struct port *p, struct rte_mbuf *m)

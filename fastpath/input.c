@@ -10,7 +10,7 @@
 #include "fastpath/port.h"
 
 #define ICMP6_ECHO_REQUEST 128
-#define ICMP6_ND_NS	   135
+#define ICMP6_ND_NS        135
 
 static enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)

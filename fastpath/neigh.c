@@ -10,8 +10,8 @@
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
 
-#define ND_NS	       135
-#define ND_NA	       136
+#define ND_NS          135
+#define ND_NA          136
 #define ND_OPT_SRC_LL  1
 #define ND_OPT_TGT_LL  2
 #define ND_NA_ROUTER   0x80
@@ -54,10 +54,10 @@ neigh_arp_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
 	    arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 	    arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4)
-		return DROP_ARP_IGNORED;
+		return DROP_NEIGH_IGNORED;
 	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
 	    !port_has_v4(p, arp->arp_data.arp_tip))
-		return DROP_ARP_IGNORED;
+		return DROP_NEIGH_IGNORED;
 
 	/* The request becomes the reply: RFC 826 "swap fields". */
 	sip = arp->arp_data.arp_sip;
@@ -109,7 +109,7 @@ neigh_ns_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (!pkt_ipv6_l4_cksum_ok(ip6, nd))
 		return DROP_BAD_CSUM;
 	if (!port_has_v6(p, nd->target))
-		return DROP_ARP_IGNORED;
+		return DROP_NEIGH_IGNORED;
 	/* Duplicate address detection: the solicitor has no address yet (§7.2.4). */
 	dad = memcmp(ip6->src_addr, unspecified, 16) == 0;
 

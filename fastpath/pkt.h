@@ -47,7 +47,7 @@ static inline bool
 pkt_ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 {
 	return (ip->fragment_offset &
-		   rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+	           rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
 }
 
 #endif

@@ -22,8 +22,7 @@ list_ports(char *buf, size_t len)
 	int n;
 
 	buf[0] = '\0';
-	RTE_ETH_FOREACH_DEV(pid)
-	{
+	RTE_ETH_FOREACH_DEV(pid) {
 		if (rte_eth_dev_get_name_by_port(pid, name) != 0)
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", name);
@@ -147,8 +146,8 @@ port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t e
 
 		if (rte_eth_dev_get_port_by_name(ci->port, &pid) != 0) {
 			list_ports(names, sizeof(names));
-			snprintf(err, errlen, "interfaces[%u].port: no DPDK port '%s'; ports: %s", i,
-			    ci->port, names);
+			snprintf(err, errlen, "interfaces[%u].port: no DPDK port '%s'; ports: %s",
+			    i, ci->port, names);
 			return -ENODEV;
 		}
 		p->port_id = pid;
@@ -170,7 +169,8 @@ port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t e
 	port_table.pool = rte_pktmbuf_pool_create("fip_mbufs", pool_size(n_workers),
 	    MBUF_CACHE_SIZE, 0, MBUF_DATA_ROOM + RTE_PKTMBUF_HEADROOM, (int)rte_socket_id());
 	if (port_table.pool == NULL) {
-		snprintf(err, errlen, "cannot create the mbuf pool of %u mbufs: %s (raise --socket-mem)",
+		snprintf(err, errlen,
+		    "cannot create the mbuf pool of %u mbufs: %s (raise --socket-mem)",
 		    pool_size(n_workers), rte_strerror(rte_errno));
 		return -ENOMEM;
 	}

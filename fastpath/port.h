@@ -19,10 +19,10 @@
  * synchronisation, the telemetry thread reads it too).
  */
 struct port {
-	uint16_t port_id;     /* DPDK port id */
-	uint16_t n_rxq;	      /* rx queues: queue q is polled by worker q */
-	uint16_t n_txq;	      /* tx queues: worker w sends on queue w */
-	int ctl_txq;	      /* the control core's tx queue, or -1: use worker 0's ring */
+	uint16_t port_id; /* DPDK port id */
+	uint16_t n_rxq;   /* rx queues: queue q is polled by worker q */
+	uint16_t n_txq;   /* tx queues: worker w sends on queue w */
+	int ctl_txq;      /* the control core's tx queue, or -1: use worker 0's ring */
 	uint16_t mtu;
 	enum config_role role;
 	struct rte_ether_addr mac;

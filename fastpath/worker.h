@@ -17,14 +17,14 @@
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
 struct worker_stats {
-	uint64_t rx;		/* packets received */
-	uint64_t tx;		/* packets sent */
-	uint64_t arp_replies;	/* ARP replies for our addresses */
-	uint64_t nd_replies;	/* neighbour advertisements for our addresses */
-	uint64_t echo_replies;	/* ICMP and ICMPv6 echo replies */
-	uint64_t ctl_tx;	/* packets sent for the control core */
-	uint64_t loops;		/* passes of the poll loop */
-	uint64_t busy_cycles;	/* TSC cycles spent on passes that had packets */
+	uint64_t rx;           /* packets received */
+	uint64_t tx;           /* packets sent */
+	uint64_t arp_replies;  /* ARP replies for our addresses */
+	uint64_t nd_replies;   /* neighbour advertisements for our addresses */
+	uint64_t echo_replies; /* ICMP and ICMPv6 echo replies */
+	uint64_t ctl_tx;       /* packets sent for the control core */
+	uint64_t loops;        /* passes of the poll loop */
+	uint64_t busy_cycles;  /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];
 };
 
@@ -43,8 +43,9 @@ struct worker {
 	unsigned int lcore;
 	unsigned int n_rxq;
 	struct worker_rxq rxq[PORTS_MAX];
-	IMB_MGR *mb;		 /* this lcore's intel-ipsec-mb manager */
-	struct rte_ring *ctl_tx; /* control core -> this worker: mbufs to send (port in mbuf->port) */
+	IMB_MGR *mb; /* this lcore's intel-ipsec-mb manager */
+	struct rte_ring
+	    *ctl_tx; /* control core -> this worker: mbufs to send (port in mbuf->port) */
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;

@@ -19,8 +19,7 @@ worker_setup(char *err, size_t errlen)
 	struct worker *w;
 
 	memset(&worker_set, 0, sizeof(worker_set));
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (worker_set.n == WORKERS_MAX)
 			break;
 		w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
@@ -31,8 +30,8 @@ worker_setup(char *err, size_t errlen)
 		w->lcore = lcore;
 		worker_set.w[worker_set.n++] = w;
 		snprintf(name, sizeof(name), "ctl_tx_%u", w->index);
-		w->ctl_tx = rte_ring_create(name, CTL_TX_RING_SIZE, (int)rte_lcore_to_socket_id(lcore),
-		    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		w->ctl_tx = rte_ring_create(name, CTL_TX_RING_SIZE,
+		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->ctl_tx == NULL)
 			goto fail_nomem;
 		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));

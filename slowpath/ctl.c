@@ -14,8 +14,8 @@
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 
-#define CTL_IDLE_US	  500	/* sleep of an idle pass: keeps the control core off the CPU */
-#define CTL_LINK_POLL_MS  100	/* link state poll */
+#define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
+#define CTL_LINK_POLL_MS 100 /* link state poll */
 
 volatile sig_atomic_t ctl_quit;
 uint64_t ctl_start_ns;
@@ -75,8 +75,8 @@ announce(uint16_t i)
 		arp->arp_data.arp_sip = p->v4[a];
 		arp->arp_data.arp_tip = p->v4[a];
 		if (ctl_tx_send(i, m) != 0)
-			log_warn(LOG_FAC_SYSTEM, "%s: port %s: tx full, announcement not sent", __func__,
-			    p->cfg->port);
+			log_warn(LOG_FAC_SYSTEM, "%s: port %s: tx full, announcement not sent",
+			    __func__, p->cfg->port);
 	}
 }
 

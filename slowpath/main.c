@@ -25,7 +25,7 @@
 #define EAL_ARGS_MAX 128
 
 struct opts {
-	const char *config;   /* NULL: the embedded default */
+	const char *config; /* NULL: the embedded default */
 	bool diagnostics;
 	int eal_argc;
 	char *eal_argv[EAL_ARGS_MAX];
@@ -175,8 +175,8 @@ run(struct opts *o, struct config *cfg)
 	}
 	for (i = 0; i < worker_set.n; i++) {
 		rte_eal_remote_launch(worker_main, worker_set.w[i], worker_set.w[i]->lcore);
-		log_event(LOG_MSG_WORKER_START, NULL, "worker=%u lcore=%u rx_queues=%u crypto=%s", i,
-		    worker_set.w[i]->lcore, worker_set.w[i]->n_rxq, crypto_mb_arch_name());
+		log_event(LOG_MSG_WORKER_START, NULL, "worker=%u lcore=%u rx_queues=%u crypto=%s",
+		    i, worker_set.w[i]->lcore, worker_set.w[i]->n_rxq, crypto_mb_arch_name());
 	}
 	for (i = 0; i < port_table.n; i++)
 		log_event(LOG_MSG_PORT_UP, NULL,

@@ -129,7 +129,8 @@ cmd_diagnostics(const char *cmd, const char *params, struct rte_tel_data *d)
 		}
 		if (on != log_diagnostics()) {
 			log_set_diagnostics(on);
-			log_event(on ? LOG_MSG_DIAG_ON : LOG_MSG_DIAG_OFF, NULL, "source=telemetry");
+			log_event(on ? LOG_MSG_DIAG_ON : LOG_MSG_DIAG_OFF, NULL,
+			    "source=telemetry");
 		}
 	}
 	rte_tel_data_add_dict_string(d, "diagnostics", log_diagnostics() ? "on" : "off");

@@ -98,7 +98,7 @@ STATS=$(tel "$PREFIX" /fastipsec/stats)
 check "/fastipsec/stats counted at least 13 echo replies" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["echo_replies"] >= 13')" = True
 check "/fastipsec/stats counted the unanswered ping's ARP as ignored" \
-	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["arp_ignored"] >= 1')" = True
+	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["neigh_ignored"] >= 1')" = True
 
 LOG="$BUILD/fastipsec-log --instance $INSTANCE"
 check "fastipsec-log --json shows the startup record" \

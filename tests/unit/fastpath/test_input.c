@@ -31,7 +31,7 @@ static const uint8_t HOST_MAC[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t GW_V6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x02 };
 static const uint8_t HOST_V6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
 
-#define GW_V4	RTE_IPV4(192, 0, 2, 2)
+#define GW_V4   RTE_IPV4(192, 0, 2, 2)
 #define HOST_V4 RTE_IPV4(192, 0, 2, 1)
 
 static struct rte_mbuf *
@@ -168,7 +168,7 @@ test_input_arp_other_address_ignored(void)
 {
 	reset_stats();
 	CU_ASSERT(run1(arp_request(RTE_IPV4(192, 0, 2, 77))) == NULL);
-	CU_ASSERT_EQUAL(w->stats.drops[DROP_ARP_IGNORED], 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NEIGH_IGNORED], 1);
 	CU_ASSERT_EQUAL(w->stats.arp_replies, 0);
 }
 
@@ -348,7 +348,7 @@ test_input_ns_answered(void)
 	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 54 + 8), HOST_V6, 16);
 	icmp6_cksum(m);
 	CU_ASSERT(run1(m) == NULL);
-	CU_ASSERT_EQUAL(w->stats.drops[DROP_ARP_IGNORED], 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NEIGH_IGNORED], 1);
 }
 
 static void
@@ -403,7 +403,8 @@ suite_init(void)
 		return -1;
 	memset(&conf, 0, sizeof(conf));
 	if (rte_eth_dev_configure((uint16_t)id, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup((uint16_t)id, 0, 64, SOCKET_ID_ANY, NULL, port_table.pool) != 0 ||
+	    rte_eth_rx_queue_setup((uint16_t)id, 0, 64, SOCKET_ID_ANY, NULL, port_table.pool) !=
+	        0 ||
 	    rte_eth_tx_queue_setup((uint16_t)id, 0, 64, SOCKET_ID_ANY, NULL) != 0 ||
 	    rte_eth_dev_start((uint16_t)id) != 0)
 		return -1;
@@ -447,7 +448,8 @@ main(void)
 		return 1;
 	s = CU_add_suite("input", suite_init, suite_fini);
 	CU_add_test(s, "test_input_arp_request_answered", test_input_arp_request_answered);
-	CU_add_test(s, "test_input_arp_other_address_ignored", test_input_arp_other_address_ignored);
+	CU_add_test(s, "test_input_arp_other_address_ignored",
+	    test_input_arp_other_address_ignored);
 	CU_add_test(s, "test_input_arp_runt_dropped", test_input_arp_runt_dropped);
 	CU_add_test(s, "test_input_echo4_answered", test_input_echo4_answered);
 	CU_add_test(s, "test_input_echo4_bad_checksum_dropped",
