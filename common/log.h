@@ -29,7 +29,11 @@ struct log_corr {
  */
 int log_open(const char *instance, uint32_t slots);
 
-/** Unmap the ring; the shared-memory object stays for readers. */
+/**
+ * Unmap the ring; the shared-memory object stays for readers.  Call it (and
+ * log_open()) only while no other thread logs: a record being appended to
+ * the unmapped ring would fault.
+ */
 void log_close(void);
 
 /**
@@ -83,6 +87,9 @@ struct log_record;
  * control characters in the text as \xNN).  Returns the length written.
  */
 size_t log_record_format(const struct log_record *rec, char *buf, size_t len);
+
+/** The peer address of @p c as text into @p buf, or NULL when it has none. */
+const char *log_peer_format(const struct log_corr *c, char *buf, size_t len);
 
 /** RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS.fZ" with @p digits (0..9) fraction digits. */
 size_t log_time_format(uint64_t ns, unsigned int digits, char *buf, size_t len);
