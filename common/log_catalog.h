@@ -30,37 +30,37 @@ enum log_severity {
  */
 enum log_msg_id {
 	LOG_MSG_TEXT = 0,
-	LOG_MSG_SA_TS_LOCAL = 1,       /* SA traffic selectors local: [...] */
-	LOG_MSG_IKE_SA_PROPOSAL,       /* IKE SA proposal [...] */
-	LOG_MSG_MM_INIT_START,	       /* Starting IKE main mode initiator negotiation */
-	LOG_MSG_MM_RESP_START,	       /* Starting IKE main mode responder negotiation */
-	LOG_MSG_P1_INIT_DONE,	       /* IKE Phase-1 initiator done [...] */
-	LOG_MSG_P1_RESP_DONE,	       /* IKE Phase-1 responder done [...] */
-	LOG_MSG_P2_INIT_DONE,	       /* IKE Phase-2 initiator done [...] */
-	LOG_MSG_P2_RESP_DONE,	       /* IKE Phase-2 responder done [...] */
-	LOG_MSG_HYBRID_START,	       /* Starting Hybrid Authentication */
-	LOG_MSG_HYBRID_DONE,	       /* Hybrid Authentication Done */
-	LOG_MSG_IKE_SA_IMPORT,	       /* IKE SA import succeeded */
-	LOG_MSG_IPSEC_SA_IMPORT,       /* IPsec SA import succeeded */
-	LOG_MSG_ESP,		       /* ESP [...] */
-	LOG_MSG_AH,		       /* AH [...] */
-	LOG_MSG_UNKNOWN_COOKIE,	       /* Unknown IKE cookie */
-	LOG_MSG_DELETE_SENT,	       /* Sending delete notification [...] */
-	LOG_MSG_DELETE_RECEIVED,       /* Delete notification received [...] */
-	LOG_MSG_DELETE_SYNC_SENT,      /* Sending IKE SA delete sync */
-	LOG_MSG_DELETE_SYNC_RECEIVED,  /* Receiving IKE SA expire/delete sync */
-	LOG_MSG_INITIAL_CONTACT,       /* Initial contact notification received */
+	LOG_MSG_SA_TS_LOCAL = 1,      /* SA traffic selectors local: [...] */
+	LOG_MSG_IKE_SA_PROPOSAL,      /* IKE SA proposal [...] */
+	LOG_MSG_MM_INIT_START,        /* Starting IKE main mode initiator negotiation */
+	LOG_MSG_MM_RESP_START,        /* Starting IKE main mode responder negotiation */
+	LOG_MSG_P1_INIT_DONE,         /* IKE Phase-1 initiator done [...] */
+	LOG_MSG_P1_RESP_DONE,         /* IKE Phase-1 responder done [...] */
+	LOG_MSG_P2_INIT_DONE,         /* IKE Phase-2 initiator done [...] */
+	LOG_MSG_P2_RESP_DONE,         /* IKE Phase-2 responder done [...] */
+	LOG_MSG_HYBRID_START,         /* Starting Hybrid Authentication */
+	LOG_MSG_HYBRID_DONE,          /* Hybrid Authentication Done */
+	LOG_MSG_IKE_SA_IMPORT,        /* IKE SA import succeeded */
+	LOG_MSG_IPSEC_SA_IMPORT,      /* IPsec SA import succeeded */
+	LOG_MSG_ESP,                  /* ESP [...] */
+	LOG_MSG_AH,                   /* AH [...] */
+	LOG_MSG_UNKNOWN_COOKIE,       /* Unknown IKE cookie */
+	LOG_MSG_DELETE_SENT,          /* Sending delete notification [...] */
+	LOG_MSG_DELETE_RECEIVED,      /* Delete notification received [...] */
+	LOG_MSG_DELETE_SYNC_SENT,     /* Sending IKE SA delete sync */
+	LOG_MSG_DELETE_SYNC_RECEIVED, /* Receiving IKE SA expire/delete sync */
+	LOG_MSG_INITIAL_CONTACT,      /* Initial contact notification received */
 	LOG_MSG__SEED_END,
 
-	LOG_MSG_STARTED = 100,	       /* fastipsec started [...] */
-	LOG_MSG_STOPPING,	       /* fastipsec stopping [...] */
-	LOG_MSG_STOPPED,	       /* fastipsec stopped [...] */
-	LOG_MSG_CONFIG_ERROR,	       /* Configuration error [...] */
-	LOG_MSG_DIAG_ON,	       /* IPsec diagnostics enabled [...] */
-	LOG_MSG_DIAG_OFF,	       /* IPsec diagnostics disabled [...] */
-	LOG_MSG_PORT_UP,	       /* Port started [...] */
-	LOG_MSG_PORT_LINK,	       /* Port link changed [...] */
-	LOG_MSG_WORKER_START,	       /* Worker started [...] */
+	LOG_MSG_STARTED = 100, /* fastipsec started [...] */
+	LOG_MSG_STOPPING,      /* fastipsec stopping [...] */
+	LOG_MSG_STOPPED,       /* fastipsec stopped [...] */
+	LOG_MSG_CONFIG_ERROR,  /* Configuration error [...] */
+	LOG_MSG_DIAG_ON,       /* IPsec diagnostics enabled [...] */
+	LOG_MSG_DIAG_OFF,      /* IPsec diagnostics disabled [...] */
+	LOG_MSG_PORT_UP,       /* Port started [...] */
+	LOG_MSG_PORT_LINK,     /* Port link changed [...] */
+	LOG_MSG_WORKER_START,  /* Worker started [...] */
 	LOG_MSG__END,
 };
 
@@ -69,10 +69,10 @@ struct log_catalog_entry {
 	enum log_msg_id id;
 	enum log_facility facility;
 	enum log_severity severity;
-	const char *text;        /**< verbatim message text (without the seed's "[...]") */
-	bool details;            /**< the seed shows "[...]": the record carries key=value details */
-	bool diagnostics_only;   /**< visible only when IPsec diagnostics are enabled */
-	bool own;                /**< the project's own message, not from the seed */
+	const char *text;      /**< verbatim message text (without the seed's "[...]") */
+	bool details;          /**< the seed shows "[...]": the record carries key=value details */
+	bool diagnostics_only; /**< visible only when IPsec diagnostics are enabled */
+	bool own;              /**< the project's own message, not from the seed */
 	const char *description; /**< what it means, for --catalog and the README */
 };
 
@@ -83,7 +83,7 @@ const struct log_catalog_entry *log_catalog_get(enum log_msg_id id);
 size_t log_catalog_count(void);
 const struct log_catalog_entry *log_catalog_at(size_t i);
 
-const char *log_facility_name(enum log_facility fac);   /* "IPsec", "IKE", "System", "Cluster" */
-const char *log_severity_name(enum log_severity sev);   /* "err", "warning", ... */
+const char *log_facility_name(enum log_facility fac); /* "IPsec", "IKE", "System", "Cluster" */
+const char *log_severity_name(enum log_severity sev); /* "err", "warning", ... */
 
 #endif

@@ -12,7 +12,7 @@
 
 enum config_role {
 	CONFIG_ROLE_UNPROTECTED = 0, /* WAN side: ESP/IKE peers */
-	CONFIG_ROLE_PROTECTED,	     /* LAN side: cleartext hosts */
+	CONFIG_ROLE_PROTECTED,       /* LAN side: cleartext hosts */
 };
 
 /* An IPv4 or IPv6 address; family is 4 or 6, addr in network byte order. */
@@ -38,8 +38,8 @@ struct config_interface {
 
 struct config_route {
 	struct config_prefix destination; /* host bits zero */
-	struct config_addr gateway;	  /* same family, on a connected prefix */
-	unsigned int interface;		  /* index in config.interfaces of that prefix */
+	struct config_addr gateway;       /* same family, on a connected prefix */
+	unsigned int interface;           /* index in config.interfaces of that prefix */
 };
 
 struct config_neighbor {

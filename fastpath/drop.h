@@ -13,7 +13,7 @@
 	X(DROP_NOT_FOR_US, "not_for_us")       /* destination MAC not ours */           \
 	X(DROP_OWN_FRAME, "own_frame")         /* our own transmission seen again */    \
 	X(DROP_ETHERTYPE, "ethertype")         /* neither ARP, IPv4 nor IPv6 */         \
-	X(DROP_NEIGH_IGNORED, "neigh_ignored") /* ARP not asking for our address */     \
+	X(DROP_NEIGH_IGNORED, "neigh_ignored") /* ARP or NS not for our address */      \
 	X(DROP_BAD_IP, "bad_ip")               /* malformed IPv4/IPv6 header */         \
 	X(DROP_BAD_CSUM, "bad_csum")           /* IPv4 header or ICMP checksum */       \
 	X(DROP_FRAGMENT, "fragment")           /* fragment to us (no reassembly yet) */ \
