@@ -237,6 +237,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "fastipsec: cannot create the log ring of instance %s: %s\n",
 		    cfg->instance, strerror(-rc));
 	log_set_diagnostics(cfg->diagnostics || o.diagnostics);
+	if (log_diagnostics())
+		log_event(LOG_MSG_DIAG_ON, NULL, "source=%s",
+		    o.diagnostics ? "command_line" : "config");
 
 	rc = run(&o, cfg);
 

@@ -80,6 +80,8 @@ if lab_wait_telemetry "int$ID" 20 && sleep 0.5; then
 	INFO=$(tel "int$ID" /fastipsec/info)
 	check "--diagnostics starts with diagnostics on" \
 		test "$(jget "$INFO" 'r["/fastipsec/info"]["diagnostics"]')" = on
+	check "... and logs that, naming the command line" \
+		bash -c "'$BUILD/fastipsec-log' --instance int$ID | grep -q 'IPsec diagnostics enabled source=command_line'"
 	check "a port with a spare tx queue gives the control core its own queue" \
 		test "$(jget "$INFO" 'r["/fastipsec/info"]["port_0"]["control_tx"]')" = queue
 else
@@ -107,4 +109,16 @@ fi
 gw_stop TERM
 check "two workers stop on SIGTERM with exit 0 (rc=$GW_RC)" test "$GW_RC" -eq 0
 GW_PID=
+
+# A gateway killed with SIGKILL leaves its log ring readable.
+cfg kill$ID net_null0 net_null1
+"$BUILD/fastipsec" -l 0-1 "${EAL[@]}" --file-prefix "kill$ID" --vdev net_null0,no-rx=1 \
+	--vdev net_null1,no-rx=1 -- --config "$TMP/kill$ID.yaml" >"$TMP/kill.out" 2>&1 &
+GW_PID=$!
+lab_wait_telemetry "kill$ID" 20 && sleep 0.5
+kill -9 "$GW_PID"
+wait "$GW_PID" 2>/dev/null
+GW_PID=
+check "after SIGKILL, fastipsec-log still reads the startup record" \
+	bash -c "'$BUILD/fastipsec-log' --instance kill$ID | grep -q 'fastipsec started .*instance=kill$ID'"
 finish

@@ -97,6 +97,8 @@ check "dpdk-telemetry.py reads /fastipsec/info" \
 STATS=$(tel "$PREFIX" /fastipsec/stats)
 check "/fastipsec/stats counted at least 13 echo replies" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["echo_replies"] >= 13')" = True
+check "the control core's ARP announcements left through worker 0's ring" \
+	test "$(jget "$STATS" 'r["/fastipsec/stats"]["control_tx"] >= 2')" = True
 check "/fastipsec/stats counted the unanswered ping's ARP as ignored" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["neigh_ignored"] >= 1')" = True
 
