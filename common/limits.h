@@ -36,6 +36,9 @@
 #define LOG_RING_SLOTS_MAX     (1u << 22)
 #define LOG_SLOT_SIZE          512 /* bytes per record slot */
 
+/* Anti-replay (fastpath/antireplay.h) */
+#define REPLAY_WINDOW_MAX 4096 /* largest anti-replay window, in sequence numbers */
+
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
 

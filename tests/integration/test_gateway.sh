@@ -108,6 +108,9 @@ check "fastipsec-log --json shows the startup record" \
 check "the startup record names the instance" \
 	bash -c "$LOG | grep -q 'fastipsec started .*instance=$INSTANCE'"
 
+"$BUILD/fastipsec-log" --instance "$INSTANCE" --follow --json >"$TMP/follow.out" 2>&1 &
+FOLLOW=$!
+sleep 0.5
 check "diagnostics are off at start" test "$(jget "$(tel "$PREFIX" /fastipsec/diagnostics)" 'r["/fastipsec/diagnostics"]["diagnostics"]')" = off
 check "/fastipsec/diagnostics,on switches them on" test \
 	"$(jget "$(tel "$PREFIX" /fastipsec/diagnostics,on)" 'r["/fastipsec/diagnostics"]["diagnostics"]')" = on
@@ -118,6 +121,11 @@ check "a bad parameter is refused and changes nothing" test \
 	"$(jget "$(tel "$PREFIX" /fastipsec/diagnostics,maybe)" 'r["/fastipsec/diagnostics"]["diagnostics"], "error" in r["/fastipsec/diagnostics"]')" = "('on', True)"
 tel "$PREFIX" /fastipsec/diagnostics,off >/dev/null
 check "switching off shows in the log" bash -c "$LOG | grep -q 'IPsec diagnostics disabled source=telemetry'"
+sleep 0.5
+kill -INT "$FOLLOW"
+wait "$FOLLOW"
+check "fastipsec-log --follow printed both switches as they happened, and exits 0 on SIGINT" \
+	bash -c "[ $? -eq 0 ] && grep -q '\"id\": 104' '$TMP/follow.out' && grep -q '\"id\": 105' '$TMP/follow.out'"
 
 START=$(date +%s%N)
 gw_stop TERM TERM
