@@ -30,6 +30,14 @@
 #define CONFIG_NODES_MAX     (1u << 18) /* YAML nodes (scalars, lists, mappings) */
 #define CONFIG_ERROR_LEN     384        /* bytes of one error message */
 
+/* Config: static SAs and policies */
+#define CONFIG_STATIC_SAS_MAX        1024 /* static_sas entries */
+#define CONFIG_POLICIES_MAX          1024 /* policies (SPD entries) */
+#define CONFIG_ENC_KEY_MAX           36   /* encryption key + salt: AES-256 or ChaCha20 + 4 */
+#define CONFIG_INTEG_KEY_MAX         68   /* integrity key: HMAC-SHA-512 (64), AH AES-GMAC + salt */
+#define CONFIG_REPLAY_WINDOW_DEFAULT 64   /* RFC 4303 section 3.4.3: 64 SHOULD be the default */
+#define CONFIG_NATT_PORT             4500 /* UDP encapsulation port (RFC 3948) */
+
 /* Log ring */
 #define LOG_RING_SLOTS_DEFAULT 16384 /* records kept in /dev/shm */
 #define LOG_RING_SLOTS_MIN     64
@@ -38,6 +46,13 @@
 
 /* Anti-replay (fastpath/antireplay.h) */
 #define REPLAY_WINDOW_MAX 4096 /* largest anti-replay window, in sequence numbers */
+
+/* Neighbours (ARP / IPv6 ND) */
+#define NEIGH_MAX         4096 /* entries, static and learned */
+#define NEIGH_REACHABLE_S 300  /* a learned entry is fresh this long */
+#define NEIGH_PROBE_MS    1000 /* probe interval of an unresolved route gateway */
+#define NEIGH_REFRESH_S   60   /* re-probe interval of a resolved route gateway */
+#define EV_RING_SIZE      4096 /* worker -> control events, per worker */
 
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */

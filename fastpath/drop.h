@@ -9,6 +9,7 @@
  */
 #define FOREACH_DROP_REASON(X)                                                          \
 	X(DROP_NONE, "none")                   /* not a drop */                         \
+	X(DROP_CONSUMED, "consumed")           /* handled: learned, nothing to send */  \
 	X(DROP_RUNT, "runt")                   /* shorter than its headers say */       \
 	X(DROP_NOT_FOR_US, "not_for_us")       /* destination MAC not ours */           \
 	X(DROP_OWN_FRAME, "own_frame")         /* our own transmission seen again */    \

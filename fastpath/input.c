@@ -11,6 +11,7 @@
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ND_NS        135
+#define ICMP6_ND_NA        136
 
 static enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
@@ -69,6 +70,8 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	/* Solicitations go to the solicited-node multicast group or to us. */
 	if (icmp[0] == ICMP6_ND_NS)
 		return neigh_ns_input(w, p, m);
+	if (icmp[0] == ICMP6_ND_NA)
+		return neigh_na_input(w, p, m);
 	if (!port_is_local_v6(ip6->dst_addr))
 		return ip6->dst_addr[0] == 0xff ? DROP_LOCAL_PROTO : DROP_NO_ROUTE;
 	if (icmp[0] != ICMP6_ECHO_REQUEST)

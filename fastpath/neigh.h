@@ -24,4 +24,7 @@ enum drop_reason neigh_arp_input(struct worker *w, const struct port *p, struct 
  */
 enum drop_reason neigh_ns_input(struct worker *w, const struct port *p, struct rte_mbuf *m);
 
+/* Learn from a neighbour advertisement (RFC 4861 §7.2.5); the caller checked the IPv6 header. */
+enum drop_reason neigh_na_input(struct worker *w, const struct port *p, struct rte_mbuf *m);
+
 #endif

@@ -244,3 +244,50 @@ port_is_local_v6(const uint8_t addr[16])
 	}
 	return false;
 }
+
+static bool
+prefix_match(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+	unsigned int full = len / 8, rest = len % 8;
+	uint8_t mask;
+
+	if (memcmp(a, b, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	mask = (uint8_t)(0xff << (8 - rest));
+	return (a[full] & mask) == (b[full] & mask);
+}
+
+bool
+port_src_for(const struct port *p, uint8_t family, const uint8_t *addr, uint8_t *out)
+{
+	unsigned int i;
+
+	if (family == 4) {
+		for (i = 0; i < p->n_v4; i++) {
+			if (prefix_match((const uint8_t *)&p->v4[i], addr, p->v4_len[i])) {
+				memcpy(out, &p->v4[i], 4);
+				return true;
+			}
+		}
+		return false;
+	}
+	for (i = 0; i < p->n_v6; i++) {
+		if (prefix_match(p->v6[i], addr, p->v6_len[i])) {
+			memcpy(out, p->v6[i], 16);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+port_on_link(const struct port *p, uint8_t family, const uint8_t *addr)
+{
+	uint8_t own[16];
+
+	if (!port_src_for(p, family, addr, own))
+		return false;
+	return memcmp(own, addr, family == 4 ? 4 : 16) != 0;
+}

@@ -68,4 +68,10 @@ int port_index(uint16_t port_id);
 bool port_is_local_v4(uint32_t addr);
 bool port_is_local_v6(const uint8_t addr[16]);
 
+/* Is @p addr on one of @p p's connected networks (and not one of its own addresses)? */
+bool port_on_link(const struct port *p, uint8_t family, const uint8_t *addr);
+
+/* Port @p p's own address on the network of @p addr, into @p out: true, or false when none. */
+bool port_src_for(const struct port *p, uint8_t family, const uint8_t *addr, uint8_t *out);
+
 #endif

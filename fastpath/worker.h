@@ -12,19 +12,22 @@
 #include <intel-ipsec-mb.h>
 
 #include "common/counters.h"
+#include "common/ev.h"
 #include "common/limits.h"
 #include "fastpath/drop.h"
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
 struct worker_stats {
-	uint64_t rx;           /* packets received */
-	uint64_t tx;           /* packets sent */
-	uint64_t arp_replies;  /* ARP replies for our addresses */
-	uint64_t nd_replies;   /* neighbour advertisements for our addresses */
-	uint64_t echo_replies; /* ICMP and ICMPv6 echo replies */
-	uint64_t ctl_tx;       /* packets sent for the control core */
-	uint64_t loops;        /* passes of the poll loop */
-	uint64_t busy_cycles;  /* TSC cycles spent on passes that had packets */
+	uint64_t rx;             /* packets received */
+	uint64_t tx;             /* packets sent */
+	uint64_t arp_replies;    /* ARP replies for our addresses */
+	uint64_t nd_replies;     /* neighbour advertisements for our addresses */
+	uint64_t echo_replies;   /* ICMP and ICMPv6 echo replies */
+	uint64_t ctl_tx;         /* packets sent for the control core */
+	uint64_t events;         /* events sent to the control core */
+	uint64_t events_dropped; /* events lost: the event ring was full */
+	uint64_t loops;          /* passes of the poll loop */
+	uint64_t busy_cycles;    /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];
 };
 
@@ -44,8 +47,10 @@ struct worker {
 	unsigned int n_rxq;
 	struct worker_rxq rxq[PORTS_MAX];
 	IMB_MGR *mb; /* this lcore's intel-ipsec-mb manager */
-	struct rte_ring
-	    *ctl_tx; /* control core -> this worker: mbufs to send (port in mbuf->port) */
+	/* control core -> this worker: mbufs to send (port in mbuf->port) */
+	struct rte_ring *ctl_tx;
+	/* this worker -> control core: struct ev by value */
+	struct rte_ring *ev;
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;
@@ -77,6 +82,16 @@ worker_drop(struct worker *w, struct rte_mbuf *m, enum drop_reason why)
 {
 	counter_add(&w->stats.drops[why], 1);
 	rte_pktmbuf_free(m);
+}
+
+/* Report @p ev to the control core; never waits: a full ring loses it (counted). */
+static inline void
+worker_event(struct worker *w, struct ev *ev)
+{
+	if (rte_ring_sp_enqueue_elem(w->ev, ev, sizeof(*ev)) == 0)
+		counter_add(&w->stats.events, 1);
+	else
+		counter_add(&w->stats.events_dropped, 1);
 }
 
 /* Queue @p m for transmission on port index @p port; flushed at the end of the pass. */

@@ -34,6 +34,11 @@ worker_setup(char *err, size_t errlen)
 		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->ctl_tx == NULL)
 			goto fail_nomem;
+		snprintf(name, sizeof(name), "ev_%u", w->index);
+		w->ev = rte_ring_create_elem(name, sizeof(struct ev), EV_RING_SIZE,
+		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->ev == NULL)
+			goto fail_nomem;
 		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));
 		if (w->mb == NULL)
 			goto fail_nomem;
@@ -74,6 +79,7 @@ worker_teardown(void)
 		    rte_ring_dequeue(worker_set.w[i]->ctl_tx, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->ctl_tx);
+		rte_ring_free(worker_set.w[i]->ev);
 		if (worker_set.w[i]->mb != NULL)
 			crypto_mb_destroy(worker_set.w[i]->mb);
 		rte_free(worker_set.w[i]);

@@ -68,7 +68,7 @@ ip netns exec "$OUT" ping -6 -c 3 -i 0.2 2001:db8:0:2::2
 ip netns exec "$IN" ping -6 -c 3 -i 0.2 2001:db8:0:113::1
 
 echo "== telemetry (dpdk-telemetry.py -f demo)"
-printf '/fastipsec/info\n/fastipsec/stats\n/fastipsec/diagnostics,on\n' | dpdk-telemetry.py -f demo
+printf '/fastipsec/info\n/fastipsec/stats\n/fastipsec/neighbors\n/fastipsec/diagnostics,on\n' | dpdk-telemetry.py -f demo
 
 echo "== log (fastipsec-log --instance demo)"
 build/fastipsec-log --instance demo

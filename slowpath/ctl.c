@@ -13,6 +13,7 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/neigh_ctl.h"
 
 #define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
 #define CTL_LINK_POLL_MS 100 /* link state poll */
@@ -98,6 +99,34 @@ poll_links(int *state)
 	}
 }
 
+/* Drain every worker's event ring; returns how many events were handled. */
+static unsigned int
+drain_events(uint64_t now)
+{
+	struct ev evs[BURST_MAX];
+	unsigned int i, k, n, total = 0;
+
+	for (i = 0; i < worker_set.n; i++) {
+		n = rte_ring_sc_dequeue_burst_elem(worker_set.w[i]->ev, evs, sizeof(evs[0]),
+		    BURST_MAX, NULL);
+		for (k = 0; k < n; k++) {
+			switch (evs[k].type) {
+			case EV_NEIGH_LEARN:
+				neigh_ctl_event(&evs[k], now);
+				break;
+			default:
+				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,
+				    i, evs[k].type);
+				break;
+			}
+			if (evs[k].ptr != NULL)
+				rte_pktmbuf_free(evs[k].ptr);
+		}
+		total += n;
+	}
+	return total;
+}
+
 void
 ctl_loop(const struct config *cfg)
 {
@@ -110,8 +139,10 @@ ctl_loop(const struct config *cfg)
 		now = ctl_now_ns();
 		if (now >= next_link) {
 			poll_links(link);
+			neigh_ctl_tick(now);
 			next_link = now + CTL_LINK_POLL_MS * 1000000ull;
 		}
-		rte_delay_us_sleep(CTL_IDLE_US);
+		if (drain_events(now) == 0)
+			rte_delay_us_sleep(CTL_IDLE_US);
 	}
 }

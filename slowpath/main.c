@@ -20,6 +20,7 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/neigh_ctl.h"
 #include "slowpath/telemetry.h"
 
 #define EAL_ARGS_MAX 128
@@ -164,6 +165,8 @@ run(struct opts *o, struct config *cfg)
 	rc = port_setup(cfg, rte_lcore_count() - 1, err, sizeof(err));
 	if (rc == 0)
 		rc = worker_setup(err, sizeof(err));
+	if (rc == 0 && (rc = neigh_ctl_init(cfg)) != 0)
+		snprintf(err, sizeof(err), "neighbour table: %s", strerror(-rc));
 	if (rc != 0) {
 		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
 		goto out;
@@ -197,6 +200,7 @@ run(struct opts *o, struct config *cfg)
 out:
 	port_teardown();
 	worker_teardown();
+	neigh_ctl_fini();
 	rte_eal_cleanup();
 	return rc == 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@
 /* slowpath/telemetry.c: /fastipsec/info, /fastipsec/diagnostics and /fastipsec/stats. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,6 +16,7 @@
 #include "common/log.h"
 #include "fastipsec_version.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
@@ -156,6 +158,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		sum.nd_replies += counter_read(&s->nd_replies);
 		sum.echo_replies += counter_read(&s->echo_replies);
 		sum.ctl_tx += counter_read(&s->ctl_tx);
+		sum.events += counter_read(&s->events);
+		sum.events_dropped += counter_read(&s->events_dropped);
 		for (r = 0; r < DROP__MAX; r++)
 			sum.drops[r] += counter_read(&s->drops[r]);
 	}
@@ -166,6 +170,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "nd_replies", sum.nd_replies);
 	rte_tel_data_add_dict_u64(d, "echo_replies", sum.echo_replies);
 	rte_tel_data_add_dict_u64(d, "control_tx", sum.ctl_tx);
+	rte_tel_data_add_dict_u64(d, "events", sum.events);
+	rte_tel_data_add_dict_u64(d, "events_dropped", sum.events_dropped);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)
@@ -175,6 +181,84 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(drops, drop_reason_name(r), sum.drops[r]);
 	if (rte_tel_data_add_dict_container(d, "drops", drops, 0) != 0)
 		rte_tel_data_free(drops);
+	return 0;
+}
+
+/* Entries per /fastipsec/neighbors reply: 16 KiB of JSON in DPDK 22.11. */
+#define NEIGH_PAGE 64
+
+static const char *
+neigh_state(const struct neigh_entry *e, uint64_t mac, uint64_t now)
+{
+	if (mac & NEIGH_MAC_STATIC)
+		return "static";
+	if (!(mac & NEIGH_MAC_VALID))
+		return "incomplete";
+	if (now - __atomic_load_n(&e->updated_ns, __ATOMIC_RELAXED) <
+	    NEIGH_REACHABLE_S * 1000000000ull)
+		return "reachable";
+	return "stale";
+}
+
+static void
+add_neigh(struct rte_tel_data *d, uint32_t i, uint64_t now)
+{
+	const struct neigh_entry *e = &neigh_table->e[i];
+	uint64_t mac = __atomic_load_n(&e->mac, __ATOMIC_ACQUIRE);
+	struct rte_tel_data *nd = rte_tel_data_alloc();
+	char key[32], a[64], m[RTE_ETHER_ADDR_FMT_SIZE] = "";
+	struct rte_ether_addr ea;
+	struct config_addr ca;
+	int b;
+
+	if (nd == NULL)
+		return;
+	ca.family = e->key.family;
+	memcpy(ca.addr, e->key.addr, sizeof(ca.addr));
+	if (mac & NEIGH_MAC_VALID) {
+		for (b = 0; b < RTE_ETHER_ADDR_LEN; b++)
+			ea.addr_bytes[b] = (uint8_t)(mac >> (8 * (5 - b)));
+		rte_ether_format_addr(m, sizeof(m), &ea);
+	}
+	rte_tel_data_start_dict(nd);
+	rte_tel_data_add_dict_string(nd, "address", config_addr_format(&ca, a, sizeof(a)));
+	rte_tel_data_add_dict_string(nd, "mac", m);
+	rte_tel_data_add_dict_string(nd, "interface", port_table.port[e->key.port].cfg->name);
+	rte_tel_data_add_dict_string(nd, "state", neigh_state(e, mac, now));
+	if ((mac & NEIGH_MAC_VALID) && !(mac & NEIGH_MAC_STATIC))
+		rte_tel_data_add_dict_u64(nd, "age_s",
+		    (now - __atomic_load_n(&e->updated_ns, __ATOMIC_RELAXED)) / 1000000000u);
+	rte_tel_data_add_dict_int(nd, "route_gateway", e->route_gateway);
+	snprintf(key, sizeof(key), "n_%u", i);
+	if (rte_tel_data_add_dict_container(d, key, nd, 0) != 0)
+		rte_tel_data_free(nd);
+}
+
+/* /fastipsec/neighbors[,START]: NEIGH_PAGE entries from START; "next" is the next page's START. */
+static int
+cmd_neighbors(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint32_t n = __atomic_load_n(&neigh_table->n, __ATOMIC_ACQUIRE), start = 0, i;
+	uint64_t now = ctl_now_ns();
+	char *end;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params != NULL && *params != '\0') {
+		unsigned long v = strtoul(params, &end, 10);
+
+		if (*end != '\0' || v > n) {
+			rte_tel_data_add_dict_string(d, "error", "parameter must be a start index");
+			return 0;
+		}
+		start = (uint32_t)v;
+	}
+	rte_tel_data_add_dict_u64(d, "total", n);
+	rte_tel_data_add_dict_u64(d, "start", start);
+	for (i = start; i < n && i < start + NEIGH_PAGE; i++)
+		add_neigh(d, i, now);
+	if (i < n)
+		rte_tel_data_add_dict_u64(d, "next", i);
 	return 0;
 }
 
@@ -192,5 +276,8 @@ telemetry_init(const struct config *cfg)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/stats", cmd_stats,
 		    "Packet counters and drops by reason, summed over the workers. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastipsec/neighbors", cmd_neighbors,
+		    "ARP and ND neighbours, 64 a page. Parameter: start index (the reply's next)");
 	return rc;
 }

@@ -37,6 +37,7 @@ lab_veth "$GW" go$ID "$OUT" ho$ID
 lab_veth "$GW" gi$ID "$IN" hi$ID
 lab_gw_port "$GW" go$ID
 lab_gw_port "$GW" gi$ID
+ip -n "$OUT" link set ho$ID address 02:00:00:00:01:01
 lab_host "$OUT" ho$ID 192.0.2.1/24 192.0.2.2 2001:db8:0:2::1/64 2001:db8:0:2::2
 lab_host "$IN" hi$ID 203.0.113.2/24 203.0.113.1 2001:db8:0:113::2/64 2001:db8:0:113::1
 
@@ -52,6 +53,10 @@ interfaces:
     port: net_af_packet1
     role: protected
     addresses: [203.0.113.1/24, 2001:db8:0:113::1/64]
+routes:
+  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
+neighbors:
+  - {address: 192.0.2.9, mac: "02:00:00:00:00:09"}
 YAML
 
 check "--check-config accepts the test config" \
@@ -101,6 +106,18 @@ check "the control core's ARP announcements left through worker 0's ring" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["control_tx"] >= 2')" = True
 check "/fastipsec/stats counted the unanswered ping's ARP as ignored" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["neigh_ignored"] >= 1')" = True
+
+NB=$(tel "$PREFIX" /fastipsec/neighbors)
+nb() { # nb ADDRESS: "mac state" of that neighbour
+	jget "$NB" '[" ".join((e["mac"], e["state"])) for e in r["/fastipsec/neighbors"].values() if isinstance(e, dict) and e["address"] == "'"$1"'"]' |
+		tr -d "[]',"
+}
+check "the route gateway 192.0.2.1 was resolved by ARP" test "$(nb 192.0.2.1)" = "02:00:00:00:01:01 reachable"
+check "the static neighbour is listed as static" test "$(nb 192.0.2.9)" = "02:00:00:00:00:09 static"
+check "the inside host was learned from its ARP request" \
+	test "$(nb 203.0.113.2)" = "$(ip -n "$IN" -br link show hi$ID | awk '{print toupper($3)}') reachable"
+check "the IPv6 outside host was learned from its neighbour solicitation" \
+	test "$(nb 2001:db8:0:2::1)" = "02:00:00:00:01:01 reachable"
 
 LOG="$BUILD/fastipsec-log --instance $INSTANCE"
 check "fastipsec-log --json shows the startup record" \

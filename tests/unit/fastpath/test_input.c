@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/unit/fastpath/test_input.c: classification and local answers (ARP, ND, echo) on mbufs. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <rte_mbuf.h>
 
 #include "fastpath/input.h"
+#include "fastpath/neigh_table.h"
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
@@ -139,7 +141,23 @@ run1(struct rte_mbuf *m)
 static void
 reset_stats(void)
 {
+	struct ev ev;
+
 	memset(&w->stats, 0, sizeof(w->stats));
+	while (rte_ring_sc_dequeue_elem(w->ev, &ev, sizeof(ev)) == 0)
+		;
+}
+
+/* The next event the worker sent, or type 0 when none. */
+static struct ev
+next_event(void)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	if (rte_ring_sc_dequeue_elem(w->ev, &ev, sizeof(ev)) != 0)
+		ev.type = 0;
+	return ev;
 }
 
 static void
@@ -167,12 +185,57 @@ test_input_arp_request_answered(void)
 }
 
 static void
+test_input_arp_request_teaches_sender(void)
+{
+	struct rte_mbuf *r;
+	struct ev ev;
+
+	reset_stats();
+	r = run1(arp_request(GW_V4));
+	rte_pktmbuf_free(r);
+	ev = next_event();
+	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_LEARN);
+	CU_ASSERT_EQUAL(ev.port, 0);
+	CU_ASSERT_EQUAL(ev.family, 4);
+	CU_ASSERT_EQUAL(ev.flags, EV_NEIGH_F_SOLICITED);
+	CU_ASSERT(memcmp(ev.mac, HOST_MAC, 6) == 0);
+	CU_ASSERT_EQUAL(*(uint32_t *)ev.addr, rte_cpu_to_be_32(HOST_V4));
+	CU_ASSERT_EQUAL(next_event().type, 0);
+	CU_ASSERT_EQUAL(w->stats.events, 1);
+}
+
+static void
+test_input_arp_reply_learned(void)
+{
+	struct rte_mbuf *m = arp_request(GW_V4);
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, 14);
+	struct ev ev;
+
+	reset_stats();
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_CONSUMED], 1);
+	ev = next_event();
+	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_LEARN);
+	CU_ASSERT_EQUAL(ev.flags, EV_NEIGH_F_SOLICITED);
+
+	/* A sender off our networks teaches nothing. */
+	m = arp_request(GW_V4);
+	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, 14);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(IP4(198, 51, 100, 7));
+	rte_pktmbuf_free(run1(m));
+	CU_ASSERT_EQUAL(next_event().type, 0);
+}
+
+static void
 test_input_arp_other_address_ignored(void)
 {
 	reset_stats();
 	CU_ASSERT(run1(arp_request(IP4(192, 0, 2, 77))) == NULL);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_NEIGH_IGNORED], 1);
 	CU_ASSERT_EQUAL(w->stats.arp_replies, 0);
+	/* Someone else's request from a host we do not know: no event (RFC 826 merge only). */
+	CU_ASSERT_EQUAL(next_event().type, 0);
 }
 
 static void
@@ -313,6 +376,7 @@ test_input_ns_answered(void)
 	struct rte_mbuf *m, *r;
 	struct rte_ipv6_hdr *ip6;
 	uint8_t *nd;
+	struct ev ev;
 
 	reset_stats();
 	m = icmp6(snm_mac, snm, 135, 255, 32);
@@ -338,6 +402,12 @@ test_input_ns_answered(void)
 	CU_ASSERT_EQUAL(r->pkt_len, 14 + 40 + 32);
 	CU_ASSERT_EQUAL(w->stats.nd_replies, 1);
 	rte_pktmbuf_free(r);
+	/* The source link-layer option taught us the solicitor (RFC 4861 §7.2.3). */
+	ev = next_event();
+	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_LEARN);
+	CU_ASSERT_EQUAL(ev.family, 6);
+	CU_ASSERT(memcmp(ev.addr, HOST_V6, 16) == 0);
+	CU_ASSERT(memcmp(ev.mac, HOST_MAC, 6) == 0);
 
 	/* Hop limit below 255 (RFC 4861 §7.1.1): dropped. */
 	m = icmp6(snm_mac, snm, 135, 64, 24);
@@ -352,6 +422,43 @@ test_input_ns_answered(void)
 	icmp6_cksum(m);
 	CU_ASSERT(run1(m) == NULL);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_NEIGH_IGNORED], 1);
+}
+
+static void
+test_input_na_learned(void)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
+	static const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	struct rte_mbuf *m;
+	uint8_t *nd;
+	struct ev ev;
+
+	reset_stats();
+	m = icmp6(GW_MAC, GW_V6, 136, 255, 32);
+	nd = rte_pktmbuf_mtod_offset(m, uint8_t *, 54);
+	nd[4] = 0x60; /* solicited, override */
+	memcpy(nd + 8, HOST_V6, 16);
+	nd[24] = 2; /* target link-layer address */
+	nd[25] = 1;
+	memcpy(nd + 26, HOST_MAC, 6);
+	icmp6_cksum(m);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_CONSUMED], 1);
+	ev = next_event();
+	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_LEARN);
+	CU_ASSERT_EQUAL(ev.flags, EV_NEIGH_F_SOLICITED);
+	CU_ASSERT(memcmp(ev.addr, HOST_V6, 16) == 0);
+
+	/* An option of length 0 makes the message invalid (RFC 4861 §4.6). */
+	m = icmp6(all_mac, all_nodes, 136, 255, 32);
+	nd = rte_pktmbuf_mtod_offset(m, uint8_t *, 54);
+	memcpy(nd + 8, HOST_V6, 16);
+	nd[24] = 2;
+	nd[25] = 0;
+	icmp6_cksum(m);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NEIGH_IGNORED], 1);
+	CU_ASSERT_EQUAL(next_event().type, 0);
 }
 
 static void
@@ -387,13 +494,13 @@ suite_init(void)
 {
 	char prefix[64];
 	char *argv[] = { "test_input", "--no-huge", "-m", "64", "--no-pci", "-l", "0",
-		"--log-level=error", prefix, NULL };
+		"--log-level=error", "--no-shconf", "--no-telemetry", prefix, NULL };
 	struct rte_eth_conf conf;
 	struct port *p;
 	int id;
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=fipt-unit-%d", (int)getpid());
-	if (rte_eal_init(9, argv) < 0)
+	if (rte_eal_init(11, argv) < 0)
 		return -1;
 	port_table.pool = rte_pktmbuf_pool_create("test_pool", 1023, 0, 0,
 	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
@@ -425,19 +532,29 @@ suite_init(void)
 	memcpy(p->v6[0], GW_V6, 16);
 	p->v6_len[0] = 64;
 	w = calloc(1, sizeof(*w));
-	return w == NULL ? -1 : 0;
+	if (w == NULL || neigh_table_create() != 0)
+		return -1;
+	w->ev = rte_ring_create_elem("test_ev", sizeof(struct ev), 64, SOCKET_ID_ANY,
+	    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	return w->ev == NULL ? -1 : 0;
 }
 
 static int
 suite_fini(void)
 {
+	char rundir[PATH_MAX];
+
+	rte_ring_free(w->ev);
 	free(w);
+	neigh_table_destroy();
 	rte_eth_dev_stop(port_table.port[0].port_id);
 	rte_eth_dev_close(port_table.port[0].port_id);
 	rte_ring_free(rx_ring);
 	rte_ring_free(tx_ring);
 	rte_mempool_free(port_table.pool);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	rmdir(rundir); /* --no-shconf leaves it empty */
 	return 0;
 }
 
@@ -451,6 +568,9 @@ main(void)
 		return 1;
 	s = CU_add_suite("input", suite_init, suite_fini);
 	CU_add_test(s, "test_input_arp_request_answered", test_input_arp_request_answered);
+	CU_add_test(s, "test_input_arp_request_teaches_sender",
+	    test_input_arp_request_teaches_sender);
+	CU_add_test(s, "test_input_arp_reply_learned", test_input_arp_reply_learned);
 	CU_add_test(s, "test_input_arp_other_address_ignored",
 	    test_input_arp_other_address_ignored);
 	CU_add_test(s, "test_input_arp_runt_dropped", test_input_arp_runt_dropped);
@@ -462,6 +582,7 @@ main(void)
 	    test_input_ipv4_fragment_and_other_dropped);
 	CU_add_test(s, "test_input_mac_filter", test_input_mac_filter);
 	CU_add_test(s, "test_input_ns_answered", test_input_ns_answered);
+	CU_add_test(s, "test_input_na_learned", test_input_na_learned);
 	CU_add_test(s, "test_input_echo6_answered", test_input_echo6_answered);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* common/ev.h: events from a worker to the control core (one SPSC ring per worker). */
+#ifndef FASTIPSEC_EV_H
+#define FASTIPSEC_EV_H
+
+#include <stdint.h>
+
+/*
+ * Workers report what happened; the control core decides (STYLE.md rule
+ * 16).  An event travels by value through an rte_ring of fixed-size
+ * elements; when the ring is full the worker drops the event and counts
+ * it (DROP_RING_FULL), it never waits.
+ */
+enum ev_type {
+	EV_NEIGH_LEARN = 1, /* a neighbour told us its MAC: ARP request/reply, NS/NA */
+};
+
+struct ev {
+	uint16_t type;  /* enum ev_type */
+	uint16_t port;  /* port index (not the DPDK id) */
+	uint8_t family; /* 4 or 6 */
+	uint8_t flags;
+	uint8_t mac[6];   /* EV_NEIGH_LEARN: the neighbour's MAC */
+	uint8_t addr[16]; /* EV_NEIGH_LEARN: its address (4 bytes used for IPv4) */
+	void *ptr;        /* an mbuf the event hands over, or NULL */
+};
+
+/* EV_NEIGH_LEARN flags */
+#define EV_NEIGH_F_SOLICITED 0x01 /* a reply to us (ARP reply, NA): create the entry */
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/neigh_ctl.h: the control core's side of ARP and IPv6 ND: learning and probing. */
+#ifndef FASTIPSEC_NEIGH_CTL_H
+#define FASTIPSEC_NEIGH_CTL_H
+
+#include <stdint.h>
+
+#include "common/ev.h"
+#include "config/config.h"
+
+/*
+ * Create the neighbour table with the configured static entries and an
+ * unresolved entry per route gateway, which neigh_ctl_tick() then probes.
+ * Control core, after port_setup().  Returns 0 or -errno.
+ */
+int neigh_ctl_init(const struct config *cfg);
+void neigh_ctl_fini(void);
+
+/* An EV_NEIGH_LEARN event from a worker. */
+void neigh_ctl_event(const struct ev *ev, uint64_t now_ns);
+
+/* Probe route gateways: unresolved ones every NEIGH_PROBE_MS, resolved ones every NEIGH_REFRESH_S. */
+void neigh_ctl_tick(uint64_t now_ns);
+
+#endif
