@@ -104,6 +104,9 @@ node_free(struct config_node *n)
 		node_free(n->kids[i]);
 	free(n->kids);
 	free(n->tag);
+	/* A scalar may be a static SA's key. */
+	if (n->text != NULL)
+		explicit_bzero(n->text, n->len);
 	free(n->text);
 	free(n);
 }
@@ -355,21 +358,39 @@ out:
 	return cfg;
 }
 
-/* Read at most CONFIG_FILE_MAX + 1 bytes, so that a larger file is seen as such. */
+/* Free a buffer that may hold key text, wiping it first. */
+static void
+buf_free(char *buf, size_t len)
+{
+	if (buf == NULL)
+		return;
+	explicit_bzero(buf, len);
+	free(buf);
+}
+
+/*
+ * Read at most CONFIG_FILE_MAX + 1 bytes, so that a larger file is seen as
+ * such.  The file may hold keys: grow by copy and wipe, not realloc(), so
+ * that no stale copy is left in freed memory.
+ */
 static char *
 file_read(FILE *f, size_t *lenp)
 {
-	size_t len = 0, cap = 0, n;
+	size_t len = 0, cap = 0, ncap, n;
 	char *buf = NULL, *nbuf;
 
 	for (;;) {
 		if (len == cap) {
-			cap = cap == 0 ? READ_CHUNK : cap * 2;
-			if (cap > CONFIG_FILE_MAX + 1)
-				cap = CONFIG_FILE_MAX + 1;
-			if ((nbuf = realloc(buf, cap)) == NULL)
+			ncap = cap == 0 ? READ_CHUNK : cap * 2;
+			if (ncap > CONFIG_FILE_MAX + 1)
+				ncap = CONFIG_FILE_MAX + 1;
+			if ((nbuf = malloc(ncap)) == NULL)
 				goto fail_free;
+			if (len != 0)
+				memcpy(nbuf, buf, len);
+			buf_free(buf, cap);
 			buf = nbuf;
+			cap = ncap;
 		}
 		n = fread(buf + len, 1, cap - len, f);
 		len += n;
@@ -381,7 +402,7 @@ file_read(FILE *f, size_t *lenp)
 	*lenp = len;
 	return buf;
 fail_free:
-	free(buf);
+	buf_free(buf, cap);
 	return NULL;
 }
 
@@ -397,6 +418,8 @@ config_load_file(const char *path, FILE *err)
 		fatal(err, path, 0, 0, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
+	/* Unbuffered: reads go straight into buf, and no copy of a key stays in stdio's buffer. */
+	setvbuf(f, NULL, _IONBF, 0);
 	errno = 0;
 	if ((buf = file_read(f, &len)) == NULL) {
 		fatal(err, path, 0, 0, "cannot read: %s", strerror(errno != 0 ? errno : EIO));
@@ -408,7 +431,7 @@ config_load_file(const char *path, FILE *err)
 		fatal(err, path, 0, 0, "empty file: no YAML document");
 	else
 		cfg = config_load_buffer(buf, len, path, err);
-	free(buf);
+	buf_free(buf, len);
 out_close:
 	fclose(f);
 	return cfg;
@@ -421,6 +444,10 @@ config_destroy(struct config *cfg)
 		return;
 	free(cfg->routes);
 	free(cfg->neighbors);
+	if (cfg->static_sas != NULL)
+		explicit_bzero(cfg->static_sas, cfg->n_static_sas * sizeof(cfg->static_sas[0]));
+	free(cfg->static_sas);
+	free(cfg->policies);
 	free(cfg);
 }
 
@@ -432,6 +459,44 @@ config_role_name(enum config_role role)
 		return "unprotected";
 	case CONFIG_ROLE_PROTECTED:
 		return "protected";
+	}
+	return "unknown";
+}
+
+const char *
+config_direction_name(enum config_direction dir)
+{
+	switch (dir) {
+	case CONFIG_DIR_OUTBOUND:
+		return "outbound";
+	case CONFIG_DIR_INBOUND:
+		return "inbound";
+	}
+	return "unknown";
+}
+
+const char *
+config_mode_name(enum config_mode mode)
+{
+	switch (mode) {
+	case CONFIG_MODE_TUNNEL:
+		return "tunnel";
+	case CONFIG_MODE_TRANSPORT:
+		return "transport";
+	}
+	return "unknown";
+}
+
+const char *
+config_policy_action_name(enum config_policy_action a)
+{
+	switch (a) {
+	case CONFIG_POLICY_PROTECT:
+		return "protect";
+	case CONFIG_POLICY_BYPASS:
+		return "bypass";
+	case CONFIG_POLICY_DISCARD:
+		return "discard";
 	}
 	return "unknown";
 }
