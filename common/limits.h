@@ -54,6 +54,18 @@
 #define NEIGH_REFRESH_S   60   /* re-probe interval of a resolved route gateway */
 #define EV_RING_SIZE      4096 /* worker -> control events, per worker */
 
+/* Security associations */
+#define SA_MAX         8192         /* SAs of each direction the workers can hold */
+#define SA_RING_SIZE   1024         /* control -> worker sa_msg ring, per worker */
+#define SA_MSG_BURST   32           /* sa_msg applied per worker loop pass */
+#define SA_RECLAIM_MAX (2 * SA_MAX) /* records waiting for a grace period */
+
+/* Forwarding table (fastpath/route.h) */
+#define NEXTHOP_MAX        32767 /* next hops per table: FIB entries are 2 bytes (15-bit values) */
+#define ROUTE_TBL8_MAX     32767 /* tbl8 groups per FIB: DPDK caps them at the largest 2-byte value */
+#define ROUTE_HEADROOM_PCT 25    /* FIB routes and tbl8 groups sized this much above the config's */
+#define ROUTE_HEADROOM_MIN 64    /* ... and at least this many more */
+
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
 

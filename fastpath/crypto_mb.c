@@ -1,8 +1,34 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/crypto_mb.c: intel-ipsec-mb managers for the workers. */
+/* fastpath/crypto_mb.c: intel-ipsec-mb managers, per-SA key schedules and the per-burst crypto. */
+#include <errno.h>
+#include <string.h>
+
 #include <rte_malloc.h>
 
+#include "common/limits.h"
 #include "fastpath/crypto_mb.h"
+
+/*
+ * The one switch of STYLE "what not to copy": release builds (NDEBUG)
+ * submit without intel-ipsec-mb's argument checks; debug and test builds
+ * use the checked submit, whose refusals crypto_mb_run() turns into
+ * -EINVAL for the op concerned.  crypto_mb_run() validates every
+ * per-packet field itself, so the unchecked path never sees a bad job.
+ */
+#ifdef NDEBUG
+#define MB_SUBMIT_BURST IMB_SUBMIT_BURST_NOCHECK
+#else
+#define MB_SUBMIT_BURST IMB_SUBMIT_BURST
+#endif
+
+#define OP_PENDING INT16_MAX /* op status while its job is in the manager */
+#define NONCE_LEN  12        /* salt (4) || IV (8) */
+
+/* Per-op scratch of one burst: the nonce and, on decrypt, the computed tag. */
+struct scratch {
+	uint8_t nonce[16];
+	uint8_t tag[CRYPTO_MB_ICV_MAX];
+} __rte_aligned(16);
 
 static IMB_ARCH mb_arch = IMB_ARCH_NONE;
 
@@ -58,4 +84,513 @@ crypto_mb_arch_name(void)
 	default:
 		return "none";
 	}
+}
+
+/* ---- SA set-up (control core) ---- */
+
+static bool
+aes_key_len_ok(unsigned int len)
+{
+	return len == 16 || len == 24 || len == 32;
+}
+
+/* Fields both templates share; direction and chain order differ (decrypt verifies first). */
+static void
+tmpl_base(struct crypto_mb_sa *cs, IMB_CIPHER_MODE cipher, IMB_HASH_ALG hash, uint64_t key_len,
+    uint64_t iv_len)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		IMB_JOB *j = &cs->tmpl[i];
+
+		j->cipher_mode = cipher;
+		j->hash_alg = hash;
+		j->key_len_in_bytes = key_len;
+		j->iv_len_in_bytes = iv_len;
+		j->auth_tag_output_len_in_bytes = cs->icv_len;
+		j->cipher_direction = i == 0 ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+		j->chain_order = i == 0 ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
+	}
+}
+
+static void
+tmpl_keys(struct crypto_mb_sa *cs, const void *enc, const void *dec)
+{
+	cs->tmpl[0].enc_keys = cs->tmpl[1].enc_keys = enc;
+	cs->tmpl[0].dec_keys = cs->tmpl[1].dec_keys = dec;
+}
+
+/* AES-GCM key data (H powers and round keys) for GCM (RFC 4106) and GMAC (RFC 4543). */
+static int
+init_gcm_key(struct crypto_mb_sa *cs, IMB_MGR *mgr, const uint8_t *key, unsigned int len)
+{
+	if (key == NULL || !aes_key_len_ok(len))
+		return -EINVAL;
+	if (len == 16)
+		IMB_AES128_GCM_PRE(mgr, key, &cs->k.gcm);
+	else if (len == 24)
+		IMB_AES192_GCM_PRE(mgr, key, &cs->k.gcm);
+	else
+		IMB_AES256_GCM_PRE(mgr, key, &cs->k.gcm);
+	cs->key_len = (uint16_t)len;
+	tmpl_keys(cs, &cs->k.gcm, &cs->k.gcm);
+	return 0;
+}
+
+/* AES-GCM (RFC 4106) or AES-GMAC (RFC 4543): @p key is key || 4-byte salt. */
+static int
+init_gcm(struct crypto_mb_sa *cs, IMB_MGR *mgr, const uint8_t *key, unsigned int len,
+    unsigned int salt_len, unsigned int icv_len, enum crypto_mb_kind kind)
+{
+	if (salt_len != CRYPTO_MB_SALT_LEN || (icv_len != 8 && icv_len != 12 && icv_len != 16))
+		return -EINVAL;
+	if (init_gcm_key(cs, mgr, key, len) != 0)
+		return -EINVAL;
+	memcpy(cs->salt, key + len, CRYPTO_MB_SALT_LEN);
+	cs->kind = (uint8_t)kind;
+	cs->icv_len = (uint8_t)icv_len;
+	cs->iv_len = 8;
+	cs->nonce_len = NONCE_LEN;
+	tmpl_base(cs, IMB_CIPHER_GCM, IMB_AUTH_AES_GMAC, len, NONCE_LEN);
+	return 0;
+}
+
+/* ChaCha20-Poly1305 (RFC 7634 §2): 32-byte key || 4-byte salt, 16-byte tag. */
+static int
+init_chacha(struct crypto_mb_sa *cs, const struct alg_proposal *p, const uint8_t *key)
+{
+	if (key == NULL || p->cipher_key_len != 32 || p->salt_len != CRYPTO_MB_SALT_LEN ||
+	    p->icv_len != 16)
+		return -EINVAL;
+	memcpy(cs->k.chacha, key, 32);
+	memcpy(cs->salt, key + 32, CRYPTO_MB_SALT_LEN);
+	cs->kind = CRYPTO_MB_AEAD;
+	cs->icv_len = 16;
+	cs->iv_len = 8;
+	cs->nonce_len = NONCE_LEN;
+	tmpl_base(cs, IMB_CIPHER_CHACHA20_POLY1305, IMB_AUTH_CHACHA20_POLY1305, 32, NONCE_LEN);
+	tmpl_keys(cs, cs->k.chacha, cs->k.chacha);
+	return 0;
+}
+
+/* The cipher half of an HMAC SA: AES-CBC, AES-CTR, NULL (ESP) or none (AH). */
+static int
+init_cipher(struct crypto_mb_sa *cs, IMB_MGR *mgr, const struct alg_proposal *p, const uint8_t *key)
+{
+	unsigned int len = p->cipher_key_len;
+
+	switch (p->cipher) {
+	case ALG_CIPHER_NONE:
+	case ALG_CIPHER_NULL:
+		tmpl_base(cs, IMB_CIPHER_NULL, IMB_AUTH_NULL, 0, 0);
+		return 0;
+	case ALG_CIPHER_AES_CBC:
+	case ALG_CIPHER_AES_CTR:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (key == NULL || !aes_key_len_ok(len))
+		return -EINVAL;
+	if (len == 16)
+		IMB_AES_KEYEXP_128(mgr, key, cs->k.aes.enc, cs->k.aes.dec);
+	else if (len == 24)
+		IMB_AES_KEYEXP_192(mgr, key, cs->k.aes.enc, cs->k.aes.dec);
+	else
+		IMB_AES_KEYEXP_256(mgr, key, cs->k.aes.enc, cs->k.aes.dec);
+	tmpl_keys(cs, cs->k.aes.enc, cs->k.aes.dec);
+	if (p->cipher == ALG_CIPHER_AES_CBC) {
+		/* RFC 3602 §3: a 16-byte IV in each packet, used as is. */
+		cs->iv_len = 16;
+		tmpl_base(cs, IMB_CIPHER_CBC, IMB_AUTH_NULL, len, 16);
+		return 0;
+	}
+	/* RFC 3686 §4: counter block = nonce (salt) || IV || 00000001; IMB takes 12 bytes. */
+	if (p->salt_len != CRYPTO_MB_SALT_LEN)
+		return -EINVAL;
+	memcpy(cs->salt, key + len, CRYPTO_MB_SALT_LEN);
+	cs->iv_len = 8;
+	cs->nonce_len = NONCE_LEN;
+	tmpl_base(cs, IMB_CIPHER_CNTR, IMB_AUTH_NULL, len, NONCE_LEN);
+	return 0;
+}
+
+/*
+ * HMAC (RFC 2104) for RFC 2404 / RFC 4868: the inner and outer hash
+ * states after one block of (key ^ ipad) and (key ^ opad), computed once
+ * here so that no packet ever hashes the key.
+ */
+static int
+init_hmac(struct crypto_mb_sa *cs, IMB_MGR *mgr, const struct alg_proposal *p, const uint8_t *key)
+{
+	static const struct {
+		IMB_HASH_ALG hash;
+		uint8_t block, digest, trunc;
+	} hs[ALG_AUTH__MAX] = {
+		[ALG_AUTH_HMAC_SHA1_96] = { IMB_AUTH_HMAC_SHA_1, 64, 20, 12 },
+		[ALG_AUTH_HMAC_SHA256_128] = { IMB_AUTH_HMAC_SHA_256, 64, 32, 16 },
+		[ALG_AUTH_HMAC_SHA384_192] = { IMB_AUTH_HMAC_SHA_384, 128, 48, 24 },
+		[ALG_AUTH_HMAC_SHA512_256] = { IMB_AUTH_HMAC_SHA_512, 128, 64, 32 },
+	};
+	uint8_t k[128], blk[128];
+	unsigned int i, bs;
+
+	if ((unsigned int)p->auth >= ALG_AUTH__MAX || hs[p->auth].block == 0 || key == NULL ||
+	    p->auth_key_len == 0)
+		return -EINVAL;
+	if (p->icv_len != hs[p->auth].trunc && p->icv_len != hs[p->auth].digest)
+		return -EINVAL;
+	bs = hs[p->auth].block;
+	memset(k, 0, sizeof(k));
+	if (p->auth_key_len > bs) {
+		/* RFC 2104 §2: a key longer than the block is hashed first. */
+		if (p->auth == ALG_AUTH_HMAC_SHA1_96)
+			IMB_SHA1(mgr, key, p->auth_key_len, k);
+		else if (p->auth == ALG_AUTH_HMAC_SHA256_128)
+			IMB_SHA256(mgr, key, p->auth_key_len, k);
+		else if (p->auth == ALG_AUTH_HMAC_SHA384_192)
+			IMB_SHA384(mgr, key, p->auth_key_len, k);
+		else
+			IMB_SHA512(mgr, key, p->auth_key_len, k);
+	} else {
+		memcpy(k, key, p->auth_key_len);
+	}
+	for (i = 0; i < 2; i++) {
+		uint8_t *out = i == 0 ? cs->ipad : cs->opad;
+		unsigned int j;
+
+		for (j = 0; j < bs; j++)
+			blk[j] = k[j] ^ (i == 0 ? 0x36 : 0x5c);
+		if (p->auth == ALG_AUTH_HMAC_SHA1_96)
+			IMB_SHA1_ONE_BLOCK(mgr, blk, out);
+		else if (p->auth == ALG_AUTH_HMAC_SHA256_128)
+			IMB_SHA256_ONE_BLOCK(mgr, blk, out);
+		else if (p->auth == ALG_AUTH_HMAC_SHA384_192)
+			IMB_SHA384_ONE_BLOCK(mgr, blk, out);
+		else
+			IMB_SHA512_ONE_BLOCK(mgr, blk, out);
+	}
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(blk, sizeof(blk));
+	cs->kind = CRYPTO_MB_HMAC;
+	cs->icv_len = p->icv_len;
+	for (i = 0; i < 2; i++) {
+		cs->tmpl[i].hash_alg = hs[p->auth].hash;
+		cs->tmpl[i].auth_tag_output_len_in_bytes = cs->icv_len;
+		cs->tmpl[i].u.HMAC._hashed_auth_key_xor_ipad = cs->ipad;
+		cs->tmpl[i].u.HMAC._hashed_auth_key_xor_opad = cs->opad;
+	}
+	return 0;
+}
+
+int
+crypto_mb_sa_init(struct crypto_mb_sa *cs, IMB_MGR *mgr, const struct alg_proposal *p,
+    const uint8_t *enc_key, const uint8_t *auth_key)
+{
+	int rc;
+
+	memset(cs, 0, sizeof(*cs));
+	if (mgr == NULL || p == NULL)
+		return -EINVAL;
+	switch (p->cipher) {
+	case ALG_CIPHER_AES_GCM:
+		rc = init_gcm(cs, mgr, enc_key, p->cipher_key_len, p->salt_len, p->icv_len,
+		    CRYPTO_MB_AEAD);
+		break;
+	case ALG_CIPHER_AES_GMAC:
+		rc = init_gcm(cs, mgr, enc_key, p->cipher_key_len, p->salt_len, p->icv_len,
+		    CRYPTO_MB_GMAC);
+		break;
+	case ALG_CIPHER_CHACHA20_POLY1305:
+		rc = init_chacha(cs, p, enc_key);
+		break;
+	case ALG_CIPHER_NONE:
+		if (p->auth == ALG_AUTH_AES_GMAC) {
+			/* AH AES-GMAC (RFC 4543): the integrity key carries the salt. */
+			rc = init_gcm(cs, mgr, auth_key, p->auth_key_len, p->salt_len, p->icv_len,
+			    CRYPTO_MB_GMAC);
+			break;
+		}
+		/* fall through */
+	case ALG_CIPHER_NULL:
+	case ALG_CIPHER_AES_CBC:
+	case ALG_CIPHER_AES_CTR:
+		rc = init_cipher(cs, mgr, p, enc_key);
+		if (rc == 0)
+			rc = init_hmac(cs, mgr, p, auth_key);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	if (rc != 0)
+		crypto_mb_sa_fini(cs);
+	return rc;
+}
+
+void
+crypto_mb_sa_fini(struct crypto_mb_sa *cs)
+{
+	explicit_bzero(cs, sizeof(*cs));
+}
+
+/* ---- Per packet (worker lcore): no allocation, lock, log or system call below ---- */
+
+/* Constant-time comparison of an ICV: no branch on the data, no early exit. */
+static inline bool
+icv_equal(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+	uint64_t d = 0, x, y;
+	unsigned int i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	for (; i < len; i++)
+		d |= (uint64_t)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* Everything intel-ipsec-mb's checked submit would refuse for per-packet reasons. */
+static int16_t
+op_check(const struct crypto_mb_op *op)
+{
+	const struct crypto_mb_sa *sa = op->sa;
+
+	if (sa == NULL || sa->kind == 0 || op->buf == NULL || op->icv == NULL)
+		return -EINVAL;
+	if (op->cipher_len > CRYPTO_MB_LEN_MAX || op->auth_len > CRYPTO_MB_LEN_MAX)
+		return -EINVAL;
+	if ((sa->iv_len != 0 && op->iv == NULL) || (op->aad_len != 0 && op->aad == NULL))
+		return -EINVAL;
+	switch (sa->kind) {
+	case CRYPTO_MB_GMAC:
+		if (op->cipher_len != 0)
+			return -EINVAL;
+		break;
+	case CRYPTO_MB_HMAC:
+		/* IMB hashes at least one byte; ESP and AH always have headers to MAC. */
+		if (op->auth_len == 0)
+			return -EINVAL;
+		if (sa->tmpl[0].cipher_mode == IMB_CIPHER_CBC && op->cipher_len % 16 != 0)
+			return -EINVAL;
+		if (sa->tmpl[0].cipher_mode == IMB_CIPHER_NULL && op->cipher_len != 0)
+			return -EINVAL;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static inline const uint8_t *
+nonce_make(const struct crypto_mb_sa *sa, const uint8_t *iv, struct scratch *s)
+{
+	if (sa->nonce_len == 0)
+		return iv;
+	memcpy(s->nonce, sa->salt, CRYPTO_MB_SALT_LEN);
+	memcpy(s->nonce + CRYPTO_MB_SALT_LEN, iv, 8);
+	return s->nonce;
+}
+
+/* ESP GMAC whose AAD is not one contiguous run of bytes in buf (ESN). */
+static inline bool
+gmac_split(const struct crypto_mb_op *op)
+{
+	return op->aad_len != 0 && op->aad + op->aad_len != op->buf + op->auth_off;
+}
+
+/*
+ * RFC 4543 §3 with ESN: AAD = SPI || seq_hi || seq_lo || IV .. next
+ * header is not contiguous (seq_hi is not on the wire) and a GCM job has
+ * one AAD pointer, so the GMAC direct API takes the two pieces in turn.
+ */
+static void
+gmac_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct scratch *s)
+{
+	const struct crypto_mb_sa *sa = op->sa;
+	const struct gcm_key_data *key = &sa->k.gcm;
+	const uint8_t *region = op->buf + op->auth_off;
+	uint8_t *tag = op->decrypt ? s->tag : op->icv;
+	const uint8_t *nonce = nonce_make(sa, op->iv, s);
+	struct gcm_context_data ctx;
+
+	switch (sa->key_len) {
+	case 16:
+		IMB_AES128_GMAC_INIT(mgr, key, &ctx, nonce, NONCE_LEN);
+		IMB_AES128_GMAC_UPDATE(mgr, key, &ctx, op->aad, op->aad_len);
+		if (op->auth_len != 0)
+			IMB_AES128_GMAC_UPDATE(mgr, key, &ctx, region, op->auth_len);
+		IMB_AES128_GMAC_FINALIZE(mgr, key, &ctx, tag, sa->icv_len);
+		break;
+	case 24:
+		IMB_AES192_GMAC_INIT(mgr, key, &ctx, nonce, NONCE_LEN);
+		IMB_AES192_GMAC_UPDATE(mgr, key, &ctx, op->aad, op->aad_len);
+		if (op->auth_len != 0)
+			IMB_AES192_GMAC_UPDATE(mgr, key, &ctx, region, op->auth_len);
+		IMB_AES192_GMAC_FINALIZE(mgr, key, &ctx, tag, sa->icv_len);
+		break;
+	default:
+		IMB_AES256_GMAC_INIT(mgr, key, &ctx, nonce, NONCE_LEN);
+		IMB_AES256_GMAC_UPDATE(mgr, key, &ctx, op->aad, op->aad_len);
+		if (op->auth_len != 0)
+			IMB_AES256_GMAC_UPDATE(mgr, key, &ctx, region, op->auth_len);
+		IMB_AES256_GMAC_FINALIZE(mgr, key, &ctx, tag, sa->icv_len);
+		break;
+	}
+	explicit_bzero(&ctx, sizeof(ctx));
+	if (op->decrypt)
+		op->status = icv_equal(tag, op->icv, sa->icv_len) ? 0 : -EBADMSG;
+	else
+		op->status = 0;
+}
+
+/* Copy the SA's template and set the per-packet fields only (STYLE rule 17). */
+static inline void
+job_fill(IMB_JOB *job, struct crypto_mb_op *op, struct scratch *s)
+{
+	const struct crypto_mb_sa *sa = op->sa;
+
+	*job = sa->tmpl[op->decrypt != 0];
+	job->src = op->buf;
+	job->dst = op->buf + op->cipher_off;
+	job->cipher_start_src_offset_in_bytes = op->cipher_off;
+	job->msg_len_to_cipher_in_bytes = op->cipher_len;
+	job->hash_start_src_offset_in_bytes = op->auth_off;
+	job->msg_len_to_hash_in_bytes = op->auth_len;
+	job->iv = nonce_make(sa, op->iv, s);
+	job->auth_tag_output = op->decrypt ? s->tag : op->icv;
+	job->user_data = op;
+	switch (sa->kind) {
+	case CRYPTO_MB_AEAD:
+		/* IMB's ChaCha20-Poly1305 MACs the hash region: it is the ciphertext. */
+		job->hash_start_src_offset_in_bytes = op->cipher_off;
+		job->msg_len_to_hash_in_bytes = op->cipher_len;
+		if (job->cipher_mode == IMB_CIPHER_GCM) {
+			job->u.GCM.aad = op->aad;
+			job->u.GCM.aad_len_in_bytes = op->aad_len;
+		} else {
+			job->u.CHACHA20_POLY1305.aad = op->aad;
+			job->u.CHACHA20_POLY1305.aad_len_in_bytes = op->aad_len;
+		}
+		break;
+	case CRYPTO_MB_GMAC:
+		/* GCM over an empty plaintext: the tag is GMAC of the AAD (RFC 4543 §3). */
+		job->u.GCM.aad = op->aad_len != 0 ? op->aad : op->buf + op->auth_off;
+		job->u.GCM.aad_len_in_bytes = (uint64_t)op->aad_len + op->auth_len;
+		job->cipher_start_src_offset_in_bytes = 0;
+		job->dst = op->buf;
+		break;
+	default:
+		/* Nothing to cipher (ESP NULL, AH, empty region): IMB refuses 0-byte CBC/CTR. */
+		if (op->cipher_len == 0)
+			job->cipher_mode = IMB_CIPHER_NULL;
+		break;
+	}
+}
+
+static void
+jobs_complete(IMB_JOB **jobs, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		IMB_JOB *job = jobs[i];
+		struct crypto_mb_op *op = job->user_data;
+
+		if (op->status != OP_PENDING)
+			continue;
+		if (job->status != IMB_STATUS_COMPLETED)
+			op->status = -EINVAL;
+		else if (op->decrypt)
+			op->status = icv_equal(job->auth_tag_output, op->icv, op->sa->icv_len) ?
+			    0 :
+			    -EBADMSG;
+		else
+			op->status = 0;
+	}
+}
+
+/*
+ * Submit @p n filled jobs, then flush the manager so that every op has its
+ * status when crypto_mb_run() returns.  When the checked submit refuses a
+ * job it takes none of them and names the culprit in jobs[0]: that job
+ * becomes a no-op (NULL cipher, NULL hash) with -EINVAL and the list goes
+ * again, so one bad packet never costs the others.
+ */
+static void
+jobs_submit(IMB_MGR *mgr, IMB_JOB **list, uint32_t n)
+{
+	IMB_JOB *jobs[BURST_MAX];
+	uint32_t done, tries;
+
+	for (tries = 0;; tries++) {
+		memcpy(jobs, list, n * sizeof(jobs[0]));
+		done = MB_SUBMIT_BURST(mgr, n, jobs);
+		if (done != 0 || imb_get_errno(mgr) == 0 || tries > n)
+			break;
+		((struct crypto_mb_op *)jobs[0]->user_data)->status = -EINVAL;
+		jobs[0]->cipher_mode = IMB_CIPHER_NULL;
+		jobs[0]->hash_alg = IMB_AUTH_NULL;
+		jobs[0]->chain_order = IMB_ORDER_CIPHER_HASH;
+	}
+	jobs_complete(jobs, done);
+	while ((done = IMB_FLUSH_BURST(mgr, BURST_MAX, jobs)) != 0)
+		jobs_complete(jobs, done);
+}
+
+static uint16_t
+run_burst(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n)
+{
+	struct scratch scr[BURST_MAX];
+	IMB_JOB *jobs[BURST_MAX];
+	uint16_t idx[BURST_MAX];
+	uint32_t i, k, got;
+	uint16_t ok;
+
+	for (i = 0, k = 0; i < n; i++) {
+		struct crypto_mb_op *op = &ops[i];
+
+		op->status = op_check(op);
+		if (op->status != 0)
+			continue;
+		if (op->sa->kind == CRYPTO_MB_GMAC && gmac_split(op)) {
+			gmac_direct(mgr, op, &scr[i]);
+			continue;
+		}
+		op->status = OP_PENDING;
+		idx[k++] = (uint16_t)i;
+	}
+	if (k != 0) {
+		/* The queue is empty between calls (every call flushes): k <= BURST_MAX fit. */
+		got = IMB_GET_NEXT_BURST(mgr, k, jobs);
+		for (i = got; i < k; i++)
+			ops[idx[i]].status = -EINVAL;
+		for (i = 0; i < got; i++)
+			job_fill(jobs[i], &ops[idx[i]], &scr[idx[i]]);
+		if (got != 0)
+			jobs_submit(mgr, jobs, got);
+	}
+	for (i = 0, ok = 0; i < n; i++) {
+		if (ops[i].status == OP_PENDING)
+			ops[i].status = -EINVAL; /* never completed: cannot happen after a flush */
+		ok += ops[i].status == 0;
+	}
+	return ok;
+}
+
+uint16_t
+crypto_mb_run(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n)
+{
+	uint16_t done = 0, ok = 0, m;
+
+	while (done < n) {
+		m = n - done < BURST_MAX ? n - done : BURST_MAX;
+		ok += run_burst(mgr, ops + done, m);
+		done += m;
+	}
+	return ok;
 }
