@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "fastpath/input.h"
 #include "fastpath/port.h"
+#include "fastpath/sa_sync.h"
 #include "fastpath/worker.h"
 
 struct worker_set worker_set;
@@ -62,10 +63,16 @@ worker_main(void *arg)
 	uint16_t n, got, p;
 
 	log_set_lcore(w->lcore);
+	rte_rcu_qsbr_thread_register(worker_set.qsbr, w->index);
+	rte_rcu_qsbr_thread_online(worker_set.qsbr, w->index);
 
 	while (!worker_stop) {
 		t0 = rte_rdtsc();
 		got = 0;
+		/* Apply SA changes, then hold no SA reference: a quiescent state. */
+		if (!rte_ring_empty(w->sa_ring))
+			sa_sync_apply(w);
+		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
 		for (i = 0; i < w->n_rxq; i++) {
 			p = w->rxq[i].port;
 			n = rte_eth_rx_burst(port_table.port[p].port_id, w->rxq[i].queue, pkts,
@@ -92,5 +99,7 @@ worker_main(void *arg)
 			busy = 0;
 		}
 	}
+	rte_rcu_qsbr_thread_offline(worker_set.qsbr, w->index);
+	rte_rcu_qsbr_thread_unregister(worker_set.qsbr, w->index);
 	return 0;
 }

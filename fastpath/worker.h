@@ -9,11 +9,13 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
 #include <intel-ipsec-mb.h>
 
 #include "common/counters.h"
 #include "common/ev.h"
 #include "common/limits.h"
+#include "common/sa_rt.h"
 #include "fastpath/drop.h"
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
@@ -26,6 +28,8 @@ struct worker_stats {
 	uint64_t ctl_tx;         /* packets sent for the control core */
 	uint64_t events;         /* events sent to the control core */
 	uint64_t events_dropped; /* events lost: the event ring was full */
+	uint64_t sa_msgs;        /* SA messages applied */
+	uint64_t sa_msg_failed;  /* SA messages that could not be applied (SAD full, unknown) */
 	uint64_t loops;          /* passes of the poll loop */
 	uint64_t busy_cycles;    /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];
@@ -51,6 +55,10 @@ struct worker {
 	struct rte_ring *ctl_tx;
 	/* this worker -> control core: struct ev by value */
 	struct rte_ring *ev;
+	/* control core -> this worker: struct sa_msg by value (fastpath/sa_sync.c) */
+	struct rte_ring *sa_ring;
+	struct rte_hash *sad;             /* inbound SAs, all of them (fastpath/sad.c) */
+	struct sa_rt_out *sa_out[SA_MAX]; /* outbound SAs by slot id */
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;
@@ -59,6 +67,11 @@ struct worker {
 struct worker_set {
 	unsigned int n;
 	struct worker *w[WORKERS_MAX];
+	/*
+	 * Grace periods for SA records: worker i is QSBR thread i and reports
+	 * quiescence at the top of every pass, right after sa_sync_apply().
+	 */
+	struct rte_rcu_qsbr *qsbr;
 };
 
 extern struct worker_set worker_set;

@@ -8,7 +8,9 @@
 #include <rte_malloc.h>
 
 #include "fastpath/crypto_mb.h"
+#include "common/sa_msg.h"
 #include "fastpath/port.h"
+#include "fastpath/sad.h"
 #include "fastpath/worker.h"
 
 int
@@ -39,8 +41,22 @@ worker_setup(char *err, size_t errlen)
 		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->ev == NULL)
 			goto fail_nomem;
+		snprintf(name, sizeof(name), "sa_%u", w->index);
+		w->sa_ring = rte_ring_create_elem(name, sizeof(struct sa_msg), SA_RING_SIZE,
+		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		w->sad = sad_create(w->index, (int)rte_lcore_to_socket_id(lcore));
+		if (w->sa_ring == NULL || w->sad == NULL)
+			goto fail_nomem;
 		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));
 		if (w->mb == NULL)
+			goto fail_nomem;
+	}
+	if (worker_set.n != 0) {
+		size_t sz = rte_rcu_qsbr_get_memsize(worker_set.n);
+
+		worker_set.qsbr = rte_zmalloc("worker_qsbr", sz, RTE_CACHE_LINE_SIZE);
+		if (worker_set.qsbr == NULL ||
+		    rte_rcu_qsbr_init(worker_set.qsbr, worker_set.n) != 0)
 			goto fail_nomem;
 	}
 	if (worker_set.n == 0) {
@@ -80,10 +96,14 @@ worker_teardown(void)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->ctl_tx);
 		rte_ring_free(worker_set.w[i]->ev);
+		rte_ring_free(worker_set.w[i]->sa_ring);
+		sad_destroy(worker_set.w[i]->sad);
 		if (worker_set.w[i]->mb != NULL)
 			crypto_mb_destroy(worker_set.w[i]->mb);
 		rte_free(worker_set.w[i]);
 		worker_set.w[i] = NULL;
 	}
 	worker_set.n = 0;
+	rte_free(worker_set.qsbr);
+	worker_set.qsbr = NULL;
 }

@@ -14,6 +14,7 @@
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
+#include "slowpath/sa_push.h"
 
 #define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
 #define CTL_LINK_POLL_MS 100 /* link state poll */
@@ -142,6 +143,7 @@ ctl_loop(const struct config *cfg)
 			neigh_ctl_tick(now);
 			next_link = now + CTL_LINK_POLL_MS * 1000000ull;
 		}
+		sa_push_reclaim();
 		if (drain_events(now) == 0)
 			rte_delay_us_sleep(CTL_IDLE_US);
 	}

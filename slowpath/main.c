@@ -21,6 +21,8 @@
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
+#include "slowpath/sa_push.h"
+#include "slowpath/sa_static.h"
 #include "slowpath/telemetry.h"
 
 #define EAL_ARGS_MAX 128
@@ -145,6 +147,7 @@ install_signals(void)
 static int
 run(struct opts *o, struct config *cfg)
 {
+	IMB_MGR *ctl_mb = NULL;
 	char err[768];
 	unsigned int i;
 	int rc;
@@ -181,6 +184,17 @@ run(struct opts *o, struct config *cfg)
 		log_event(LOG_MSG_WORKER_START, NULL, "worker=%u lcore=%u rx_queues=%u crypto=%s",
 		    i, worker_set.w[i]->lcore, worker_set.w[i]->n_rxq, crypto_mb_arch_name());
 	}
+	ctl_mb = crypto_mb_create((int)rte_socket_id());
+	if (ctl_mb == NULL) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL,
+		    "what=\"cannot create the control core's crypto manager\"");
+		rc = -ENOMEM;
+		goto stop;
+	}
+	if ((rc = sa_static_install(cfg, ctl_mb, err, sizeof(err))) != 0) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
+		goto stop;
+	}
 	for (i = 0; i < port_table.n; i++)
 		log_event(LOG_MSG_PORT_UP, NULL,
 		    "interface=%s port=%s role=%s rx_queues=%u tx_queues=%u control_tx=%s",
@@ -195,8 +209,13 @@ run(struct opts *o, struct config *cfg)
 	ctl_loop(cfg);
 
 	log_event(LOG_MSG_STOPPING, NULL, "reason=signal");
+stop:
 	worker_stop = true;
 	rte_eal_mp_wait_lcore();
+	sa_push_fini();
+	sa_static_fini();
+	if (ctl_mb != NULL)
+		crypto_mb_destroy(ctl_mb);
 out:
 	port_teardown();
 	worker_teardown();

@@ -160,6 +160,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		sum.ctl_tx += counter_read(&s->ctl_tx);
 		sum.events += counter_read(&s->events);
 		sum.events_dropped += counter_read(&s->events_dropped);
+		sum.sa_msgs += counter_read(&s->sa_msgs);
+		sum.sa_msg_failed += counter_read(&s->sa_msg_failed);
 		for (r = 0; r < DROP__MAX; r++)
 			sum.drops[r] += counter_read(&s->drops[r]);
 	}
@@ -172,6 +174,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "control_tx", sum.ctl_tx);
 	rte_tel_data_add_dict_u64(d, "events", sum.events);
 	rte_tel_data_add_dict_u64(d, "events_dropped", sum.events_dropped);
+	rte_tel_data_add_dict_u64(d, "sa_msgs", sum.sa_msgs);
+	rte_tel_data_add_dict_u64(d, "sa_msg_failed", sum.sa_msg_failed);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)
@@ -279,5 +283,7 @@ telemetry_init(const struct config *cfg)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/neighbors", cmd_neighbors,
 		    "ARP and ND neighbours, 64 a page. Parameter: start index (the reply's next)");
+	if (rc == 0)
+		rc = telemetry_sa_init();
 	return rc;
 }

@@ -12,4 +12,7 @@
  */
 int telemetry_init(const struct config *cfg);
 
+/* The /fastipsec/sa/ commands (slowpath/telemetry_sa.c); called by telemetry_init(). */
+int telemetry_sa_init(void);
+
 #endif

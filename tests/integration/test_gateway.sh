@@ -57,6 +57,13 @@ routes:
   - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
 neighbors:
   - {address: 192.0.2.9, mac: "02:00:00:00:00:09"}
+static_sas:
+  - {name: to-peer, direction: outbound, spi: 0x1001, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128gcm16, encryption_key: 0x0102030405060708090a0b0c0d0e0f1011121314}
+  - {name: from-peer, direction: inbound, spi: 0x2001, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128-sha256, replay_window: 1024,
+     encryption_key: 0x0102030405060708090a0b0c0d0e0f10,
+     integrity_key: 0x0102030405060708090a0b0c0d0e0f100102030405060708090a0b0c0d0e0f10}
 YAML
 
 check "--check-config accepts the test config" \
@@ -118,6 +125,17 @@ check "the inside host was learned from its ARP request" \
 	test "$(nb 203.0.113.2)" = "$(ip -n "$IN" -br link show hi$ID | awk '{print toupper($3)}') reachable"
 check "the IPv6 outside host was learned from its neighbour solicitation" \
 	test "$(nb 2001:db8:0:2::1)" = "02:00:00:00:01:01 reachable"
+
+SAL=$(tel "$PREFIX" /fastipsec/sa/list)
+check "/fastipsec/sa/list shows both static SAs" test \
+	"$(jget "$SAL" 'r["/fastipsec/sa/list"]["total"], r["/fastipsec/sa/list"]["sa_0"]["spi"], r["/fastipsec/sa/list"]["sa_1"]["proposal"]')" = "(2, '0x00001001', 'aes128-sha256')"
+SAI=$(tel "$PREFIX" /fastipsec/sa/info,2001)
+check "/fastipsec/sa/info,2001 gives the inbound SA's replay window and owner" test \
+	"$(jget "$SAI" 'r["/fastipsec/sa/info"]["found"], r["/fastipsec/sa/info"]["sa_1"]["replay_window"], r["/fastipsec/sa/info"]["sa_1"]["owner_lcore"]')" = "(1, 1024, 1)"
+check "no telemetry reply carries key bytes" \
+	bash -c "! grep -qi '0102030405060708' <<<'$SAL $SAI'"
+check "the workers applied both SA messages" \
+	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["sa_msgs"]')" = 2
 
 LOG="$BUILD/fastipsec-log --instance $INSTANCE"
 check "fastipsec-log --json shows the startup record" \

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/telemetry_sa.c: /fastipsec/sa/list and /fastipsec/sa/info (never keys). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_telemetry.h>
+
+#include "common/counters.h"
+#include "fastpath/worker.h"
+#include "slowpath/sa_static.h"
+#include "slowpath/telemetry.h"
+
+/* SAs per /fastipsec/sa/list reply: 16 KiB of JSON in DPDK 22.11. */
+#define SA_PAGE 32
+
+static void
+add_common(struct rte_tel_data *d, const struct sa_static *s)
+{
+	const struct config_static_sa *c = s->cfg;
+	const struct sa_counters *cnt = s->in != NULL ? &s->in->cnt : &s->out->cnt;
+	unsigned int owner = s->in != NULL ? s->in->owner : s->out->owner;
+	char buf[64];
+
+	rte_tel_data_add_dict_string(d, "name", c->name);
+	rte_tel_data_add_dict_string(d, "direction", config_direction_name(c->direction));
+	snprintf(buf, sizeof(buf), "0x%08x", c->spi);
+	rte_tel_data_add_dict_string(d, "spi", buf);
+	rte_tel_data_add_dict_string(d, "protocol", c->protocol == ALG_PROTO_AH ? "ah" : "esp");
+	rte_tel_data_add_dict_string(d, "mode", config_mode_name(c->mode));
+	rte_tel_data_add_dict_string(d, "local", config_addr_format(&c->local, buf, sizeof(buf)));
+	rte_tel_data_add_dict_string(d, "remote", config_addr_format(&c->remote, buf, sizeof(buf)));
+	rte_tel_data_add_dict_string(d, "proposal", c->prop.name);
+	rte_tel_data_add_dict_int(d, "owner_lcore", (int)worker_set.w[owner]->lcore);
+	rte_tel_data_add_dict_u64(d, "packets", counter_read(&cnt->packets));
+	rte_tel_data_add_dict_u64(d, "bytes", counter_read(&cnt->bytes));
+	rte_tel_data_add_dict_u64(d, "drops", counter_read(&cnt->drops));
+}
+
+static void
+add_details(struct rte_tel_data *d, const struct sa_static *s)
+{
+	const struct config_static_sa *c = s->cfg;
+
+	rte_tel_data_add_dict_string(d, "encryption", alg_cipher_name(c->prop.cipher));
+	rte_tel_data_add_dict_string(d, "integrity", alg_auth_name(c->prop.auth));
+	rte_tel_data_add_dict_int(d, "icv_bytes", c->prop.icv_len);
+	rte_tel_data_add_dict_int(d, "esn", c->esn);
+	rte_tel_data_add_dict_string(d, "encap", c->encap ? "udp" : "none");
+	if (c->encap) {
+		rte_tel_data_add_dict_int(d, "encap_source_port", c->encap_source_port);
+		rte_tel_data_add_dict_int(d, "encap_destination_port", c->encap_destination_port);
+	}
+	if (s->in != NULL) {
+		rte_tel_data_add_dict_int(d, "replay_window", (int)c->replay_window);
+		rte_tel_data_add_dict_u64(d, "replay_top",
+		    __atomic_load_n(&s->in->ar.top, __ATOMIC_RELAXED));
+	} else {
+		rte_tel_data_add_dict_u64(d, "seq",
+		    __atomic_load_n(&s->out->seq, __ATOMIC_RELAXED));
+	}
+	rte_tel_data_add_dict_u64(d, "soft_bytes", c->lifetime.soft_bytes);
+	rte_tel_data_add_dict_u64(d, "hard_bytes", c->lifetime.hard_bytes);
+	rte_tel_data_add_dict_u64(d, "soft_packets", c->lifetime.soft_packets);
+	rte_tel_data_add_dict_u64(d, "hard_packets", c->lifetime.hard_packets);
+}
+
+static int
+add_sa(struct rte_tel_data *d, size_t i, bool details)
+{
+	struct rte_tel_data *sd = rte_tel_data_alloc();
+	char key[32];
+
+	if (sd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(sd);
+	add_common(sd, sa_static_at(i));
+	if (details)
+		add_details(sd, sa_static_at(i));
+	snprintf(key, sizeof(key), "sa_%zu", i);
+	if (rte_tel_data_add_dict_container(d, key, sd, 0) != 0) {
+		rte_tel_data_free(sd);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* /fastipsec/sa/list[,START]: SA_PAGE SAs from START; "next" is the next page's START. */
+static int
+cmd_sa_list(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	size_t n = sa_static_count(), start = 0, i;
+	char *end;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params != NULL && *params != '\0') {
+		unsigned long v = strtoul(params, &end, 10);
+
+		if (*end != '\0' || v > n) {
+			rte_tel_data_add_dict_string(d, "error", "parameter must be a start index");
+			return 0;
+		}
+		start = v;
+	}
+	rte_tel_data_add_dict_u64(d, "total", n);
+	rte_tel_data_add_dict_u64(d, "start", start);
+	for (i = start; i < n && i < start + SA_PAGE; i++)
+		add_sa(d, i, false);
+	if (i < n)
+		rte_tel_data_add_dict_u64(d, "next", i);
+	return 0;
+}
+
+/* /fastipsec/sa/info,SPI: every SA with that SPI (hex, with or without 0x). */
+static int
+cmd_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long spi;
+	size_t i, found = 0;
+	char *end;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params == NULL || *params == '\0' || (spi = strtoul(params, &end, 16), *end != '\0') ||
+	    spi > 0xffffffffu) {
+		rte_tel_data_add_dict_string(d, "error", "parameter must be an SPI in hex");
+		return 0;
+	}
+	for (i = 0; i < sa_static_count(); i++) {
+		if (sa_static_at(i)->cfg->spi == spi && add_sa(d, i, true) == 0)
+			found++;
+	}
+	rte_tel_data_add_dict_u64(d, "found", found);
+	return 0;
+}
+
+int
+telemetry_sa_init(void)
+{
+	int rc;
+
+	rc = rte_telemetry_register_cmd("/fastipsec/sa/list", cmd_sa_list,
+	    "SAs with counters, 32 a page. Parameter: start index (the reply's next)");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastipsec/sa/info", cmd_sa_info,
+		    "Every SA with an SPI: algorithms, mode, endpoints, counters, replay state, "
+		    "lifetimes, owner. Parameter: SPI in hex");
+	return rc;
+}
