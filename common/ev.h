@@ -13,6 +13,7 @@
  */
 enum ev_type {
 	EV_NEIGH_LEARN = 1, /* a neighbour told us its MAC: ARP request/reply, NS/NA */
+	EV_NEIGH_RESOLVE,   /* a packet needs this next hop's MAC: probe it */
 };
 
 struct ev {

@@ -66,6 +66,13 @@
 #define ROUTE_HEADROOM_PCT 25    /* FIB routes and tbl8 groups sized this much above the config's */
 #define ROUTE_HEADROOM_MIN 64    /* ... and at least this many more */
 
+/* Security policy database (fastpath/spd.h) */
+#define SPD_IPV6_EXT_MAX       8 /* IPv6 extension headers skipped to reach the protocol */
+#define SPD_ACL_BYTES_PER_RULE (16u << 10) /* rte_acl run-time budget per policy of a context ... */
+#define SPD_ACL_BYTES_MIN      (1u << 20)  /* ... but at least this ... */
+#define SPD_ACL_BYTES_MAX      (16u << 20) /* ... and at most this, per context */
+#define SPD_CALIB_KEYS         256         /* keys classified per method to pick the fastest */
+
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
 

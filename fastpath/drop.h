@@ -19,7 +19,25 @@
 	X(DROP_BAD_CSUM, "bad_csum")           /* IPv4 header or ICMP checksum */       \
 	X(DROP_FRAGMENT, "fragment")           /* fragment to us (no reassembly yet) */ \
 	X(DROP_LOCAL_PROTO, "local_proto")     /* to us, but nothing listens */         \
-	X(DROP_NO_ROUTE, "no_route")           /* not to us: no forwarding yet */       \
+	X(DROP_NO_ROUTE, "no_route")           /* no route to the destination */        \
+	X(DROP_POLICY, "policy")               /* SPD: discard, or no policy matched */ \
+	X(DROP_TTL, "ttl")                     /* TTL / hop limit ran out */            \
+	X(DROP_MTU, "mtu")                     /* larger than the egress port's MTU */  \
+	X(DROP_NO_NEIGH, "no_neigh")           /* next hop not resolved yet */          \
+	X(DROP_NO_SA, "no_sa")                 /* ESP: no SA for SPI and destination */ \
+	X(DROP_NOT_OWNER, "not_owner")         /* SA owned by another worker */         \
+	X(DROP_PEER, "peer")                   /* ESP not from the SA's peer */         \
+	X(DROP_REPLAY, "replay")               /* sequence number seen before */        \
+	X(DROP_REPLAY_OLD, "replay_old")       /* left of the anti-replay window */     \
+	X(DROP_SEQ_ZERO, "seq_zero")           /* sequence number 0 */                  \
+	X(DROP_ICV, "icv")                     /* ICV did not verify */                 \
+	X(DROP_CRYPTO, "crypto")               /* intel-ipsec-mb refused the job */     \
+	X(DROP_PAD, "pad")                     /* ESP padding not 1, 2, 3, ... */       \
+	X(DROP_PROTO, "proto")                 /* ESP next header wrong for the SA */   \
+	X(DROP_DUMMY, "dummy")                 /* ESP next header 59 (RFC 4303 2.6) */  \
+	X(DROP_SEQ_EXHAUSTED, "seq_exhausted") /* 32-bit sequence numbers used up */    \
+	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */           \
+	X(DROP_NO_ROOM, "no_room")             /* mbuf head/tailroom too small */       \
 	X(DROP_TX_FULL, "tx_full")             /* tx queue did not take it */           \
 	X(DROP_RING_FULL, "ring_full")         /* handover ring full */
 

@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/input.c: sort received frames at the door: ARP, ND and echo for us, the rest dropped. */
+/* fastpath/input.c: sort received frames at the door: ARP, ND and echo for us, transit to the SPD. */
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "fastpath/forward.h"
 #include "fastpath/icmp.h"
 #include "fastpath/input.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
+#include "fastpath/spd.h"
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ND_NS        135
 #define ICMP6_ND_NA        136
+
+/* Not a drop: the packet goes on to the SPD (input_burst's transit stage). */
+#define INPUT_TRANSIT DROP__MAX
 
 static enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
@@ -32,8 +37,12 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		return DROP_RUNT;
 	if (rte_ipv4_cksum(ip) != 0)
 		return DROP_BAD_CSUM;
-	if (!port_is_local_v4(ip->dst_addr))
-		return DROP_NO_ROUTE;
+	if (!port_is_local_v4(ip->dst_addr)) {
+		if ((rte_be_to_cpu_32(ip->dst_addr) >> 28) == 0xe || ip->dst_addr == UINT32_MAX)
+			return DROP_LOCAL_PROTO; /* multicast and broadcast are not forwarded */
+		pkt_trim(m, l3 + tot);
+		return INPUT_TRANSIT;
+	}
 	if (pkt_ipv4_is_fragment(ip))
 		return DROP_FRAGMENT;
 	if (ip->next_proto_id != IPPROTO_ICMP)
@@ -42,6 +51,16 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (why == DROP_NONE)
 		counter_add(&w->stats.echo_replies, 1);
 	return why;
+}
+
+/* An IPv6 packet not for us: multicast stays on the link, the rest goes on. */
+static enum drop_reason
+transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
+{
+	if (port_is_local_v6(ip6->dst_addr) || ip6->dst_addr[0] == 0xff)
+		return DROP_LOCAL_PROTO;
+	pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
+	return INPUT_TRANSIT;
 }
 
 static enum drop_reason
@@ -61,11 +80,8 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		return DROP_BAD_IP;
 	if (m->data_len < l3 + sizeof(*ip6) + plen)
 		return DROP_RUNT;
-	if (ip6->proto != IPPROTO_ICMPV6 || plen < 4) {
-		if (port_is_local_v6(ip6->dst_addr))
-			return DROP_LOCAL_PROTO;
-		return ip6->dst_addr[0] == 0xff ? DROP_LOCAL_PROTO : DROP_NO_ROUTE;
-	}
+	if (ip6->proto != IPPROTO_ICMPV6 || plen < 4)
+		return transit_v6(m, ip6, plen);
 	icmp = (const uint8_t *)(ip6 + 1);
 	/* Solicitations go to the solicited-node multicast group or to us. */
 	if (icmp[0] == ICMP6_ND_NS)
@@ -73,7 +89,7 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (icmp[0] == ICMP6_ND_NA)
 		return neigh_na_input(w, p, m);
 	if (!port_is_local_v6(ip6->dst_addr))
-		return ip6->dst_addr[0] == 0xff ? DROP_LOCAL_PROTO : DROP_NO_ROUTE;
+		return transit_v6(m, ip6, plen);
 	if (icmp[0] != ICMP6_ECHO_REQUEST)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v6(p, m);
@@ -82,9 +98,61 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	return why;
 }
 
+/*
+ * Transit packets (data at the IP header) against the SPD of their
+ * direction: what enters on a protected port is outbound traffic, what
+ * enters on an unprotected port inbound cleartext (RFC 4301 §5.1, §5.2:
+ * cleartext that a PROTECT policy covers is discarded).
+ */
+static void
+transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint16_t n)
+{
+	enum config_direction dir =
+	    p->role == CONFIG_ROLE_PROTECTED ? CONFIG_DIR_OUTBOUND : CONFIG_DIR_INBOUND;
+	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
+	struct rte_mbuf *m4[BURST_MAX], *m6[BURST_MAX], *fwd[BURST_MAX];
+	uint32_t match[BURST_MAX];
+	const struct config_policy *pol;
+	uint16_t i, n4 = 0, n6 = 0, nf = 0;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		if ((ip[0] >> 4) == 4) {
+			v4[n4] = ip;
+			m4[n4++] = m[i];
+		} else {
+			v6[n6] = ip;
+			m6[n6++] = m[i];
+		}
+	}
+	if (n4 != 0)
+		spd_classify_v4(worker_set.spd, dir, v4, match, n4);
+	for (i = 0; i < n4; i++) {
+		pol = spd_policy(worker_set.spd, match[i]);
+		if (pol == NULL || pol->action != CONFIG_POLICY_BYPASS)
+			worker_drop(w, m4[i], DROP_POLICY);
+		else
+			fwd[nf++] = m4[i];
+	}
+	if (n6 != 0)
+		spd_classify_v6(worker_set.spd, dir, v6, match, n6);
+	for (i = 0; i < n6; i++) {
+		pol = spd_policy(worker_set.spd, match[i]);
+		if (pol == NULL || pol->action != CONFIG_POLICY_BYPASS)
+			worker_drop(w, m6[i], DROP_POLICY);
+		else
+			fwd[nf++] = m6[i];
+	}
+	if (nf != 0)
+		forward_burst(w, fwd, nf, true);
+}
+
 void
 input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct rte_mbuf *transit[BURST_MAX];
+	uint16_t nt = 0;
 	const struct port *p = &port_table.port[port];
 	const struct rte_ether_hdr *eth;
 	struct rte_mbuf *m;
@@ -123,10 +191,23 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			why = DROP_ETHERTYPE;
 			break;
 		}
+		if (why == INPUT_TRANSIT) {
+			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+			transit[nt++] = m;
+			continue;
+		}
 		if (why != DROP_NONE) {
 			worker_drop(w, m, why);
 			continue;
 		}
 		worker_tx(w, port, m);
+	}
+	if (nt != 0) {
+		if (worker_set.spd == NULL) {
+			while (nt != 0)
+				worker_drop(w, transit[--nt], DROP_POLICY);
+		} else {
+			transit_burst(w, p, transit, nt);
+		}
 	}
 }

@@ -64,6 +64,8 @@ struct worker {
 	struct worker_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
+struct spd;
+
 struct worker_set {
 	unsigned int n;
 	struct worker *w[WORKERS_MAX];
@@ -72,6 +74,8 @@ struct worker_set {
 	 * quiescence at the top of every pass, right after sa_sync_apply().
 	 */
 	struct rte_rcu_qsbr *qsbr;
+	/* The SPD (fastpath/spd.c): built by the control core before the workers start. */
+	const struct spd *spd;
 };
 
 extern struct worker_set worker_set;

@@ -115,6 +115,9 @@ drain_events(uint64_t now)
 			case EV_NEIGH_LEARN:
 				neigh_ctl_event(&evs[k], now);
 				break;
+			case EV_NEIGH_RESOLVE:
+				neigh_ctl_resolve(&evs[k], now);
+				break;
 			default:
 				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,
 				    i, evs[k].type);

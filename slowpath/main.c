@@ -18,6 +18,8 @@
 #include "fastipsec_version.h"
 #include "fastpath/crypto_mb.h"
 #include "fastpath/port.h"
+#include "fastpath/route.h"
+#include "fastpath/spd.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
@@ -148,6 +150,7 @@ static int
 run(struct opts *o, struct config *cfg)
 {
 	IMB_MGR *ctl_mb = NULL;
+	struct spd *spd = NULL;
 	char err[768];
 	unsigned int i;
 	int rc;
@@ -170,6 +173,13 @@ run(struct opts *o, struct config *cfg)
 		rc = worker_setup(err, sizeof(err));
 	if (rc == 0 && (rc = neigh_ctl_init(cfg)) != 0)
 		snprintf(err, sizeof(err), "neighbour table: %s", strerror(-rc));
+	if (rc == 0)
+		rc = route_table_create(cfg, err, sizeof(err));
+	if (rc == 0) {
+		worker_set.spd = spd = spd_create(cfg, (int)rte_socket_id(), err, sizeof(err));
+		if (spd == NULL)
+			rc = -ENOMEM;
+	}
 	if (rc != 0) {
 		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
 		goto out;
@@ -220,6 +230,9 @@ out:
 	port_teardown();
 	worker_teardown();
 	neigh_ctl_fini();
+	worker_set.spd = NULL;
+	spd_destroy(spd);
+	route_table_destroy();
 	rte_eal_cleanup();
 	return rc == 0 ? 0 : 1;
 }

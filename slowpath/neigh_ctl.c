@@ -181,6 +181,22 @@ neigh_ctl_event(const struct ev *ev, uint64_t now_ns)
 }
 
 void
+neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns)
+{
+	struct neigh_entry *e;
+
+	if (ev->port >= port_table.n || (ev->family != 4 && ev->family != 6) ||
+	    !port_on_link(&port_table.port[ev->port], ev->family, ev->addr))
+		return;
+	e = neigh_table_add(ev->port, ev->family, ev->addr);
+	if (e == NULL || (__atomic_load_n(&e->mac, __ATOMIC_RELAXED) & NEIGH_MAC_STATIC))
+		return;
+	/* Every packet to an unresolved next hop asks: one probe per interval. */
+	if (e->probed_ns == 0 || now_ns - e->probed_ns >= NEIGH_PROBE_MS * 1000000ull)
+		probe(e, now_ns);
+}
+
+void
 neigh_ctl_tick(uint64_t now_ns)
 {
 	uint32_t i, n = __atomic_load_n(&neigh_table->n, __ATOMIC_ACQUIRE);

@@ -19,6 +19,9 @@ void neigh_ctl_fini(void);
 /* An EV_NEIGH_LEARN event from a worker. */
 void neigh_ctl_event(const struct ev *ev, uint64_t now_ns);
 
+/* An EV_NEIGH_RESOLVE event: a packet waits for this next hop; probe it (rate-limited). */
+void neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns);
+
 /* Probe route gateways: unresolved ones every NEIGH_PROBE_MS, resolved ones every NEIGH_REFRESH_S. */
 void neigh_ctl_tick(uint64_t now_ns);
 

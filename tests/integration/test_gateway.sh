@@ -64,6 +64,12 @@ static_sas:
      proposal: aes128-sha256, replay_window: 1024,
      encryption_key: 0x0102030405060708090a0b0c0d0e0f10,
      integrity_key: 0x0102030405060708090a0b0c0d0e0f100102030405060708090a0b0c0d0e0f10}
+policies:
+  - {name: lan-out, direction: outbound, source: 203.0.113.0/24, destination: 192.0.2.0/24, action: bypass}
+  - {name: lan-in, direction: inbound, source: 192.0.2.0/24, destination: 203.0.113.0/24, action: bypass}
+  - {name: lan6-out, direction: outbound, source: "2001:db8:0:113::/64", destination: "2001:db8:0:2::/64", action: bypass}
+  - {name: lan6-in, direction: inbound, source: "2001:db8:0:2::/64", destination: "2001:db8:0:113::/64", action: bypass}
+  - {name: no-telnet, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/24, protocol: tcp, destination_ports: 23, action: discard}
 YAML
 
 check "--check-config accepts the test config" \
@@ -93,6 +99,17 @@ check "an address the gateway does not have gets no answer" \
 check "the outside host learned the gateway's MAC by ARP" \
 	bash -c "ip -n '$OUT' neigh show 192.0.2.2 | grep -q lladdr"
 
+check "the inside host reaches the outside host through the gateway (bypass policies)" \
+	bash -c "ip netns exec '$IN' ping -c 3 -i 0.2 -W 2 192.0.2.1 | grep -q 'ttl=63'"
+check "... and over IPv6 (hop limit decremented)" \
+	bash -c "ip netns exec '$IN' ping -6 -c 3 -i 0.2 -W 2 2001:db8:0:2::1 | grep -q 'ttl=63'"
+check "the outside host reaches the inside host (the inbound bypass)" \
+	ip netns exec "$OUT" ping -c 2 -i 0.2 -W 2 -q 203.0.113.2
+check "traffic no policy covers is discarded (RFC 4301 default)" \
+	bash -c "! ip netns exec '$IN' ping -c 2 -i 0.2 -W 1 -q 198.51.100.7"
+check "a TTL of 1 is not forwarded" \
+	bash -c "! ip netns exec '$IN' ping -c 1 -W 1 -q -t 1 192.0.2.1"
+
 INFO=$(tel "$PREFIX" /fastipsec/info)
 R=$(jget "$INFO" 'r["/fastipsec/info"]')
 check "/fastipsec/info names the instance" test "$(jget "$INFO" 'r["/fastipsec/info"]["instance"]')" = "$INSTANCE"
@@ -111,6 +128,8 @@ check "/fastipsec/stats counted at least 13 echo replies" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["echo_replies"] >= 13')" = True
 check "the control core's ARP announcements left through worker 0's ring" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["control_tx"] >= 2')" = True
+check "/fastipsec/stats counted the policy and TTL drops" \
+	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["policy"] >= 2 and r["/fastipsec/stats"]["drops"]["ttl"] >= 1')" = True
 check "/fastipsec/stats counted the unanswered ping's ARP as ignored" \
 	test "$(jget "$STATS" 'r["/fastipsec/stats"]["drops"]["neigh_ignored"] >= 1')" = True
 

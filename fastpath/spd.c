@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/spd.c: per-packet SPD lookup: selectors out of the header, then one rte_acl burst. */
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_acl.h>
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ip.h>
+
+#include "fastpath/spd.h"
+
+#define IPV6_HDR_LEN 40
+
+/* IPv6 extension headers skipped on the way to the protocol (RFC 4301 4.4.1.1, RFC 8200 4). */
+#define NH_HOPOPTS  0
+#define NH_ROUTING  43
+#define NH_FRAGMENT 44
+#define NH_DSTOPTS  60
+
+/* Protocols whose header starts with a source and a destination port. */
+static inline bool
+has_ports(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_DCCP:
+	case IPPROTO_SCTP:
+	case IPPROTO_UDPLITE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The IPv4 key.  Ports stay 0 (OPAQUE, see spd.h) for protocols without
+ * ports, non-first fragments and an L4 header cut short.
+ */
+static inline void
+key4(struct spd_key4 *k, const uint8_t *ip)
+{
+	const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+	uint32_t ihl = (uint32_t)(h->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
+	uint32_t tot = rte_be_to_cpu_16(h->total_length);
+
+	memset(k, 0, sizeof(*k));
+	k->proto = h->next_proto_id;
+	k->src = h->src_addr;
+	k->dst = h->dst_addr;
+	if (has_ports(k->proto) && (h->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+	    ihl + 4 <= tot)
+		memcpy(&k->sport, ip + ihl, 4);
+}
+
+static inline bool
+is_ext(uint8_t nh)
+{
+	return nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_FRAGMENT || nh == NH_DSTOPTS;
+}
+
+/*
+ * The IPv6 key: skip up to SPD_IPV6_EXT_MAX hop-by-hop, routing, fragment
+ * and destination options headers to the protocol.  A fragment header
+ * with a non-zero offset ends the walk: its next header is the protocol,
+ * and the ports are OPAQUE.  So does a chain that is longer or runs past
+ * payload_len, with the header that could not be skipped as protocol.
+ */
+static inline void
+key6(struct spd_key6 *k, const uint8_t *ip)
+{
+	const struct rte_ipv6_hdr *h = (const struct rte_ipv6_hdr *)ip;
+	uint32_t end = IPV6_HDR_LEN + rte_be_to_cpu_16(h->payload_len);
+	uint32_t off = IPV6_HDR_LEN;
+	uint8_t nh = h->proto, next;
+	unsigned int i;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, h->src_addr, 16);
+	memcpy(k->dst, h->dst_addr, 16);
+	for (i = 0; is_ext(nh); i++) {
+		if (i == SPD_IPV6_EXT_MAX || off + 8 > end)
+			goto opaque;
+		next = ip[off];
+		if (nh == NH_FRAGMENT) {
+			/* Fragment offset: the top 13 bits of bytes 2-3 (RFC 8200 4.5). */
+			if ((ip[off + 2] | (ip[off + 3] & 0xf8)) != 0) {
+				nh = next;
+				goto opaque;
+			}
+			off += 8;
+		} else {
+			off += ((uint32_t)ip[off + 1] + 1) * 8;
+		}
+		nh = next;
+	}
+	if (has_ports(nh) && off + 4 <= end)
+		memcpy(&k->sport, ip + off, 4);
+opaque:
+	k->proto = nh;
+}
+
+/* One chunk of at most BURST_MAX packets of one family. */
+static inline void
+classify_v4(const struct rte_acl_ctx *ctx, const uint8_t *const *ip_hdrs, uint32_t *match,
+    unsigned int n)
+{
+	struct spd_key4 keys[BURST_MAX];
+	const uint8_t *data[BURST_MAX];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		key4(&keys[i], ip_hdrs[i]);
+		data[i] = (const uint8_t *)&keys[i];
+	}
+	rte_acl_classify(ctx, data, match, n, 1);
+}
+
+static inline void
+classify_v6(const struct rte_acl_ctx *ctx, const uint8_t *const *ip_hdrs, uint32_t *match,
+    unsigned int n)
+{
+	struct spd_key6 keys[BURST_MAX];
+	const uint8_t *data[BURST_MAX];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		key6(&keys[i], ip_hdrs[i]);
+		data[i] = (const uint8_t *)&keys[i];
+	}
+	rte_acl_classify(ctx, data, match, n, 1);
+}
+
+void
+spd_classify_v4(const struct spd *spd, enum config_direction dir, const uint8_t *const *ip_hdrs,
+    uint32_t *match, unsigned int n)
+{
+	const struct rte_acl_ctx *ctx = spd->acl[dir][0];
+	unsigned int k;
+
+	if (unlikely(ctx == NULL)) {
+		memset(match, 0, n * sizeof(*match));
+		return;
+	}
+	for (; n > 0; n -= k, ip_hdrs += k, match += k) {
+		k = RTE_MIN(n, (unsigned int)BURST_MAX);
+		classify_v4(ctx, ip_hdrs, match, k);
+	}
+}
+
+void
+spd_classify_v6(const struct spd *spd, enum config_direction dir, const uint8_t *const *ip_hdrs,
+    uint32_t *match, unsigned int n)
+{
+	const struct rte_acl_ctx *ctx = spd->acl[dir][1];
+	unsigned int k;
+
+	if (unlikely(ctx == NULL)) {
+		memset(match, 0, n * sizeof(*match));
+		return;
+	}
+	for (; n > 0; n -= k, ip_hdrs += k, match += k) {
+		k = RTE_MIN(n, (unsigned int)BURST_MAX);
+		classify_v6(ctx, ip_hdrs, match, k);
+	}
+}
+
+const struct config_policy *
+spd_policy(const struct spd *spd, uint32_t match)
+{
+	if (match == 0 || match > spd->n_policies)
+		return NULL;
+	return &spd->policies[match - 1];
+}

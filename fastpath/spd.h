@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/spd.h: the security policy database: selector match with rte_acl (RFC 4301 4.4.1). */
+#ifndef FASTIPSEC_SPD_H
+#define FASTIPSEC_SPD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/limits.h"
+#include "config/config.h"
+
+/*
+ * The SPD answers "which policy does this packet match": the first of the
+ * config's ordered policies whose selectors all match (RFC 4301 section
+ * 4.4.1), or none, for which the caller applies the default, DISCARD.
+ * Selectors are the inner packet's in both directions: outbound packets
+ * are classified as they arrive from the protected side; inbound ones
+ * after decryption, to check that the inner packet matches the policy of
+ * the SA it came in (section 5.2), and cleartext arrivals for bypass or
+ * discard.
+ *
+ * Owner: the control core builds the whole SPD from the config with
+ * spd_create() and publishes it by pointer; nothing in it changes after
+ * that, so workers classify without locks.  A new policy set is a new
+ * SPD, swapped by pointer and destroyed after an RCU grace period.
+ *
+ * Selector extraction (what the classify functions read from a header):
+ *  - protocol: the IPv4 protocol; for IPv6 the first next header that is
+ *    not hop-by-hop, routing, fragment or destination options (those four
+ *    are skipped, at most SPD_IPV6_EXT_MAX of them).  AH, ESP and any
+ *    other next header are the protocol themselves.  When the chain is
+ *    longer or runs past payload_len, the protocol is the next header
+ *    that could not be skipped, with no ports.
+ *  - ports: the first four bytes of the L4 header for TCP, UDP, SCTP,
+ *    DCCP and UDP-Lite, when they lie within the packet (total_length,
+ *    payload_len) and the packet is not a non-first fragment.  Otherwise
+ *    the ports are OPAQUE (RFC 4301 sections 4.4.1.1 and 7): ICMP, ESP,
+ *    non-first fragments (IPv4 offset != 0, IPv6 fragment header with
+ *    offset != 0), truncated headers.  OPAQUE is carried as port 0 in
+ *    both port fields.  Port 0 cannot be named in a policy (config: any
+ *    covers it), so an OPAQUE packet matches only policies whose ports
+ *    are both any; spd_create() refuses a range that holds 0 without
+ *    being any.  A real TCP or UDP port 0 is treated the same way.  A
+ *    first fragment carries its ports and is classified with them.
+ *  - ICMP type and code are not selectors (the config has none).
+ */
+
+/* Private to spd.c and spd_build.c: the classify key, all fields in network order. */
+struct spd_key4 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t src;
+	uint32_t dst;
+	uint16_t sport;
+	uint16_t dport;
+};
+
+struct spd_key6 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+};
+
+struct rte_acl_ctx;
+
+/* Private to spd.c and spd_build.c: use the functions below. */
+struct spd {
+	struct rte_acl_ctx *acl[2][2]; /* [enum config_direction][0: IPv4, 1: IPv6]; NULL: empty */
+	int alg; /* enum rte_acl_classify_alg of every context; DEFAULT (0) when there is none */
+	unsigned int n_policies;
+	struct config_policy policies[]; /* the config's, in match order */
+};
+
+/*
+ * Build the SPD of cfg->policies on NUMA @p socket (SOCKET_ID_ANY for
+ * any): four rte_acl contexts (outbound and inbound, IPv4 and IPv6),
+ * each sized for its own policies: room for exactly those rules, and a
+ * run-time budget of SPD_ACL_BYTES_PER_RULE each (within SPD_ACL_BYTES_MIN
+ * and SPD_ACL_BYTES_MAX), below which rte_acl splits its tries; a context
+ * without policies is not created.  Control core only.  Returns NULL with
+ * a message in @p err when a policy is malformed or memory runs out.
+ */
+struct spd *spd_create(const struct config *cfg, int socket, char *err, size_t errlen);
+
+/* Free @p spd (NULL is fine).  Control core, after no worker can see it. */
+void spd_destroy(struct spd *spd);
+
+/*
+ * Classify @p n packets (any n; bursts of BURST_MAX are best) of
+ * direction @p dir: @p ip_hdrs[i] points to the IPv4 header of a packet
+ * whose header length (>= 20) and total_length the caller has checked
+ * (all of total_length is readable).  @p match[i] is the index + 1 of the first
+ * policy it matches, 0 when none does (DISCARD).  Any lcore; never
+ * blocks, allocates or logs.
+ */
+void spd_classify_v4(const struct spd *spd, enum config_direction dir,
+    const uint8_t *const *ip_hdrs, uint32_t *match, unsigned int n);
+
+/* The same for IPv6 headers: 40 + payload_len bytes are readable. */
+void spd_classify_v6(const struct spd *spd, enum config_direction dir,
+    const uint8_t *const *ip_hdrs, uint32_t *match, unsigned int n);
+
+/* The policy a classify result names; NULL for 0 (no match) or a value out of range. */
+const struct config_policy *spd_policy(const struct spd *spd, uint32_t match);
+
+/*
+ * The rte_acl classify method the contexts use: "scalar", "sse", "avx2",
+ * "avx512x16", "avx512x32" (or "neon", "altivec"); "none" without
+ * policies.  spd_create() times every method the CPU, the DPDK build and
+ * the EAL's max SIMD bitwidth (--force-max-simd-bitwidth) allow on the
+ * new contexts and keeps the fastest.
+ */
+const char *spd_algorithm_name(const struct spd *spd);
+
+/*
+ * Make every context classify with method @p name instead (benchmarks,
+ * tests, an operator's override).  Control core, before the SPD is
+ * published.  Returns 0, -EINVAL for an unknown name or -ENOTSUP when
+ * this CPU or the EAL does not allow it.
+ */
+int spd_algorithm_set(struct spd *spd, const char *name);
+
+#endif
