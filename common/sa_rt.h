@@ -3,6 +3,7 @@
 #ifndef FASTIPSEC_SA_RT_H
 #define FASTIPSEC_SA_RT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -54,6 +55,13 @@ struct sa_rt_in {
 	uint16_t owner; /**< worker index */
 	uint8_t mode;   /**< enum sa_mode */
 	uint8_t esn;
+	uint8_t encap;        /**< UDP-encapsulated (RFC 3948) */
+	uint8_t iv_len;       /**< bytes of IV in each packet */
+	uint8_t icv_len;      /**< bytes of ICV */
+	uint8_t block_len;    /**< the cipher text is a multiple of this (RFC 4303 §2.4) */
+	uint16_t encap_sport; /**< network byte order: the peer's UDP port */
+	uint16_t encap_dport; /**< network byte order: our UDP port */
+	uint8_t peer[16];     /**< expected outer source address (key.family) */
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
 	struct antireplay ar;                       /**< owner */
 	struct crypto_mb_sa crypto;
@@ -67,9 +75,36 @@ struct sa_rt_out {
 	uint8_t proto;  /**< enum sa_proto */
 	uint8_t mode;   /**< enum sa_mode */
 	uint8_t esn;
-	uint64_t seq;                               /**< owner: last sequence number sent */
+	uint8_t family;    /**< outer header: 4 or 6 */
+	uint8_t encap;     /**< UDP-encapsulated (RFC 3948) */
+	uint8_t iv_len;    /**< bytes of IV in each packet */
+	uint8_t icv_len;   /**< bytes of ICV */
+	uint8_t block_len; /**< ESP payload alignment: the cipher block, at least 4 */
+	uint8_t hdr_len;   /**< bytes of hdr: IPv4 / IPv6 header, then the UDP header if encap */
+	uint64_t seq;      /**< owner: last sequence number sent */
+	uint64_t seq_max;  /**< highest sequence number allowed: 2^32 - 1, or 2^64 - 1 with ESN */
+	uint64_t iv_ctr;   /**< owner: the next IV counter (RFC 4106 §3.1, RFC 3602 §2.4) */
+	uint64_t hard_packets; /**< the SA stops after this many packets; 0: no limit */
+	uint64_t hard_bytes;   /**< ... or this many bytes of protected packets; 0: no limit */
+	/**
+	 * Outer header template, built once at install (STYLE rule 17):
+	 * tunnel mode, an IPv4 or IPv6 header from our address to the peer's,
+	 * protocol 50 or 17 and then the UDP header; transport mode, only the
+	 * UDP header (at offset 0) when encap.  Per packet only the lengths,
+	 * identification, DSCP/ECN and checksums are written.
+	 */
+	uint8_t hdr[48] __rte_aligned(8);
+	uint16_t encap_sport;                       /**< network byte order: our UDP port */
+	uint16_t encap_dport;                       /**< network byte order: the peer's UDP port */
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
 	struct crypto_mb_sa crypto;
+	/** AES-128 schedule of the random key that makes CBC IVs (RFC 3602 §2.4). */
+	uint8_t iv_key[16 * 11] __rte_aligned(16);
 } __rte_cache_aligned;
+
+_Static_assert(offsetof(struct sa_rt_in, cnt) == RTE_CACHE_LINE_SIZE,
+    "struct sa_rt_in: the per-packet fields must fit in the first cache line");
+_Static_assert(offsetof(struct sa_rt_out, hdr) == RTE_CACHE_LINE_SIZE,
+    "struct sa_rt_out: the per-packet fields must fit in the first cache line");
 
 #endif

@@ -37,6 +37,7 @@
 	X(DROP_DUMMY, "dummy")                 /* ESP next header 59 (RFC 4303 2.6) */  \
 	X(DROP_SEQ_EXHAUSTED, "seq_exhausted") /* 32-bit sequence numbers used up */    \
 	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */           \
+	X(DROP_ECN, "ecn")                     /* outer CE, inner not ECN-capable */    \
 	X(DROP_NO_ROOM, "no_room")             /* mbuf head/tailroom too small */       \
 	X(DROP_TX_FULL, "tx_full")             /* tx queue did not take it */           \
 	X(DROP_RING_FULL, "ring_full")         /* handover ring full */

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fastpath/input.c: sort received frames at the door: ARP, ND and echo for us, transit to the SPD. */
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
+#include "fastpath/esp_inbound.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/forward.h"
 #include "fastpath/icmp.h"
 #include "fastpath/input.h"
@@ -15,8 +20,29 @@
 #define ICMP6_ND_NS        135
 #define ICMP6_ND_NA        136
 
-/* Not a drop: the packet goes on to the SPD (input_burst's transit stage). */
+/* Not drops: the packet goes on to the SPD (transit) or to ESP decapsulation. */
 #define INPUT_TRANSIT DROP__MAX
+#define INPUT_ESP     (DROP__MAX + 1)
+#define NATT_PORT     4500 /* RFC 3948 */
+
+/*
+ * Is the L4 payload at @p l4 (@p len bytes, protocol @p proto) ESP for us:
+ * protocol 50, or UDP to port 4500 whose first four payload bytes are not
+ * the zero non-ESP marker (RFC 3948 §2.2; those are IKE)?
+ */
+static bool
+is_esp(uint8_t proto, const uint8_t *l4, uint32_t len)
+{
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
+	uint32_t marker;
+
+	if (proto == IPPROTO_ESP)
+		return true;
+	if (proto != IPPROTO_UDP || len < sizeof(*udp) + 4 || udp->dst_port != RTE_BE16(NATT_PORT))
+		return false;
+	memcpy(&marker, udp + 1, 4);
+	return marker != 0;
+}
 
 static enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
@@ -45,6 +71,10 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	}
 	if (pkt_ipv4_is_fragment(ip))
 		return DROP_FRAGMENT;
+	if (is_esp(ip->next_proto_id, (const uint8_t *)ip + ihl, tot - ihl)) {
+		pkt_trim(m, l3 + tot);
+		return INPUT_ESP;
+	}
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v4(p, m);
@@ -57,7 +87,13 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 static enum drop_reason
 transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 {
-	if (port_is_local_v6(ip6->dst_addr) || ip6->dst_addr[0] == 0xff)
+	if (port_is_local_v6(ip6->dst_addr)) {
+		if (!is_esp(ip6->proto, (const uint8_t *)(ip6 + 1), plen))
+			return DROP_LOCAL_PROTO;
+		pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
+		return INPUT_ESP;
+	}
+	if (ip6->dst_addr[0] == 0xff)
 		return DROP_LOCAL_PROTO;
 	pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
 	return INPUT_TRANSIT;
@@ -98,6 +134,59 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	return why;
 }
 
+/* Sort one classified packet: bypass to @p fwd, protect (outbound) to @p esp, the rest dropped. */
+static inline void
+apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, uint32_t match,
+    struct rte_mbuf **fwd, uint16_t *nf, struct rte_mbuf **esp, struct sa_rt_out **sa, uint16_t *ne)
+{
+	const struct config_policy *pol = spd_policy(worker_set.spd, match);
+
+	if (pol == NULL || pol->action == CONFIG_POLICY_DISCARD ||
+	    (pol->action == CONFIG_POLICY_PROTECT && dir == CONFIG_DIR_INBOUND)) {
+		worker_drop(w, m, DROP_POLICY);
+	} else if (pol->action == CONFIG_POLICY_BYPASS) {
+		fwd[(*nf)++] = m;
+	} else if (pol->sa < 0 || pol->sa >= SA_MAX || w->sa_out[pol->sa] == NULL) {
+		worker_drop(w, m, DROP_NO_SA);
+	} else {
+		sa[*ne] = w->sa_out[pol->sa];
+		esp[(*ne)++] = m;
+	}
+}
+
+/*
+ * Decrypted packets (data at the inner IP header) must match the inbound
+ * policy that names their SA (RFC 4301 §5.2); then they are forwarded.
+ */
+static void
+esp_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	struct sa_rt_in *sa[BURST_MAX];
+	const struct config_policy *pol;
+	const uint8_t *ip[1];
+	uint32_t match;
+	uint16_t i, k, nf = 0;
+
+	k = esp_inbound_burst(w, m, sa, n);
+	for (i = 0; i < k; i++) {
+		ip[0] = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		if ((ip[0][0] >> 4) == 4)
+			spd_classify_v4(worker_set.spd, CONFIG_DIR_INBOUND, ip, &match, 1);
+		else
+			spd_classify_v6(worker_set.spd, CONFIG_DIR_INBOUND, ip, &match, 1);
+		pol = spd_policy(worker_set.spd, match);
+		if (pol == NULL || pol->action != CONFIG_POLICY_PROTECT ||
+		    (uint32_t)pol->sa != sa[i]->id) {
+			counter_add(&sa[i]->cnt.drops, 1);
+			worker_drop(w, m[i], DROP_POLICY);
+			continue;
+		}
+		m[nf++] = m[i];
+	}
+	if (nf != 0)
+		forward_burst(w, m, nf, true);
+}
+
 /*
  * Transit packets (data at the IP header) against the SPD of their
  * direction: what enters on a protected port is outbound traffic, what
@@ -110,10 +199,10 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 	enum config_direction dir =
 	    p->role == CONFIG_ROLE_PROTECTED ? CONFIG_DIR_OUTBOUND : CONFIG_DIR_INBOUND;
 	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
-	struct rte_mbuf *m4[BURST_MAX], *m6[BURST_MAX], *fwd[BURST_MAX];
+	struct rte_mbuf *m4[BURST_MAX], *m6[BURST_MAX], *fwd[BURST_MAX], *esp[BURST_MAX];
+	struct sa_rt_out *sa[BURST_MAX];
 	uint32_t match[BURST_MAX];
-	const struct config_policy *pol;
-	uint16_t i, n4 = 0, n6 = 0, nf = 0;
+	uint16_t i, n4 = 0, n6 = 0, nf = 0, ne = 0;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
@@ -128,31 +217,26 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 	}
 	if (n4 != 0)
 		spd_classify_v4(worker_set.spd, dir, v4, match, n4);
-	for (i = 0; i < n4; i++) {
-		pol = spd_policy(worker_set.spd, match[i]);
-		if (pol == NULL || pol->action != CONFIG_POLICY_BYPASS)
-			worker_drop(w, m4[i], DROP_POLICY);
-		else
-			fwd[nf++] = m4[i];
-	}
+	for (i = 0; i < n4; i++)
+		apply_policy(w, dir, m4[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (n6 != 0)
 		spd_classify_v6(worker_set.spd, dir, v6, match, n6);
-	for (i = 0; i < n6; i++) {
-		pol = spd_policy(worker_set.spd, match[i]);
-		if (pol == NULL || pol->action != CONFIG_POLICY_BYPASS)
-			worker_drop(w, m6[i], DROP_POLICY);
-		else
-			fwd[nf++] = m6[i];
-	}
+	for (i = 0; i < n6; i++)
+		apply_policy(w, dir, m6[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (nf != 0)
 		forward_burst(w, fwd, nf, true);
+	if (ne != 0) {
+		/* The outer header is the gateway's own: its TTL is not decremented. */
+		ne = esp_outbound_burst(w, esp, sa, ne);
+		forward_burst(w, esp, ne, false);
+	}
 }
 
 void
 input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *transit[BURST_MAX];
-	uint16_t nt = 0;
+	struct rte_mbuf *transit[BURST_MAX], *esp[BURST_MAX];
+	uint16_t nt = 0, ne = 0;
 	const struct port *p = &port_table.port[port];
 	const struct rte_ether_hdr *eth;
 	struct rte_mbuf *m;
@@ -191,9 +275,12 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			why = DROP_ETHERTYPE;
 			break;
 		}
-		if (why == INPUT_TRANSIT) {
+		if (why == INPUT_TRANSIT || why == INPUT_ESP) {
 			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
-			transit[nt++] = m;
+			if (why == INPUT_ESP)
+				esp[ne++] = m;
+			else
+				transit[nt++] = m;
 			continue;
 		}
 		if (why != DROP_NONE) {
@@ -201,6 +288,14 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		worker_tx(w, port, m);
+	}
+	if (ne != 0) {
+		if (worker_set.spd == NULL) {
+			while (ne != 0)
+				worker_drop(w, esp[--ne], DROP_POLICY);
+		} else {
+			esp_in_burst(w, esp, ne);
+		}
 	}
 	if (nt != 0) {
 		if (worker_set.spd == NULL) {

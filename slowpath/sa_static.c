@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "common/log.h"
+#include "fastpath/esp_inbound.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/worker.h"
 #include "slowpath/sa_push.h"
 #include "slowpath/sa_static.h"
@@ -39,10 +42,29 @@ free_out(void *p)
 	rte_free(rt);
 }
 
+/* What esp_*_sa_init() need from the config entry. */
+static void
+esp_prm(const struct config_static_sa *c, struct esp_sa_prm *prm)
+{
+	memset(prm, 0, sizeof(*prm));
+	prm->prop = &c->prop;
+	prm->family = c->local.family;
+	prm->local = c->local.addr;
+	prm->remote = c->remote.addr;
+	prm->mode = c->mode == CONFIG_MODE_TRANSPORT ? SA_MODE_TRANSPORT : SA_MODE_TUNNEL;
+	prm->esn = c->esn;
+	prm->encap = c->encap;
+	prm->encap_sport = c->encap_source_port;
+	prm->encap_dport = c->encap_destination_port;
+	prm->hard_packets = c->lifetime.hard_packets;
+	prm->hard_bytes = c->lifetime.hard_bytes;
+}
+
 static int
 build_in(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t owner,
     struct sa_rt_in **out)
 {
+	struct esp_sa_prm prm;
 	struct sa_rt_in *rt;
 	int rc;
 
@@ -57,7 +79,9 @@ build_in(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t o
 	rt->owner = owner;
 	rt->mode = c->mode == CONFIG_MODE_TRANSPORT ? SA_MODE_TRANSPORT : SA_MODE_TUNNEL;
 	rt->esn = c->esn;
-	if ((rc = antireplay_init(&rt->ar, c->replay_window, c->esn)) != 0 ||
+	esp_prm(c, &prm);
+	if ((c->protocol == ALG_PROTO_ESP && (rc = esp_inbound_sa_init(rt, &prm)) != 0) ||
+	    (rc = antireplay_init(&rt->ar, c->replay_window, c->esn)) != 0 ||
 	    (rc = crypto_mb_sa_init(&rt->crypto, mgr, &c->prop, c->encryption_key,
 	         c->integrity_key)) != 0) {
 		explicit_bzero(rt, sizeof(*rt));
@@ -72,6 +96,8 @@ static int
 build_out(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t owner,
     struct sa_rt_out **out)
 {
+	struct esp_sa_prm prm;
+	uint8_t iv_key[16];
 	struct sa_rt_out *rt;
 	int rc;
 
@@ -84,7 +110,18 @@ build_out(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t 
 	rt->proto = c->protocol == ALG_PROTO_AH ? SA_PROTO_AH : SA_PROTO_ESP;
 	rt->mode = c->mode == CONFIG_MODE_TRANSPORT ? SA_MODE_TRANSPORT : SA_MODE_TUNNEL;
 	rt->esn = c->esn;
-	rc = crypto_mb_sa_init(&rt->crypto, mgr, &c->prop, c->encryption_key, c->integrity_key);
+	esp_prm(c, &prm);
+	/* The CBC IV key (RFC 3602 §2.4); the other algorithms ignore it. */
+	if (getrandom(iv_key, sizeof(iv_key), 0) != (ssize_t)sizeof(iv_key))
+		rc = -EIO;
+	else if (c->protocol == ALG_PROTO_ESP)
+		rc = esp_outbound_sa_init(rt, mgr, &prm, iv_key);
+	else
+		rc = 0;
+	explicit_bzero(iv_key, sizeof(iv_key));
+	if (rc == 0)
+		rc = crypto_mb_sa_init(&rt->crypto, mgr, &c->prop, c->encryption_key,
+		    c->integrity_key);
 	if (rc != 0) {
 		explicit_bzero(rt, sizeof(*rt));
 		rte_free(rt);

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/esp_outbound.c: ESP encapsulation of a burst, tunnel and transport, with NAT-T and ESN. */
+#include <errno.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "common/counters.h"
+#include "fastpath/crypto_mb.h"
+#include "fastpath/esp_outbound.h"
+#include "fastpath/pkt.h"
+
+/*
+ * After encapsulation (RFC 4303 §2, RFC 3948 §2.1):
+ *
+ *   tunnel:    [outer IP][UDP]?[SPI|seq][IV][inner IP packet][pad][padlen|nh][ICV]
+ *   transport: [IP hdr  ][UDP]?[SPI|seq][IV][payload        ][pad][padlen|nh][ICV]
+ *
+ * Sequence numbers and IVs are taken before crypto: a packet dropped after
+ * that leaves a gap, which RFC 4303 §3.3.3 allows (it forbids only reuse).
+ */
+
+/* One packet of the burst between the two halves. */
+struct out_pkt {
+	struct rte_mbuf *m;
+	struct sa_rt_out *sa;
+	uint32_t bytes;  /* the protected packet's length (counters) */
+	uint16_t l3_len; /* transport: the IP header kept in front */
+	uint8_t aad[12]; /* ESN: SPI || seq_hi || seq_lo */
+};
+
+/* Header offsets in the IPv4 and IPv6 headers (with or without options). */
+#define V4_PROTO 9
+#define V6_NH    6
+
+int
+esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
+    const uint8_t iv_key[16])
+{
+	const struct alg_proposal *p = prm->prop;
+	uint8_t dec[16 * 11] __rte_aligned(16);
+	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)sa->hdr;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)sa->hdr;
+	struct rte_udp_hdr *udp;
+	uint8_t l3;
+
+	if ((prm->family != 4 && prm->family != 6) || p->icv_len > CRYPTO_MB_ICV_MAX ||
+	    (p->iv_len != 0 && p->iv_len != 8 && p->iv_len != 16) || p->icv_len < 4)
+		return -EINVAL;
+	sa->mode = prm->mode;
+	sa->esn = prm->esn;
+	sa->family = prm->family;
+	sa->encap = prm->encap;
+	sa->iv_len = p->iv_len;
+	sa->icv_len = p->icv_len;
+	sa->block_len = p->cipher == ALG_CIPHER_AES_CBC ? 16 : 4;
+	sa->seq = 0;
+	sa->seq_max = prm->esn ? UINT64_MAX : UINT32_MAX;
+	sa->iv_ctr = 1;
+	sa->hard_packets = prm->hard_packets;
+	sa->hard_bytes = prm->hard_bytes;
+	sa->encap_sport = rte_cpu_to_be_16(prm->encap_sport);
+	sa->encap_dport = rte_cpu_to_be_16(prm->encap_dport);
+	memset(sa->hdr, 0, sizeof(sa->hdr));
+	l3 = 0;
+	if (prm->mode == SA_MODE_TUNNEL && prm->family == 4) {
+		ip4->version_ihl = 0x45;
+		ip4->time_to_live = ESP_TTL;
+		ip4->next_proto_id = prm->encap ? IPPROTO_UDP : IPPROTO_ESP;
+		memcpy(&ip4->src_addr, prm->local, 4);
+		memcpy(&ip4->dst_addr, prm->remote, 4);
+		l3 = sizeof(*ip4);
+	} else if (prm->mode == SA_MODE_TUNNEL) {
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->hop_limits = ESP_TTL;
+		ip6->proto = prm->encap ? IPPROTO_UDP : IPPROTO_ESP;
+		memcpy(ip6->src_addr, prm->local, 16);
+		memcpy(ip6->dst_addr, prm->remote, 16);
+		l3 = sizeof(*ip6);
+	}
+	sa->hdr_len = l3;
+	if (prm->encap) {
+		udp = (struct rte_udp_hdr *)(sa->hdr + l3);
+		udp->src_port = sa->encap_sport;
+		udp->dst_port = sa->encap_dport;
+		sa->hdr_len += ESP_UDP_LEN;
+	}
+	IMB_AES_KEYEXP_128(mgr, iv_key, sa->iv_key, dec);
+	explicit_bzero(dec, sizeof(dec));
+	return 0;
+}
+
+/*
+ * The explicit IV.  A counter for AES-GCM, ChaCha20-Poly1305, AES-GMAC
+ * and AES-CTR, which need uniqueness only (RFC 4106 §3.1, RFC 7634 §2,
+ * RFC 4543 §3.1, RFC 3686 §3.1).  AES-CBC needs an unpredictable IV
+ * (RFC 3602 §2.4): the counter encrypted under a random key of its own,
+ * AES-ECB done as one CFB block over zeros (E(ctr) ^ 0).
+ */
+static inline void
+make_iv(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *iv)
+{
+	static const uint8_t zero[16];
+	uint64_t blk[2];
+	uint64_t c = rte_cpu_to_be_64(sa->iv_ctr);
+
+	sa->iv_ctr++;
+	if (sa->iv_len == 16) {
+		blk[0] = 0;
+		blk[1] = c;
+		IMB_AES128_CFB_ONE(mb, iv, zero, blk, sa->iv_key, 16);
+	} else if (sa->iv_len == 8) {
+		memcpy(iv, &c, 8);
+	}
+}
+
+/* Is @p sa past a hard lifetime?  (The soft-limit event is a later step.) */
+static inline bool
+expired(const struct sa_rt_out *sa)
+{
+	return (sa->hard_packets != 0 && sa->cnt.packets >= sa->hard_packets) ||
+	    (sa->hard_bytes != 0 && sa->cnt.bytes >= sa->hard_bytes);
+}
+
+/* Write the outer IPv4 / IPv6 (tunnel) or fix the packet's own header (transport). */
+static inline void
+outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint64_t seq,
+    uint16_t l3)
+{
+	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)b;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
+	struct rte_udp_hdr *udp;
+	uint8_t proto = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
+
+	if (sa->mode == SA_MODE_TUNNEL) {
+		memcpy(b, sa->hdr, sa->hdr_len);
+		l3 = (uint16_t)(sa->hdr_len - (sa->encap ? ESP_UDP_LEN : 0));
+		/* DSCP and ECN copied: RFC 2983 uniform DSCP, RFC 6040 §4.1 normal mode. */
+		if (sa->family == 4) {
+			ip4->type_of_service = tc;
+			ip4->packet_id = rte_cpu_to_be_16((uint16_t)seq);
+		} else {
+			ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)tc << 20);
+		}
+	} else {
+		if (sa->encap)
+			memcpy(b + l3, sa->hdr, ESP_UDP_LEN);
+		if (sa->family == 4)
+			b[V4_PROTO] = proto;
+		else
+			b[V6_NH] = proto;
+	}
+	if (sa->family == 4) {
+		ip4->total_length = rte_cpu_to_be_16((uint16_t)len);
+		ip4->hdr_checksum = 0;
+		ip4->hdr_checksum = rte_ipv4_cksum(ip4);
+	} else {
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip6)));
+	}
+	if (sa->encap) {
+		/* RFC 3948 §2.1: over IPv4 the UDP checksum is 0; over IPv6 it is set after crypto. */
+		udp = (struct rte_udp_hdr *)(b + l3);
+		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(len - l3));
+		udp->dgram_cksum = 0;
+	}
+}
+
+/* Encapsulate @p m for @p sa and prepare its crypto op; nothing is changed when it fails. */
+static enum drop_reason
+prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
+{
+	struct rte_mbuf *m = p->m;
+	struct sa_rt_out *sa = p->sa;
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint32_t tot, payload, padded, pad, front, esp_off, ct_off, i;
+	uint16_t l3;
+	uint8_t *esp, *t, tc, nh;
+	uint64_t seq;
+	uint32_t be;
+
+	if (unlikely(sa->owner != w->index))
+		return DROP_NOT_OWNER;
+	if (unlikely(!rte_pktmbuf_is_contiguous(m)))
+		return DROP_NO_ROOM;
+	if (len >= sizeof(struct rte_ipv4_hdr) && b[0] >> 4 == 4) {
+		l3 = (uint16_t)((b[0] & 0xf) * 4);
+		tot = rte_be_to_cpu_16(((struct rte_ipv4_hdr *)b)->total_length);
+		if (l3 < sizeof(struct rte_ipv4_hdr) || tot < l3 || tot > len)
+			return DROP_BAD_IP;
+		tc = b[1];
+		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV4 : b[V4_PROTO];
+	} else if (len >= sizeof(struct rte_ipv6_hdr) && b[0] >> 4 == 6) {
+		l3 = sizeof(struct rte_ipv6_hdr);
+		tot = l3 + rte_be_to_cpu_16(((struct rte_ipv6_hdr *)b)->payload_len);
+		if (tot > len)
+			return DROP_BAD_IP;
+		tc = (uint8_t)(b[0] << 4 | b[1] >> 4);
+		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV6 : b[V6_NH];
+	} else {
+		return DROP_BAD_IP;
+	}
+	if (sa->mode == SA_MODE_TRANSPORT && b[0] >> 4 != sa->family)
+		return DROP_BAD_IP;
+	/* RFC 4303 §3.3: transport mode applies to whole packets only. */
+	if (sa->mode == SA_MODE_TRANSPORT && sa->family == 4 &&
+	    pkt_ipv4_is_fragment((const struct rte_ipv4_hdr *)b))
+		return DROP_FRAGMENT;
+	if (unlikely(expired(sa)))
+		return DROP_SA_EXPIRED;
+	/* RFC 4303 §3.3.3: without ESN the counter must not cycle; the SA stops. */
+	if (unlikely(sa->seq >= sa->seq_max))
+		return DROP_SEQ_EXHAUSTED;
+
+	payload = sa->mode == SA_MODE_TUNNEL ? tot : tot - l3;
+	/* RFC 4303 §2.4: pad so that pad length and next header end on the block. */
+	padded = RTE_ALIGN_CEIL(payload + ESP_TRAILER_LEN, (uint32_t)sa->block_len);
+	pad = padded - payload - ESP_TRAILER_LEN;
+	front = ESP_HDR_LEN + sa->iv_len +
+	    (sa->mode == SA_MODE_TUNNEL ? sa->hdr_len : (sa->encap ? ESP_UDP_LEN : 0));
+	if (unlikely(rte_pktmbuf_headroom(m) < front ||
+	        rte_pktmbuf_tailroom(m) + (len - tot) < pad + ESP_TRAILER_LEN + sa->icv_len ||
+	        tot + front + padded - payload + sa->icv_len > UINT16_MAX))
+		return DROP_NO_ROOM;
+
+	/* From here on the packet is committed. */
+	pkt_trim(m, tot);
+	seq = ++sa->seq;
+	t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + sa->icv_len));
+	for (i = 0; i < pad; i++)
+		t[i] = (uint8_t)(i + 1);
+	t[pad] = (uint8_t)pad;
+	t[pad + 1] = nh;
+	b = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
+	if (sa->mode == SA_MODE_TRANSPORT) {
+		memmove(b, b + front, l3);
+		esp_off = l3 + (sa->encap ? ESP_UDP_LEN : 0);
+	} else {
+		esp_off = sa->hdr_len;
+	}
+	p->l3_len = l3;
+	p->bytes = tot;
+	outer_fix(sa, b, rte_pktmbuf_data_len(m), tc, seq, l3);
+
+	esp = b + esp_off;
+	memcpy(esp, &sa->spi, 4);
+	be = rte_cpu_to_be_32((uint32_t)seq);
+	memcpy(esp + 4, &be, 4);
+	make_iv(w->mb, sa, esp + ESP_HDR_LEN);
+	ct_off = esp_off + ESP_HDR_LEN + sa->iv_len;
+
+	memset(op, 0, sizeof(*op));
+	op->sa = &sa->crypto;
+	op->buf = b;
+	op->iv = sa->iv_len != 0 ? esp + ESP_HDR_LEN : NULL;
+	op->icv = b + ct_off + padded;
+	op->user = m;
+	if (sa->esn) {
+		/* RFC 4303 §2.2.1, RFC 4106 §5: seq_hi is in the ICV, not on the wire. */
+		memcpy(p->aad, &sa->spi, 4);
+		be = rte_cpu_to_be_32((uint32_t)(seq >> 32));
+		memcpy(p->aad + 4, &be, 4);
+		memcpy(p->aad + 8, esp + 4, 4);
+	}
+	switch (sa->crypto.kind) {
+	case CRYPTO_MB_AEAD:
+	case CRYPTO_MB_GMAC:
+		op->aad = sa->esn ? p->aad : esp;
+		op->aad_len = sa->esn ? 12 : 8;
+		if (sa->crypto.kind == CRYPTO_MB_AEAD) {
+			op->cipher_off = ct_off;
+			op->cipher_len = padded;
+		} else {
+			op->auth_off = esp_off + ESP_HDR_LEN;
+			op->auth_len = sa->iv_len + padded;
+		}
+		break;
+	default:
+		op->cipher_off = ct_off;
+		op->cipher_len = sa->iv_len != 0 ? padded : 0;
+		op->auth_off = esp_off;
+		op->auth_len = ESP_HDR_LEN + sa->iv_len + padded;
+		if (sa->esn) {
+			/* seq_hi goes where the ICV will be written after hashing. */
+			memcpy(op->icv, p->aad + 4, 4);
+			op->auth_len += 4;
+		}
+		break;
+	}
+	return DROP_NONE;
+}
+
+/* Up to BURST_MAX packets: prepare all, one crypto_mb_run(), finish; good ones to @p out. */
+static uint16_t
+chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
+    struct rte_mbuf **out)
+{
+	struct out_pkt pkts[BURST_MAX];
+	struct crypto_mb_op ops[BURST_MAX];
+	struct rte_ipv6_hdr *ip6;
+	struct rte_udp_hdr *udp;
+	enum drop_reason why;
+	struct out_pkt *p;
+	uint16_t i, k, good;
+	uint16_t l3;
+
+	for (i = 0, k = 0; i < n; i++) {
+		pkts[k].m = m[i];
+		pkts[k].sa = sa[i];
+		why = prepare(w, &pkts[k], &ops[k]);
+		if (unlikely(why != DROP_NONE)) {
+			worker_drop(w, m[i], why);
+			continue;
+		}
+		k++;
+	}
+	crypto_mb_run(w->mb, ops, k);
+	for (i = 0, good = 0; i < k; i++) {
+		p = &pkts[i];
+		if (unlikely(ops[i].status != 0)) {
+			worker_drop(w, p->m, DROP_CRYPTO);
+			continue;
+		}
+		if (p->sa->encap && p->sa->family == 6) {
+			/* RFC 3948 §2.1 leaves IPv6 to RFC 8200 §8.1: the checksum is required. */
+			ip6 = rte_pktmbuf_mtod(p->m, struct rte_ipv6_hdr *);
+			l3 = p->sa->mode == SA_MODE_TUNNEL ? sizeof(*ip6) : p->l3_len;
+			udp = (struct rte_udp_hdr *)((uint8_t *)ip6 + l3);
+			udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+		}
+		counter_add(&p->sa->cnt.packets, 1);
+		counter_add(&p->sa->cnt.bytes, p->bytes);
+		out[good++] = p->m;
+	}
+	return good;
+}
+
+uint16_t
+esp_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n)
+{
+	uint16_t done, c, good = 0;
+
+	for (done = 0; done < n; done += c) {
+		c = (uint16_t)RTE_MIN(n - done, BURST_MAX);
+		good += chunk(w, m + done, sa + done, c, m + good);
+	}
+	return good;
+}

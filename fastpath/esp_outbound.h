@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/esp_outbound.h: ESP encapsulation (RFC 4303, RFC 3948, RFC 4304) of a burst. */
+#ifndef FASTIPSEC_ESP_OUTBOUND_H
+#define FASTIPSEC_ESP_OUTBOUND_H
+
+#include <stdint.h>
+
+#include <intel-ipsec-mb.h>
+#include <rte_mbuf.h>
+
+#include "common/sa_rt.h"
+#include "fastpath/esp.h"
+#include "fastpath/worker.h"
+
+/*
+ * Fill the ESP fields of @p sa from @p prm: sizes, the outer header
+ * template, the sequence number limit, lifetimes, and the CBC IV key
+ * schedule from @p iv_key (16 random bytes, expanded with @p mgr, the
+ * control core's manager).  spi, id, owner, proto and crypto are the
+ * caller's.  Control core, before the record is published.  Returns 0 or
+ * -EINVAL.
+ */
+int esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
+    const uint8_t iv_key[16]);
+
+/*
+ * Protect @p n packets, m[i] with sa[i].  On entry each mbuf (one
+ * segment) starts at the IP header of the packet to protect, no L2.  On
+ * return the first (returned count) entries of @p m are the protected
+ * packets, in their original order, each starting at the outer IP header
+ * (tunnel) or at its own IP header now followed by ESP, or UDP and ESP
+ * (transport): lengths and checksums final.  Every other packet has
+ * gone to worker_drop() with its reason.  Transport mode keeps the
+ * packet's own IP header (options included) in front; for IPv6 ESP goes
+ * right after the fixed header, so extension headers end up inside ESP,
+ * and IPv4 fragments are dropped (RFC 4303 §3.3).  Needs headroom for the outer
+ * headers, ESP header and IV, and tailroom for padding, trailer and ICV.
+ * Owner: the worker lcore that owns every sa[i] (others are dropped as
+ * DROP_NOT_OWNER until the handoff ring exists).  Never blocks,
+ * allocates, locks or logs.
+ */
+uint16_t esp_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
+    uint16_t n);
+
+#endif

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""An ESP peer made of scapy's independent ESP implementation.
+
+Run inside the peer's namespace: sends COUNT ICMP echo requests from
+INNER_SRC to INNER_DST through an ESP tunnel (scapy encrypts with the
+inbound SA of the gateway), sniffs the gateway's ESP answers, decrypts
+them with the gateway's outbound SA and checks they are the echo replies.
+Prints one JSON object with what it saw.
+
+usage: esp_peer.py IFACE GW_MAC PEER_ADDR GW_ADDR INNER_SRC INNER_DST PROPOSAL
+                   SPI_TO_GW KEY_TO_GW SPI_FROM_GW KEY_FROM_GW COUNT [NATT]
+PROPOSAL: gcm (AES-128-GCM-16, key with 4-byte salt) or cbc-sha256 (KEY is
+ENC:INTEG in hex).  NATT: udp encapsulation on port 4500 both ways.
+"""
+import json
+import os
+import sys
+import threading
+import time
+
+from scapy.all import Ether, IP, ICMP, UDP, Raw, sendp, sniff, conf
+from scapy.layers.ipsec import ESP, SecurityAssociation
+
+conf.verb = 0
+
+
+def make_sa(proposal, spi, key, peer, gw, natt):
+    if proposal == 'gcm':
+        kw = dict(crypt_algo='AES-GCM', crypt_key=bytes.fromhex(key))
+    else:
+        enc, integ = key.split(':')
+        kw = dict(crypt_algo='AES-CBC', crypt_key=bytes.fromhex(enc),
+                  auth_algo='SHA2-256-128', auth_key=bytes.fromhex(integ))
+    return SecurityAssociation(ESP, spi=spi, tunnel_header=IP(src=peer, dst=gw),
+                               seq_num=int(os.environ.get('ESP_SEQ', '1')),
+                               nat_t_header=UDP(sport=4500, dport=4500) if natt else None,
+                               **kw)
+
+
+def main():
+    a = sys.argv[1:]
+    if len(a) < 12:
+        print(__doc__, file=sys.stderr)
+        return 2
+    iface, gw_mac, peer, gw, isrc, idst, prop = a[:7]
+    spi_to, key_to, spi_from, key_from, count = int(a[7], 0), a[8], int(a[9], 0), a[10], int(a[11])
+    natt = len(a) > 12 and a[12] == 'natt'
+    to_gw = make_sa(prop, spi_to, key_to, peer, gw, natt)      # we encrypt (gateway inbound SA)
+    from_gw = make_sa(prop, spi_from, key_from, gw, peer, natt)  # we decrypt (gateway's outbound SA)
+    got = []
+    bad = []
+
+    def on_pkt(p):
+        if IP not in p or p[IP].src != gw:
+            return
+        if ESP not in p and not (UDP in p and p[UDP].sport == 4500):
+            return
+        try:
+            ip = p[IP]
+            if natt:
+                # scapy 2.5 writes and expects its own UDP length: rebuild from the bytes.
+                ip = IP(bytes(ip))
+            inner = from_gw.decrypt(ip)
+        except Exception as e:  # an ICV failure is a finding, not a crash
+            bad.append(str(e))
+            return
+        if ICMP in inner and inner[ICMP].type == 0:
+            got.append((inner[IP].src, inner[IP].dst, inner[ICMP].seq, bytes(inner[ICMP].payload)))
+
+    sn = threading.Thread(target=lambda: sniff(iface=iface, prn=on_pkt, timeout=4 + count * 0.3,
+                                               filter='host %s' % gw))
+    sn.start()
+    time.sleep(1)
+    sent = []
+    for seq in range(1, count + 1):
+        payload = b'fastipsec-%04d' % seq
+        inner = IP(src=isrc, dst=idst) / ICMP(type=8, id=0x4242, seq=seq) / Raw(payload)
+        outer = to_gw.encrypt(inner)
+        sendp(Ether(dst=gw_mac) / outer, iface=iface)
+        sent.append((idst, isrc, seq, payload))
+        time.sleep(0.2)
+    sn.join()
+    ok = sorted(set(got)) == sorted(set(sent))
+    print(json.dumps({'sent': len(sent), 'replies': len(got), 'match': ok,
+                      'decrypt_errors': bad[:3]}))
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# ESP through the gateway against an independent implementation: scapy's
+# ESP in the peer's namespace encrypts echo requests to a host behind the
+# gateway (static SAs, tunnel mode); the gateway decrypts, checks the
+# inbound policy, forwards; the host answers; the gateway encrypts the
+# replies, and scapy must decrypt them to the same echo replies.
+set -u
+. "$(dirname "$0")/common.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "test_esp_gateway: needs root for network namespaces"
+[ -x "$BUILD/fastipsec" ] || skip_all "test_esp_gateway: $BUILD/fastipsec not built"
+$PY -c 'import scapy.layers.ipsec' 2>/dev/null || skip_all "test_esp_gateway: python3-scapy missing"
+
+ID=$$
+GW=fipe-gw-$ID
+OUT=fipe-out-$ID
+IN=fipe-in-$ID
+PREFIX=fipe-$ID
+INSTANCE=fipe$ID
+TMP=$(mktemp -d)
+GW_PID=
+
+cleanup() {
+	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
+		kill -9 "$GW_PID" 2>/dev/null
+		wait "$GW_PID" 2>/dev/null
+	fi
+	lab_del "$GW" "$OUT" "$IN"
+	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
+	rm -rf "/var/run/dpdk/$PREFIX" "$TMP"
+}
+trap cleanup EXIT
+
+lab_ns "$GW"
+lab_ns "$OUT"
+lab_ns "$IN"
+lab_veth "$GW" eo$ID "$OUT" po$ID
+lab_veth "$GW" ei$ID "$IN" pi$ID
+lab_gw_port "$GW" eo$ID
+lab_gw_port "$GW" ei$ID
+lab_host "$OUT" po$ID 192.0.2.1/24 192.0.2.2 2001:db8:0:2::1/64 2001:db8:0:2::2
+lab_host "$IN" pi$ID 203.0.113.2/24 203.0.113.1 2001:db8:0:113::2/64 2001:db8:0:113::1
+
+GCM_TO=0x00112233445566778899aabbccddeeff01020304   # peer -> gateway (gateway inbound)
+GCM_FROM=0xffeeddccbbaa99887766554433221100a1a2a3a4 # gateway -> peer (gateway outbound)
+CBC_TO_E=0x000102030405060708090a0b0c0d0e0f
+CBC_TO_I=0x101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
+CBC_FROM_E=0x303132333435363738393a3b3c3d3e3f
+CBC_FROM_I=0x404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f
+
+cat >"$TMP/gw.yaml" <<YAML
+instance: $INSTANCE
+interfaces:
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+routes:
+  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
+  - {destination: 198.18.0.0/24, gateway: 192.0.2.1}
+static_sas:
+  - {name: gcm-out, direction: outbound, spi: 0x1001, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128gcm16, encryption_key: $GCM_FROM}
+  - {name: gcm-in, direction: inbound, spi: 0x2001, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128gcm16, encryption_key: $GCM_TO, replay_window: 128}
+  - {name: cbc-out, direction: outbound, spi: 0x1002, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128-sha256, encryption_key: $CBC_FROM_E, integrity_key: $CBC_FROM_I}
+  - {name: cbc-in, direction: inbound, spi: 0x2002, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128-sha256, encryption_key: $CBC_TO_E, integrity_key: $CBC_TO_I}
+policies:
+  - {name: gcm-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/24, action: protect, sa: gcm-out}
+  - {name: gcm-i, direction: inbound, source: 198.51.100.0/24, destination: 203.0.113.0/24, action: protect, sa: gcm-in}
+  - {name: cbc-o, direction: outbound, source: 203.0.113.0/24, destination: 198.18.0.0/24, action: protect, sa: cbc-out}
+  - {name: cbc-i, direction: inbound, source: 198.18.0.0/24, destination: 203.0.113.0/24, action: protect, sa: cbc-in}
+YAML
+
+gw_start "$GW" "$PREFIX" "$TMP/gw.log" \
+	--vdev "net_af_packet0,iface=eo$ID" --vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml"
+if ! gw_wait_ready "$PREFIX" 20; then
+	notok "gateway starts with ESP SAs and policies"
+	sed 's/^/# /' "$TMP/gw.log"
+	exit 1
+fi
+ok "gateway starts with ESP SAs and policies"
+GWMAC=$(jget "$(tel "$PREFIX" /fastipsec/info)" 'r["/fastipsec/info"]["port_0"]["mac"]')
+# The inside host must know the gateway before the first reply.
+ip netns exec "$IN" ping -c 1 -W 1 -q 203.0.113.1 >/dev/null
+
+peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM
+	ip netns exec "$OUT" env ESP_SEQ="${ESP_SEQ:-1}" $PY "$TOP/tests/integration/esp_peer.py" po$ID "$GWMAC" 192.0.2.1 \
+		192.0.2.2 "$2" 203.0.113.2 "$1" "$3" "${4#0x}" "$5" "${6#0x}" 5
+}
+R=$(peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM")
+echo "# gcm: $R"
+check "AES-128-GCM: scapy's ESP in, fastipsec decrypts, forwards, encrypts the replies, scapy decrypts them" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+R=$(peer cbc-sha256 198.18.0.7 0x2002 "${CBC_TO_E#0x}:${CBC_TO_I#0x}" 0x1002 "${CBC_FROM_E#0x}:${CBC_FROM_I#0x}")
+echo "# cbc: $R"
+check "AES-128-CBC + HMAC-SHA-256-128: the same, both ways" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+
+SAL=$(tel "$PREFIX" /fastipsec/sa/list)
+check "the SA counters show 5 packets on each of the four SAs" test \
+	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(4)]')" = "[5, 5, 5, 5]"
+STATS=$(tel "$PREFIX" /fastipsec/stats)
+check "no ICV, replay or policy drops" test \
+	"$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "policy")]')" = "[0, 0, 0]"
+R=$(ESP_SEQ=100 peer gcm 198.51.100.7 0x2001 0x00112233445566778899aabbccddeeff00000000 0x1001 "$GCM_FROM")
+check "a peer with the wrong key gets nothing through" test "$(jget "$R" 'r["replies"]')" = 0
+check "... and the gateway counted the ICV failures" \
+	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["icv"]')" = 5
+
+gw_stop TERM
+check "the gateway stops with exit 0 (rc=$GW_RC)" test "$GW_RC" -eq 0
+GW_PID=
+finish
