@@ -10,8 +10,9 @@ Prints one JSON object with what it saw.
 
 usage: esp_peer.py IFACE GW_MAC PEER_ADDR GW_ADDR INNER_SRC INNER_DST PROPOSAL
                    SPI_TO_GW KEY_TO_GW SPI_FROM_GW KEY_FROM_GW COUNT [NATT]
-PROPOSAL: gcm (AES-128-GCM-16, key with 4-byte salt) or cbc-sha256 (KEY is
-ENC:INTEG in hex).  NATT: udp encapsulation on port 4500 both ways.
+PROPOSAL: gcm (AES-128-GCM-16, key with 4-byte salt), chacha
+(ChaCha20-Poly1305, key with salt) or cbc-sha256 (KEY is ENC:INTEG in hex).
+Addresses may be IPv6 (outer and inner independently).  NATT: udp encapsulation on port 4500 both ways.
 """
 import json
 import os
@@ -19,7 +20,8 @@ import sys
 import threading
 import time
 
-from scapy.all import Ether, IP, ICMP, UDP, Raw, sendp, sniff, conf
+from scapy.all import Ether, IP, IPv6, ICMP, UDP, Raw, sendp, sniff, conf
+from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply
 from scapy.layers.ipsec import ESP, SecurityAssociation
 
 conf.verb = 0
@@ -28,14 +30,16 @@ conf.verb = 0
 def make_sa(proposal, spi, key, peer, gw, natt):
     if proposal == 'gcm':
         kw = dict(crypt_algo='AES-GCM', crypt_key=bytes.fromhex(key))
-    else:
+    elif proposal == 'cbc-sha256':
         enc, integ = key.split(':')
         kw = dict(crypt_algo='AES-CBC', crypt_key=bytes.fromhex(enc),
                   auth_algo='SHA2-256-128', auth_key=bytes.fromhex(integ))
-    return SecurityAssociation(ESP, spi=spi, tunnel_header=IP(src=peer, dst=gw),
-                               seq_num=int(os.environ.get('ESP_SEQ', '1')),
-                               nat_t_header=UDP(sport=4500, dport=4500) if natt else None,
-                               **kw)
+    elif proposal == 'chacha':
+        kw = dict(crypt_algo='CHACHA20-POLY1305', crypt_key=bytes.fromhex(key))
+    ip = IPv6 if ':' in peer else IP
+    # NAT-T is added and removed here: scapy 2.5 writes a UDP length of 8 (LAB-NOTES.md).
+    return SecurityAssociation(ESP, spi=spi, tunnel_header=ip(src=peer, dst=gw),
+                               seq_num=int(os.environ.get('ESP_SEQ', '1')), **kw)
 
 
 def main():
@@ -51,22 +55,38 @@ def main():
     got = []
     bad = []
 
+    v6 = ':' in gw
+    OIP = IPv6 if v6 else IP
+
     def on_pkt(p):
-        if IP not in p or p[IP].src != gw:
+        if OIP not in p or p[OIP].src != gw:
             return
-        if ESP not in p and not (UDP in p and p[UDP].sport == 4500):
+        o = p[OIP]
+        if natt:
+            if UDP not in p or p[UDP].sport != 4500 or p[UDP].dport != 4500:
+                return
+            u = bytes(p[UDP])
+            if len(u) != p[UDP].len:
+                bad.append('udp length %d for %d bytes' % (p[UDP].len, len(u)))
+                return
+            o = OIP(src=o.src, dst=o.dst) / ESP(u[8:])
+            if v6:
+                o.nh = 50
+            else:
+                o.proto = 50
+            o = OIP(bytes(o))
+        elif ESP not in p:
             return
         try:
-            ip = p[IP]
-            if natt:
-                # scapy 2.5 writes and expects its own UDP length: rebuild from the bytes.
-                ip = IP(bytes(ip))
-            inner = from_gw.decrypt(ip)
+            inner = from_gw.decrypt(o)
         except Exception as e:  # an ICV failure is a finding, not a crash
             bad.append(str(e))
             return
         if ICMP in inner and inner[ICMP].type == 0:
             got.append((inner[IP].src, inner[IP].dst, inner[ICMP].seq, bytes(inner[ICMP].payload)))
+        elif ICMPv6EchoReply in inner:
+            r = inner[ICMPv6EchoReply]
+            got.append((inner[IPv6].src, inner[IPv6].dst, r.seq, bytes(r.data)))
 
     sn = threading.Thread(target=lambda: sniff(iface=iface, prn=on_pkt, timeout=4 + count * 0.3,
                                                filter='host %s' % gw))
@@ -75,8 +95,14 @@ def main():
     sent = []
     for seq in range(1, count + 1):
         payload = b'fastipsec-%04d' % seq
-        inner = IP(src=isrc, dst=idst) / ICMP(type=8, id=0x4242, seq=seq) / Raw(payload)
+        if ':' in isrc:
+            inner = IPv6(src=isrc, dst=idst) / ICMPv6EchoRequest(id=0x4242, seq=seq, data=payload)
+        else:
+            inner = IP(src=isrc, dst=idst) / ICMP(type=8, id=0x4242, seq=seq) / Raw(payload)
         outer = to_gw.encrypt(inner)
+        if natt:
+            esp = bytes(outer[ESP])
+            outer = OIP(src=peer, dst=gw) / UDP(sport=4500, dport=4500) / Raw(esp)
         sendp(Ether(dst=gw_mac) / outer, iface=iface)
         sent.append((idst, isrc, seq, payload))
         time.sleep(0.2)

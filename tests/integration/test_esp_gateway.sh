@@ -42,21 +42,29 @@ lab_gw_port "$GW" ei$ID
 lab_host "$OUT" po$ID 192.0.2.1/24 192.0.2.2 2001:db8:0:2::1/64 2001:db8:0:2::2
 lab_host "$IN" pi$ID 203.0.113.2/24 203.0.113.1 2001:db8:0:113::2/64 2001:db8:0:113::1
 
-GCM_TO=0x00112233445566778899aabbccddeeff01020304   # peer -> gateway (gateway inbound)
+GCM_TO=0x00112233445566778899aabbccddeeff01020304 # peer -> gateway (gateway inbound)
 GCM_FROM=0xffeeddccbbaa99887766554433221100a1a2a3a4 # gateway -> peer (gateway outbound)
 CBC_TO_E=0x000102030405060708090a0b0c0d0e0f
 CBC_TO_I=0x101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
 CBC_FROM_E=0x303132333435363738393a3b3c3d3e3f
 CBC_FROM_I=0x404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f
 
+CHA_TO=0x808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f01020304
+CHA_FROM=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf05060708
+NAT_TO=0xc0c1c2c3c4c5c6c7c8c9cacbcccdcecf11121314
+NAT_FROM=0xd0d1d2d3d4d5d6d7d8d9dadbdcdddedf21222324
+V6_TO=0xe0e1e2e3e4e5e6e7e8e9eaebecedeeefe0e1e2e3e4e5e6e7e8e9eaebecedeeef31323334
+V6_FROM=0xf0f1f2f3f4f5f6f7f8f9fafbfcfdfefff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff41424344
+
+# Inner networks, all inside 198.51.100.0/24 and 2001:db8::/32: one per SA pair.
 cat >"$TMP/gw.yaml" <<YAML
 instance: $INSTANCE
 interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24, "2001:db8:0:2::2/64"]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24, "2001:db8:0:113::1/64"]}
 routes:
   - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-  - {destination: 198.18.0.0/24, gateway: 192.0.2.1}
+  - {destination: "2001:db8:51::/64", gateway: "2001:db8:0:2::1"}
 static_sas:
   - {name: gcm-out, direction: outbound, spi: 0x1001, local: 192.0.2.2, remote: 192.0.2.1,
      proposal: aes128gcm16, encryption_key: $GCM_FROM}
@@ -66,11 +74,29 @@ static_sas:
      proposal: aes128-sha256, encryption_key: $CBC_FROM_E, integrity_key: $CBC_FROM_I}
   - {name: cbc-in, direction: inbound, spi: 0x2002, local: 192.0.2.2, remote: 192.0.2.1,
      proposal: aes128-sha256, encryption_key: $CBC_TO_E, integrity_key: $CBC_TO_I}
+  - {name: cha6-out, direction: outbound, spi: 0x1003, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
+     proposal: chacha20poly1305, encryption_key: $CHA_FROM}
+  - {name: cha6-in, direction: inbound, spi: 0x2003, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
+     proposal: chacha20poly1305, encryption_key: $CHA_TO}
+  - {name: nat-out, direction: outbound, spi: 0x1004, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128gcm16, encryption_key: $NAT_FROM, encap: {type: udp}}
+  - {name: nat-in, direction: inbound, spi: 0x2004, local: 192.0.2.2, remote: 192.0.2.1,
+     proposal: aes128gcm16, encryption_key: $NAT_TO, encap: {type: udp}}
+  - {name: v46-out, direction: outbound, spi: 0x1005, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
+     proposal: aes256gcm16, encryption_key: $V6_FROM}
+  - {name: v46-in, direction: inbound, spi: 0x2005, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
+     proposal: aes256gcm16, encryption_key: $V6_TO}
 policies:
-  - {name: gcm-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/24, action: protect, sa: gcm-out}
-  - {name: gcm-i, direction: inbound, source: 198.51.100.0/24, destination: 203.0.113.0/24, action: protect, sa: gcm-in}
-  - {name: cbc-o, direction: outbound, source: 203.0.113.0/24, destination: 198.18.0.0/24, action: protect, sa: cbc-out}
-  - {name: cbc-i, direction: inbound, source: 198.18.0.0/24, destination: 203.0.113.0/24, action: protect, sa: cbc-in}
+  - {name: gcm-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/26, action: protect, sa: gcm-out}
+  - {name: gcm-i, direction: inbound, source: 198.51.100.0/26, destination: 203.0.113.0/24, action: protect, sa: gcm-in}
+  - {name: cbc-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.64/26, action: protect, sa: cbc-out}
+  - {name: cbc-i, direction: inbound, source: 198.51.100.64/26, destination: 203.0.113.0/24, action: protect, sa: cbc-in}
+  - {name: cha6-o, direction: outbound, source: "2001:db8:0:113::/64", destination: "2001:db8:51::/64", action: protect, sa: cha6-out}
+  - {name: cha6-i, direction: inbound, source: "2001:db8:51::/64", destination: "2001:db8:0:113::/64", action: protect, sa: cha6-in}
+  - {name: nat-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.128/26, action: protect, sa: nat-out}
+  - {name: nat-i, direction: inbound, source: 198.51.100.128/26, destination: 203.0.113.0/24, action: protect, sa: nat-in}
+  - {name: v46-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.192/26, action: protect, sa: v46-out}
+  - {name: v46-i, direction: inbound, source: 198.51.100.192/26, destination: 203.0.113.0/24, action: protect, sa: v46-in}
 YAML
 
 gw_start "$GW" "$PREFIX" "$TMP/gw.log" \
@@ -85,22 +111,38 @@ GWMAC=$(jget "$(tel "$PREFIX" /fastipsec/info)" 'r["/fastipsec/info"]["port_0"][
 # The inside host must know the gateway before the first reply.
 ip netns exec "$IN" ping -c 1 -W 1 -q 203.0.113.1 >/dev/null
 
-peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM
-	ip netns exec "$OUT" env ESP_SEQ="${ESP_SEQ:-1}" $PY "$TOP/tests/integration/esp_peer.py" po$ID "$GWMAC" 192.0.2.1 \
-		192.0.2.2 "$2" 203.0.113.2 "$1" "$3" "${4#0x}" "$5" "${6#0x}" 5
+peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM [natt]
+	local o_peer=192.0.2.1 o_gw=192.0.2.2 dst=203.0.113.2
+	case "$2" in *:*) dst=2001:db8:0:113::2 ;; esac
+	[ -n "${OUTER6:-}" ] && o_peer=2001:db8:0:2::1 o_gw=2001:db8:0:2::2
+	ip netns exec "$OUT" env ESP_SEQ="${ESP_SEQ:-1}" $PY "$TOP/tests/integration/esp_peer.py" \
+		po$ID "$GWMAC" $o_peer $o_gw "$2" $dst "$1" "$3" "${4#0x}" "$5" "${6#0x}" 5 ${7:-}
 }
 R=$(peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM")
 echo "# gcm: $R"
 check "AES-128-GCM: scapy's ESP in, fastipsec decrypts, forwards, encrypts the replies, scapy decrypts them" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
-R=$(peer cbc-sha256 198.18.0.7 0x2002 "${CBC_TO_E#0x}:${CBC_TO_I#0x}" 0x1002 "${CBC_FROM_E#0x}:${CBC_FROM_I#0x}")
+R=$(peer cbc-sha256 198.51.100.71 0x2002 "${CBC_TO_E#0x}:${CBC_TO_I#0x}" 0x1002 "${CBC_FROM_E#0x}:${CBC_FROM_I#0x}")
 echo "# cbc: $R"
 check "AES-128-CBC + HMAC-SHA-256-128: the same, both ways" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+ip netns exec "$IN" ping -6 -c 1 -W 1 -q 2001:db8:0:113::1 >/dev/null
+R=$(OUTER6=1 peer chacha 2001:db8:51::7 0x2003 "$CHA_TO" 0x1003 "$CHA_FROM")
+echo "# chacha 6in6: $R"
+check "ChaCha20-Poly1305, IPv6 in IPv6: the same, both ways" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+R=$(peer gcm 198.51.100.135 0x2004 "$NAT_TO" 0x1004 "$NAT_FROM" natt)
+echo "# gcm nat-t: $R"
+check "AES-128-GCM in UDP 4500 (NAT-T, RFC 3948): the same, both ways" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+R=$(OUTER6=1 peer gcm 198.51.100.199 0x2005 "$V6_TO" 0x1005 "$V6_FROM")
+echo "# gcm-256 4in6: $R"
+check "AES-256-GCM, IPv4 in IPv6: the same, both ways" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 
 SAL=$(tel "$PREFIX" /fastipsec/sa/list)
-check "the SA counters show 5 packets on each of the four SAs" test \
-	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(4)]')" = "[5, 5, 5, 5]"
+check "the SA counters show 5 packets on each of the ten SAs" test \
+	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')" = "[5, 5, 5, 5, 5, 5, 5, 5, 5, 5]"
 STATS=$(tel "$PREFIX" /fastipsec/stats)
 check "no ICV, replay or policy drops" test \
 	"$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "policy")]')" = "[0, 0, 0]"
