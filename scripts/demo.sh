@@ -8,8 +8,9 @@
 #   192.0.2.1      ---veth---   outside 192.0.2.2 | inside 203.0.113.1  ---veth---  203.0.113.2
 #   2001:db8:0:2::1             2001:db8:0:2::2   | 2001:db8:0:113::1              2001:db8:0:113::2
 #
-# It pings the gateway from both hosts, shows its state through telemetry and
-# its log through fastipsec-log, then stops it.  --hold keeps it running until
+# It pings the gateway from both hosts, pings through it (bypass policy),
+# sends ESP through its static-SA tunnel with scapy playing the peer, shows
+# its state through telemetry and its log through fastipsec-log, then stops it.  --hold keeps it running until
 # Ctrl-C (try: ip netns exec fip-demo-out ping 192.0.2.2).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,8 +68,19 @@ ip netns exec "$IN" ping -c 3 -i 0.2 203.0.113.1
 ip netns exec "$OUT" ping -6 -c 3 -i 0.2 2001:db8:0:2::2
 ip netns exec "$IN" ping -6 -c 3 -i 0.2 2001:db8:0:113::1
 
+echo "== through the gateway: the inside host pings the outside host (bypass policy)"
+ip netns exec "$IN" ping -c 3 -i 0.2 192.0.2.1
+
+echo "== the static-SA tunnel: scapy's ESP plays the branch peer 192.0.2.1"
+GWMAC=$(ip netns exec "$OUT" ip neigh show 192.0.2.2 | awk '{print $5}')
+ip netns exec "$OUT" /usr/bin/python3 tests/integration/esp_peer.py fipd-h-out "$GWMAC" \
+	192.0.2.1 192.0.2.2 198.51.100.7 203.0.113.2 gcm \
+	0x2001 5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b05060708 \
+	0x1001 4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a01020304 5
+echo "   (5 echo requests from 198.51.100.7 went in as ESP; the replies came back as ESP and decrypted)"
+
 echo "== telemetry (dpdk-telemetry.py -f demo)"
-printf '/fastipsec/info\n/fastipsec/stats\n/fastipsec/neighbors\n/fastipsec/diagnostics,on\n' | dpdk-telemetry.py -f demo
+printf '/fastipsec/info\n/fastipsec/stats\n/fastipsec/neighbors\n/fastipsec/sa/list\n/fastipsec/diagnostics,on\n' | dpdk-telemetry.py -f demo
 
 echo "== log (fastipsec-log --instance demo)"
 build/fastipsec-log --instance demo
