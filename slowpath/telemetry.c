@@ -139,35 +139,95 @@ cmd_diagnostics(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Sum the counters of workers [first, last). */
+static void
+stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
+{
+	unsigned int i, r;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = first; i < last; i++) {
+		const struct worker_stats *s = &worker_set.w[i]->stats;
+
+		sum->rx += counter_read(&s->rx);
+		sum->tx += counter_read(&s->tx);
+		sum->arp_replies += counter_read(&s->arp_replies);
+		sum->nd_replies += counter_read(&s->nd_replies);
+		sum->echo_replies += counter_read(&s->echo_replies);
+		sum->ctl_tx += counter_read(&s->ctl_tx);
+		sum->events += counter_read(&s->events);
+		sum->events_dropped += counter_read(&s->events_dropped);
+		sum->sa_msgs += counter_read(&s->sa_msgs);
+		sum->sa_msg_failed += counter_read(&s->sa_msg_failed);
+		sum->busy_cycles += counter_read(&s->busy_cycles);
+		for (r = 0; r < DROP__MAX; r++)
+			sum->drops[r] += counter_read(&s->drops[r]);
+	}
+}
+
+/* TSC cycles of the passes that had packets, per received packet. */
+static uint64_t
+cycles_per_packet(const struct worker_stats *s)
+{
+	return s->rx != 0 ? s->busy_cycles / s->rx : 0;
+}
+
+static void
+add_worker_summary(struct rte_tel_data *d, unsigned int i)
+{
+	struct rte_tel_data *wd = rte_tel_data_alloc();
+	struct worker_stats s;
+	char key[32];
+	unsigned int r;
+	uint64_t drops = 0;
+
+	if (wd == NULL)
+		return;
+	stats_sum(i, i + 1, &s);
+	for (r = DROP_CONSUMED + 1; r < DROP__MAX; r++)
+		drops += s.drops[r];
+	rte_tel_data_start_dict(wd);
+	rte_tel_data_add_dict_int(wd, "lcore", (int)worker_set.w[i]->lcore);
+	rte_tel_data_add_dict_u64(wd, "rx", s.rx);
+	rte_tel_data_add_dict_u64(wd, "tx", s.tx);
+	rte_tel_data_add_dict_u64(wd, "drops", drops);
+	rte_tel_data_add_dict_u64(wd, "cycles_per_packet", cycles_per_packet(&s));
+	snprintf(key, sizeof(key), "worker_%u", i);
+	if (rte_tel_data_add_dict_container(d, key, wd, 0) != 0)
+		rte_tel_data_free(wd);
+}
+
+/*
+ * /fastipsec/stats: counters and drops by reason summed over the workers,
+ * and a summary per worker; /fastipsec/stats,N: worker N alone, with its
+ * drops by reason.
+ */
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct worker_stats sum;
+	unsigned int first = 0, last = worker_set.n, i, r;
 	struct rte_tel_data *drops;
-	unsigned int i, r;
+	struct worker_stats sum;
+	char *end;
 
 	(void)cmd;
-	(void)params;
-	memset(&sum, 0, sizeof(sum));
-	for (i = 0; i < worker_set.n; i++) {
-		const struct worker_stats *s = &worker_set.w[i]->stats;
-
-		sum.rx += counter_read(&s->rx);
-		sum.tx += counter_read(&s->tx);
-		sum.arp_replies += counter_read(&s->arp_replies);
-		sum.nd_replies += counter_read(&s->nd_replies);
-		sum.echo_replies += counter_read(&s->echo_replies);
-		sum.ctl_tx += counter_read(&s->ctl_tx);
-		sum.events += counter_read(&s->events);
-		sum.events_dropped += counter_read(&s->events_dropped);
-		sum.sa_msgs += counter_read(&s->sa_msgs);
-		sum.sa_msg_failed += counter_read(&s->sa_msg_failed);
-		for (r = 0; r < DROP__MAX; r++)
-			sum.drops[r] += counter_read(&s->drops[r]);
-	}
 	rte_tel_data_start_dict(d);
+	if (params != NULL && *params != '\0') {
+		unsigned long v = strtoul(params, &end, 10);
+
+		if (*end != '\0' || v >= worker_set.n) {
+			rte_tel_data_add_dict_string(d, "error",
+			    "parameter must be a worker index");
+			return 0;
+		}
+		first = (unsigned int)v;
+		last = first + 1;
+		rte_tel_data_add_dict_int(d, "lcore", (int)worker_set.w[first]->lcore);
+	}
+	stats_sum(first, last, &sum);
 	rte_tel_data_add_dict_u64(d, "rx", sum.rx);
 	rte_tel_data_add_dict_u64(d, "tx", sum.tx);
+	rte_tel_data_add_dict_u64(d, "cycles_per_packet", cycles_per_packet(&sum));
 	rte_tel_data_add_dict_u64(d, "arp_replies", sum.arp_replies);
 	rte_tel_data_add_dict_u64(d, "nd_replies", sum.nd_replies);
 	rte_tel_data_add_dict_u64(d, "echo_replies", sum.echo_replies);
@@ -185,6 +245,10 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(drops, drop_reason_name(r), sum.drops[r]);
 	if (rte_tel_data_add_dict_container(d, "drops", drops, 0) != 0)
 		rte_tel_data_free(drops);
+	if (params == NULL || *params == '\0') {
+		for (i = 0; i < worker_set.n; i++)
+			add_worker_summary(d, i);
+	}
 	return 0;
 }
 
@@ -279,7 +343,7 @@ telemetry_init(const struct config *cfg)
 		    "IPsec diagnostics state. Parameter: on or off to switch it");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/stats", cmd_stats,
-		    "Packet counters and drops by reason, summed over the workers. No parameters");
+		    "Counters, drops by reason, cycles per packet: all workers, or worker N with ,N");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/neighbors", cmd_neighbors,
 		    "ARP and ND neighbours, 64 a page. Parameter: start index (the reply's next)");

@@ -103,6 +103,11 @@ if lab_wait_telemetry "two$ID" 20 && sleep 0.5; then
 	INFO=$(tel "two$ID" /fastipsec/info)
 	check "two worker lcores: two workers, two rx queues per port" \
 		test "$(jget "$INFO" '(r["/fastipsec/info"]["workers"], r["/fastipsec/info"]["port_1"]["rx_queues"])')" = "(2, 2)"
+	ST=$(tel "two$ID" /fastipsec/stats)
+	check "/fastipsec/stats has a summary per worker with its lcore" \
+		test "$(jget "$ST" '(r["/fastipsec/stats"]["worker_0"]["lcore"], r["/fastipsec/stats"]["worker_1"]["lcore"])')" = "(1, 2)"
+	check "/fastipsec/stats,1 gives worker 1 alone; a bad index is refused" test \
+		"$(jget "$(tel "two$ID" /fastipsec/stats,1)" 'r["/fastipsec/stats"]["lcore"]') $(jget "$(tel "two$ID" /fastipsec/stats,9)" '"error" in r["/fastipsec/stats"]')" = "2 True"
 else
 	notok "gateway with two workers answers telemetry"
 fi
