@@ -55,10 +55,11 @@
 #define EV_RING_SIZE      4096 /* worker -> control events, per worker */
 
 /* Security associations */
-#define SA_MAX         8192         /* SAs of each direction the workers can hold */
-#define SA_RING_SIZE   1024         /* control -> worker sa_msg ring, per worker */
-#define SA_MSG_BURST   32           /* sa_msg applied per worker loop pass */
-#define SA_RECLAIM_MAX (2 * SA_MAX) /* records waiting for a grace period */
+#define SA_MAX            8192         /* SAs of each direction the workers can hold */
+#define HANDOFF_RING_SIZE 4096         /* worker -> SA-owning worker mbufs, per destination */
+#define SA_RING_SIZE      1024         /* control -> worker sa_msg ring, per worker */
+#define SA_MSG_BURST      32           /* sa_msg applied per worker loop pass */
+#define SA_RECLAIM_MAX    (2 * SA_MAX) /* records waiting for a grace period */
 
 /* Forwarding table (fastpath/route.h) */
 #define NEXTHOP_MAX        32767 /* next hops per table: FIB entries are 2 bytes (15-bit values) */

@@ -367,6 +367,11 @@ chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
 			pkts[j] = pkts[i];
 		pkts[j].sa = rts[i];
 		why = prepare(w, &pkts[j], &ops[j]);
+		if (unlikely(why == DROP_NOT_OWNER)) {
+			/* Untouched so far: the owner redoes it all (STYLE rule 14). */
+			worker_handoff(w, pkts[j].m, pkts[j].sa->owner, HANDOFF_ESP_IN);
+			continue;
+		}
 		if (unlikely(why != DROP_NONE)) {
 			worker_drop(w, pkts[j].m, why);
 			continue;

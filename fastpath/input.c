@@ -148,6 +148,9 @@ apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, ui
 		fwd[(*nf)++] = m;
 	} else if (pol->sa < 0 || pol->sa >= SA_MAX || w->sa_out[pol->sa] == NULL) {
 		worker_drop(w, m, DROP_NO_SA);
+	} else if (w->sa_out[pol->sa]->owner != w->index) {
+		worker_handoff(w, m, w->sa_out[pol->sa]->owner,
+		    HANDOFF_ESP_OUT | (uint32_t)pol->sa);
 	} else {
 		sa[*ne] = w->sa_out[pol->sa];
 		esp[(*ne)++] = m;
@@ -304,5 +307,34 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		} else {
 			transit_burst(w, p, transit, nt);
 		}
+	}
+}
+
+void
+input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	struct rte_mbuf *in[BURST_MAX], *out[BURST_MAX];
+	struct sa_rt_out *sa[BURST_MAX];
+	uint16_t i, ni = 0, no = 0;
+	uint32_t slot;
+
+	counter_add(&w->stats.handoff_in, n);
+	for (i = 0; i < n; i++) {
+		slot = HANDOFF_SLOT(m[i]->hash.usr);
+		if (HANDOFF_KIND(m[i]->hash.usr) == HANDOFF_ESP_IN) {
+			in[ni++] = m[i];
+		} else if (HANDOFF_KIND(m[i]->hash.usr) == HANDOFF_ESP_OUT && slot < SA_MAX &&
+		    w->sa_out[slot] != NULL) {
+			sa[no] = w->sa_out[slot];
+			out[no++] = m[i];
+		} else {
+			worker_drop(w, m[i], DROP_NO_SA); /* deleted on the way */
+		}
+	}
+	if (ni != 0)
+		esp_in_burst(w, in, ni);
+	if (no != 0) {
+		no = esp_outbound_burst(w, out, sa, no);
+		forward_burst(w, out, no, false);
 	}
 }

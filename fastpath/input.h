@@ -15,4 +15,10 @@
  */
 void input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
+/*
+ * Packets other workers handed to this one (w->handoff), for SAs it owns:
+ * ESP decapsulation or encapsulation, then forwarding.  Worker lcore.
+ */
+void input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n);
+
 #endif

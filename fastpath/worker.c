@@ -85,6 +85,12 @@ worker_main(void *arg)
 		}
 		if (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx))
 			drain_ctl_tx(w);
+		if (!rte_ring_empty(w->handoff)) {
+			n = (uint16_t)rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts,
+			    BURST_MAX, NULL);
+			got += n;
+			input_handoff_burst(w, pkts, n);
+		}
 		for (p = 0; p < port_table.n; p++) {
 			if (w->n_tx[p] != 0)
 				flush_port(w, p);

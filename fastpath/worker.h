@@ -30,6 +30,8 @@ struct worker_stats {
 	uint64_t events_dropped; /* events lost: the event ring was full */
 	uint64_t sa_msgs;        /* SA messages applied */
 	uint64_t sa_msg_failed;  /* SA messages that could not be applied (SAD full, unknown) */
+	uint64_t handoff_out;    /* packets handed to the worker that owns their SA */
+	uint64_t handoff_in;     /* packets other workers handed to this one */
 	uint64_t loops;          /* passes of the poll loop */
 	uint64_t busy_cycles;    /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];
@@ -55,6 +57,12 @@ struct worker {
 	struct rte_ring *ctl_tx;
 	/* this worker -> control core: struct ev by value */
 	struct rte_ring *ev;
+	/*
+	 * other workers -> this worker: mbufs for SAs this worker owns (STYLE
+	 * rule 14).  Many producers (lock-free CAS enqueue, never waiting), one
+	 * consumer.  What to do with the mbuf is in m->hash.usr (HANDOFF_*).
+	 */
+	struct rte_ring *handoff;
 	/* control core -> this worker: struct sa_msg by value (fastpath/sa_sync.c) */
 	struct rte_ring *sa_ring;
 	struct rte_hash *sad;             /* inbound SAs, all of them (fastpath/sad.c) */
@@ -109,6 +117,28 @@ worker_event(struct worker *w, struct ev *ev)
 		counter_add(&w->stats.events, 1);
 	else
 		counter_add(&w->stats.events_dropped, 1);
+}
+
+/* m->hash.usr of a handed-over mbuf: the kind in the top byte, an SA slot below. */
+#define HANDOFF_ESP_IN  (1u << 24) /* data at the outer IP header: ESP decapsulation */
+#define HANDOFF_ESP_OUT (2u << 24) /* data at the inner IP header: ESP with sa_out[slot] */
+#define HANDOFF_KIND(u) ((u)&0xff000000u)
+#define HANDOFF_SLOT(u) ((u)&0x00ffffffu)
+
+/*
+ * Hand @p m to worker @p owner, which owns its SA: sequence numbers and the
+ * replay window keep a single writer.  Never waits: a full ring drops it.
+ * The mbuf carries no SA pointer: the owner looks the SA up again, so a
+ * record deleted meanwhile is never touched.
+ */
+static inline void
+worker_handoff(struct worker *w, struct rte_mbuf *m, uint16_t owner, uint32_t what)
+{
+	m->hash.usr = what;
+	if (rte_ring_mp_enqueue(worker_set.w[owner]->handoff, m) == 0)
+		counter_add(&w->stats.handoff_out, 1);
+	else
+		worker_drop(w, m, DROP_RING_FULL);
 }
 
 /* Queue @p m for transmission on port index @p port; flushed at the end of the pass. */

@@ -41,6 +41,11 @@ worker_setup(char *err, size_t errlen)
 		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->ev == NULL)
 			goto fail_nomem;
+		snprintf(name, sizeof(name), "handoff_%u", w->index);
+		w->handoff = rte_ring_create(name, HANDOFF_RING_SIZE,
+		    (int)rte_lcore_to_socket_id(lcore), RING_F_SC_DEQ);
+		if (w->handoff == NULL)
+			goto fail_nomem;
 		snprintf(name, sizeof(name), "sa_%u", w->index);
 		w->sa_ring = rte_ring_create_elem(name, sizeof(struct sa_msg), SA_RING_SIZE,
 		    (int)rte_lcore_to_socket_id(lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -97,6 +102,10 @@ worker_teardown(void)
 		rte_ring_free(worker_set.w[i]->ctl_tx);
 		rte_ring_free(worker_set.w[i]->ev);
 		rte_ring_free(worker_set.w[i]->sa_ring);
+		while (worker_set.w[i]->handoff != NULL &&
+		    rte_ring_dequeue(worker_set.w[i]->handoff, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(worker_set.w[i]->handoff);
 		sad_destroy(worker_set.w[i]->sad);
 		if (worker_set.w[i]->mb != NULL)
 			crypto_mb_destroy(worker_set.w[i]->mb);

@@ -160,6 +160,8 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 		sum->sa_msgs += counter_read(&s->sa_msgs);
 		sum->sa_msg_failed += counter_read(&s->sa_msg_failed);
 		sum->busy_cycles += counter_read(&s->busy_cycles);
+		sum->handoff_out += counter_read(&s->handoff_out);
+		sum->handoff_in += counter_read(&s->handoff_in);
 		for (r = 0; r < DROP__MAX; r++)
 			sum->drops[r] += counter_read(&s->drops[r]);
 	}
@@ -236,6 +238,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "events_dropped", sum.events_dropped);
 	rte_tel_data_add_dict_u64(d, "sa_msgs", sum.sa_msgs);
 	rte_tel_data_add_dict_u64(d, "sa_msg_failed", sum.sa_msg_failed);
+	rte_tel_data_add_dict_u64(d, "handoff_out", sum.handoff_out);
+	rte_tel_data_add_dict_u64(d, "handoff_in", sum.handoff_in);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)

@@ -99,18 +99,6 @@ policies:
   - {name: v46-i, direction: inbound, source: 198.51.100.192/26, destination: 203.0.113.0/24, action: protect, sa: v46-in}
 YAML
 
-gw_start "$GW" "$PREFIX" "$TMP/gw.log" \
-	--vdev "net_af_packet0,iface=eo$ID" --vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml"
-if ! gw_wait_ready "$PREFIX" 20; then
-	notok "gateway starts with ESP SAs and policies"
-	sed 's/^/# /' "$TMP/gw.log"
-	exit 1
-fi
-ok "gateway starts with ESP SAs and policies"
-GWMAC=$(jget "$(tel "$PREFIX" /fastipsec/info)" 'r["/fastipsec/info"]["port_0"]["mac"]')
-# The inside host must know the gateway before the first reply.
-ip netns exec "$IN" ping -c 1 -W 1 -q 203.0.113.1 >/dev/null
-
 peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM [natt]
 	local o_peer=192.0.2.1 o_gw=192.0.2.2 dst=203.0.113.2
 	case "$2" in *:*) dst=2001:db8:0:113::2 ;; esac
@@ -118,40 +106,78 @@ peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM [natt]
 	ip netns exec "$OUT" env ESP_SEQ="${ESP_SEQ:-1}" $PY "$TOP/tests/integration/esp_peer.py" \
 		po$ID "$GWMAC" $o_peer $o_gw "$2" $dst "$1" "$3" "${4#0x}" "$5" "${6#0x}" 5 ${7:-}
 }
+
+for NW in 1 2; do
+# A new gateway knows no neighbours: let the hosts ask again (no queue for unresolved next hops yet).
+ip -n "$IN" neigh flush all
+ip -n "$OUT" neigh flush all
+if [ "$NW" -eq 1 ]; then
+	gw_start "$GW" "$PREFIX" "$TMP/gw.log" \
+		--vdev "net_af_packet0,iface=eo$ID" --vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml"
+else
+	# Two workers on one CPU, two queue pairs per port: the SAs' owners alternate,
+	# so packets reach workers that do not own their SA and are handed over.
+	ip netns exec "$GW" "$BUILD/fastipsec" --lcores 0@0,1@1,2@1 --no-pci --socket-mem 128 \
+		--huge-unlink --file-prefix "$PREFIX" --vdev "net_af_packet0,iface=eo$ID,qpairs=2" \
+		--vdev "net_af_packet1,iface=ei$ID,qpairs=2" -- --config "$TMP/gw.yaml" >"$TMP/gw.log" 2>&1 &
+	GW_PID=$!
+fi
+if ! gw_wait_ready "$PREFIX" 20; then
+	notok "gateway starts with ESP SAs and policies ($NW worker(s))"
+	sed 's/^/# /' "$TMP/gw.log"
+	exit 1
+fi
+ok "gateway starts with ESP SAs and policies ($NW worker(s))"
+GWMAC=$(jget "$(tel "$PREFIX" /fastipsec/info)" 'r["/fastipsec/info"]["port_0"]["mac"]')
+# The inside host must know the gateway before the first reply.
+ip netns exec "$IN" ping -c 1 -W 1 -q 203.0.113.1 >/dev/null
+
 R=$(peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM")
 echo "# gcm: $R"
-check "AES-128-GCM: scapy's ESP in, fastipsec decrypts, forwards, encrypts the replies, scapy decrypts them" \
+check "AES-128-GCM: scapy's ESP in, fastipsec decrypts, forwards, encrypts the replies, scapy decrypts them [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 R=$(peer cbc-sha256 198.51.100.71 0x2002 "${CBC_TO_E#0x}:${CBC_TO_I#0x}" 0x1002 "${CBC_FROM_E#0x}:${CBC_FROM_I#0x}")
 echo "# cbc: $R"
-check "AES-128-CBC + HMAC-SHA-256-128: the same, both ways" \
+check "AES-128-CBC + HMAC-SHA-256-128: the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 ip netns exec "$IN" ping -6 -c 1 -W 1 -q 2001:db8:0:113::1 >/dev/null
 R=$(OUTER6=1 peer chacha 2001:db8:51::7 0x2003 "$CHA_TO" 0x1003 "$CHA_FROM")
 echo "# chacha 6in6: $R"
-check "ChaCha20-Poly1305, IPv6 in IPv6: the same, both ways" \
+check "ChaCha20-Poly1305, IPv6 in IPv6: the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 R=$(peer gcm 198.51.100.135 0x2004 "$NAT_TO" 0x1004 "$NAT_FROM" natt)
 echo "# gcm nat-t: $R"
-check "AES-128-GCM in UDP 4500 (NAT-T, RFC 3948): the same, both ways" \
+check "AES-128-GCM in UDP 4500 (NAT-T, RFC 3948): the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 R=$(OUTER6=1 peer gcm 198.51.100.199 0x2005 "$V6_TO" 0x1005 "$V6_FROM")
 echo "# gcm-256 4in6: $R"
-check "AES-256-GCM, IPv4 in IPv6: the same, both ways" \
+check "AES-256-GCM, IPv4 in IPv6: the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 
 SAL=$(tel "$PREFIX" /fastipsec/sa/list)
-check "the SA counters show 5 packets on each of the ten SAs" test \
+check "the SA counters show 5 packets on each of the ten SAs [$NW worker(s)]" test \
 	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')" = "[5, 5, 5, 5, 5, 5, 5, 5, 5, 5]"
 STATS=$(tel "$PREFIX" /fastipsec/stats)
-check "no ICV, replay or policy drops" test \
+echo "# drops: $(jget "$STATS" '{k: v for k, v in r["/fastipsec/stats"]["drops"].items() if v}')"
+echo "# sa packets: $(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')"
+check "no ICV, replay or policy drops [$NW worker(s)]" test \
 	"$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "policy")]')" = "[0, 0, 0]"
 R=$(ESP_SEQ=100 peer gcm 198.51.100.7 0x2001 0x00112233445566778899aabbccddeeff00000000 0x1001 "$GCM_FROM")
-check "a peer with the wrong key gets nothing through" test "$(jget "$R" 'r["replies"]')" = 0
-check "... and the gateway counted the ICV failures" \
+check "a peer with the wrong key gets nothing through [$NW worker(s)]" test "$(jget "$R" 'r["replies"]')" = 0
+check "... and the gateway counted the ICV failures [$NW worker(s)]" \
 	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["icv"]')" = 5
 
+if [ "$NW" -eq 2 ]; then
+	ST=$(tel "$PREFIX" /fastipsec/stats)
+	check "both workers received packets [2 workers]" \
+		test "$(jget "$ST" 'r["/fastipsec/stats"]["worker_0"]["rx"] > 0 and r["/fastipsec/stats"]["worker_1"]["rx"] > 0')" = True
+	check "packets were handed to their SA's owner, and every one arrived [2 workers]" test \
+		"$(jget "$ST" '(lambda t: t["handoff_out"] > 0 and t["handoff_in"] == t["handoff_out"] and t["drops"]["ring_full"] == 0)(r["/fastipsec/stats"])')" = True
+fi
 gw_stop TERM
-check "the gateway stops with exit 0 (rc=$GW_RC)" test "$GW_RC" -eq 0
+check "the gateway stops with exit 0 (rc=$GW_RC) [$NW worker(s)]" test "$GW_RC" -eq 0
 GW_PID=
+rm -f "/dev/shm/fastipsec-$INSTANCE.log"
+rm -rf "/var/run/dpdk/$PREFIX"
+done
 finish

@@ -39,7 +39,7 @@
  * B.  --no-huge mempool; the last test checks that no mbuf leaked.
  */
 static struct rte_mempool *pool;
-static struct worker *w;
+static struct worker *w, *w1;
 static IMB_MGR *ctl_mgr;
 
 static const uint8_t A4[4] = { 192, 0, 2, 1 };
@@ -679,6 +679,8 @@ gcm_pair(struct pair *pr, uint32_t spi, bool esn)
 static void
 test_esp_inbound_bad_packets(void)
 {
+	struct sa_rt_in *si;
+	uint64_t handed, top;
 	uint8_t pt[256];
 	struct rte_mbuf *m, *c;
 	struct pair pr;
@@ -736,11 +738,19 @@ test_esp_inbound_bad_packets(void)
 	m = seal(&pr, 101, pt, n);
 	rte_pktmbuf_mtod(m, uint8_t *)[15] ^= 1;
 	expect_in(m, DROP_PEER);
-	/* Owned by another worker (no handoff yet). */
+	/* Owned by another worker: handed over untouched, through that worker's ring. */
 	pr.in->owner = 1;
-	expect_in(seal(&pr, 102, pt, n), DROP_NOT_OWNER);
+	handed = w->stats.handoff_out;
+	top = pr.in->ar.top;
+	m = seal(&pr, 102, pt, n);
+	CU_ASSERT_EQUAL(esp_inbound_burst(w, &m, &si, 1), 0);
+	CU_ASSERT_EQUAL(w->stats.handoff_out, handed + 1);
+	CU_ASSERT_FATAL(rte_ring_dequeue(w1->handoff, (void **)&m) == 0);
+	CU_ASSERT_EQUAL(m->hash.usr, HANDOFF_ESP_IN);
+	CU_ASSERT_EQUAL(pr.in->ar.top, top); /* the window did not move */
+	/* The owner processes it as if it had received it. */
 	pr.in->owner = 0;
-	expect_in(seal(&pr, 102, pt, n), DROP_NONE);
+	expect_in(m, DROP_NONE);
 	CU_ASSERT_EQUAL(pr.in->cnt.packets, 5);
 	pair_free(&pr);
 }
@@ -1029,7 +1039,16 @@ suite_init(void)
 	w->index = 0;
 	w->mb = crypto_mb_create(SOCKET_ID_ANY);
 	w->sad = sad_create(0, SOCKET_ID_ANY);
-	return w->mb == NULL || w->sad == NULL ? -1 : 0;
+	/* A second worker, only for its handoff ring. */
+	w1 = rte_zmalloc("worker1", sizeof(*w1), RTE_CACHE_LINE_SIZE);
+	if (w1 == NULL)
+		return -1;
+	w1->index = 1;
+	w1->handoff = rte_ring_create("test_handoff", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	worker_set.n = 2;
+	worker_set.w[0] = w;
+	worker_set.w[1] = w1;
+	return w->mb == NULL || w->sad == NULL || w1->handoff == NULL ? -1 : 0;
 }
 
 static int
@@ -1037,6 +1056,9 @@ suite_fini(void)
 {
 	char rundir[PATH_MAX];
 
+	rte_ring_free(w1->handoff);
+	rte_free(w1);
+	worker_set.n = 0;
 	sad_destroy(w->sad);
 	crypto_mb_destroy(w->mb);
 	crypto_mb_destroy(ctl_mgr);
