@@ -59,6 +59,7 @@ struct sa_rt_in {
 	uint8_t iv_len;       /**< bytes of IV in each packet */
 	uint8_t icv_len;      /**< bytes of ICV */
 	uint8_t block_len;    /**< the cipher text is a multiple of this (RFC 4303 §2.4) */
+	uint8_t ah_len;       /**< AH: header + IV + ICV + padding (RFC 4302 §2.2) */
 	uint16_t encap_sport; /**< network byte order: the peer's UDP port */
 	uint16_t encap_dport; /**< network byte order: our UDP port */
 	uint8_t peer[16];     /**< expected outer source address (key.family) */
@@ -81,6 +82,7 @@ struct sa_rt_out {
 	uint8_t icv_len;   /**< bytes of ICV */
 	uint8_t block_len; /**< ESP payload alignment: the cipher block, at least 4 */
 	uint8_t hdr_len;   /**< bytes of hdr: IPv4 / IPv6 header, then the UDP header if encap */
+	uint8_t ah_len;    /**< AH: header + IV + ICV + padding (RFC 4302 §2.2) */
 	uint64_t seq;      /**< owner: last sequence number sent */
 	uint64_t seq_max;  /**< highest sequence number allowed: 2^32 - 1, or 2^64 - 1 with ESN */
 	uint64_t iv_ctr;   /**< owner: the next IV counter (RFC 4106 §3.1, RFC 3602 §2.4) */
@@ -89,7 +91,7 @@ struct sa_rt_out {
 	/**
 	 * Outer header template, built once at install (STYLE rule 17):
 	 * tunnel mode, an IPv4 or IPv6 header from our address to the peer's,
-	 * protocol 50 or 17 and then the UDP header; transport mode, only the
+	 * protocol 50, 51 (AH) or 17 and then the UDP header; transport mode, only the
 	 * UDP header (at offset 0) when encap.  Per packet only the lengths,
 	 * identification, DSCP/ECN and checksums are written.
 	 */

@@ -35,6 +35,9 @@
 	X(DROP_PAD, "pad")                     /* ESP padding not 1, 2, 3, ... */       \
 	X(DROP_PROTO, "proto")                 /* ESP next header wrong for the SA */   \
 	X(DROP_DUMMY, "dummy")                 /* ESP next header 59 (RFC 4303 2.6) */  \
+	X(DROP_AH_LEN, "ah_len")               /* AH payload length not the SA's */     \
+	X(DROP_IP_OPTIONS, "ip_options")       /* AH: IPv4 source route (no support) */ \
+	X(DROP_EXT_HDR, "ext_hdr")             /* AH transport: IPv6 ext. header */     \
 	X(DROP_SEQ_EXHAUSTED, "seq_exhausted") /* 32-bit sequence numbers used up */    \
 	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */           \
 	X(DROP_ECN, "ecn")                     /* outer CE, inner not ECN-capable */    \

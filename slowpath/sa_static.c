@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "common/log.h"
+#include "fastpath/ah.h"
 #include "fastpath/esp_inbound.h"
 #include "fastpath/esp_outbound.h"
 #include "fastpath/worker.h"
@@ -81,6 +82,7 @@ build_in(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t o
 	rt->esn = c->esn;
 	esp_prm(c, &prm);
 	if ((c->protocol == ALG_PROTO_ESP && (rc = esp_inbound_sa_init(rt, &prm)) != 0) ||
+	    (c->protocol == ALG_PROTO_AH && (rc = ah_inbound_sa_init(rt, &prm)) != 0) ||
 	    (rc = antireplay_init(&rt->ar, c->replay_window, c->esn)) != 0 ||
 	    (rc = crypto_mb_sa_init(&rt->crypto, mgr, &c->prop, c->encryption_key,
 	         c->integrity_key)) != 0) {
@@ -117,7 +119,7 @@ build_out(const struct config_static_sa *c, IMB_MGR *mgr, uint32_t id, uint16_t 
 	else if (c->protocol == ALG_PROTO_ESP)
 		rc = esp_outbound_sa_init(rt, mgr, &prm, iv_key);
 	else
-		rc = 0;
+		rc = ah_outbound_sa_init(rt, &prm);
 	explicit_bzero(iv_key, sizeof(iv_key));
 	if (rc == 0)
 		rc = crypto_mb_sa_init(&rt->crypto, mgr, &c->prop, c->encryption_key,

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/ah.h: AH (RFC 4302, RFC 4543 AES-GMAC, ESN) protection and verification of a burst. */
+#ifndef FASTIPSEC_AH_H
+#define FASTIPSEC_AH_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "common/sa_rt.h"
+#include "fastpath/esp.h"
+#include "fastpath/worker.h"
+
+#define AH_HDR_LEN 12 /* next header, length, reserved, SPI, sequence number (RFC 4302 §2) */
+
+/*
+ * What the ICV covers (RFC 4302 §3.3.3.1, Appendix A), both directions:
+ *   IPv4: TOS (DSCP + ECN), flags + fragment offset, TTL and header
+ *     checksum are zeroed; everything else, identification included, is
+ *     covered.  Options (Appendix A.1): EOL, NOP, Security (130, 133,
+ *     134), Router Alert (148) and 149 are covered as they are; every
+ *     other option is zeroed whole (type, length, data).  Loose and strict
+ *     source routes (131, 137) make the destination "mutable but
+ *     predictable": not supported, dropped as DROP_IP_OPTIONS; malformed
+ *     options as DROP_BAD_IP (outbound transport, and the outer header
+ *     inbound).  Tunnel mode builds its outer header without options; the
+ *     inner packet is payload, options and all.
+ *   IPv6: traffic class, flow label and hop limit are zeroed.  AH always
+ *     follows the fixed header: outbound transport drops packets whose
+ *     next header is hop-by-hop (0), routing (43) or fragment (44)
+ *     (DROP_EXT_HDR): they would have to precede AH and have mutable
+ *     parts; destination options (60) and anything else end up after AH,
+ *     covered as immutable payload.  Inbound, AH must follow the fixed
+ *     header (the caller sorts on it, as for ESP; DROP_LOCAL_PROTO here).
+ *   The ICV bytes are zeroed; the ICV padding (to 32 bits for IPv4, 64
+ *     for IPv6: RFC 4302 §2.6, §3.3.3.2.1) is sent as zeros and covered as
+ *     received, as Linux and scapy do.  AES-GMAC (RFC 4543 §5): the 8-byte
+ *     IV sits between the sequence number and the ICV and is covered; the
+ *     whole packet is AAD, nonce salt || IV.  ESN: the high 32 bits are
+ *     appended after the packet for the ICV (RFC 4302 §3.3.3.3), in the
+ *     mbuf's tailroom, never sent.
+ *   intel-ipsec-mb MACs at most CRYPTO_MB_LEN_MAX bytes: a longer packet
+ *     (with AH) is dropped as DROP_CRYPTO, either way.
+ */
+
+/*
+ * Fill the AH fields of @p sa from @p prm: sizes (ah_len with the ICV
+ * padding of the family), the outer header template (tunnel, protocol
+ * 51), the sequence number limit, lifetimes and the IV counter.  spi,
+ * id, owner, proto and crypto are the caller's.  Control core, before
+ * the record is published.  Returns 0 or -EINVAL (encap: AH has no NAT-T).
+ */
+int ah_outbound_sa_init(struct sa_rt_out *sa, const struct esp_sa_prm *prm);
+
+/*
+ * Fill the AH fields of @p sa from @p prm: the SAD key (protocol 51,
+ * family, our address), the expected peer and the sizes.  key.spi, id,
+ * owner, ar and crypto are the caller's.  Control core, before the record
+ * is published.  Returns 0 or -EINVAL.
+ */
+int ah_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
+
+/*
+ * Protect @p n packets, m[i] with sa[i] (proto SA_PROTO_AH).  On entry
+ * each mbuf (one segment) starts at the IP header of the packet to
+ * protect, no L2.  On return the first (returned count) entries of @p m
+ * are the protected packets, in their original order, each starting at
+ * the outer IP header (tunnel: DSCP/ECN copied from the inner packet, TTL
+ * / hop limit 64, IPv4 identification = low 16 bits of the sequence
+ * number) or at its own IP header (transport), followed by AH: lengths,
+ * protocol / next header 51 and IPv4 checksum final.  Every other packet
+ * has gone to worker_drop() with its reason.  Transport mode drops IPv4
+ * fragments (DROP_FRAGMENT).  Needs headroom for the outer header (tunnel)
+ * and AH, and with ESN 4 bytes of tailroom (not appended).  Owner: the
+ * worker lcore that owns every sa[i] (others: DROP_NOT_OWNER).  Never
+ * blocks, allocates, locks or logs.
+ */
+uint16_t ah_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
+    uint16_t n);
+
+/*
+ * Verify and strip AH from @p n packets.  On entry each mbuf (one
+ * segment) starts at the outer IP header of a packet addressed to us, not
+ * a fragment, whose protocol (IPv4) or fixed header's next header (IPv6)
+ * is AH (51).  On return the first (returned count) entries of @p m are
+ * the good packets in their original order and sa_out[i] is the SA that
+ * authenticated m[i], for the inbound policy check (RFC 4301 §5.2).
+ * Tunnel mode: the mbuf starts at the inner IP header, trimmed to the
+ * inner packet's length, its ECN updated from the outer one (RFC 6040
+ * §4.2).  Transport mode: the packet's IP header (mutable fields as
+ * received) with protocol / next header and length restored, checksum
+ * recomputed, followed by the payload.  Every other packet has gone to
+ * worker_drop() with its reason.  With ESN the ICV check writes 4 bytes
+ * into the tailroom (DROP_NO_ROOM without it).  Owner: the worker lcore
+ * of every SA involved (others: DROP_NOT_OWNER).  Never blocks,
+ * allocates, locks or logs.
+ */
+uint16_t ah_inbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa_out,
+    uint16_t n);
+
+#endif
