@@ -395,6 +395,7 @@ chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
 		}
 		counter_add(&p->sa->cnt.packets, 1);
 		counter_add(&p->sa->cnt.bytes, rte_pktmbuf_pkt_len(p->m));
+		worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets, 0);
 		sa_out[good] = p->sa;
 		out[good++] = p->m;
 	}

@@ -333,6 +333,8 @@ chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
 		}
 		counter_add(&p->sa->cnt.packets, 1);
 		counter_add(&p->sa->cnt.bytes, p->bytes);
+		worker_sa_activity(w, p->sa->id, p->sa->spi, p->sa->seq, p->sa->cnt.packets,
+		    EV_SA_F_OUTBOUND);
 		out[good++] = p->m;
 	}
 	return good;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
@@ -15,6 +16,7 @@
 #include "common/counters.h"
 #include "common/ev.h"
 #include "common/limits.h"
+#include "common/log.h"
 #include "common/sa_rt.h"
 #include "fastpath/drop.h"
 
@@ -117,6 +119,30 @@ worker_event(struct worker *w, struct ev *ev)
 		counter_add(&w->stats.events, 1);
 	else
 		counter_add(&w->stats.events_dropped, 1);
+}
+
+/*
+ * Traffic on an SA, after its counters moved: the control core logs the
+ * seed's "ESP [...]" / "AH [...]" for the first packet of every SA and,
+ * with IPsec diagnostics on, again at every power-of-two packet count (a
+ * logarithmic rate limit).  The per-packet cost is one test.
+ */
+static inline void
+worker_sa_activity(struct worker *w, uint32_t sa_id, uint32_t spi_be, uint64_t seq,
+    uint64_t packets, uint8_t flags)
+{
+	struct ev ev;
+
+	if (likely((packets & (packets - 1)) != 0) || (packets != 1 && !log_diagnostics()))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_SA_ACTIVITY;
+	ev.flags = flags;
+	ev.sa_id = sa_id;
+	ev.spi = rte_be_to_cpu_32(spi_be);
+	ev.seq = seq;
+	ev.packets = packets;
+	worker_event(w, &ev);
 }
 
 /* m->hash.usr of a handed-over mbuf: the kind in the top byte, an SA slot below. */

@@ -14,6 +14,7 @@
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
+#include "slowpath/sa_events.h"
 #include "slowpath/sa_push.h"
 
 #define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
@@ -117,6 +118,9 @@ drain_events(uint64_t now)
 				break;
 			case EV_NEIGH_RESOLVE:
 				neigh_ctl_resolve(&evs[k], now);
+				break;
+			case EV_SA_ACTIVITY:
+				sa_events_activity(&evs[k]);
 				break;
 			default:
 				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,

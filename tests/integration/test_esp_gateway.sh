@@ -107,7 +107,7 @@ peer() { # peer PROPOSAL INNER_SRC SPI_TO KEY_TO SPI_FROM KEY_FROM [natt]
 		po$ID "$GWMAC" $o_peer $o_gw "$2" $dst "$1" "$3" "${4#0x}" "$5" "${6#0x}" 5 ${7:-}
 }
 
-for NW in 1 2; do
+for NW in ${ESP_NW:-1 2}; do
 # A new gateway knows no neighbours: let the hosts ask again (no queue for unresolved next hops yet).
 ip -n "$IN" neigh flush all
 ip -n "$OUT" neigh flush all
@@ -162,6 +162,17 @@ echo "# drops: $(jget "$STATS" '{k: v for k, v in r["/fastipsec/stats"]["drops"]
 echo "# sa packets: $(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')"
 check "no ICV, replay or policy drops [$NW worker(s)]" test \
 	"$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "policy")]')" = "[0, 0, 0]"
+LOG="$BUILD/fastipsec-log --instance $INSTANCE"
+check "the log has the seed's ESP record for the first packet of each SA, with its SPI [$NW worker(s)]" \
+	bash -c "$LOG | grep -q 'IPsec info \[id 13\] ESP dir=in sa=gcm-in spi=0x00002001 src=192.0.2.1 dst=192.0.2.2 seq=1 packets=1.*ipsec_spi=0x00002001' &&
+		[ \$($LOG | grep -c '\[id 13\] ESP .*packets=1 ') -eq 10 ]"
+check "... and only the first without diagnostics [$NW worker(s)]" \
+	bash -c "! $LOG | grep -q '\[id 13\] ESP .*packets=2 '"
+tel "$PREFIX" /fastipsec/diagnostics,on >/dev/null
+ESP_SEQ=6 peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM" >/dev/null
+check "with diagnostics on, more of them, rate-limited to powers of two [$NW worker(s)]" \
+	bash -c "$LOG | grep -q '\[id 13\] ESP dir=out sa=gcm-out .*packets=8 ' && ! $LOG | grep -q '\[id 13\] ESP .*packets=7 '"
+tel "$PREFIX" /fastipsec/diagnostics,off >/dev/null
 R=$(ESP_SEQ=100 peer gcm 198.51.100.7 0x2001 0x00112233445566778899aabbccddeeff00000000 0x1001 "$GCM_FROM")
 check "a peer with the wrong key gets nothing through [$NW worker(s)]" test "$(jget "$R" 'r["replies"]')" = 0
 check "... and the gateway counted the ICV failures [$NW worker(s)]" \
