@@ -1039,6 +1039,11 @@ suite_init(void)
 	w->index = 0;
 	w->mb = crypto_mb_create(SOCKET_ID_ANY);
 	w->sad = sad_create(0, SOCKET_ID_ANY);
+	/* SA activity events (the first packet of every SA) go here; nobody reads them. */
+	w->ev = rte_ring_create_elem("test_ev", sizeof(struct ev), 4096, SOCKET_ID_ANY,
+	    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->ev == NULL)
+		return -1;
 	/* A second worker, only for its handoff ring. */
 	w1 = rte_zmalloc("worker1", sizeof(*w1), RTE_CACHE_LINE_SIZE);
 	if (w1 == NULL)
@@ -1056,6 +1061,7 @@ suite_fini(void)
 {
 	char rundir[PATH_MAX];
 
+	rte_ring_free(w->ev);
 	rte_ring_free(w1->handoff);
 	rte_free(w1);
 	worker_set.n = 0;
