@@ -666,6 +666,11 @@ in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **ou
 			pkts[j] = pkts[i];
 		pkts[j].sa = rts[i];
 		why = in_prepare(w, &pkts[j], &ops[j]);
+		if (unlikely(why == DROP_NOT_OWNER)) {
+			/* Untouched so far: the owner redoes it all (STYLE rule 14). */
+			worker_handoff(w, pkts[j].m, rts[i]->owner, HANDOFF_AH_IN);
+			continue;
+		}
 		if (unlikely(why != DROP_NONE)) {
 			if (why != DROP_NO_SA && why != DROP_NOT_OWNER)
 				counter_add(&rts[i]->cnt.drops, 1);

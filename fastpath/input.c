@@ -6,6 +6,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "fastpath/ah.h"
 #include "fastpath/esp_inbound.h"
 #include "fastpath/esp_outbound.h"
 #include "fastpath/forward.h"
@@ -23,6 +24,7 @@
 /* Not drops: the packet goes on to the SPD (transit) or to ESP decapsulation. */
 #define INPUT_TRANSIT DROP__MAX
 #define INPUT_ESP     (DROP__MAX + 1)
+#define INPUT_AH      (DROP__MAX + 2)
 #define NATT_PORT     4500 /* RFC 3948 */
 
 /*
@@ -75,6 +77,10 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		pkt_trim(m, l3 + tot);
 		return INPUT_ESP;
 	}
+	if (ip->next_proto_id == IPPROTO_AH) {
+		pkt_trim(m, l3 + tot);
+		return INPUT_AH;
+	}
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v4(p, m);
@@ -88,6 +94,10 @@ static enum drop_reason
 transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 {
 	if (port_is_local_v6(ip6->dst_addr)) {
+		if (ip6->proto == IPPROTO_AH) {
+			pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
+			return INPUT_AH;
+		}
 		if (!is_esp(ip6->proto, (const uint8_t *)(ip6 + 1), plen))
 			return DROP_LOCAL_PROTO;
 		pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
@@ -157,12 +167,40 @@ apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, ui
 	}
 }
 
+/* Protect with ESP or AH, by each SA's protocol, and send the result on. */
+static void
+protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n)
+{
+	struct rte_mbuf *me[BURST_MAX], *ma[BURST_MAX];
+	struct sa_rt_out *se[BURST_MAX], *sh[BURST_MAX];
+	uint16_t i, ne = 0, na = 0;
+
+	for (i = 0; i < n; i++) {
+		if (sa[i]->proto == SA_PROTO_AH) {
+			sh[na] = sa[i];
+			ma[na++] = m[i];
+		} else {
+			se[ne] = sa[i];
+			me[ne++] = m[i];
+		}
+	}
+	/* The outer header is the gateway's own: its TTL is not decremented. */
+	if (ne != 0) {
+		ne = esp_outbound_burst(w, me, se, ne);
+		forward_burst(w, me, ne, false);
+	}
+	if (na != 0) {
+		na = ah_outbound_burst(w, ma, sh, na);
+		forward_burst(w, ma, na, false);
+	}
+}
+
 /*
  * Decrypted packets (data at the inner IP header) must match the inbound
  * policy that names their SA (RFC 4301 §5.2); then they are forwarded.
  */
 static void
-esp_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
+ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 {
 	struct sa_rt_in *sa[BURST_MAX];
 	const struct config_policy *pol;
@@ -170,7 +208,7 @@ esp_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
 	uint32_t match;
 	uint16_t i, k, nf = 0;
 
-	k = esp_inbound_burst(w, m, sa, n);
+	k = ah ? ah_inbound_burst(w, m, sa, n) : esp_inbound_burst(w, m, sa, n);
 	for (i = 0; i < k; i++) {
 		ip[0] = rte_pktmbuf_mtod(m[i], const uint8_t *);
 		if ((ip[0][0] >> 4) == 4)
@@ -228,18 +266,15 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 		apply_policy(w, dir, m6[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (nf != 0)
 		forward_burst(w, fwd, nf, true);
-	if (ne != 0) {
-		/* The outer header is the gateway's own: its TTL is not decremented. */
-		ne = esp_outbound_burst(w, esp, sa, ne);
-		forward_burst(w, esp, ne, false);
-	}
+	if (ne != 0)
+		protect_burst(w, esp, sa, ne);
 }
 
 void
 input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *transit[BURST_MAX], *esp[BURST_MAX];
-	uint16_t nt = 0, ne = 0;
+	struct rte_mbuf *transit[BURST_MAX], *esp[BURST_MAX], *ah[BURST_MAX];
+	uint16_t nt = 0, ne = 0, na = 0;
 	const struct port *p = &port_table.port[port];
 	const struct rte_ether_hdr *eth;
 	struct rte_mbuf *m;
@@ -278,10 +313,12 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			why = DROP_ETHERTYPE;
 			break;
 		}
-		if (why == INPUT_TRANSIT || why == INPUT_ESP) {
+		if (why == INPUT_TRANSIT || why == INPUT_ESP || why == INPUT_AH) {
 			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
 			if (why == INPUT_ESP)
 				esp[ne++] = m;
+			else if (why == INPUT_AH)
+				ah[na++] = m;
 			else
 				transit[nt++] = m;
 			continue;
@@ -292,14 +329,16 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		}
 		worker_tx(w, port, m);
 	}
-	if (ne != 0) {
-		if (worker_set.spd == NULL) {
-			while (ne != 0)
-				worker_drop(w, esp[--ne], DROP_POLICY);
-		} else {
-			esp_in_burst(w, esp, ne);
-		}
+	if (worker_set.spd == NULL) {
+		while (ne != 0)
+			worker_drop(w, esp[--ne], DROP_POLICY);
+		while (na != 0)
+			worker_drop(w, ah[--na], DROP_POLICY);
 	}
+	if (ne != 0)
+		ipsec_in_burst(w, esp, ne, false);
+	if (na != 0)
+		ipsec_in_burst(w, ah, na, true);
 	if (nt != 0) {
 		if (worker_set.spd == NULL) {
 			while (nt != 0)
@@ -313,17 +352,20 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 void
 input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
 {
-	struct rte_mbuf *in[BURST_MAX], *out[BURST_MAX];
+	struct rte_mbuf *esp[BURST_MAX], *ah[BURST_MAX], *out[BURST_MAX];
 	struct sa_rt_out *sa[BURST_MAX];
-	uint16_t i, ni = 0, no = 0;
-	uint32_t slot;
+	uint16_t i, ne = 0, na = 0, no = 0;
+	uint32_t kind, slot;
 
 	counter_add(&w->stats.handoff_in, n);
 	for (i = 0; i < n; i++) {
+		kind = HANDOFF_KIND(m[i]->hash.usr);
 		slot = HANDOFF_SLOT(m[i]->hash.usr);
-		if (HANDOFF_KIND(m[i]->hash.usr) == HANDOFF_ESP_IN) {
-			in[ni++] = m[i];
-		} else if (HANDOFF_KIND(m[i]->hash.usr) == HANDOFF_ESP_OUT && slot < SA_MAX &&
+		if (kind == HANDOFF_ESP_IN) {
+			esp[ne++] = m[i];
+		} else if (kind == HANDOFF_AH_IN) {
+			ah[na++] = m[i];
+		} else if ((kind == HANDOFF_ESP_OUT || kind == HANDOFF_AH_OUT) && slot < SA_MAX &&
 		    w->sa_out[slot] != NULL) {
 			sa[no] = w->sa_out[slot];
 			out[no++] = m[i];
@@ -331,10 +373,10 @@ input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
 			worker_drop(w, m[i], DROP_NO_SA); /* deleted on the way */
 		}
 	}
-	if (ni != 0)
-		esp_in_burst(w, in, ni);
-	if (no != 0) {
-		no = esp_outbound_burst(w, out, sa, no);
-		forward_burst(w, out, no, false);
-	}
+	if (ne != 0)
+		ipsec_in_burst(w, esp, ne, false);
+	if (na != 0)
+		ipsec_in_burst(w, ah, na, true);
+	if (no != 0)
+		protect_burst(w, out, sa, no);
 }

@@ -148,6 +148,8 @@ worker_sa_activity(struct worker *w, uint32_t sa_id, uint32_t spi_be, uint64_t s
 /* m->hash.usr of a handed-over mbuf: the kind in the top byte, an SA slot below. */
 #define HANDOFF_ESP_IN  (1u << 24) /* data at the outer IP header: ESP decapsulation */
 #define HANDOFF_ESP_OUT (2u << 24) /* data at the inner IP header: ESP with sa_out[slot] */
+#define HANDOFF_AH_IN   (3u << 24) /* data at the outer IP header: AH verification */
+#define HANDOFF_AH_OUT  (4u << 24) /* data at the inner IP header: AH with sa_out[slot] */
 #define HANDOFF_KIND(u) ((u)&0xff000000u)
 #define HANDOFF_SLOT(u) ((u)&0x00ffffffu)
 

@@ -10,7 +10,7 @@ Prints one JSON object with what it saw.
 
 usage: esp_peer.py IFACE GW_MAC PEER_ADDR GW_ADDR INNER_SRC INNER_DST PROPOSAL
                    SPI_TO_GW KEY_TO_GW SPI_FROM_GW KEY_FROM_GW COUNT [NATT]
-PROPOSAL: gcm (AES-128-GCM-16, key with 4-byte salt), chacha
+PROPOSAL: ah-sha256 (AH with HMAC-SHA-256-128), gcm (AES-128-GCM-16, key with 4-byte salt), chacha
 (ChaCha20-Poly1305, key with salt) or cbc-sha256 (KEY is ENC:INTEG in hex).
 Addresses may be IPv6 (outer and inner independently).  NATT: udp encapsulation on port 4500 both ways.
 """
@@ -22,7 +22,7 @@ import time
 
 from scapy.all import Ether, IP, IPv6, ICMP, UDP, Raw, sendp, sniff, conf
 from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 
 conf.verb = 0
 
@@ -36,9 +36,11 @@ def make_sa(proposal, spi, key, peer, gw, natt):
                   auth_algo='SHA2-256-128', auth_key=bytes.fromhex(integ))
     elif proposal == 'chacha':
         kw = dict(crypt_algo='CHACHA20-POLY1305', crypt_key=bytes.fromhex(key))
+    elif proposal == 'ah-sha256':
+        kw = dict(auth_algo='SHA2-256-128', auth_key=bytes.fromhex(key))
     ip = IPv6 if ':' in peer else IP
     # NAT-T is added and removed here: scapy 2.5 writes a UDP length of 8 (LAB-NOTES.md).
-    return SecurityAssociation(ESP, spi=spi, tunnel_header=ip(src=peer, dst=gw),
+    return SecurityAssociation(AH if proposal.startswith('ah-') else ESP, spi=spi, tunnel_header=ip(src=peer, dst=gw),
                                seq_num=int(os.environ.get('ESP_SEQ', '1')), **kw)
 
 
@@ -75,13 +77,17 @@ def main():
             else:
                 o.proto = 50
             o = OIP(bytes(o))
-        elif ESP not in p:
+        elif ESP not in p and AH not in p:
             return
         try:
             inner = from_gw.decrypt(o)
         except Exception as e:  # an ICV failure is a finding, not a crash
             bad.append(str(e))
             return
+        if IP not in inner and IPv6 not in inner:
+            # scapy's AH tunnel mode hands back the inner packet as Raw bytes.
+            raw = bytes(inner[Raw]) if Raw in inner else bytes(inner)
+            inner = (IP if raw[0] >> 4 == 4 else IPv6)(raw)
         if ICMP in inner and inner[ICMP].type == 0:
             got.append((inner[IP].src, inner[IP].dst, inner[ICMP].seq, bytes(inner[ICMP].payload)))
         elif ICMPv6EchoReply in inner:

@@ -53,6 +53,8 @@ CHA_TO=0x808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f0102030
 CHA_FROM=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf05060708
 NAT_TO=0xc0c1c2c3c4c5c6c7c8c9cacbcccdcecf11121314
 NAT_FROM=0xd0d1d2d3d4d5d6d7d8d9dadbdcdddedf21222324
+AH_TO=0x6061626364656667686970717273747576777879808182838485868788899091
+AH_FROM=0x92939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1
 V6_TO=0xe0e1e2e3e4e5e6e7e8e9eaebecedeeefe0e1e2e3e4e5e6e7e8e9eaebecedeeef31323334
 V6_FROM=0xf0f1f2f3f4f5f6f7f8f9fafbfcfdfefff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff41424344
 
@@ -82,19 +84,25 @@ static_sas:
      proposal: aes128gcm16, encryption_key: $NAT_FROM, encap: {type: udp}}
   - {name: nat-in, direction: inbound, spi: 0x2004, local: 192.0.2.2, remote: 192.0.2.1,
      proposal: aes128gcm16, encryption_key: $NAT_TO, encap: {type: udp}}
+  - {name: ah-out, direction: outbound, spi: 0x1006, local: 192.0.2.2, remote: 192.0.2.1,
+     protocol: ah, proposal: sha256, integrity_key: $AH_FROM}
+  - {name: ah-in, direction: inbound, spi: 0x2006, local: 192.0.2.2, remote: 192.0.2.1,
+     protocol: ah, proposal: sha256, integrity_key: $AH_TO}
   - {name: v46-out, direction: outbound, spi: 0x1005, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
      proposal: aes256gcm16, encryption_key: $V6_FROM}
   - {name: v46-in, direction: inbound, spi: 0x2005, local: "2001:db8:0:2::2", remote: "2001:db8:0:2::1",
      proposal: aes256gcm16, encryption_key: $V6_TO}
 policies:
-  - {name: gcm-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/26, action: protect, sa: gcm-out}
-  - {name: gcm-i, direction: inbound, source: 198.51.100.0/26, destination: 203.0.113.0/24, action: protect, sa: gcm-in}
+  - {name: gcm-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.0/27, action: protect, sa: gcm-out}
+  - {name: gcm-i, direction: inbound, source: 198.51.100.0/27, destination: 203.0.113.0/24, action: protect, sa: gcm-in}
   - {name: cbc-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.64/26, action: protect, sa: cbc-out}
   - {name: cbc-i, direction: inbound, source: 198.51.100.64/26, destination: 203.0.113.0/24, action: protect, sa: cbc-in}
   - {name: cha6-o, direction: outbound, source: "2001:db8:0:113::/64", destination: "2001:db8:51::/64", action: protect, sa: cha6-out}
   - {name: cha6-i, direction: inbound, source: "2001:db8:51::/64", destination: "2001:db8:0:113::/64", action: protect, sa: cha6-in}
   - {name: nat-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.128/26, action: protect, sa: nat-out}
   - {name: nat-i, direction: inbound, source: 198.51.100.128/26, destination: 203.0.113.0/24, action: protect, sa: nat-in}
+  - {name: ah-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.32/27, action: protect, sa: ah-out}
+  - {name: ah-i, direction: inbound, source: 198.51.100.32/27, destination: 203.0.113.0/24, action: protect, sa: ah-in}
   - {name: v46-o, direction: outbound, source: 203.0.113.0/24, destination: 198.51.100.192/26, action: protect, sa: v46-out}
   - {name: v46-i, direction: inbound, source: 198.51.100.192/26, destination: 203.0.113.0/24, action: protect, sa: v46-in}
 YAML
@@ -149,23 +157,28 @@ R=$(peer gcm 198.51.100.135 0x2004 "$NAT_TO" 0x1004 "$NAT_FROM" natt)
 echo "# gcm nat-t: $R"
 check "AES-128-GCM in UDP 4500 (NAT-T, RFC 3948): the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+R=$(peer ah-sha256 198.51.100.40 0x2006 "$AH_TO" 0x1006 "$AH_FROM")
+echo "# ah: $R"
+check "AH with HMAC-SHA-256-128 (RFC 4302): scapy's AH in, verified and forwarded, the replies verified by scapy [$NW worker(s)]" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 R=$(OUTER6=1 peer gcm 198.51.100.199 0x2005 "$V6_TO" 0x1005 "$V6_FROM")
 echo "# gcm-256 4in6: $R"
 check "AES-256-GCM, IPv4 in IPv6: the same, both ways [$NW worker(s)]" \
 	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
 
 SAL=$(tel "$PREFIX" /fastipsec/sa/list)
-check "the SA counters show 5 packets on each of the ten SAs [$NW worker(s)]" test \
-	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')" = "[5, 5, 5, 5, 5, 5, 5, 5, 5, 5]"
+check "the SA counters show 5 packets on each of the twelve SAs [$NW worker(s)]" test \
+	"$(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(12)]')" = "$(echo [5$(printf ', 5%.0s' $(seq 11))])"
 STATS=$(tel "$PREFIX" /fastipsec/stats)
 echo "# drops: $(jget "$STATS" '{k: v for k, v in r["/fastipsec/stats"]["drops"].items() if v}')"
-echo "# sa packets: $(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(10)]')"
+echo "# sa packets: $(jget "$SAL" '[r["/fastipsec/sa/list"]["sa_%d" % i]["packets"] for i in range(12)]')"
 check "no ICV, replay or policy drops [$NW worker(s)]" test \
 	"$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "policy")]')" = "[0, 0, 0]"
 LOG="$BUILD/fastipsec-log --instance $INSTANCE"
 check "the log has the seed's ESP record for the first packet of each SA, with its SPI [$NW worker(s)]" \
 	bash -c "$LOG | grep -q 'IPsec info \[id 13\] ESP dir=in sa=gcm-in spi=0x00002001 src=192.0.2.1 dst=192.0.2.2 seq=1 packets=1.*ipsec_spi=0x00002001' &&
-		[ \$($LOG | grep -c '\[id 13\] ESP .*packets=1 ') -eq 10 ]"
+		[ \$($LOG | grep -c '\[id 13\] ESP .*packets=1 ') -eq 10 ] &&
+		[ \$($LOG | grep -c '\[id 14\] AH .*packets=1 ') -eq 2 ]"
 check "... and only the first without diagnostics [$NW worker(s)]" \
 	bash -c "! $LOG | grep -q '\[id 13\] ESP .*packets=2 '"
 tel "$PREFIX" /fastipsec/diagnostics,on >/dev/null

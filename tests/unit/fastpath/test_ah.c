@@ -37,7 +37,7 @@
  * that no mbuf leaked.
  */
 static struct rte_mempool *pool;
-static struct worker *w;
+static struct worker *w, *w1;
 static IMB_MGR *ctl_mgr;
 
 static const uint8_t A4[4] = { 192, 0, 2, 1 };
@@ -753,6 +753,7 @@ test_ah_inbound_immutable_changed(void)
 static void
 test_ah_inbound_bad_packets(void)
 {
+	struct sa_rt_in *si;
 	struct rte_mbuf *m, *c;
 	struct pair pr;
 	uint8_t *b;
@@ -815,11 +816,14 @@ test_ah_inbound_bad_packets(void)
 	b[0] = 0x46;
 	memcpy(b + 20, "\x07\x05\x00\x00", 4);
 	expect_in(m, DROP_BAD_IP);
-	/* Owned by another worker. */
+	/* Owned by another worker: handed over untouched, through that worker's ring. */
 	pr.in->owner = 1;
-	expect_in(seal(&pr, 4, 104), DROP_NOT_OWNER);
+	m = seal(&pr, 4, 104);
+	CU_ASSERT_EQUAL(ah_inbound_burst(w, &m, &si, 1), 0);
+	CU_ASSERT_FATAL(rte_ring_dequeue(w1->handoff, (void **)&m) == 0);
+	CU_ASSERT_EQUAL(m->hash.usr, HANDOFF_AH_IN);
 	pr.in->owner = 0;
-	expect_in(seal(&pr, 4, 104), DROP_NONE);
+	expect_in(m, DROP_NONE);
 	CU_ASSERT_EQUAL(pr.in->cnt.packets, 4);
 	CU_ASSERT_EQUAL(pr.in->cnt.drops, 6);
 	pair_free(&pr);
@@ -1201,7 +1205,16 @@ suite_init(void)
 	/* SA activity events (worker_sa_activity()); nobody reads them, a full ring drops them. */
 	w->ev = rte_ring_create_elem("ah_ev", sizeof(struct ev), 64, SOCKET_ID_ANY,
 	    RING_F_SP_ENQ | RING_F_SC_DEQ);
-	return w->mb == NULL || w->sad == NULL || w->ev == NULL ? -1 : 0;
+	/* A second worker, only for its handoff ring. */
+	w1 = rte_zmalloc("worker1", sizeof(*w1), RTE_CACHE_LINE_SIZE);
+	if (w1 == NULL)
+		return -1;
+	w1->index = 1;
+	w1->handoff = rte_ring_create("ah_handoff", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	worker_set.n = 2;
+	worker_set.w[0] = w;
+	worker_set.w[1] = w1;
+	return w->mb == NULL || w->sad == NULL || w->ev == NULL || w1->handoff == NULL ? -1 : 0;
 }
 
 static int
@@ -1209,6 +1222,9 @@ suite_fini(void)
 {
 	char rundir[PATH_MAX];
 
+	rte_ring_free(w1->handoff);
+	rte_free(w1);
+	worker_set.n = 0;
 	sad_destroy(w->sad);
 	rte_ring_free(w->ev);
 	crypto_mb_destroy(w->mb);
