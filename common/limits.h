@@ -74,6 +74,12 @@
 #define SPD_ACL_BYTES_MAX      (16u << 20) /* ... and at most this, per context */
 #define SPD_CALIB_KEYS         256         /* keys classified per method to pick the fastest */
 
+/* ICMP errors and fragmentation (fastpath/forward.c, RFC 1812 §4.3.2.8) */
+#define ICMP_ERR_RATE    100  /* ICMP errors a worker sends per second ... */
+#define ICMP_ERR_BURST   20   /* ... with bursts of up to this many (token bucket) */
+#define ICMP6_ERR_MAXLEN 1280 /* ICMPv6 errors fit the IPv6 minimum MTU (RFC 4443 2.4 c) */
+#define FRAG_MAX         64   /* IPv4 fragments made of one packet */
+
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
 

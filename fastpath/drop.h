@@ -42,6 +42,7 @@
 	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */           \
 	X(DROP_ECN, "ecn")                     /* outer CE, inner not ECN-capable */    \
 	X(DROP_NO_ROOM, "no_room")             /* mbuf head/tailroom too small */       \
+	X(DROP_FRAG_NO_MBUF, "frag_no_mbuf")   /* no mbuf for an IPv4 fragment */       \
 	X(DROP_TX_FULL, "tx_full")             /* tx queue did not take it */           \
 	X(DROP_RING_FULL, "ring_full")         /* handover ring full */
 

@@ -2,13 +2,38 @@
 /* fastpath/forward.c: the last stage of every transit packet: route, TTL, MTU, neighbour, L2. */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 
 #include "fastpath/forward.h"
+#include "fastpath/frag.h"
+#include "fastpath/icmp.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
+
+/* How forward1() treats a packet. */
+#define FWD_DECREMENT 0x1 /* forwarded: TTL / hop limit counts down */
+#define FWD_GENERATED 0x2 /* an ICMP error or fragment we made: no errors, no fragmenting */
+
+/* Packets forward1() made (errors, fragments), sent right after the one it was given. */
+struct fwd_gen {
+	uint16_t n;
+	struct rte_mbuf *m[FRAG_MAX];
+};
+
+/*
+ * Per-worker ICMP error token bucket and counters, indexed by worker
+ * index.  Owner: that worker (single writer); forward_stats_read() reads.
+ */
+struct fwd_lcore {
+	struct forward_stats st;
+	uint64_t last_tsc; /* when tokens were last credited; 0: bucket not primed */
+	uint32_t tokens;
+} __rte_cache_aligned;
+
+static struct fwd_lcore fwd_lcore[WORKERS_MAX];
 
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changing from @p old to @p new. */
 static inline uint16_t
@@ -35,14 +60,161 @@ want_neigh(struct worker *w, uint16_t port, uint8_t family, const uint8_t *addr)
 	worker_event(w, &ev);
 }
 
+/*
+ * Take a token for one ICMP error (RFC 1812 §4.3.2.8): ICMP_ERR_RATE a
+ * second, ICMP_ERR_BURST at most in a row.  An error without a token is
+ * not sent, and counted.
+ */
+static bool
+icmp_token(struct fwd_lcore *l)
+{
+	uint64_t now = rte_get_tsc_cycles(), per = rte_get_tsc_hz() / ICMP_ERR_RATE, n;
+
+	if (per == 0)
+		per = 1;
+	if (unlikely(l->last_tsc == 0)) {
+		l->tokens = ICMP_ERR_BURST;
+		l->last_tsc = now;
+	}
+	n = (now - l->last_tsc) / per;
+	if (n != 0) {
+		if (n >= ICMP_ERR_BURST - l->tokens) {
+			l->tokens = ICMP_ERR_BURST;
+			l->last_tsc = now;
+		} else {
+			l->tokens += (uint32_t)n;
+			l->last_tsc += n * per;
+		}
+	}
+	if (l->tokens == 0) {
+		counter_add(&l->st.icmp_ratelimited, 1);
+		return false;
+	}
+	l->tokens--;
+	return true;
+}
+
+/* Port @p p's source address for an error to @p next (on its link), else its first address. */
+static bool
+error_src(const struct port *p, uint8_t family, const uint8_t *next, uint8_t *src)
+{
+	if (port_src_for(p, family, next, src))
+		return true;
+	if (family == 4 && p->n_v4 != 0) {
+		memcpy(src, &p->v4[0], 4);
+		return true;
+	}
+	if (family == 6 && p->n_v6 != 0) {
+		memcpy(src, p->v6[0], 16);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Answer @p m with ICMP error @p type / @p code (@p mtu for Fragmentation
+ * Needed / Packet Too Big), into @p gen.  The error leaves from the
+ * address of the port that leads back to m's source.  Nothing is sent
+ * where RFC 1812 §4.3.2.7 / RFC 4443 §2.4 e forbid it, nor without a
+ * route back, a token or an mbuf (the last three counted).
+ */
+static void
+send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf *m, uint8_t family,
+    uint8_t type, uint8_t code, uint32_t mtu, struct fwd_gen *gen)
+{
+	struct fwd_lcore *l = &fwd_lcore[w->index];
+	const struct route_nexthop *nh;
+	uint8_t next[16], src[16];
+	const uint8_t *orig_src;
+	struct rte_mbuf *e;
+	uint16_t idx;
+
+	if (gen->n == FRAG_MAX)
+		return;
+	if (family == 4) {
+		const struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		uint32_t s = h->src_addr;
+
+		if (!icmp_error_ok_v4(m))
+			return;
+		route_lookup_v4(rt, &s, &idx, 1);
+		orig_src = (const uint8_t *)&h->src_addr;
+	} else {
+		const struct rte_ipv6_hdr *h = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+		uint8_t s6[1][16];
+
+		if (!icmp_error_ok_v6(m, type))
+			return;
+		memcpy(s6[0], h->src_addr, 16);
+		route_lookup_v6(rt, (const uint8_t(*)[16])s6, &idx, 1);
+		orig_src = h->src_addr;
+	}
+	if ((nh = route_nexthop(rt, idx)) == NULL || nh->kind == ROUTE_NH_LOCAL) {
+		counter_add(&l->st.icmp_unroutable, 1);
+		return;
+	}
+	route_next_addr(nh, orig_src, next);
+	if (!error_src(&port_table.port[nh->port], family, next, src)) {
+		counter_add(&l->st.icmp_unroutable, 1);
+		return;
+	}
+	if (!icmp_token(l))
+		return;
+	if (family == 4)
+		e = icmp_error_v4(port_table.pool, m, src, type, code, (uint16_t)mtu);
+	else
+		e = icmp_error_v6(port_table.pool, m, src, type, code, mtu);
+	if (e == NULL) {
+		counter_add(&l->st.icmp_no_mbuf, 1);
+		return;
+	}
+	counter_add(&l->st.icmp_errors, 1);
+	gen->m[gen->n++] = e;
+}
+
+/*
+ * An IPv4 packet over the egress @p mtu: with DF (or one we made) it is
+ * dropped and, unless we made it, answered with Fragmentation Needed
+ * (RFC 1191); without DF it becomes fragments in @p gen and is freed
+ * here (DROP_NONE).  A packet the gateway sourced with DF (its own ESP)
+ * gets no error: icmp_error_ok_v4() refuses our own source.
+ * TODO: RFC 4301 §8.1: a DF inner packet too big once encapsulated should
+ * get Fragmentation Needed with the usable inner MTU (egress MTU minus the
+ * SA's overhead), which needs the SA here.
+ */
 static enum drop_reason
-forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, bool decrement)
+too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t mtu,
+    unsigned int flags, struct fwd_gen *gen)
+{
+	const struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct fwd_lcore *l = &fwd_lcore[w->index];
+	uint16_t k;
+
+	if ((flags & FWD_GENERATED) != 0)
+		return DROP_MTU;
+	if ((h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0) {
+		send_error(w, rt, m, 4, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, mtu, gen);
+		return DROP_MTU;
+	}
+	k = frag_ipv4(port_table.pool, m, mtu, &gen->m[gen->n], (uint16_t)(FRAG_MAX - gen->n));
+	if (k == 0)
+		return DROP_FRAG_NO_MBUF;
+	gen->n += k;
+	counter_add(&l->st.fragmented, 1);
+	counter_add(&l->st.fragments, k);
+	rte_pktmbuf_free(m);
+	return DROP_NONE;
+}
+
+static enum drop_reason
+forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, unsigned int flags,
+    struct fwd_gen *gen)
 {
 	const struct route_nexthop *nh;
 	struct rte_ether_addr mac;
 	struct rte_ether_hdr *eth;
 	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), next[16], family;
-	uint16_t idx, ethertype;
+	uint16_t idx, ethertype, mtu;
 
 	if (m->data_len < sizeof(struct rte_ipv4_hdr))
 		return DROP_RUNT;
@@ -52,18 +224,33 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, boo
 
 		uint32_t dst = h->dst_addr;
 
+		if (m->data_len < rte_ipv4_hdr_len(h))
+			return DROP_RUNT;
 		route_lookup_v4(rt, &dst, &idx, 1);
 		if ((nh = route_nexthop(rt, idx)) == NULL)
 			return DROP_NO_ROUTE;
-		if (decrement) {
+		if (nh->kind == ROUTE_NH_LOCAL)
+			return DROP_LOCAL_PROTO; /* to us after all (e.g. from a tunnel) */
+		if ((flags & FWD_DECREMENT) != 0 && h->time_to_live <= 1) {
+			send_error(w, rt, m, 4, ICMP4_TIMXCEED, 0, 0, gen);
+			return DROP_TTL;
+		}
+		mtu = port_table.port[nh->port].mtu;
+		/* DF: the error quotes the header as it arrived, before the decrement. */
+		if (m->pkt_len > mtu &&
+		    ((flags & FWD_GENERATED) != 0 ||
+		        (h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0))
+			return too_big_v4(w, rt, m, mtu, flags, gen);
+		if ((flags & FWD_DECREMENT) != 0) {
 			uint16_t before = *(uint16_t *)&h->time_to_live;
 
-			if (h->time_to_live <= 1)
-				return DROP_TTL;
 			h->time_to_live--;
 			h->hdr_checksum =
 			    cksum_update16(h->hdr_checksum, before, *(uint16_t *)&h->time_to_live);
 		}
+		/* No DF: the fragments carry the decremented TTL. */
+		if (m->pkt_len > mtu)
+			return too_big_v4(w, rt, m, mtu, flags, gen);
 		route_next_addr(nh, (const uint8_t *)&h->dst_addr, next);
 		ethertype = RTE_ETHER_TYPE_IPV4;
 	} else {
@@ -74,18 +261,27 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, boo
 		route_lookup_v6(rt, (const uint8_t(*)[16])h->dst_addr, &idx, 1);
 		if ((nh = route_nexthop(rt, idx)) == NULL)
 			return DROP_NO_ROUTE;
-		if (decrement) {
-			if (h->hop_limits <= 1)
-				return DROP_TTL;
-			h->hop_limits--;
+		if (nh->kind == ROUTE_NH_LOCAL)
+			return DROP_LOCAL_PROTO;
+		if ((flags & FWD_DECREMENT) != 0 && h->hop_limits <= 1) {
+			send_error(w, rt, m, 6, ICMP6_TIMXCEED, 0, 0, gen);
+			return DROP_TTL;
 		}
+		mtu = port_table.port[nh->port].mtu;
+		if (m->pkt_len > mtu) {
+			/*
+			 * Routers do not fragment IPv6 (RFC 8200 §5).  TODO: the
+			 * gateway's own ESP over IPv6 could be fragmented as its source.
+			 */
+			if ((flags & FWD_GENERATED) == 0)
+				send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, gen);
+			return DROP_MTU;
+		}
+		if ((flags & FWD_DECREMENT) != 0)
+			h->hop_limits--;
 		route_next_addr(nh, h->dst_addr, next);
 		ethertype = RTE_ETHER_TYPE_IPV6;
 	}
-	if (nh->kind == ROUTE_NH_LOCAL)
-		return DROP_LOCAL_PROTO; /* to us after all (e.g. from a tunnel): nothing listens */
-	if (m->pkt_len > port_table.port[nh->port].mtu)
-		return DROP_MTU;
 	if (!neigh_table_lookup(nh->port, family, next, &mac)) {
 		want_neigh(w, nh->port, family, next);
 		return DROP_NO_NEIGH;
@@ -105,11 +301,36 @@ forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement)
 {
 	const struct route_table *rt = route_table_current();
 	enum drop_reason why;
-	uint16_t i;
+	struct fwd_gen gen;
+	uint16_t i, j;
 
 	for (i = 0; i < n; i++) {
-		why = rt == NULL ? DROP_NO_ROUTE : forward1(w, rt, m[i], decrement);
+		if (unlikely(rt == NULL)) {
+			worker_drop(w, m[i], DROP_NO_ROUTE);
+			continue;
+		}
+		gen.n = 0;
+		why = forward1(w, rt, m[i], decrement ? FWD_DECREMENT : 0, &gen);
 		if (why != DROP_NONE)
 			worker_drop(w, m[i], why);
+		/* One level only: FWD_GENERATED packets never add to gen. */
+		for (j = 0; j < gen.n; j++) {
+			why = forward1(w, rt, gen.m[j], FWD_GENERATED, &gen);
+			if (why != DROP_NONE)
+				worker_drop(w, gen.m[j], why);
+		}
 	}
+}
+
+void
+forward_stats_read(unsigned int worker, struct forward_stats *out)
+{
+	const struct forward_stats *s = &fwd_lcore[worker].st;
+
+	out->icmp_errors = counter_read(&s->icmp_errors);
+	out->icmp_ratelimited = counter_read(&s->icmp_ratelimited);
+	out->icmp_unroutable = counter_read(&s->icmp_unroutable);
+	out->icmp_no_mbuf = counter_read(&s->icmp_no_mbuf);
+	out->fragmented = counter_read(&s->fragmented);
+	out->fragments = counter_read(&s->fragments);
 }

@@ -18,7 +18,30 @@
  * control core to resolve it and drops the packet), Ethernet header, and
  * the egress port's tx buffer.  Every packet is sent or dropped with a
  * reason.  Worker lcore.
+ *
+ * A packet that cannot go on is answered with an ICMP error to its source
+ * where RFC 792 / RFC 4443 ask for one: Time Exceeded when its TTL / hop
+ * limit runs out, Fragmentation Needed (IPv4 with DF) or Packet Too Big
+ * (IPv6) when it exceeds the egress MTU; an IPv4 packet without DF is
+ * fragmented instead (RFC 791; for the gateway's own ESP packets this is
+ * the RFC 4301 §8 outer fragmentation).  Errors are rate limited per
+ * worker (ICMP_ERR_RATE, ICMP_ERR_BURST: RFC 1812 §4.3.2.8).  Errors and
+ * fragments take one more pass through the same path (route, neighbour)
+ * and never cause errors of their own.
  */
 void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement);
+
+/* What forward_burst() did besides forwarding, per worker. */
+struct forward_stats {
+	uint64_t icmp_errors;      /* ICMP / ICMPv6 errors built and forwarded */
+	uint64_t icmp_ratelimited; /* errors not sent: over the rate limit */
+	uint64_t icmp_unroutable;  /* errors not sent: no route or address towards the source */
+	uint64_t icmp_no_mbuf;     /* errors not sent: the pool was empty */
+	uint64_t fragmented;       /* IPv4 packets split into fragments */
+	uint64_t fragments;        /* fragments made */
+};
+
+/* Read worker @p worker's forward_stats (never torn).  Any thread (telemetry exports them). */
+void forward_stats_read(unsigned int worker, struct forward_stats *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "fastipsec_version.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/forward.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
@@ -167,6 +168,31 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 	}
 }
 
+/* ICMP errors sent and suppressed, fragmentation: workers [first, last). */
+static void
+add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
+{
+	struct forward_stats f, sum;
+	unsigned int i;
+
+	memset(&sum, 0, sizeof(sum));
+	for (i = first; i < last; i++) {
+		forward_stats_read(i, &f);
+		sum.icmp_errors += f.icmp_errors;
+		sum.icmp_ratelimited += f.icmp_ratelimited;
+		sum.icmp_unroutable += f.icmp_unroutable;
+		sum.icmp_no_mbuf += f.icmp_no_mbuf;
+		sum.fragmented += f.fragmented;
+		sum.fragments += f.fragments;
+	}
+	rte_tel_data_add_dict_u64(d, "icmp_errors", sum.icmp_errors);
+	rte_tel_data_add_dict_u64(d, "icmp_ratelimited", sum.icmp_ratelimited);
+	rte_tel_data_add_dict_u64(d, "icmp_unroutable", sum.icmp_unroutable);
+	rte_tel_data_add_dict_u64(d, "icmp_no_mbuf", sum.icmp_no_mbuf);
+	rte_tel_data_add_dict_u64(d, "fragmented", sum.fragmented);
+	rte_tel_data_add_dict_u64(d, "fragments", sum.fragments);
+}
+
 /* TSC cycles of the passes that had packets, per received packet. */
 static uint64_t
 cycles_per_packet(const struct worker_stats *s)
@@ -241,6 +267,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "handoff_out", sum.handoff_out);
 	rte_tel_data_add_dict_u64(d, "handoff_in", sum.handoff_in);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
+	add_forward_stats(d, first, last);
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)
 		return 0;

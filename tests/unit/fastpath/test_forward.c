@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -14,8 +15,11 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
+#include "common/limits.h"
 #include "fastpath/forward.h"
+#include "fastpath/icmp.h"
 #include "fastpath/neigh_table.h"
+#include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
 #include "fastpath/worker.h"
@@ -104,6 +108,424 @@ reset(void)
 		;
 }
 
+/* Set DF on the IPv4 packet @p m. */
+static struct rte_mbuf *
+set_df(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	ip->fragment_offset |= RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* An IPv4 packet from a routable host (198.51.100.9, back through 192.0.2.1). */
+static struct rte_mbuf *
+ip4_from(uint32_t dst, uint8_t ttl, uint16_t len, uint8_t proto)
+{
+	struct rte_mbuf *m = ip4(dst, ttl, len);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint8_t *d = (uint8_t *)(ip + 1);
+	uint16_t i;
+
+	for (i = 0; i < len - sizeof(*ip); i++)
+		d[i] = (uint8_t)(i * 7 + 3);
+	ip->next_proto_id = proto;
+	ip->packet_id = RTE_BE16(0x1234);
+	ip->src_addr = rte_cpu_to_be_32(IP4(198, 51, 100, 9));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* An IPv6 packet from @p src to @p dst with @p plen bytes of UDP payload. */
+static struct rte_mbuf *
+ip6_full(const uint8_t *src, const uint8_t *dst, uint8_t hops, uint16_t plen)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port_table.pool);
+	struct rte_ipv6_hdr *h;
+	uint16_t i;
+
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_FATAL(rte_pktmbuf_append(m, (uint16_t)(sizeof(*h) + plen)) != NULL);
+	h = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < plen; i++)
+		((uint8_t *)(h + 1))[i] = (uint8_t)i;
+	h->vtc_flow = RTE_BE32(6u << 28);
+	h->payload_len = rte_cpu_to_be_16(plen);
+	h->proto = IPPROTO_UDP;
+	h->hop_limits = hops;
+	memcpy(h->src_addr, src, 16);
+	memcpy(h->dst_addr, dst, 16);
+	return m;
+}
+
+/*
+ * Forward @p m; collect every packet it produced on port 0 (the tx buffer,
+ * and what a full buffer flushed to the ring port) into @p out.
+ */
+static unsigned int
+fwdn(struct rte_mbuf *m, struct rte_mbuf **out, unsigned int max)
+{
+	unsigned int n = 0, i;
+	void *p;
+
+	forward_burst(w, &m, 1, true);
+	while (n < max && rte_ring_sc_dequeue(tx_ring, &p) == 0)
+		out[n++] = p;
+	for (i = 0; i < w->n_tx[0] && n < max; i++)
+		out[n++] = w->tx[0][i];
+	w->n_tx[0] = 0;
+	return n;
+}
+
+static void
+free_all(struct rte_mbuf **m, unsigned int n)
+{
+	while (n != 0)
+		rte_pktmbuf_free(m[--n]);
+}
+
+static uint64_t
+icmp_errors(void)
+{
+	struct forward_stats st;
+
+	forward_stats_read(0, &st);
+	return st.icmp_errors;
+}
+
+/* Check the IPv4 ICMP error @p r (from the tx buffer: Ethernet first); return its ICMP header. */
+static struct rte_icmp_hdr *
+check_icmp4(struct rte_mbuf *r, uint8_t type, uint8_t code)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+
+	CU_ASSERT(memcmp(eth->dst_addr.addr_bytes, NH_MAC, 6) == 0);
+	CU_ASSERT_EQUAL(eth->ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV4));
+	CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0);
+	CU_ASSERT_EQUAL(ip->next_proto_id, IPPROTO_ICMP);
+	CU_ASSERT_EQUAL(ip->src_addr, rte_cpu_to_be_32(IP4(192, 0, 2, 2)));
+	CU_ASSERT_EQUAL(ip->dst_addr, rte_cpu_to_be_32(IP4(198, 51, 100, 9)));
+	CU_ASSERT_EQUAL(r->pkt_len, 14u + rte_be_to_cpu_16(ip->total_length));
+	CU_ASSERT_EQUAL(icmp->icmp_type, type);
+	CU_ASSERT_EQUAL(icmp->icmp_code, code);
+	CU_ASSERT_EQUAL(rte_raw_cksum(icmp, rte_be_to_cpu_16(ip->total_length) - 20u), 0xffff);
+	return icmp;
+}
+
+/* RFC 792: TTL 1 -> Time Exceeded from our address, quoting the IP header and 8 bytes. */
+static void
+test_forward_ttl_time_exceeded(void)
+{
+	struct rte_mbuf *m = ip4_from(IP4(198, 51, 100, 7), 1, 100, IPPROTO_UDP), *r[4];
+	uint64_t before = icmp_errors();
+	struct rte_icmp_hdr *icmp;
+	uint8_t quote[28];
+
+	reset();
+	memcpy(quote, rte_pktmbuf_mtod(m, void *), sizeof(quote));
+	CU_ASSERT_FATAL(fwdn(m, r, 4) == 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 1);
+	CU_ASSERT_EQUAL(icmp_errors(), before + 1);
+	icmp = check_icmp4(r[0], ICMP4_TIMXCEED, 0);
+	CU_ASSERT_EQUAL(r[0]->pkt_len, 14u + 20 + 8 + 28);
+	CU_ASSERT(memcmp(icmp + 1, quote, sizeof(quote)) == 0);
+	free_all(r, 1);
+}
+
+/* RFC 1191: DF and too big -> Fragmentation Needed with the next-hop MTU. */
+static void
+test_forward_df_frag_needed(void)
+{
+	struct rte_mbuf *m = set_df(ip4_from(IP4(198, 51, 100, 7), 64, 1501, IPPROTO_UDP)), *r[4];
+	struct rte_icmp_hdr *icmp;
+	uint8_t quote[28];
+
+	reset();
+	memcpy(quote, rte_pktmbuf_mtod(m, void *), sizeof(quote));
+	CU_ASSERT_FATAL(fwdn(m, r, 4) == 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	icmp = check_icmp4(r[0], ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(icmp->icmp_seq_nb), 1500);
+	CU_ASSERT(memcmp(icmp + 1, quote, sizeof(quote)) == 0); /* TTL as it arrived */
+	free_all(r, 1);
+}
+
+/* Check the ICMPv6 error @p r to NH_V6 from GW_V6; return its ICMPv6 header. */
+static struct rte_icmp_hdr *
+check_icmp6(struct rte_mbuf *r, uint8_t type)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(h + 1);
+
+	CU_ASSERT_EQUAL(eth->ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV6));
+	CU_ASSERT_EQUAL(h->proto, IPPROTO_ICMPV6);
+	CU_ASSERT(memcmp(h->src_addr, GW_V6, 16) == 0);
+	CU_ASSERT(memcmp(h->dst_addr, NH_V6, 16) == 0);
+	CU_ASSERT_EQUAL(r->pkt_len, 14u + 40 + rte_be_to_cpu_16(h->payload_len));
+	CU_ASSERT(r->pkt_len - 14 <= ICMP6_ERR_MAXLEN);
+	CU_ASSERT(pkt_ipv6_l4_cksum_ok(h, icmp));
+	CU_ASSERT_EQUAL(icmp->icmp_type, type);
+	CU_ASSERT_EQUAL(icmp->icmp_code, 0);
+	return icmp;
+}
+
+/* RFC 4443 §3.3: hop limit 1 -> Time Exceeded quoting the whole (small) packet. */
+static void
+test_forward_ipv6_time_exceeded(void)
+{
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, [15] = 0x05 };
+	struct rte_mbuf *m = ip6_full(NH_V6, dst, 1, 8), *r[4];
+	struct rte_icmp_hdr *icmp;
+	uint8_t quote[48];
+
+	reset();
+	memcpy(quote, rte_pktmbuf_mtod(m, void *), sizeof(quote));
+	CU_ASSERT_FATAL(fwdn(m, r, 4) == 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 1);
+	icmp = check_icmp6(r[0], ICMP6_TIMXCEED);
+	CU_ASSERT_EQUAL(r[0]->pkt_len, 14u + 40 + 8 + 48);
+	CU_ASSERT(memcmp(icmp + 1, quote, sizeof(quote)) == 0);
+	free_all(r, 1);
+}
+
+/* RFC 4443 §3.2: too big -> Packet Too Big with the MTU, the error within 1280 bytes. */
+static void
+test_forward_ipv6_packet_too_big(void)
+{
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, [15] = 0x05 };
+	struct rte_mbuf *m = ip6_full(NH_V6, dst, 64, 1500), *r[4];
+	struct rte_icmp_hdr *icmp;
+	uint8_t quote[64];
+	uint32_t mtu;
+
+	reset();
+	memcpy(quote, rte_pktmbuf_mtod(m, void *), sizeof(quote));
+	CU_ASSERT_FATAL(fwdn(m, r, 4) == 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	icmp = check_icmp6(r[0], ICMP6_TOO_BIG);
+	memcpy(&mtu, &icmp->icmp_ident, 4);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(mtu), 1500);
+	CU_ASSERT_EQUAL(r[0]->pkt_len, 14u + ICMP6_ERR_MAXLEN);
+	CU_ASSERT(memcmp(icmp + 1, quote, sizeof(quote)) == 0);
+	free_all(r, 1);
+}
+
+/*
+ * RFC 791: no DF and too big -> fragments of at most the MTU, data in
+ * multiples of 8 but the last, MF but on the last, valid checksums,
+ * reassembling to the original (with @p opts options: later fragments keep
+ * only the copied ones).
+ */
+static void
+frag_case(uint16_t mtu, uint16_t len, const uint8_t *opts, uint8_t olen, uint8_t later_olen,
+    unsigned int expect)
+{
+	struct rte_mbuf *m = ip4_from(IP4(198, 51, 100, 7), 64, len, IPPROTO_UDP), *r[FRAG_MAX];
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	static uint8_t orig[2048], re[2048];
+	unsigned int n, i, covered = 0;
+	struct forward_stats st0, st1;
+	uint32_t ihl = 20u + olen, next = 0;
+
+	reset();
+	ip->version_ihl = (uint8_t)(0x40 | ihl / 4);
+	if (olen != 0)
+		memcpy(ip + 1, opts, olen);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memcpy(orig, ip, len);
+	memset(re, 0, sizeof(re));
+	forward_stats_read(0, &st0);
+	port_table.port[0].mtu = mtu;
+	n = fwdn(m, r, FRAG_MAX);
+	port_table.port[0].mtu = 1500;
+	forward_stats_read(0, &st1);
+	CU_ASSERT_EQUAL(n, expect);
+	CU_ASSERT_EQUAL(st1.fragmented, st0.fragmented + 1);
+	CU_ASSERT_EQUAL(st1.fragments, st0.fragments + n);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 0);
+	for (i = 0; i < n; i++) {
+		struct rte_ipv4_hdr *f = rte_pktmbuf_mtod_offset(r[i], struct rte_ipv4_hdr *, 14);
+		uint16_t fo = rte_be_to_cpu_16(f->fragment_offset);
+		uint32_t fihl = rte_ipv4_hdr_len(f), tot = rte_be_to_cpu_16(f->total_length);
+		uint32_t off = (uint32_t)(fo & RTE_IPV4_HDR_OFFSET_MASK) * 8, data = tot - fihl;
+
+		CU_ASSERT(r[i]->pkt_len - 14 <= mtu);
+		CU_ASSERT_EQUAL(r[i]->pkt_len - 14, tot);
+		CU_ASSERT_EQUAL(rte_ipv4_cksum(f), 0);
+		CU_ASSERT_EQUAL(f->packet_id, RTE_BE16(0x1234));
+		CU_ASSERT_EQUAL(f->time_to_live, 63);
+		CU_ASSERT_EQUAL(fihl, i == 0 ? ihl : 20u + later_olen);
+		CU_ASSERT_EQUAL(off, next);
+		CU_ASSERT_EQUAL((fo & RTE_IPV4_HDR_MF_FLAG) != 0, i + 1 < n);
+		if (i + 1 < n)
+			CU_ASSERT_EQUAL(data % 8, 0);
+		if (off + data <= sizeof(re))
+			memcpy(re + off, (uint8_t *)f + fihl, data);
+		next = off + data;
+		covered += data;
+	}
+	CU_ASSERT_EQUAL(covered, len - ihl);
+	CU_ASSERT(memcmp(re, orig + ihl, len - ihl) == 0);
+	free_all(r, n);
+}
+
+static void
+test_forward_fragment(void)
+{
+	/* Router alert (copied) and record route (not copied), padded with EOL. */
+	static const uint8_t opts[8] = { 0x94, 4, 0, 0, 0x07, 3, 4, 0 };
+
+	frag_case(576, 1500, NULL, 0, 0, 3); /* 552 + 552 + 376 */
+	frag_case(1400, 1500, NULL, 0, 0, 2);
+	frag_case(576, 1500, opts, 8, 4, 3);
+	frag_case(1000, 2000, NULL, 0, 0, 3); /* chunks of 976 */
+}
+
+/* A fragment (MF, offset 185 * 8) is fragmented again: offsets continue, MF stays on all. */
+static void
+test_forward_fragment_again(void)
+{
+	struct rte_mbuf *m = ip4_from(IP4(198, 51, 100, 7), 64, 1500, IPPROTO_UDP), *r[FRAG_MAX];
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	unsigned int n, i;
+
+	reset();
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG | 185);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	port_table.port[0].mtu = 1400;
+	n = fwdn(m, r, FRAG_MAX);
+	port_table.port[0].mtu = 1500;
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	for (i = 0; i < n; i++) {
+		struct rte_ipv4_hdr *f = rte_pktmbuf_mtod_offset(r[i], struct rte_ipv4_hdr *, 14);
+
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(f->fragment_offset),
+		    RTE_IPV4_HDR_MF_FLAG | (185 + i * 1376 / 8));
+		CU_ASSERT_EQUAL(rte_ipv4_cksum(f), 0);
+	}
+	free_all(r, n);
+}
+
+/*
+ * The gateway's own packets (ESP: decrement=false, our source): too big
+ * without DF, the outer packet is fragmented (RFC 4301 §8); with DF it is
+ * dropped, and no ICMP error goes to ourselves.
+ */
+static void
+test_forward_own_packet_too_big(void)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	uint64_t before = icmp_errors();
+	unsigned int n, i;
+
+	reset();
+	m = ip4_from(IP4(198, 51, 100, 7), 64, 1600, IPPROTO_ESP);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ip->src_addr = rte_cpu_to_be_32(IP4(192, 0, 2, 2));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	forward_burst(w, &m, 1, false);
+	n = w->n_tx[0];
+	CU_ASSERT_EQUAL(n, 2);
+	for (i = 0; i < n; i++) {
+		ip = rte_pktmbuf_mtod_offset(w->tx[0][i], struct rte_ipv4_hdr *, 14);
+		CU_ASSERT_EQUAL(ip->time_to_live, 64); /* not decremented */
+		CU_ASSERT_EQUAL(ip->next_proto_id, IPPROTO_ESP);
+		CU_ASSERT(w->tx[0][i]->pkt_len - 14 <= 1500);
+	}
+	free_all(w->tx[0], n);
+	w->n_tx[0] = 0;
+
+	m = set_df(ip4_from(IP4(198, 51, 100, 7), 64, 1600, IPPROTO_ESP));
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ip->src_addr = rte_cpu_to_be_32(IP4(192, 0, 2, 2));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	forward_burst(w, &m, 1, false);
+	CU_ASSERT_EQUAL(w->n_tx[0], 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	CU_ASSERT_EQUAL(icmp_errors(), before);
+}
+
+/* RFC 1812 §4.3.2.7: no error about an ICMP error or a non-first fragment. */
+static void
+test_forward_no_error_about(void)
+{
+	struct rte_mbuf *m, *r[4];
+	struct rte_ipv4_hdr *ip;
+	uint64_t before = icmp_errors();
+
+	reset();
+	m = ip4_from(IP4(198, 51, 100, 7), 1, 60, IPPROTO_ICMP);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	((uint8_t *)(ip + 1))[0] = ICMP4_TIMXCEED;
+	CU_ASSERT_EQUAL(fwdn(m, r, 4), 0);
+	m = ip4_from(IP4(198, 51, 100, 7), 1, 60, IPPROTO_ICMP);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	((uint8_t *)(ip + 1))[0] = ICMP4_UNREACH;
+	CU_ASSERT_EQUAL(fwdn(m, r, 4), 0);
+	m = ip4_from(IP4(198, 51, 100, 7), 1, 60, IPPROTO_UDP);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG | 100);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	CU_ASSERT_EQUAL(fwdn(m, r, 4), 0);
+	/* DF and too big, about an ICMP error: no Fragmentation Needed either. */
+	m = set_df(ip4_from(IP4(198, 51, 100, 7), 64, 1600, IPPROTO_ICMP));
+	((uint8_t *)(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *) + 1))[0] = ICMP4_UNREACH;
+	CU_ASSERT_EQUAL(fwdn(m, r, 4), 0);
+	/* Directed broadcast of the connected 192.0.2.0/24. */
+	CU_ASSERT_EQUAL(fwdn(ip4_from(IP4(192, 0, 2, 255), 1, 60, IPPROTO_UDP), r, 4), 0);
+	CU_ASSERT_EQUAL(icmp_errors(), before);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 4);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	/* An echo request is not an error: it does get one. */
+	m = ip4_from(IP4(198, 51, 100, 7), 1, 60, IPPROTO_ICMP);
+	((uint8_t *)(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *) + 1))[0] = 8;
+	CU_ASSERT_EQUAL(fwdn(m, r, 4), 1);
+	free_all(r, 1);
+	CU_ASSERT_EQUAL(icmp_errors(), before + 1);
+}
+
+/* RFC 1812 §4.3.2.8: 1,000 expired packets get at most the bucket's burst of errors. */
+static void
+test_forward_icmp_rate_limit(void)
+{
+	struct forward_stats st0, st1;
+	struct rte_mbuf *m, *r[BURST_MAX * 2];
+	uint64_t t0, elapsed_ms, sent, allowed;
+	unsigned int i, n, got = 0;
+
+	reset();
+	forward_stats_read(0, &st0);
+	t0 = rte_get_tsc_cycles();
+	for (i = 0; i < 1000; i++) {
+		m = ip4_from(IP4(198, 51, 100, 7), 1, 60, IPPROTO_UDP);
+		n = fwdn(m, r, RTE_DIM(r));
+		got += n;
+		free_all(r, n);
+	}
+	elapsed_ms = (rte_get_tsc_cycles() - t0) * 1000 / rte_get_tsc_hz();
+	forward_stats_read(0, &st1);
+	sent = st1.icmp_errors - st0.icmp_errors;
+	allowed = ICMP_ERR_BURST + elapsed_ms * ICMP_ERR_RATE / 1000 + 1;
+	CU_ASSERT(sent >= 1);
+	CU_ASSERT(sent <= allowed);
+	CU_ASSERT_EQUAL(got, sent);
+	CU_ASSERT_EQUAL(st1.icmp_ratelimited - st0.icmp_ratelimited, 1000 - sent);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 1000);
+}
+
 static void
 test_forward_via_gateway(void)
 {
@@ -162,7 +584,8 @@ test_forward_drops(void)
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 1);
 	CU_ASSERT(fwd1(ip4(IP4(203, 0, 113, 9), 64, 60)) == NULL);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_ROUTE], 1);
-	CU_ASSERT(fwd1(ip4(IP4(198, 51, 100, 7), 64, 1501)) == NULL);
+	/* With DF (without it is fragmented); the Fragmentation Needed has no route back. */
+	CU_ASSERT(fwd1(set_df(ip4(IP4(198, 51, 100, 7), 64, 1501))) == NULL);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
 	CU_ASSERT(fwd1(ip4(IP4(192, 0, 2, 2), 64, 60)) == NULL);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_LOCAL_PROTO], 1);
@@ -236,6 +659,13 @@ suite_init(void)
 	port_table.port[0].mtu = 1500;
 	port_table.port[0].cfg = &cfg->interfaces[0];
 	memcpy(port_table.port[0].mac.addr_bytes, GW_MAC, 6);
+	/* The addresses ICMP errors leave from (port_src_for()). */
+	port_table.port[0].n_v4 = 1;
+	port_table.port[0].v4[0] = rte_cpu_to_be_32(IP4(192, 0, 2, 2));
+	port_table.port[0].v4_len[0] = 24;
+	port_table.port[0].n_v6 = 1;
+	memcpy(port_table.port[0].v6[0], GW_V6, 16);
+	port_table.port[0].v6_len[0] = 64;
 	if (route_table_create(cfg, err, sizeof(err)) != 0 || neigh_table_create() != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
@@ -290,6 +720,16 @@ main(void)
 	    test_forward_ttl_checksum_all_values);
 	CU_add_test(s, "test_forward_drops", test_forward_drops);
 	CU_add_test(s, "test_forward_ipv6", test_forward_ipv6);
+	CU_add_test(s, "test_forward_ttl_time_exceeded", test_forward_ttl_time_exceeded);
+	CU_add_test(s, "test_forward_df_frag_needed", test_forward_df_frag_needed);
+	CU_add_test(s, "test_forward_ipv6_time_exceeded", test_forward_ipv6_time_exceeded);
+	CU_add_test(s, "test_forward_ipv6_packet_too_big", test_forward_ipv6_packet_too_big);
+	CU_add_test(s, "test_forward_fragment", test_forward_fragment);
+	CU_add_test(s, "test_forward_fragment_again", test_forward_fragment_again);
+	CU_add_test(s, "test_forward_own_packet_too_big", test_forward_own_packet_too_big);
+	CU_add_test(s, "test_forward_no_error_about", test_forward_no_error_about);
+	/* Last: it empties the token bucket. */
+	CU_add_test(s, "test_forward_icmp_rate_limit", test_forward_icmp_rate_limit);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
