@@ -392,10 +392,14 @@ main(int argc, char **argv)
 		return 1;
 	w->mb = crypto_mb_create(SOCKET_ID_ANY);
 	w->sad = sad_create(0, SOCKET_ID_ANY);
-	if (w->mb == NULL || w->sad == NULL)
+	/* SA activity events (worker_sa_activity()); nobody reads them. */
+	w->ev = rte_ring_create_elem("xc_ev", sizeof(struct ev), 1024, SOCKET_ID_ANY,
+	    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->mb == NULL || w->sad == NULL || w->ev == NULL)
 		return 1;
 	rc = strcmp(argv[1], "gen") == 0 ? gen() : check(argv[2]);
 	sad_destroy(w->sad);
+	rte_ring_free(w->ev);
 	crypto_mb_destroy(w->mb);
 	crypto_mb_destroy(ctl_mgr);
 	rte_free(w);
