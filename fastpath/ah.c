@@ -548,38 +548,6 @@ in_prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 	return DROP_NONE;
 }
 
-/*
- * RFC 6040 §4.2 (normal mode): what the outer ECN field tells the inner
- * packet at @p in.  CE on the outer is copied to an ECN-capable inner
- * packet and drops one that is not; ECT(1) outside replaces ECT(0) inside.
- */
-static enum drop_reason
-ecn_decap(uint8_t outer, uint8_t *in)
-{
-	bool v4 = in[0] >> 4 == 4;
-	uint8_t inner = v4 ? in[1] & 3 : (in[1] >> 4) & 3;
-	uint8_t to;
-
-	if (outer == 3 && inner == 0)
-		return DROP_ECN;
-	if (outer == 3 && inner != 3)
-		to = 3;
-	else if (outer == 1 && inner == 2)
-		to = 1;
-	else
-		return DROP_NONE;
-	if (v4) {
-		struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)in;
-
-		in[1] = (uint8_t)((in[1] & ~3u) | to);
-		ip4->hdr_checksum = 0;
-		ip4->hdr_checksum = rte_ipv4_cksum(ip4);
-	} else {
-		in[1] = (uint8_t)((in[1] & ~0x30u) | (uint32_t)to << 4);
-	}
-	return DROP_NONE;
-}
-
 /* After the ICV verified: the mutable fields back, then the strip. */
 static enum drop_reason
 in_decap(struct in_pkt *p)
@@ -612,7 +580,7 @@ in_decap(struct in_pkt *p)
 		if (itot > plen)
 			return DROP_BAD_IP;
 		outer_ecn = sa->key.family == 4 ? p->mut.b0_3[1] & 3 : (p->mut.b0_3[1] >> 4) & 3;
-		why = ecn_decap(outer_ecn, in);
+		why = pkt_ecn_decap(outer_ecn, in);
 		if (why != DROP_NONE)
 			return why;
 		rte_pktmbuf_adj(m, (uint16_t)off);

@@ -10,6 +10,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "fastpath/drop.h"
 #include "fastpath/port.h"
 
 /* Turn the Ethernet header of @p m around: to its sender, from @p p. */
@@ -48,6 +49,38 @@ pkt_ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 {
 	return (ip->fragment_offset &
 	           rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
+/*
+ * RFC 6040 §4.2 (normal mode): what the outer ECN field tells the inner
+ * packet at @p in.  CE on the outer is copied to an ECN-capable inner
+ * packet and drops one that is not; ECT(1) outside replaces ECT(0) inside.
+ */
+static inline enum drop_reason
+pkt_ecn_decap(uint8_t outer, uint8_t *in)
+{
+	bool v4 = in[0] >> 4 == 4;
+	uint8_t inner = v4 ? in[1] & 3 : (in[1] >> 4) & 3;
+	uint8_t to;
+
+	if (outer == 3 && inner == 0)
+		return DROP_ECN;
+	if (outer == 3 && inner != 3)
+		to = 3;
+	else if (outer == 1 && inner == 2)
+		to = 1;
+	else
+		return DROP_NONE;
+	if (v4) {
+		struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)in;
+
+		in[1] = (uint8_t)((in[1] & ~3u) | to);
+		ip4->hdr_checksum = 0;
+		ip4->hdr_checksum = rte_ipv4_cksum(ip4);
+	} else {
+		in[1] = (uint8_t)((in[1] & ~0x30u) | (uint32_t)to << 4);
+	}
+	return DROP_NONE;
 }
 
 #endif

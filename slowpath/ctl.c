@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
@@ -49,40 +48,6 @@ ctl_tx_send(uint16_t port, struct rte_mbuf *m)
 	return -ENOBUFS;
 }
 
-/* Gratuitous ARP (RFC 5227 §3 announcement) for every IPv4 address of port @p i. */
-static void
-announce(uint16_t i)
-{
-	const struct port *p = &port_table.port[i];
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *arp;
-	struct rte_mbuf *m;
-	unsigned int a;
-
-	for (a = 0; a < p->n_v4; a++) {
-		m = rte_pktmbuf_alloc(port_table.pool);
-		if (m == NULL)
-			return;
-		eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*arp));
-		memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
-		rte_ether_addr_copy(&p->mac, &eth->src_addr);
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-		arp = (struct rte_arp_hdr *)(eth + 1);
-		arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-		arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-		arp->arp_hlen = RTE_ETHER_ADDR_LEN;
-		arp->arp_plen = 4;
-		arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
-		rte_ether_addr_copy(&p->mac, &arp->arp_data.arp_sha);
-		memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
-		arp->arp_data.arp_sip = p->v4[a];
-		arp->arp_data.arp_tip = p->v4[a];
-		if (ctl_tx_send(i, m) != 0)
-			log_warn(LOG_FAC_SYSTEM, "%s: port %s: tx full, announcement not sent",
-			    __func__, p->cfg->port);
-	}
-}
-
 static void
 poll_links(int *state)
 {
@@ -97,7 +62,7 @@ poll_links(int *state)
 		log_event(LOG_MSG_PORT_LINK, NULL, "interface=%s port=%s link=%s",
 		    port_table.port[i].cfg->name, port_table.port[i].cfg->port, up ? "up" : "down");
 		if (up)
-			announce((uint16_t)i);
+			neigh_ctl_announce((uint16_t)i);
 	}
 }
 

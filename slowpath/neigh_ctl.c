@@ -44,17 +44,15 @@ frame(const struct port *p, const uint8_t *dst_mac, uint16_t ethertype, uint32_t
 	return m;
 }
 
-/* ARP request "who has @p tip" from our address on its network (RFC 826). */
+/* ARP request "who has @p tip" from @p sip, broadcast (RFC 826). */
 static struct rte_mbuf *
-arp_probe(const struct port *p, const uint8_t *tip)
+arp_request(const struct port *p, const uint8_t *sip, const uint8_t *tip)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct rte_arp_hdr *arp;
 	struct rte_mbuf *m;
-	uint8_t sip[4];
 
-	if (!port_src_for(p, 4, tip, sip) ||
-	    (m = frame(p, bcast, RTE_ETHER_TYPE_ARP, sizeof(*arp))) == NULL)
+	if ((m = frame(p, bcast, RTE_ETHER_TYPE_ARP, sizeof(*arp))) == NULL)
 		return NULL;
 	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
 	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
@@ -66,6 +64,31 @@ arp_probe(const struct port *p, const uint8_t *tip)
 	memcpy(&arp->arp_data.arp_sip, sip, 4);
 	memcpy(&arp->arp_data.arp_tip, tip, 4);
 	return m;
+}
+
+/* ARP request for @p tip from our address on its network. */
+static struct rte_mbuf *
+arp_probe(const struct port *p, const uint8_t *tip)
+{
+	uint8_t sip[4];
+
+	return port_src_for(p, 4, tip, sip) ? arp_request(p, sip, tip) : NULL;
+}
+
+void
+neigh_ctl_announce(uint16_t port)
+{
+	const struct port *p = &port_table.port[port];
+	struct rte_mbuf *m;
+	unsigned int a;
+
+	/* Gratuitous ARP: sender and target are our own address (RFC 5227 §3). */
+	for (a = 0; a < p->n_v4; a++) {
+		m = arp_request(p, (const uint8_t *)&p->v4[a], (const uint8_t *)&p->v4[a]);
+		if (m == NULL || ctl_tx_send(port, m) != 0)
+			log_warn(LOG_FAC_SYSTEM, "%s: port %s: announcement not sent", __func__,
+			    p->cfg->port);
+	}
 }
 
 /* Neighbour solicitation for @p target to its solicited-node group (RFC 4861 §7.2.2). */

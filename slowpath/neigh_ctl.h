@@ -19,6 +19,9 @@ void neigh_ctl_fini(void);
 /* An EV_NEIGH_LEARN event from a worker. */
 void neigh_ctl_event(const struct ev *ev, uint64_t now_ns);
 
+/* Announce port @p port's IPv4 addresses (gratuitous ARP), e.g. when its link comes up. */
+void neigh_ctl_announce(uint16_t port);
+
 /* An EV_NEIGH_RESOLVE event: a packet waits for this next hop; probe it (rate-limited). */
 void neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns);
 
