@@ -48,11 +48,13 @@
 #define REPLAY_WINDOW_MAX 4096 /* largest anti-replay window, in sequence numbers */
 
 /* Neighbours (ARP / IPv6 ND) */
-#define NEIGH_MAX         4096 /* entries, static and learned */
-#define NEIGH_REACHABLE_S 300  /* a learned entry is fresh this long */
-#define NEIGH_PROBE_MS    1000 /* probe interval of an unresolved route gateway */
-#define NEIGH_REFRESH_S   60   /* re-probe interval of a resolved route gateway */
-#define EV_RING_SIZE      4096 /* worker -> control events, per worker */
+#define NEIGH_MAX                4096 /* entries, static and learned */
+#define NEIGH_REACHABLE_S        300  /* a learned entry is fresh this long */
+#define NEIGH_PROBE_MS           1000 /* probe interval of an unresolved route gateway */
+#define NEIGH_REFRESH_S          60   /* re-probe interval of a resolved route gateway */
+#define NEIGH_PENDING_MAX        4 /* packets queued per unresolved next hop (RFC 1122 2.3.2.2) */
+#define NEIGH_PENDING_TIMEOUT_MS 3000 /* ... dropped when it does not answer by then */
+#define EV_RING_SIZE             4096 /* worker -> control events, per worker */
 
 /* Security associations */
 #define SA_MAX            8192         /* SAs of each direction the workers can hold */

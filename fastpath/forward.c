@@ -46,9 +46,9 @@ cksum_update16(uint16_t hc, uint16_t old, uint16_t new)
 	return (uint16_t)~sum;
 }
 
-/* Ask the control core to resolve @p addr on @p port. */
-static void
-want_neigh(struct worker *w, uint16_t port, uint8_t family, const uint8_t *addr)
+/* Hand @p m (data at L3) to the control core, which resolves @p addr on @p port and sends it. */
+static bool
+want_neigh(struct worker *w, uint16_t port, uint8_t family, const uint8_t *addr, struct rte_mbuf *m)
 {
 	struct ev ev;
 
@@ -57,7 +57,8 @@ want_neigh(struct worker *w, uint16_t port, uint8_t family, const uint8_t *addr)
 	ev.port = port;
 	ev.family = family;
 	memcpy(ev.addr, addr, family == 4 ? 4 : 16);
-	worker_event(w, &ev);
+	ev.ptr = m;
+	return worker_event(w, &ev);
 }
 
 /*
@@ -283,8 +284,8 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uns
 		ethertype = RTE_ETHER_TYPE_IPV6;
 	}
 	if (!neigh_table_lookup(nh->port, family, next, &mac)) {
-		want_neigh(w, nh->port, family, next);
-		return DROP_NO_NEIGH;
+		/* The control core queues it until the next hop answers (bounded). */
+		return want_neigh(w, nh->port, family, next, m) ? DROP_NONE : DROP_NO_NEIGH;
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (eth == NULL)

@@ -9,6 +9,7 @@
 
 #include <rte_ether.h>
 #include <rte_hash.h>
+#include <rte_mbuf.h>
 
 #include "common/limits.h"
 
@@ -35,6 +36,10 @@ struct neigh_entry {
 	uint64_t probed_ns;  /* control core only: the last probe we sent */
 	struct neigh_key key;
 	bool route_gateway; /* control core only: kept resolved by probes */
+	/* control core only: packets waiting for this neighbour's MAC (data at L3) */
+	uint8_t n_pending;
+	uint64_t pending_since;
+	struct rte_mbuf *pending[NEIGH_PENDING_MAX];
 };
 
 struct neigh_table {

@@ -111,14 +111,19 @@ worker_drop(struct worker *w, struct rte_mbuf *m, enum drop_reason why)
 	rte_pktmbuf_free(m);
 }
 
-/* Report @p ev to the control core; never waits: a full ring loses it (counted). */
-static inline void
+/*
+ * Report @p ev to the control core; never waits: a full ring loses it
+ * (counted) and returns false, and an mbuf in ev->ptr stays the caller's.
+ */
+static inline bool
 worker_event(struct worker *w, struct ev *ev)
 {
-	if (rte_ring_sp_enqueue_elem(w->ev, ev, sizeof(*ev)) == 0)
+	if (rte_ring_sp_enqueue_elem(w->ev, ev, sizeof(*ev)) == 0) {
 		counter_add(&w->stats.events, 1);
-	else
-		counter_add(&w->stats.events_dropped, 1);
+		return true;
+	}
+	counter_add(&w->stats.events_dropped, 1);
+	return false;
 }
 
 /*

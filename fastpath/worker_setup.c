@@ -93,6 +93,7 @@ worker_teardown(void)
 
 	for (i = 0; i < worker_set.n; i++) {
 		struct rte_mbuf *m;
+		struct ev ev;
 
 		if (worker_set.w[i] == NULL)
 			continue;
@@ -100,6 +101,9 @@ worker_teardown(void)
 		    rte_ring_dequeue(worker_set.w[i]->ctl_tx, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->ctl_tx);
+		while (worker_set.w[i]->ev != NULL &&
+		    rte_ring_sc_dequeue_elem(worker_set.w[i]->ev, &ev, sizeof(ev)) == 0)
+			rte_pktmbuf_free(ev.ptr);
 		rte_ring_free(worker_set.w[i]->ev);
 		rte_ring_free(worker_set.w[i]->sa_ring);
 		while (worker_set.w[i]->handoff != NULL &&

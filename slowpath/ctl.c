@@ -92,7 +92,7 @@ drain_events(uint64_t now)
 				    i, evs[k].type);
 				break;
 			}
-			if (evs[k].ptr != NULL)
+			if (evs[k].ptr != NULL) /* not taken by its handler */
 				rte_pktmbuf_free(evs[k].ptr);
 		}
 		total += n;

@@ -227,9 +227,10 @@ stop:
 	if (ctl_mb != NULL)
 		crypto_mb_destroy(ctl_mb);
 out:
-	port_teardown();
+	/* Everything that may hold mbufs first: the pool goes with the ports. */
 	worker_teardown();
 	neigh_ctl_fini();
+	port_teardown();
 	worker_set.spd = NULL;
 	spd_destroy(spd);
 	route_table_destroy();

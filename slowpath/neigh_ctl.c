@@ -169,9 +169,61 @@ neigh_ctl_init(const struct config *cfg)
 	return 0;
 }
 
+static uint64_t pending_dropped; /* queued packets whose next hop never answered */
+
+/* Drop what waits on @p e. */
+static void
+pending_drop(struct neigh_entry *e)
+{
+	while (e->n_pending != 0) {
+		rte_pktmbuf_free(e->pending[--e->n_pending]);
+		pending_dropped++;
+	}
+}
+
+/* @p e has a MAC now: send what waited for it, in arrival order. */
+static void
+pending_send(struct neigh_entry *e)
+{
+	const struct port *p = &port_table.port[e->key.port];
+	uint64_t mac = __atomic_load_n(&e->mac, __ATOMIC_RELAXED);
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m;
+	unsigned int i, b;
+
+	for (i = 0; i < e->n_pending; i++) {
+		m = e->pending[i];
+		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+		if (eth == NULL) {
+			rte_pktmbuf_free(m);
+			pending_dropped++;
+			continue;
+		}
+		for (b = 0; b < RTE_ETHER_ADDR_LEN; b++)
+			eth->dst_addr.addr_bytes[b] = (uint8_t)(mac >> (8 * (5 - b)));
+		rte_ether_addr_copy(&p->mac, &eth->src_addr);
+		eth->ether_type = rte_cpu_to_be_16(
+		    e->key.family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+		ctl_tx_send(e->key.port, m);
+	}
+	e->n_pending = 0;
+}
+
+uint64_t
+neigh_ctl_queue_dropped(void)
+{
+	return __atomic_load_n(&pending_dropped, __ATOMIC_RELAXED);
+}
+
 void
 neigh_ctl_fini(void)
 {
+	uint32_t i;
+
+	if (neigh_table == NULL)
+		return;
+	for (i = 0; i < neigh_table->n; i++)
+		pending_drop(&neigh_table->e[i]);
 	neigh_table_destroy();
 }
 
@@ -190,8 +242,13 @@ neigh_ctl_event(const struct ev *ev, uint64_t now_ns)
 	if (e == NULL)
 		return;
 	before = __atomic_load_n(&e->mac, __ATOMIC_RELAXED);
-	if (!neigh_table_set(e, (const struct rte_ether_addr *)ev->mac, false, now_ns))
+	if (!neigh_table_set(e, (const struct rte_ether_addr *)ev->mac, false, now_ns)) {
+		if (e->n_pending != 0 &&
+		    (__atomic_load_n(&e->mac, __ATOMIC_RELAXED) & NEIGH_MAC_VALID))
+			pending_send(e);
 		return;
+	}
+	pending_send(e);
 	/* A new or moved neighbour is worth a line; refreshes are not. */
 	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)ev->mac);
 	addr_str(ev->family, ev->addr, a, sizeof(a));
@@ -204,7 +261,7 @@ neigh_ctl_event(const struct ev *ev, uint64_t now_ns)
 }
 
 void
-neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns)
+neigh_ctl_resolve(struct ev *ev, uint64_t now_ns)
 {
 	struct neigh_entry *e;
 
@@ -212,7 +269,28 @@ neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns)
 	    !port_on_link(&port_table.port[ev->port], ev->family, ev->addr))
 		return;
 	e = neigh_table_add(ev->port, ev->family, ev->addr);
-	if (e == NULL || (__atomic_load_n(&e->mac, __ATOMIC_RELAXED) & NEIGH_MAC_STATIC))
+	if (e == NULL)
+		return;
+	if (ev->ptr != NULL) {
+		/* Queue the packet (bounded; the oldest waiting one goes when full). */
+		if (e->n_pending == NEIGH_PENDING_MAX) {
+			rte_pktmbuf_free(e->pending[0]);
+			memmove(e->pending, e->pending + 1,
+			    (NEIGH_PENDING_MAX - 1) * sizeof(e->pending[0]));
+			e->n_pending--;
+			pending_dropped++;
+		}
+		if (e->n_pending == 0)
+			e->pending_since = now_ns;
+		e->pending[e->n_pending++] = ev->ptr;
+		ev->ptr = NULL;
+		/* Resolved meanwhile (the worker looked before the answer came). */
+		if (__atomic_load_n(&e->mac, __ATOMIC_RELAXED) & NEIGH_MAC_VALID) {
+			pending_send(e);
+			return;
+		}
+	}
+	if (__atomic_load_n(&e->mac, __ATOMIC_RELAXED) & NEIGH_MAC_STATIC)
 		return;
 	/* Every packet to an unresolved next hop asks: one probe per interval. */
 	if (e->probed_ns == 0 || now_ns - e->probed_ns >= NEIGH_PROBE_MS * 1000000ull)
@@ -228,6 +306,9 @@ neigh_ctl_tick(uint64_t now_ns)
 
 	for (i = 0; i < n; i++) {
 		e = &neigh_table->e[i];
+		if (e->n_pending != 0 &&
+		    now_ns - e->pending_since >= NEIGH_PENDING_TIMEOUT_MS * 1000000ull)
+			pending_drop(e);
 		if (!e->route_gateway || (e->mac & NEIGH_MAC_STATIC))
 			continue;
 		every = (e->mac & NEIGH_MAC_VALID) ? NEIGH_REFRESH_S * 1000000000ull :

@@ -22,8 +22,16 @@ void neigh_ctl_event(const struct ev *ev, uint64_t now_ns);
 /* Announce port @p port's IPv4 addresses (gratuitous ARP), e.g. when its link comes up. */
 void neigh_ctl_announce(uint16_t port);
 
-/* An EV_NEIGH_RESOLVE event: a packet waits for this next hop; probe it (rate-limited). */
-void neigh_ctl_resolve(const struct ev *ev, uint64_t now_ns);
+/*
+ * An EV_NEIGH_RESOLVE event: a packet (ev->ptr, data at L3) waits for this
+ * next hop.  The packet is queued (at most NEIGH_PENDING_MAX per next hop,
+ * for NEIGH_PENDING_TIMEOUT_MS) and ev->ptr set to NULL; the next hop is
+ * probed (rate-limited); the queue is sent when it answers.
+ */
+void neigh_ctl_resolve(struct ev *ev, uint64_t now_ns);
+
+/* Queued packets dropped: their next hop did not answer in time, or the queue was full. */
+uint64_t neigh_ctl_queue_dropped(void);
 
 /* Probe route gateways: unresolved ones every NEIGH_PROBE_MS, resolved ones every NEIGH_REFRESH_S. */
 void neigh_ctl_tick(uint64_t now_ns);

@@ -21,6 +21,7 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/neigh_ctl.h"
 #include "slowpath/telemetry.h"
 
 static const struct config *tm_cfg;
@@ -267,6 +268,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "handoff_out", sum.handoff_out);
 	rte_tel_data_add_dict_u64(d, "handoff_in", sum.handoff_in);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
+	rte_tel_data_add_dict_u64(d, "neigh_queue_dropped", neigh_ctl_queue_dropped());
 	add_forward_stats(d, first, last);
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)

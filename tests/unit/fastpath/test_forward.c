@@ -593,13 +593,27 @@ test_forward_drops(void)
 	rte_pktmbuf_free(fwd1(ip4(IP4(198, 51, 100, 7), 64, 1500)));
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
 
-	/* Connected but unknown: dropped, and the control core is asked to resolve it. */
+	/* Connected but unknown: handed to the control core, which resolves it and sends it. */
 	CU_ASSERT(fwd1(ip4(IP4(192, 0, 2, 50), 64, 60)) == NULL);
-	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_NEIGH], 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_NEIGH], 0);
 	CU_ASSERT_EQUAL(rte_ring_sc_dequeue_elem(w->ev, &ev, sizeof(ev)), 0);
 	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_RESOLVE);
 	CU_ASSERT_EQUAL(ev.family, 4);
 	CU_ASSERT_EQUAL(*(uint32_t *)ev.addr, rte_cpu_to_be_32(IP4(192, 0, 2, 50)));
+	CU_ASSERT_FATAL(ev.ptr != NULL);
+	/* The packet as forwarded so far: at L3, TTL already decremented. */
+	CU_ASSERT_EQUAL(
+	    rte_pktmbuf_mtod((struct rte_mbuf *)ev.ptr, struct rte_ipv4_hdr *)->time_to_live, 63);
+	rte_pktmbuf_free(ev.ptr);
+
+	/* The event ring is full: then the packet is dropped, never waited on. */
+	while (rte_ring_free_count(w->ev) != 0) {
+		ev.ptr = NULL;
+		rte_ring_sp_enqueue_elem(w->ev, &ev, sizeof(ev));
+	}
+	CU_ASSERT(fwd1(ip4(IP4(192, 0, 2, 50), 64, 60)) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_NEIGH], 1);
+	reset();
 }
 
 static void
