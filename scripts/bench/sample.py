@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Sample a gateway's output rate over DPDK telemetry.
+
+usage: sample.py FILE_PREFIX PORT SECONDS [fastipsec]
+
+Reads /ethdev/stats,PORT twice, SECONDS apart, and prints
+"PACKETS SECONDS DROPS EARLY": the output port's opackets delta, the time
+between the two instants (midpoints of the requests), and for fastipsec the
+/fastipsec/stats drop counters that rose meanwhile (name=delta,... or -) and
+those already non-zero at the first instant (start-up and warm-up).
+"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from telemetry import query  # noqa: E402
+
+
+def snap(prefix, cmds):
+    t0 = time.monotonic()
+    r = query(prefix, cmds)
+    t1 = time.monotonic()
+    return (t0 + t1) / 2, r
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    prefix, port, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    fip = len(sys.argv) > 4 and sys.argv[4] == 'fastipsec'
+    cmds = ['/ethdev/stats,%s' % port] + (['/fastipsec/stats'] if fip else [])
+    ta, a = snap(prefix, cmds)
+    time.sleep(secs)
+    tb, b = snap(prefix, cmds)
+    pkts = b[0]['/ethdev/stats']['opackets'] - a[0]['/ethdev/stats']['opackets']
+    drops = early = '-'
+    if fip:
+        da, db = a[1]['/fastipsec/stats']['drops'], b[1]['/fastipsec/stats']['drops']
+        rose = ['%s=%d' % (k, db[k] - da.get(k, 0)) for k in sorted(db) if db[k] != da.get(k, 0)]
+        drops = ','.join(rose) or '-'
+        early = ','.join('%s=%d' % (k, da[k]) for k in sorted(da) if da[k]) or '-'
+    print('%d %.6f %s %s' % (pkts, tb - ta, drops, early))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
