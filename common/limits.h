@@ -49,6 +49,8 @@
 
 /* Neighbours (ARP / IPv6 ND) */
 #define NEIGH_MAX                4096 /* entries, static and learned */
+#define NEIGH_CACHE_BITS         8    /* a worker remembers 2^8 neighbour entries */
+#define NEIGH_CACHE_SLOTS        (1u << NEIGH_CACHE_BITS)
 #define NEIGH_REACHABLE_S        300  /* a learned entry is fresh this long */
 #define NEIGH_PROBE_MS           1000 /* probe interval of an unresolved route gateway */
 #define NEIGH_REFRESH_S          60   /* re-probe interval of a resolved route gateway */
@@ -84,5 +86,6 @@
 
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
+#define SA_SETTLE_MS         5000 /* start-up: the workers take the static SAs within this */
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fastpath/forward.c: the last stage of every transit packet: route, TTL, MTU, neighbour, L2. */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -207,27 +208,24 @@ too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, u
 	return DROP_NONE;
 }
 
+/*
+ * Forward @p m (data at L3) whose destination @p idx routes to (see
+ * route_lookup_v4/_v6; the caller looked it up, in bulk where it could).
+ */
 static enum drop_reason
-forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, unsigned int flags,
-    struct fwd_gen *gen)
+forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
+    unsigned int flags, struct fwd_gen *gen)
 {
 	const struct route_nexthop *nh;
 	struct rte_ether_addr mac;
 	struct rte_ether_hdr *eth;
 	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), next[16], family;
-	uint16_t idx, ethertype, mtu;
+	uint16_t ethertype, mtu;
 
-	if (m->data_len < sizeof(struct rte_ipv4_hdr))
-		return DROP_RUNT;
 	family = (ip[0] >> 4) == 4 ? 4 : 6;
 	if (family == 4) {
 		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
 
-		uint32_t dst = h->dst_addr;
-
-		if (m->data_len < rte_ipv4_hdr_len(h))
-			return DROP_RUNT;
-		route_lookup_v4(rt, &dst, &idx, 1);
 		if ((nh = route_nexthop(rt, idx)) == NULL)
 			return DROP_NO_ROUTE;
 		if (nh->kind == ROUTE_NH_LOCAL)
@@ -243,11 +241,13 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uns
 		        (h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0))
 			return too_big_v4(w, rt, m, mtu, flags, gen);
 		if ((flags & FWD_DECREMENT) != 0) {
-			uint16_t before = *(uint16_t *)&h->time_to_live;
+			uint16_t before, after;
 
-			h->time_to_live--;
-			h->hdr_checksum =
-			    cksum_update16(h->hdr_checksum, before, *(uint16_t *)&h->time_to_live);
+			/* TTL and protocol as one word: one load, one store, no partial overlap. */
+			memcpy(&before, &h->time_to_live, 2);
+			after = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(before) - 0x100));
+			memcpy(&h->time_to_live, &after, 2);
+			h->hdr_checksum = cksum_update16(h->hdr_checksum, before, after);
 		}
 		/* No DF: the fragments carry the decremented TTL. */
 		if (m->pkt_len > mtu)
@@ -257,9 +257,6 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uns
 	} else {
 		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
 
-		if (m->data_len < sizeof(*h))
-			return DROP_RUNT;
-		route_lookup_v6(rt, (const uint8_t(*)[16])h->dst_addr, &idx, 1);
 		if ((nh = route_nexthop(rt, idx)) == NULL)
 			return DROP_NO_ROUTE;
 		if (nh->kind == ROUTE_NH_LOCAL)
@@ -283,7 +280,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uns
 		route_next_addr(nh, h->dst_addr, next);
 		ethertype = RTE_ETHER_TYPE_IPV6;
 	}
-	if (!neigh_table_lookup(nh->port, family, next, &mac)) {
+	if (!neigh_cache_lookup(&w->ncache, nh->port, family, next, &mac)) {
 		/* The control core queues it until the next hop answers (bounded). */
 		return want_neigh(w, nh->port, family, next, m) ? DROP_NONE : DROP_NO_NEIGH;
 	}
@@ -297,29 +294,119 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uns
 	return DROP_NONE;
 }
 
+/* Where @p m goes: a next-hop index, ROUTE_NH_NONE, or FWD_RUNT for a header cut short. */
+#define FWD_RUNT ((uint16_t)(ROUTE_NH_NONE + 1))
+
+static uint16_t
+lookup1(const struct route_table *rt, const struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t idx;
+
+	if ((ip[0] >> 4) == 4) {
+		const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+
+		uint32_t dst;
+
+		if (m->data_len < sizeof(*h) || m->data_len < rte_ipv4_hdr_len(h))
+			return FWD_RUNT;
+		dst = h->dst_addr;
+		route_lookup_v4(rt, &dst, &idx, 1);
+	} else {
+		uint8_t dst6[1][16];
+
+		if (m->data_len < sizeof(struct rte_ipv6_hdr))
+			return FWD_RUNT;
+		memcpy(dst6[0], ip + offsetof(struct rte_ipv6_hdr, dst_addr), 16);
+		route_lookup_v6(rt, (const uint8_t(*)[16])dst6, &idx, 1);
+	}
+	return idx;
+}
+
+/* forward1(), then the packets it made (errors, fragments). */
+static void
+forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
+    unsigned int flags)
+{
+	enum drop_reason why;
+	struct fwd_gen gen;
+	uint16_t j;
+
+	gen.n = 0;
+	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen);
+	if (why != DROP_NONE)
+		worker_drop(w, m, why);
+	/* One level only: FWD_GENERATED packets never add to gen. */
+	for (j = 0; j < gen.n; j++) {
+		idx = lookup1(rt, gen.m[j]);
+		why = idx == FWD_RUNT ? DROP_RUNT :
+		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
+		if (why != DROP_NONE)
+			worker_drop(w, gen.m[j], why);
+	}
+}
+
+/* At most BURST_MAX packets: the route lookups go to the FIBs in bulk, one per family. */
+static void
+forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **m, uint16_t n,
+    unsigned int flags)
+{
+	uint32_t d4[BURST_MAX];
+	uint8_t d6[BURST_MAX][16];
+	uint16_t nh[BURST_MAX], nh4[BURST_MAX], nh6[BURST_MAX], at4[BURST_MAX], at6[BURST_MAX];
+	uint16_t i, n4 = 0, n6 = 0;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		if ((ip[0] >> 4) == 4) {
+			const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+
+			if (m[i]->data_len < sizeof(*h) || m[i]->data_len < rte_ipv4_hdr_len(h)) {
+				nh[i] = FWD_RUNT;
+				continue;
+			}
+			d4[n4] = h->dst_addr;
+			at4[n4++] = i;
+		} else {
+			const struct rte_ipv6_hdr *h = (const struct rte_ipv6_hdr *)ip;
+
+			if (m[i]->data_len < sizeof(*h)) {
+				nh[i] = FWD_RUNT;
+				continue;
+			}
+			memcpy(d6[n6], h->dst_addr, 16);
+			at6[n6++] = i;
+		}
+	}
+	if (n4 != 0) {
+		route_lookup_v4(rt, d4, nh4, n4);
+		for (i = 0; i < n4; i++)
+			nh[at4[i]] = nh4[i];
+	}
+	if (n6 != 0) {
+		route_lookup_v6(rt, (const uint8_t(*)[16])d6, nh6, n6);
+		for (i = 0; i < n6; i++)
+			nh[at6[i]] = nh6[i];
+	}
+	for (i = 0; i < n; i++)
+		forward_one(w, rt, m[i], nh[i], flags);
+}
+
 void
 forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement)
 {
 	const struct route_table *rt = route_table_current();
-	enum drop_reason why;
-	struct fwd_gen gen;
-	uint16_t i, j;
+	uint16_t k;
 
-	for (i = 0; i < n; i++) {
-		if (unlikely(rt == NULL)) {
-			worker_drop(w, m[i], DROP_NO_ROUTE);
-			continue;
-		}
-		gen.n = 0;
-		why = forward1(w, rt, m[i], decrement ? FWD_DECREMENT : 0, &gen);
-		if (why != DROP_NONE)
-			worker_drop(w, m[i], why);
-		/* One level only: FWD_GENERATED packets never add to gen. */
-		for (j = 0; j < gen.n; j++) {
-			why = forward1(w, rt, gen.m[j], FWD_GENERATED, &gen);
-			if (why != DROP_NONE)
-				worker_drop(w, gen.m[j], why);
-		}
+	if (unlikely(rt == NULL)) {
+		while (n != 0)
+			worker_drop(w, m[--n], DROP_NO_ROUTE);
+		return;
+	}
+	for (; n != 0; n -= k, m += k) {
+		k = RTE_MIN(n, (uint16_t)BURST_MAX);
+		forward_chunk(w, rt, m, k, decrement ? FWD_DECREMENT : 0);
 	}
 }
 

@@ -204,18 +204,31 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 {
 	struct sa_rt_in *sa[BURST_MAX];
 	const struct config_policy *pol;
-	const uint8_t *ip[1];
-	uint32_t match;
-	uint16_t i, k, nf = 0;
+	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
+	uint32_t match[BURST_MAX], m4[BURST_MAX], m6[BURST_MAX];
+	uint16_t i, k, n4 = 0, n6 = 0, nf = 0;
 
 	k = ah ? ah_inbound_burst(w, m, sa, n) : esp_inbound_burst(w, m, sa, n);
+	/* One classification per family for the whole burst (rte_acl is slow one by one). */
 	for (i = 0; i < k; i++) {
-		ip[0] = rte_pktmbuf_mtod(m[i], const uint8_t *);
-		if ((ip[0][0] >> 4) == 4)
-			spd_classify_v4(worker_set.spd, CONFIG_DIR_INBOUND, ip, &match, 1);
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		if ((ip[0] >> 4) == 4)
+			v4[n4++] = ip;
 		else
-			spd_classify_v6(worker_set.spd, CONFIG_DIR_INBOUND, ip, &match, 1);
-		pol = spd_policy(worker_set.spd, match);
+			v6[n6++] = ip;
+	}
+	if (n4 != 0)
+		spd_classify_v4(worker_set.spd, CONFIG_DIR_INBOUND, v4, m4, n4);
+	if (n6 != 0)
+		spd_classify_v6(worker_set.spd, CONFIG_DIR_INBOUND, v6, m6, n6);
+	for (i = 0, n4 = 0, n6 = 0; i < k; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		match[i] = (ip[0] >> 4) == 4 ? m4[n4++] : m6[n6++];
+	}
+	for (i = 0; i < k; i++) {
+		pol = spd_policy(worker_set.spd, match[i]);
 		if (pol == NULL || pol->action != CONFIG_POLICY_PROTECT ||
 		    (uint32_t)pol->sa != sa[i]->id) {
 			counter_add(&sa[i]->cnt.drops, 1);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_ether.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
@@ -76,22 +77,67 @@ neigh_table_find(uint16_t port, uint8_t family, const uint8_t *addr)
 	return &neigh_table->e[(uintptr_t)data];
 }
 
-/* The MAC of a resolved neighbour into @p mac: true, or false when unknown.  Any thread. */
+/* The MAC in entry @p e into @p mac: true, or false while unresolved.  Any thread. */
 static inline bool
-neigh_table_lookup(uint16_t port, uint8_t family, const uint8_t *addr, struct rte_ether_addr *mac)
+neigh_entry_mac(const struct neigh_entry *e, struct rte_ether_addr *mac)
 {
-	const struct neigh_entry *e = neigh_table_find(port, family, addr);
-	uint64_t v;
+	uint64_t v = __atomic_load_n(&e->mac, __ATOMIC_ACQUIRE);
 	int i;
 
-	if (e == NULL)
-		return false;
-	v = __atomic_load_n(&e->mac, __ATOMIC_ACQUIRE);
 	if (!(v & NEIGH_MAC_VALID))
 		return false;
 	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++)
 		mac->addr_bytes[i] = (uint8_t)(v >> (8 * (5 - i)));
 	return true;
+}
+
+/* The MAC of a resolved neighbour into @p mac: true, or false when unknown.  Any thread. */
+static inline bool
+neigh_table_lookup(uint16_t port, uint8_t family, const uint8_t *addr, struct rte_ether_addr *mac)
+{
+	const struct neigh_entry *e = neigh_table_find(port, family, addr);
+
+	return e != NULL && neigh_entry_mac(e, mac);
+}
+
+/*
+ * A worker's direct-mapped memo of neighbour entries, so that a packet to a
+ * known next hop costs one multiply and one compare instead of a hash-table
+ * lookup.  It holds entry pointers only, never a MAC: entries are never
+ * removed or moved while workers run (see above), so a remembered entry is
+ * always valid and its MAC is read fresh, with the same atomic load.
+ * Owner: one worker lcore (no sharing, no locks).
+ */
+struct neigh_cache {
+	const struct neigh_entry *e[NEIGH_CACHE_SLOTS];
+};
+
+static inline bool
+neigh_key_is(const struct neigh_key *k, uint16_t port, uint8_t family, const uint8_t *addr)
+{
+	return k->port == port && k->family == family &&
+	    memcmp(k->addr, addr, family == 4 ? 4 : 16) == 0;
+}
+
+/* neigh_table_lookup() through @p c.  Worker lcore owning @p c. */
+static inline bool
+neigh_cache_lookup(struct neigh_cache *c, uint16_t port, uint8_t family, const uint8_t *addr,
+    struct rte_ether_addr *mac)
+{
+	const struct neigh_entry *e;
+	uint32_t h;
+
+	/* The address's last 32 bits pick the slot (Fibonacci hashing). */
+	memcpy(&h, addr + (family == 4 ? 0 : 12), 4);
+	h = ((h ^ port) * 0x9e3779b1u) >> (32 - NEIGH_CACHE_BITS);
+	e = c->e[h];
+	if (unlikely(e == NULL || !neigh_key_is(&e->key, port, family, addr))) {
+		e = neigh_table_find(port, family, addr);
+		if (e == NULL)
+			return false;
+		c->e[h] = e;
+	}
+	return neigh_entry_mac(e, mac);
 }
 
 /*

@@ -120,10 +120,6 @@ port_configure(struct port *p, unsigned int n_workers, char *err, size_t errlen)
 	if (rc != 0 && rc != -ENOTSUP)
 		log_warn(LOG_FAC_SYSTEM, "%s: port %s: cannot set mtu %u: %s", __func__,
 		    p->cfg->port, p->mtu, strerror(-rc));
-	if ((rc = rte_eth_dev_start(p->port_id)) != 0) {
-		snprintf(err, errlen, "port %s: start: %s", p->cfg->port, strerror(-rc));
-		return rc;
-	}
 	rte_eth_macaddr_get(p->port_id, &p->mac);
 	return 0;
 fail_queue:
@@ -181,6 +177,26 @@ port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t e
 	return 0;
 }
 
+int
+port_start(char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < port_table.n; i++) {
+		struct port *p = &port_table.port[i];
+
+		if ((rc = rte_eth_dev_start(p->port_id)) != 0) {
+			snprintf(err, errlen, "port %s: start: %s", p->cfg->port, strerror(-rc));
+			return rc;
+		}
+		/* Some drivers settle their address only once started. */
+		rte_eth_macaddr_get(p->port_id, &p->mac);
+	}
+	__atomic_store_n(&port_table.started, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
 void
 port_teardown(void)
 {
@@ -191,6 +207,7 @@ port_teardown(void)
 		rte_eth_dev_close(port_table.port[i].port_id);
 	}
 	port_table.n = 0;
+	port_table.started = false;
 	rte_mempool_free(port_table.pool);
 	port_table.pool = NULL;
 }
@@ -215,34 +232,6 @@ port_index(uint16_t port_id)
 			return (int)i;
 	}
 	return -1;
-}
-
-bool
-port_is_local_v4(uint32_t addr)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < port_table.n; i++) {
-		for (j = 0; j < port_table.port[i].n_v4; j++) {
-			if (port_table.port[i].v4[j] == addr)
-				return true;
-		}
-	}
-	return false;
-}
-
-bool
-port_is_local_v6(const uint8_t addr[16])
-{
-	unsigned int i, j;
-
-	for (i = 0; i < port_table.n; i++) {
-		for (j = 0; j < port_table.port[i].n_v6; j++) {
-			if (memcmp(port_table.port[i].v6[j], addr, 16) == 0)
-				return true;
-		}
-	}
-	return false;
 }
 
 static bool

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_mempool.h>
@@ -39,6 +40,8 @@ struct port_table {
 	unsigned int n;
 	struct port port[PORTS_MAX];
 	struct rte_mempool *pool;
+	/* Set (release) by port_start(): the workers poll no queue before (acquire). */
+	bool started;
 };
 
 extern struct port_table port_table;
@@ -54,6 +57,13 @@ int port_setup(const struct config *cfg, unsigned int n_workers, char *err, size
 /* Stop and close every port and free the pool.  Control core, after the workers stopped. */
 void port_teardown(void);
 
+/*
+ * Start every port, after port_setup() and once the workers run with their
+ * SAs in place: nothing arrives before there is something to match it.
+ * Returns 0, or -errno with one line in @p err.  Control core only.
+ */
+int port_start(char *err, size_t errlen);
+
 /* Link state of port index @p i (not the DPDK id): 1 up, 0 down. */
 int port_link_up(unsigned int i);
 
@@ -65,8 +75,33 @@ int port_index(uint16_t port_id);
  * addresses, on any port?  Per packet on the workers: a linear scan of
  * the few configured addresses.
  */
-bool port_is_local_v4(uint32_t addr);
-bool port_is_local_v6(const uint8_t addr[16]);
+static inline bool
+port_is_local_v4(uint32_t addr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < port_table.n; i++) {
+		for (j = 0; j < port_table.port[i].n_v4; j++) {
+			if (port_table.port[i].v4[j] == addr)
+				return true;
+		}
+	}
+	return false;
+}
+
+static inline bool
+port_is_local_v6(const uint8_t addr[16])
+{
+	unsigned int i, j;
+
+	for (i = 0; i < port_table.n; i++) {
+		for (j = 0; j < port_table.port[i].n_v6; j++) {
+			if (memcmp(port_table.port[i].v6[j], addr, 16) == 0)
+				return true;
+		}
+	}
+	return false;
+}
 
 /* Is @p addr on one of @p p's connected networks (and not one of its own addresses)? */
 bool port_on_link(const struct port *p, uint8_t family, const uint8_t *addr);

@@ -167,11 +167,3 @@ spd_classify_v6(const struct spd *spd, enum config_direction dir, const uint8_t 
 		classify_v6(ctx, ip_hdrs, match, k);
 	}
 }
-
-const struct config_policy *
-spd_policy(const struct spd *spd, uint32_t match)
-{
-	if (match == 0 || match > spd->n_policies)
-		return NULL;
-	return &spd->policies[match - 1];
-}

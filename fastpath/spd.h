@@ -104,7 +104,13 @@ void spd_classify_v6(const struct spd *spd, enum config_direction dir,
     const uint8_t *const *ip_hdrs, uint32_t *match, unsigned int n);
 
 /* The policy a classify result names; NULL for 0 (no match) or a value out of range. */
-const struct config_policy *spd_policy(const struct spd *spd, uint32_t match);
+static inline const struct config_policy *
+spd_policy(const struct spd *spd, uint32_t match)
+{
+	if (match == 0 || match > spd->n_policies)
+		return NULL;
+	return &spd->policies[match - 1];
+}
 
 /*
  * The rte_acl classify method the contexts use: "scalar", "sse", "avx2",

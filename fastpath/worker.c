@@ -2,6 +2,7 @@
 /* fastpath/worker.c: the worker lcore loop. */
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_pause.h>
 
 #include "common/log.h"
 #include "fastpath/input.h"
@@ -66,6 +67,13 @@ worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(worker_set.qsbr, w->index);
 	rte_rcu_qsbr_thread_online(worker_set.qsbr, w->index);
 
+	/* Until the ports start: apply the start-up SAs, poll nothing. */
+	while (!worker_stop && !__atomic_load_n(&port_table.started, __ATOMIC_ACQUIRE)) {
+		if (!rte_ring_empty(w->sa_ring))
+			sa_sync_apply(w);
+		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
+		rte_pause();
+	}
 	while (!worker_stop) {
 		t0 = rte_rdtsc();
 		got = 0;

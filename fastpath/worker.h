@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/sa_rt.h"
 #include "fastpath/drop.h"
+#include "fastpath/neigh_table.h"
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
 struct worker_stats {
@@ -69,6 +70,7 @@ struct worker {
 	struct rte_ring *sa_ring;
 	struct rte_hash *sad;             /* inbound SAs, all of them (fastpath/sad.c) */
 	struct sa_rt_out *sa_out[SA_MAX]; /* outbound SAs by slot id */
+	struct neigh_cache ncache;        /* next hops this worker sent to lately */
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;

@@ -205,6 +205,16 @@ run(struct opts *o, struct config *cfg)
 		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
 		goto stop;
 	}
+	/* The SAs are in place on every worker before the first packet arrives. */
+	if ((rc = sa_push_settle(SA_SETTLE_MS)) != 0) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL,
+		    "what=\"the workers did not take the static SAs within %u ms\"", SA_SETTLE_MS);
+		goto stop;
+	}
+	if ((rc = port_start(err, sizeof(err))) != 0) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
+		goto stop;
+	}
 	for (i = 0; i < port_table.n; i++)
 		log_event(LOG_MSG_PORT_UP, NULL,
 		    "interface=%s port=%s role=%s rx_queues=%u tx_queues=%u control_tx=%s",

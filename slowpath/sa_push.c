@@ -2,6 +2,7 @@
 /* slowpath/sa_push.c: SA records to the workers over their rings, freed after QSBR grace periods. */
 #include <errno.h>
 
+#include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -139,6 +140,30 @@ sa_push_reclaim(void)
 		n++;
 	}
 	return n;
+}
+
+int
+sa_push_settle(unsigned int timeout_ms)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_ms / 1000;
+	uint64_t token;
+	unsigned int i;
+
+	for (i = 0; i < worker_set.n; i++) {
+		while (!rte_ring_empty(worker_set.w[i]->sa_ring)) {
+			if (rte_get_timer_cycles() > deadline)
+				return -ETIMEDOUT;
+			rte_delay_us_sleep(100);
+		}
+	}
+	/* A worker dequeues, applies, then reports quiescence: one grace period covers it. */
+	token = rte_rcu_qsbr_start(worker_set.qsbr);
+	while (rte_rcu_qsbr_check(worker_set.qsbr, token, false) != 1) {
+		if (rte_get_timer_cycles() > deadline)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(100);
+	}
+	return 0;
 }
 
 unsigned int

@@ -25,6 +25,14 @@ int sa_push_add_out(struct sa_rt_out *rt);
 int sa_push_del_in(struct sa_rt_in *rt, sa_push_free_fn free_fn);
 int sa_push_del_out(struct sa_rt_out *rt, sa_push_free_fn free_fn);
 
+/*
+ * Wait (at most @p timeout_ms) until every worker has applied every message
+ * sent so far: its ring is empty and it has passed a quiescent state since.
+ * For start-up, so that the SAs are in place before the ports start.
+ * Returns 0 or -ETIMEDOUT.  Control core only.
+ */
+int sa_push_settle(unsigned int timeout_ms);
+
 /* Free the records whose grace period ended; never waits.  Returns how many. */
 unsigned int sa_push_reclaim(void);
 
