@@ -13,10 +13,12 @@
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
+#include "fastpath/spd.h"
 
 /* How forward1() treats a packet. */
 #define FWD_DECREMENT 0x1 /* forwarded: TTL / hop limit counts down */
 #define FWD_GENERATED 0x2 /* an ICMP error or fragment we made: no errors, no fragmenting */
+#define FWD_FROM_SA   0x4 /* decrypted: errors about it stay off the unprotected side */
 
 /* Packets forward1() made (errors, fragments), sent right after the one it was given. */
 struct fwd_gen {
@@ -120,9 +122,54 @@ error_src(const struct port *p, uint8_t family, const uint8_t *next, uint8_t *sr
  * where RFC 1812 §4.3.2.7 / RFC 4443 §2.4 e forbid it, nor without a
  * route back, a token or an mbuf (the last three counted).
  */
+/*
+ * May an error from @p src to @p dst (family @p family) leave through
+ * port @p port?  See forward.h: the outbound SPD decides on the
+ * unprotected side.  The SPD sees a bare ICMP header (ports opaque).
+ */
+static bool
+error_policy_ok(const struct port *port, uint8_t family, const uint8_t *src, const uint8_t *dst,
+    unsigned int flags)
+{
+	const struct config_policy *pol;
+	const struct spd *spd = worker_set.spd;
+	uint8_t hdr[sizeof(struct rte_ipv6_hdr) + 8];
+	const uint8_t *ip[1] = { hdr };
+	uint32_t match;
+
+	if (port->role != CONFIG_ROLE_UNPROTECTED)
+		return true;
+	memset(hdr, 0, sizeof(hdr));
+	if (family == 4) {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)hdr;
+
+		h->version_ihl = 0x45;
+		h->total_length = RTE_BE16(sizeof(*h) + 8);
+		h->next_proto_id = IPPROTO_ICMP;
+		memcpy(&h->src_addr, src, 4);
+		memcpy(&h->dst_addr, dst, 4);
+		if (spd != NULL)
+			spd_classify_v4(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
+	} else {
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)hdr;
+
+		h->vtc_flow = RTE_BE32(6u << 28);
+		h->payload_len = RTE_BE16(8);
+		h->proto = IPPROTO_ICMPV6;
+		memcpy(h->src_addr, src, 16);
+		memcpy(h->dst_addr, dst, 16);
+		if (spd != NULL)
+			spd_classify_v6(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
+	}
+	pol = spd != NULL ? spd_policy(spd, match) : NULL;
+	if (pol == NULL)
+		return (flags & FWD_FROM_SA) == 0;
+	return pol->action == CONFIG_POLICY_BYPASS;
+}
+
 static void
 send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf *m, uint8_t family,
-    uint8_t type, uint8_t code, uint32_t mtu, struct fwd_gen *gen)
+    uint8_t type, uint8_t code, uint32_t mtu, unsigned int flags, struct fwd_gen *gen)
 {
 	struct fwd_lcore *l = &fwd_lcore[w->index];
 	const struct route_nexthop *nh;
@@ -160,6 +207,10 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
 		counter_add(&l->st.icmp_unroutable, 1);
 		return;
 	}
+	if (!error_policy_ok(&port_table.port[nh->port], family, src, orig_src, flags)) {
+		counter_add(&l->st.icmp_policy, 1);
+		return;
+	}
 	if (!icmp_token(l))
 		return;
 	if (family == 4)
@@ -195,7 +246,7 @@ too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, u
 	if ((flags & FWD_GENERATED) != 0)
 		return DROP_MTU;
 	if ((h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0) {
-		send_error(w, rt, m, 4, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, mtu, gen);
+		send_error(w, rt, m, 4, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, mtu, flags, gen);
 		return DROP_MTU;
 	}
 	k = frag_ipv4(port_table.pool, m, mtu, &gen->m[gen->n], (uint16_t)(FRAG_MAX - gen->n));
@@ -231,7 +282,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 		if (nh->kind == ROUTE_NH_LOCAL)
 			return DROP_LOCAL_PROTO; /* to us after all (e.g. from a tunnel) */
 		if ((flags & FWD_DECREMENT) != 0 && h->time_to_live <= 1) {
-			send_error(w, rt, m, 4, ICMP4_TIMXCEED, 0, 0, gen);
+			send_error(w, rt, m, 4, ICMP4_TIMXCEED, 0, 0, flags, gen);
 			return DROP_TTL;
 		}
 		mtu = port_table.port[nh->port].mtu;
@@ -262,7 +313,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 		if (nh->kind == ROUTE_NH_LOCAL)
 			return DROP_LOCAL_PROTO;
 		if ((flags & FWD_DECREMENT) != 0 && h->hop_limits <= 1) {
-			send_error(w, rt, m, 6, ICMP6_TIMXCEED, 0, 0, gen);
+			send_error(w, rt, m, 6, ICMP6_TIMXCEED, 0, 0, flags, gen);
 			return DROP_TTL;
 		}
 		mtu = port_table.port[nh->port].mtu;
@@ -272,7 +323,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 			 * gateway's own ESP over IPv6 could be fragmented as its source.
 			 */
 			if ((flags & FWD_GENERATED) == 0)
-				send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, gen);
+				send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, flags, gen);
 			return DROP_MTU;
 		}
 		if ((flags & FWD_DECREMENT) != 0)
@@ -393,8 +444,15 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 		forward_one(w, rt, m[i], nh[i], flags);
 }
 
+/* forward1() flags for each enum forward_kind. */
+static const unsigned int kind_flags[] = {
+	[FORWARD_OWN] = 0,
+	[FORWARD_TRANSIT] = FWD_DECREMENT,
+	[FORWARD_DECRYPTED] = FWD_DECREMENT | FWD_FROM_SA,
+};
+
 void
-forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement)
+forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind)
 {
 	const struct route_table *rt = route_table_current();
 	uint16_t k;
@@ -406,7 +464,7 @@ forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement)
 	}
 	for (; n != 0; n -= k, m += k) {
 		k = RTE_MIN(n, (uint16_t)BURST_MAX);
-		forward_chunk(w, rt, m, k, decrement ? FWD_DECREMENT : 0);
+		forward_chunk(w, rt, m, k, kind_flags[kind]);
 	}
 }
 
@@ -419,6 +477,7 @@ forward_stats_read(unsigned int worker, struct forward_stats *out)
 	out->icmp_ratelimited = counter_read(&s->icmp_ratelimited);
 	out->icmp_unroutable = counter_read(&s->icmp_unroutable);
 	out->icmp_no_mbuf = counter_read(&s->icmp_no_mbuf);
+	out->icmp_policy = counter_read(&s->icmp_policy);
 	out->fragmented = counter_read(&s->fragmented);
 	out->fragments = counter_read(&s->fragments);
 }

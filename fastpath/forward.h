@@ -28,8 +28,22 @@
  * worker (ICMP_ERR_RATE, ICMP_ERR_BURST: RFC 1812 §4.3.2.8).  Errors and
  * fragments take one more pass through the same path (route, neighbour)
  * and never cause errors of their own.
+ *
+ * An error that would leave through an unprotected port is the gateway's
+ * own outbound traffic and meets the outbound SPD first (RFC 4301 §5.1,
+ * §6.2): a PROTECT or DISCARD policy covering it stops it (the error is
+ * not sent in the clear; counted as icmp_policy), a BYPASS policy lets it
+ * go, and with no policy it goes only if the packet it is about arrived in
+ * the clear: an error about a decrypted packet would quote protected
+ * headers on the unprotected side.
  */
-void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool decrement);
+enum forward_kind {
+	FORWARD_OWN = 0,   /* built by the gateway (its ESP / AH): no TTL decrement */
+	FORWARD_TRANSIT,   /* cleartext transit (a bypass policy let it through) */
+	FORWARD_DECRYPTED, /* came out of an inbound SA */
+};
+
+void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind);
 
 /* What forward_burst() did besides forwarding, per worker. */
 struct forward_stats {
@@ -37,8 +51,9 @@ struct forward_stats {
 	uint64_t icmp_ratelimited; /* errors not sent: over the rate limit */
 	uint64_t icmp_unroutable;  /* errors not sent: no route or address towards the source */
 	uint64_t icmp_no_mbuf;     /* errors not sent: the pool was empty */
-	uint64_t fragmented;       /* IPv4 packets split into fragments */
-	uint64_t fragments;        /* fragments made */
+	uint64_t icmp_policy; /* errors not sent: the SPD keeps them off the unprotected side */
+	uint64_t fragmented;  /* IPv4 packets split into fragments */
+	uint64_t fragments;   /* fragments made */
 };
 
 /* Read worker @p worker's forward_stats (never torn).  Any thread (telemetry exports them). */

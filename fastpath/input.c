@@ -187,11 +187,11 @@ protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint
 	/* The outer header is the gateway's own: its TTL is not decremented. */
 	if (ne != 0) {
 		ne = esp_outbound_burst(w, me, se, ne);
-		forward_burst(w, me, ne, false);
+		forward_burst(w, me, ne, FORWARD_OWN);
 	}
 	if (na != 0) {
 		na = ah_outbound_burst(w, ma, sh, na);
-		forward_burst(w, ma, na, false);
+		forward_burst(w, ma, na, FORWARD_OWN);
 	}
 }
 
@@ -238,7 +238,7 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 		m[nf++] = m[i];
 	}
 	if (nf != 0)
-		forward_burst(w, m, nf, true);
+		forward_burst(w, m, nf, FORWARD_DECRYPTED);
 }
 
 /*
@@ -278,7 +278,7 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 	for (i = 0; i < n6; i++)
 		apply_policy(w, dir, m6[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (nf != 0)
-		forward_burst(w, fwd, nf, true);
+		forward_burst(w, fwd, nf, FORWARD_TRANSIT);
 	if (ne != 0)
 		protect_burst(w, esp, sa, ne);
 }

@@ -183,6 +183,7 @@ add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 		sum.icmp_ratelimited += f.icmp_ratelimited;
 		sum.icmp_unroutable += f.icmp_unroutable;
 		sum.icmp_no_mbuf += f.icmp_no_mbuf;
+		sum.icmp_policy += f.icmp_policy;
 		sum.fragmented += f.fragmented;
 		sum.fragments += f.fragments;
 	}
@@ -190,6 +191,7 @@ add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 	rte_tel_data_add_dict_u64(d, "icmp_ratelimited", sum.icmp_ratelimited);
 	rte_tel_data_add_dict_u64(d, "icmp_unroutable", sum.icmp_unroutable);
 	rte_tel_data_add_dict_u64(d, "icmp_no_mbuf", sum.icmp_no_mbuf);
+	rte_tel_data_add_dict_u64(d, "icmp_policy", sum.icmp_policy);
 	rte_tel_data_add_dict_u64(d, "fragmented", sum.fragmented);
 	rte_tel_data_add_dict_u64(d, "fragments", sum.fragments);
 }

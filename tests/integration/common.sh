@@ -61,7 +61,8 @@ gw_stop() {
 	for sig in "$@"; do
 		kill -s "$sig" "$GW_PID" 2>/dev/null || true
 	done
-	for ((i = 0; i < 20; i++)); do
+	# The gateway's own deadline is SHUTDOWN_DEADLINE_MS (2 s); a loaded machine gets more.
+	for ((i = 0; i < 50; i++)); do
 		if ! kill -0 "$GW_PID" 2>/dev/null; then
 			wait "$GW_PID"
 			GW_RC=$?

@@ -22,6 +22,7 @@
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
+#include "fastpath/spd.h"
 #include "fastpath/worker.h"
 
 #define IP4(a, b, c, d) \
@@ -89,7 +90,7 @@ fwd1(struct rte_mbuf *m)
 {
 	struct rte_mbuf *out = NULL;
 
-	forward_burst(w, &m, 1, true);
+	forward_burst(w, &m, 1, FORWARD_TRANSIT);
 	if (w->n_tx[0] != 0) {
 		CU_ASSERT_EQUAL(w->n_tx[0], 1);
 		out = w->tx[0][0];
@@ -172,7 +173,7 @@ fwdn(struct rte_mbuf *m, struct rte_mbuf **out, unsigned int max)
 	unsigned int n = 0, i;
 	void *p;
 
-	forward_burst(w, &m, 1, true);
+	forward_burst(w, &m, 1, FORWARD_TRANSIT);
 	while (n < max && rte_ring_sc_dequeue(tx_ring, &p) == 0)
 		out[n++] = p;
 	for (i = 0; i < w->n_tx[0] && n < max; i++)
@@ -434,7 +435,7 @@ test_forward_own_packet_too_big(void)
 	ip->src_addr = rte_cpu_to_be_32(IP4(192, 0, 2, 2));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	forward_burst(w, &m, 1, false);
+	forward_burst(w, &m, 1, FORWARD_OWN);
 	n = w->n_tx[0];
 	CU_ASSERT_EQUAL(n, 2);
 	for (i = 0; i < n; i++) {
@@ -451,7 +452,7 @@ test_forward_own_packet_too_big(void)
 	ip->src_addr = rte_cpu_to_be_32(IP4(192, 0, 2, 2));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	forward_burst(w, &m, 1, false);
+	forward_burst(w, &m, 1, FORWARD_OWN);
 	CU_ASSERT_EQUAL(w->n_tx[0], 0);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
 	CU_ASSERT_EQUAL(icmp_errors(), before);
@@ -638,6 +639,97 @@ test_forward_ipv6(void)
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_LOCAL_PROTO], 1);
 }
 
+static uint64_t
+icmp_policy_drops(void)
+{
+	struct forward_stats st;
+
+	forward_stats_read(0, &st);
+	return st.icmp_policy;
+}
+
+/* TTL 1 from @p src_last (198.51.100.x), forwarded as @p kind: how many errors went out? */
+static unsigned int
+ttl_error(uint8_t src_last, enum forward_kind kind)
+{
+	struct rte_mbuf *m = ip4_from(IP4(198, 51, 100, 7), 1, 100, IPPROTO_UDP), *r[4];
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	unsigned int n = 0, i;
+	void *p;
+
+	ip->src_addr = rte_cpu_to_be_32(IP4(198, 51, 100, src_last));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	forward_burst(w, &m, 1, kind);
+	while (n < 4 && rte_ring_sc_dequeue(tx_ring, &p) == 0)
+		r[n++] = p;
+	for (i = 0; i < w->n_tx[0] && n < 4; i++)
+		r[n++] = w->tx[0][i];
+	w->n_tx[0] = 0;
+	free_all(r, n);
+	return n;
+}
+
+/*
+ * RFC 4301 §5.1, §6.2: an error towards the unprotected side is outbound
+ * traffic of the gateway: the SPD decides, and without a policy an error
+ * about a decrypted packet is not sent in the clear.
+ */
+static void
+test_forward_error_policy(void)
+{
+	static const char yaml[] =
+	    "instance: fwdspd\n"
+	    "interfaces:\n"
+	    "  - {name: outside, port: net_ring_fwd, role: unprotected, addresses: [192.0.2.2/24]}\n"
+	    "policies:\n"
+	    "  - {name: quiet, direction: outbound, source: 192.0.2.2/32,\n"
+	    "     destination: 198.51.100.9/32, protocol: icmp, action: discard}\n"
+	    "  - {name: errors, direction: outbound, source: 192.0.2.0/24,\n"
+	    "     destination: 198.51.100.0/24, protocol: icmp, action: bypass}\n";
+	struct config *c = config_load_buffer(yaml, sizeof(yaml) - 1, "test", stderr);
+	enum config_role role = port_table.port[0].role;
+	const struct spd *saved = worker_set.spd;
+	uint64_t before;
+	struct spd *spd;
+	char err[256];
+
+	CU_ASSERT_FATAL(c != NULL);
+	spd = spd_create(c, SOCKET_ID_ANY, err, sizeof(err));
+	CU_ASSERT_FATAL(spd != NULL);
+	reset();
+	port_table.port[0].role = CONFIG_ROLE_UNPROTECTED;
+
+	/* No SPD: errors about cleartext go, errors about decrypted packets do not. */
+	worker_set.spd = NULL;
+	before = icmp_policy_drops();
+	CU_ASSERT_EQUAL(ttl_error(9, FORWARD_TRANSIT), 1);
+	CU_ASSERT_EQUAL(icmp_policy_drops(), before);
+	CU_ASSERT_EQUAL(ttl_error(9, FORWARD_DECRYPTED), 0);
+	CU_ASSERT_EQUAL(icmp_policy_drops(), before + 1);
+
+	/* DISCARD covers 198.51.100.9, BYPASS the rest of 198.51.100.0/24. */
+	worker_set.spd = spd;
+	CU_ASSERT_EQUAL(ttl_error(9, FORWARD_TRANSIT), 0);
+	CU_ASSERT_EQUAL(ttl_error(9, FORWARD_DECRYPTED), 0);
+	CU_ASSERT_EQUAL(icmp_policy_drops(), before + 3);
+	CU_ASSERT_EQUAL(ttl_error(10, FORWARD_DECRYPTED), 1);
+	CU_ASSERT_EQUAL(ttl_error(10, FORWARD_TRANSIT), 1);
+	CU_ASSERT_EQUAL(icmp_policy_drops(), before + 3);
+	/* Every packet itself was dropped for its TTL. */
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_TTL], 6);
+
+	/* On the protected side the SPD is not asked. */
+	port_table.port[0].role = CONFIG_ROLE_PROTECTED;
+	CU_ASSERT_EQUAL(ttl_error(9, FORWARD_DECRYPTED), 1);
+	CU_ASSERT_EQUAL(icmp_policy_drops(), before + 3);
+
+	port_table.port[0].role = role;
+	worker_set.spd = saved;
+	spd_destroy(spd);
+	config_destroy(c);
+}
+
 static int
 suite_init(void)
 {
@@ -742,6 +834,7 @@ main(void)
 	CU_add_test(s, "test_forward_fragment_again", test_forward_fragment_again);
 	CU_add_test(s, "test_forward_own_packet_too_big", test_forward_own_packet_too_big);
 	CU_add_test(s, "test_forward_no_error_about", test_forward_no_error_about);
+	CU_add_test(s, "test_forward_error_policy", test_forward_error_policy);
 	/* Last: it empties the token bucket. */
 	CU_add_test(s, "test_forward_icmp_rate_limit", test_forward_icmp_rate_limit);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
