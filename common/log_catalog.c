@@ -10,17 +10,18 @@
  * enabled.", which covers every message of its row.
  */
 
-#define SEED_N        (LOG_MSG__SEED_END - LOG_MSG_SA_TS_LOCAL)
-#define OWN_N         (LOG_MSG__END - LOG_MSG_STARTED)
-#define SEED_IDX(id)  (-LOG_MSG_SA_TS_LOCAL + (id))
-#define OWN_IDX(id)   (SEED_N - LOG_MSG_STARTED + (id))
-#define SEED(id, ...) [SEED_IDX(id)] = { (id), __VA_ARGS__ }
-#define DETAILS       true
-#define NO_DETAILS    false
-#define DIAG_ONLY     true
-#define ALWAYS        false
-#define OWN(id, ...)  [OWN_IDX(id)] = { (id), LOG_FAC_SYSTEM, __VA_ARGS__ }
-#define OWN_FLAGS     ALWAYS, true
+#define SEED_N             (LOG_MSG__SEED_END - LOG_MSG_SA_TS_LOCAL)
+#define OWN_N              (LOG_MSG__END - LOG_MSG_STARTED)
+#define SEED_IDX(id)       (-LOG_MSG_SA_TS_LOCAL + (id))
+#define OWN_IDX(id)        (SEED_N - LOG_MSG_STARTED + (id))
+#define SEED(id, ...)      [SEED_IDX(id)] = { (id), __VA_ARGS__ }
+#define DETAILS            true
+#define NO_DETAILS         false
+#define DIAG_ONLY          true
+#define ALWAYS             false
+#define OWN(id, ...)       [OWN_IDX(id)] = { (id), LOG_FAC_SYSTEM, __VA_ARGS__ }
+#define OWN_IPSEC(id, ...) [OWN_IDX(id)] = { (id), LOG_FAC_IPSEC, __VA_ARGS__ }
+#define OWN_FLAGS          ALWAYS, true
 
 static const struct log_catalog_entry catalog[SEED_N + OWN_N] = {
 	SEED(LOG_MSG_SA_TS_LOCAL, LOG_FAC_IKE, LOG_SEV_INFO, "SA traffic selectors local:", DETAILS,
@@ -114,6 +115,19 @@ static const struct log_catalog_entry catalog[SEED_N + OWN_N] = {
 	    "A port's link went up or down (port, state, speed)."),
 	OWN(LOG_MSG_WORKER_START, LOG_SEV_INFO, "Worker started", DETAILS, OWN_FLAGS,
 	    "A worker lcore entered its forwarding loop (lcore, queues it polls)."),
+	OWN_IPSEC(LOG_MSG_SA_SOFT, LOG_SEV_WARN, "IPsec SA soft lifetime reached", DETAILS,
+	    OWN_FLAGS,
+	    "An SA carried as many packets or bytes as its soft lifetime allows (RFC 4301 "
+	    "4.4.2.1). Traffic goes on; a negotiated SA is rekeyed now, a static SA has nothing "
+	    "to renew it and stops at its hard lifetime."),
+	OWN_IPSEC(LOG_MSG_SA_HARD, LOG_SEV_ERR, "IPsec SA hard lifetime reached", DETAILS,
+	    OWN_FLAGS,
+	    "An SA reached its hard lifetime in packets or bytes and was stopped: its packets are "
+	    "dropped (sa_expired) until it is replaced."),
+	OWN_IPSEC(LOG_MSG_SA_SEQ_EXHAUSTED, LOG_SEV_ERR, "IPsec SA sequence number exhausted",
+	    DETAILS, OWN_FLAGS,
+	    "An outbound SA sent its last sequence number (2^32 - 1 without ESN, RFC 4303 3.3.3) "
+	    "and was stopped: its packets are dropped (seq_exhausted) until it is replaced."),
 };
 
 const struct log_catalog_entry *

@@ -52,15 +52,18 @@ enum log_msg_id {
 	LOG_MSG_INITIAL_CONTACT,      /* Initial contact notification received */
 	LOG_MSG__SEED_END,
 
-	LOG_MSG_STARTED = 100, /* fastipsec started [...] */
-	LOG_MSG_STOPPING,      /* fastipsec stopping [...] */
-	LOG_MSG_STOPPED,       /* fastipsec stopped [...] */
-	LOG_MSG_CONFIG_ERROR,  /* Configuration error [...] */
-	LOG_MSG_DIAG_ON,       /* IPsec diagnostics enabled [...] */
-	LOG_MSG_DIAG_OFF,      /* IPsec diagnostics disabled [...] */
-	LOG_MSG_PORT_UP,       /* Port started [...] */
-	LOG_MSG_PORT_LINK,     /* Port link changed [...] */
-	LOG_MSG_WORKER_START,  /* Worker started [...] */
+	LOG_MSG_STARTED = 100,    /* fastipsec started [...] */
+	LOG_MSG_STOPPING,         /* fastipsec stopping [...] */
+	LOG_MSG_STOPPED,          /* fastipsec stopped [...] */
+	LOG_MSG_CONFIG_ERROR,     /* Configuration error [...] */
+	LOG_MSG_DIAG_ON,          /* IPsec diagnostics enabled [...] */
+	LOG_MSG_DIAG_OFF,         /* IPsec diagnostics disabled [...] */
+	LOG_MSG_PORT_UP,          /* Port started [...] */
+	LOG_MSG_PORT_LINK,        /* Port link changed [...] */
+	LOG_MSG_WORKER_START,     /* Worker started [...] */
+	LOG_MSG_SA_SOFT,          /* IPsec SA soft lifetime reached [...] */
+	LOG_MSG_SA_HARD,          /* IPsec SA hard lifetime reached [...] */
+	LOG_MSG_SA_SEQ_EXHAUSTED, /* IPsec SA sequence number exhausted [...] */
 	LOG_MSG__END,
 };
 

@@ -43,6 +43,29 @@ struct sa_counters {
 	uint64_t drops;
 };
 
+/** struct sa_lifetime state flags (never cleared: an SA does not come back). */
+#define SA_LT_SOFT 0x01 /**< a soft limit was reached and reported */
+#define SA_LT_HARD 0x02 /**< a hard limit was reached: the SA is stopped */
+#define SA_LT_SEQ  0x04 /**< outbound: the last sequence number was used: the SA is stopped */
+
+/**
+ * Lifetime of an SA in packets and bytes (RFC 4301 §4.4.2.1), both
+ * directions; the rules are in fastpath/lifetime.h.  The control core
+ * sets the limits with lifetime_init() before the record is published;
+ * the fields marked "owner" are written by the SA's worker only, and
+ * telemetry reads state with a relaxed atomic load.  The first three
+ * fields are read per packet and share the counters' cache line.
+ */
+struct sa_lifetime {
+	uint64_t next_packets; /**< owner: the lowest limit not reached yet; UINT64_MAX: none */
+	uint64_t next_bytes;   /**< owner: the same for bytes */
+	uint8_t state;         /**< owner: SA_LT_* */
+	uint64_t soft_packets; /**< 0: no limit */
+	uint64_t hard_packets; /**< 0: no limit */
+	uint64_t soft_bytes;   /**< 0: no limit */
+	uint64_t hard_bytes;   /**< 0: no limit */
+};
+
 /**
  * Inbound SA.  The control core fills every field before it sends
  * SA_MSG_ADD_IN; from then on the fields marked "owner" are written only
@@ -64,6 +87,7 @@ struct sa_rt_in {
 	uint16_t encap_dport; /**< network byte order: our UDP port */
 	uint8_t peer[16];     /**< expected outer source address (key.family) */
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
+	struct sa_lifetime lt;                      /**< limits; owner: its state */
 	struct antireplay ar;                       /**< owner */
 	struct crypto_mb_sa crypto;
 } __rte_cache_aligned;
@@ -86,8 +110,6 @@ struct sa_rt_out {
 	uint64_t seq;      /**< owner: last sequence number sent */
 	uint64_t seq_max;  /**< highest sequence number allowed: 2^32 - 1, or 2^64 - 1 with ESN */
 	uint64_t iv_ctr;   /**< owner: the next IV counter (RFC 4106 §3.1, RFC 3602 §2.4) */
-	uint64_t hard_packets; /**< the SA stops after this many packets; 0: no limit */
-	uint64_t hard_bytes;   /**< ... or this many bytes of protected packets; 0: no limit */
 	/**
 	 * Outer header template, built once at install (STYLE rule 17):
 	 * tunnel mode, an IPv4 or IPv6 header from our address to the peer's,
@@ -95,10 +117,11 @@ struct sa_rt_out {
 	 * UDP header (at offset 0) when encap.  Per packet only the lengths,
 	 * identification, DSCP/ECN and checksums are written.
 	 */
-	uint8_t hdr[48] __rte_aligned(8);
+	uint8_t hdr[48] __rte_cache_aligned;
 	uint16_t encap_sport;                       /**< network byte order: our UDP port */
 	uint16_t encap_dport;                       /**< network byte order: the peer's UDP port */
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
+	struct sa_lifetime lt;                      /**< limits; owner: its state */
 	struct crypto_mb_sa crypto;
 	/** AES-128 schedule of the random key that makes CBC IVs (RFC 3602 §2.4). */
 	uint8_t iv_key[16 * 11] __rte_aligned(16);
@@ -108,5 +131,11 @@ _Static_assert(offsetof(struct sa_rt_in, cnt) == RTE_CACHE_LINE_SIZE,
     "struct sa_rt_in: the per-packet fields must fit in the first cache line");
 _Static_assert(offsetof(struct sa_rt_out, hdr) == RTE_CACHE_LINE_SIZE,
     "struct sa_rt_out: the per-packet fields must fit in the first cache line");
+_Static_assert(offsetof(struct sa_rt_in, lt.state) <
+        offsetof(struct sa_rt_in, cnt) + RTE_CACHE_LINE_SIZE,
+    "struct sa_rt_in: the lifetime fields read per packet must share the counters' cache line");
+_Static_assert(offsetof(struct sa_rt_out, lt.state) <
+        offsetof(struct sa_rt_out, cnt) + RTE_CACHE_LINE_SIZE,
+    "struct sa_rt_out: the lifetime fields read per packet must share the counters' cache line");
 
 #endif

@@ -11,6 +11,7 @@
 #include "fastpath/ah.h"
 #include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
 
@@ -49,7 +50,8 @@ struct mut_fields {
 struct out_pkt {
 	struct rte_mbuf *m;
 	struct sa_rt_out *sa;
-	uint32_t bytes; /* the protected packet's length (counters) */
+	uint64_t seq;     /* its sequence number */
+	uint64_t packets; /* the SA's packet count with this packet (activity event) */
 	struct mut_fields mut;
 };
 
@@ -101,8 +103,9 @@ ah_outbound_sa_init(struct sa_rt_out *sa, const struct esp_sa_prm *prm)
 	sa->seq = 0;
 	sa->seq_max = prm->esn ? UINT64_MAX : UINT32_MAX;
 	sa->iv_ctr = 1;
-	sa->hard_packets = prm->hard_packets;
-	sa->hard_bytes = prm->hard_bytes;
+	if (lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
+	        prm->hard_bytes) != 0)
+		return -EINVAL;
 	sa->encap_sport = 0;
 	sa->encap_dport = 0;
 	memset(sa->hdr, 0, sizeof(sa->hdr));
@@ -149,7 +152,8 @@ ah_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm)
 	sa->ah_len = ah_size(prm->family, p->iv_len, p->icv_len);
 	sa->encap_sport = 0;
 	sa->encap_dport = 0;
-	return 0;
+	return lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
+	    prm->hard_bytes);
 }
 
 /*
@@ -261,14 +265,6 @@ mutable_restore(uint8_t *b, const struct mut_fields *mu)
 	}
 }
 
-/* Is @p sa past a hard lifetime? */
-static inline bool
-expired(const struct sa_rt_out *sa)
-{
-	return (sa->hard_packets != 0 && sa->cnt.packets >= sa->hard_packets) ||
-	    (sa->hard_bytes != 0 && sa->cnt.bytes >= sa->hard_bytes);
-}
-
 /* The op of one packet: the ICV over buf[0 .. len) and, with ESN, seq_hi after it. */
 static inline void
 op_fill(struct crypto_mb_op *op, const struct crypto_mb_sa *cs, uint8_t *b, uint32_t len,
@@ -339,11 +335,10 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		if (sa->family == 6 && (nh == 0 || nh == 43 || nh == 44))
 			return DROP_EXT_HDR;
 	}
-	if (unlikely(expired(sa)))
-		return DROP_SA_EXPIRED;
-	/* RFC 4302 §3.3.2: without ESN the counter must not cycle; the SA stops. */
-	if (unlikely(sa->seq >= sa->seq_max))
-		return DROP_SEQ_EXHAUSTED;
+	/* RFC 4301 §4.4.2.1 hard lifetime; RFC 4302 §3.3.2: without ESN the counter must not cycle. */
+	why = lifetime_out_check(w, sa, EV_SA_F_OUTBOUND | EV_SA_F_AH);
+	if (unlikely(why != DROP_NONE))
+		return why;
 	front = sa->ah_len + (sa->mode == SA_MODE_TUNNEL ? sa->hdr_len : 0);
 	ntot = tot + front;
 	if (unlikely(rte_pktmbuf_headroom(m) < front ||
@@ -353,6 +348,9 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	/* From here on the packet is committed. */
 	pkt_trim(m, tot);
 	seq = ++sa->seq;
+	lifetime_out_count(w, sa, tot, EV_SA_F_OUTBOUND | EV_SA_F_AH);
+	p->seq = seq;
+	p->packets = sa->cnt.packets;
 	b = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
 	if (sa->mode == SA_MODE_TRANSPORT) {
 		memmove(b, b + front, l3);
@@ -368,7 +366,6 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 			memcpy(b, &be, 4);
 		}
 	}
-	p->bytes = tot;
 	if (sa->family == 4) {
 		((struct rte_ipv4_hdr *)b)->total_length = rte_cpu_to_be_16((uint16_t)ntot);
 		b[V4_PROTO] = IPPROTO_AH;
@@ -430,9 +427,8 @@ out_chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t
 			continue;
 		}
 		mutable_restore(rte_pktmbuf_mtod(p->m, uint8_t *), &p->mut);
-		counter_add(&p->sa->cnt.packets, 1);
-		counter_add(&p->sa->cnt.bytes, p->bytes);
-		worker_sa_activity(w, p->sa->id, p->sa->spi, p->sa->seq, p->sa->cnt.packets,
+		/* Counted when committed (out_prepare()); reported once it is protected. */
+		worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets,
 		    EV_SA_F_OUTBOUND | EV_SA_F_AH);
 		out[good++] = p->m;
 	}
@@ -523,6 +519,9 @@ in_prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 		return DROP_NO_SA;
 	if (unlikely(sa->owner != w->index))
 		return DROP_NOT_OWNER;
+	/* RFC 4301 §4.4.2.1: past its hard lifetime the SA is terminated. */
+	if (lifetime_in_stopped(sa))
+		return DROP_SA_EXPIRED;
 	src = sa->key.family == 4 ? 12 : 8;
 	if (memcmp(b + src, sa->peer, sa->key.family == 4 ? 4 : 16) != 0)
 		return DROP_PEER;
@@ -655,8 +654,15 @@ in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **ou
 			worker_drop(w, p->m, ops[i].status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
 			continue;
 		}
-		/* Only an authenticated packet moves the window (RFC 4302 §3.4.3). */
-		why = replay_why(antireplay_update(&p->sa->ar, p->seq));
+		/*
+		 * An earlier packet of this burst may have reached the hard
+		 * limit.  Only an authenticated packet moves the window (RFC 4302
+		 * §3.4.3).
+		 */
+		if (lifetime_in_stopped(p->sa))
+			why = DROP_SA_EXPIRED;
+		else
+			why = replay_why(antireplay_update(&p->sa->ar, p->seq));
 		if (why == DROP_NONE)
 			why = in_decap(p);
 		if (unlikely(why != DROP_NONE)) {
@@ -664,8 +670,7 @@ in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **ou
 			worker_drop(w, p->m, why);
 			continue;
 		}
-		counter_add(&p->sa->cnt.packets, 1);
-		counter_add(&p->sa->cnt.bytes, rte_pktmbuf_pkt_len(p->m));
+		lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), EV_SA_F_AH);
 		worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets,
 		    EV_SA_F_AH);
 		sa_out[good] = p->sa;

@@ -46,17 +46,18 @@
 /*
  * Fill the AH fields of @p sa from @p prm: sizes (ah_len with the ICV
  * padding of the family), the outer header template (tunnel, protocol
- * 51), the sequence number limit, lifetimes and the IV counter.  spi,
- * id, owner, proto and crypto are the caller's.  Control core, before
- * the record is published.  Returns 0 or -EINVAL (encap: AH has no NAT-T).
+ * 51), the sequence number limit, the lifetime (soft and hard, in packets
+ * and bytes) and the IV counter.  spi, id, owner, proto and crypto are the
+ * caller's.  Control core, before the record is published.  Returns 0 or
+ * -EINVAL (encap: AH has no NAT-T; a soft limit above its hard one).
  */
 int ah_outbound_sa_init(struct sa_rt_out *sa, const struct esp_sa_prm *prm);
 
 /*
  * Fill the AH fields of @p sa from @p prm: the SAD key (protocol 51,
- * family, our address), the expected peer and the sizes.  key.spi, id,
- * owner, ar and crypto are the caller's.  Control core, before the record
- * is published.  Returns 0 or -EINVAL.
+ * family, our address), the expected peer, the sizes and the lifetime.
+ * key.spi, id, owner, ar and crypto are the caller's.  Control core,
+ * before the record is published.  Returns 0 or -EINVAL.
  */
 int ah_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
 
@@ -70,7 +71,9 @@ int ah_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
  * number) or at its own IP header (transport), followed by AH: lengths,
  * protocol / next header 51 and IPv4 checksum final.  Every other packet
  * has gone to worker_drop() with its reason.  Transport mode drops IPv4
- * fragments (DROP_FRAGMENT).  Needs headroom for the outer header (tunnel)
+ * fragments (DROP_FRAGMENT).  Lifetimes and sequence numbers as ESP's
+ * (esp_outbound_burst(), fastpath/lifetime.h): DROP_SA_EXPIRED,
+ * DROP_SEQ_EXHAUSTED, EV_SA_LIFETIME.  Needs headroom for the outer header (tunnel)
  * and AH, and with ESN 4 bytes of tailroom (not appended).  Owner: the
  * worker lcore that owns every sa[i] (others: DROP_NOT_OWNER).  Never
  * blocks, allocates, locks or logs.
@@ -90,7 +93,8 @@ uint16_t ah_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_o
  * §4.2).  Transport mode: the packet's IP header (mutable fields as
  * received) with protocol / next header and length restored, checksum
  * recomputed, followed by the payload.  Every other packet has gone to
- * worker_drop() with its reason.  With ESN the ICV check writes 4 bytes
+ * worker_drop() with its reason (past the hard lifetime, DROP_SA_EXPIRED;
+ * lifetimes as for ESP, fastpath/lifetime.h).  With ESN the ICV check writes 4 bytes
  * into the tailroom (DROP_NO_ROOM without it).  Owner: the worker lcore
  * of every SA involved (others: DROP_NOT_OWNER).  Never blocks,
  * allocates, locks or logs.

@@ -18,7 +18,8 @@
 
 /*
  * What the control core knows about an SA when it builds its runtime
- * record with esp_outbound_sa_init() or esp_inbound_sa_init().
+ * record with esp_outbound_sa_init() or esp_inbound_sa_init() (and the
+ * ah_*_sa_init() of fastpath/ah.h).
  * Addresses are in network byte order, 4 or 16 bytes by family; ports
  * in host order, as in the config.
  */
@@ -29,11 +30,14 @@ struct esp_sa_prm {
 	const uint8_t *remote; /* the peer's */
 	uint8_t mode;          /* enum sa_mode */
 	bool esn;
-	bool encap;            /* RFC 3948 UDP encapsulation */
-	uint16_t encap_sport;  /* outbound: ours; inbound: the peer's */
-	uint16_t encap_dport;  /* outbound: the peer's; inbound: ours */
-	uint64_t hard_packets; /* outbound: 0 = no limit */
-	uint64_t hard_bytes;   /* outbound: 0 = no limit */
+	bool encap;           /* RFC 3948 UDP encapsulation */
+	uint16_t encap_sport; /* outbound: ours; inbound: the peer's */
+	uint16_t encap_dport; /* outbound: the peer's; inbound: ours */
+	/* Lifetime (RFC 4301 §4.4.2.1, fastpath/lifetime.h), either direction; 0 = no limit. */
+	uint64_t soft_packets;
+	uint64_t hard_packets;
+	uint64_t soft_bytes;
+	uint64_t hard_bytes;
 };
 
 #endif

@@ -12,6 +12,7 @@
 #include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
 #include "fastpath/esp_inbound.h"
+#include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
 
@@ -24,7 +25,9 @@
  * look all SPIs up at once; check lengths and anti-replay (before crypto,
  * RFC 4303 §3.4.3) and prepare the ops; one crypto_mb_run(); then, for
  * packets whose ICV verified, update the window, check the trailer and
- * strip.
+ * strip, and count them against the SA's lifetime (fastpath/lifetime.h).
+ * A hard limit reached by one packet stops the SA for the rest of the
+ * burst too: the last pass checks it again.
  */
 
 /* One packet of the burst between the passes. */
@@ -66,7 +69,8 @@ esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm)
 	sa->block_len = p->cipher == ALG_CIPHER_AES_CBC ? 16 : 1;
 	sa->encap_sport = rte_cpu_to_be_16(prm->encap_sport);
 	sa->encap_dport = rte_cpu_to_be_16(prm->encap_dport);
-	return 0;
+	return lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
+	    prm->hard_bytes);
 }
 
 /* The outer headers: lengths, then the SAD key.  The mbuf is trimmed to the IP length. */
@@ -153,6 +157,9 @@ prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 		return DROP_NO_SA;
 	if (unlikely(sa->owner != w->index))
 		return DROP_NOT_OWNER;
+	/* RFC 4301 §4.4.2.1: past its hard lifetime the SA is terminated. */
+	if (lifetime_in_stopped(sa))
+		return DROP_SA_EXPIRED;
 	/* With NAT-T the peer's address may change (remap event: a later step). */
 	if (!p->udp && memcmp(b + p->src_off, sa->peer, sa->key.family == 4 ? 4 : 16) != 0)
 		return DROP_PEER;
@@ -353,6 +360,11 @@ chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
 			worker_drop(w, p->m, ops[i].status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
 			continue;
 		}
+		/* An earlier packet of this burst may have reached the hard limit. */
+		if (lifetime_in_stopped(p->sa)) {
+			worker_drop(w, p->m, DROP_SA_EXPIRED);
+			continue;
+		}
 		/* Only an authenticated packet moves the window (RFC 4303 §3.4.3). */
 		why = replay_why(antireplay_update(&p->sa->ar, p->seq));
 		if (why == DROP_NONE)
@@ -361,8 +373,7 @@ chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
 			worker_drop(w, p->m, why);
 			continue;
 		}
-		counter_add(&p->sa->cnt.packets, 1);
-		counter_add(&p->sa->cnt.bytes, rte_pktmbuf_pkt_len(p->m));
+		lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), 0);
 		worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets, 0);
 		sa_out[good] = p->sa;
 		out[good++] = p->m;

@@ -13,9 +13,11 @@
 
 /*
  * Fill the ESP fields of @p sa from @p prm: the SAD key's family and
- * destination (our address), the expected peer, sizes and encapsulation.
- * key.spi, id, owner, ar and crypto are the caller's.  Control core,
- * before the record is published.  Returns 0 or -EINVAL.
+ * destination (our address), the expected peer, sizes, encapsulation and
+ * the lifetime (soft and hard, in packets and bytes).  key.spi, id, owner,
+ * ar and crypto are the caller's.  Control core, before the record is
+ * published.  Returns 0 or -EINVAL (also for a soft limit above its hard
+ * one).
  */
 int esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
 
@@ -37,7 +39,9 @@ int esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
  * restored, followed by the payload; with NAT-T the inner TCP or UDP
  * checksum is recomputed for the addresses it now has (RFC 3948
  * §3.1.2).  Every other packet has gone to worker_drop() with its
- * reason.  Owner: the worker lcore of every SA involved (others:
+ * reason; once the SA's hard lifetime is reached, DROP_SA_EXPIRED.  Only
+ * accepted packets count against the lifetime, and each limit is reported
+ * once as EV_SA_LIFETIME (fastpath/lifetime.h has the rules).  Owner: the worker lcore of every SA involved (others:
  * DROP_NOT_OWNER until the handoff ring exists).  Never blocks,
  * allocates, locks or logs.
  */

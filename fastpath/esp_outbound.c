@@ -11,6 +11,7 @@
 #include "common/counters.h"
 #include "fastpath/crypto_mb.h"
 #include "fastpath/esp_outbound.h"
+#include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 
 /*
@@ -21,15 +22,18 @@
  *
  * Sequence numbers and IVs are taken before crypto: a packet dropped after
  * that leaves a gap, which RFC 4303 §3.3.3 allows (it forbids only reuse).
+ * The packet is counted against the SA's lifetime at the same point
+ * (fastpath/lifetime.h), so a burst never goes past a hard limit.
  */
 
 /* One packet of the burst between the two halves. */
 struct out_pkt {
 	struct rte_mbuf *m;
 	struct sa_rt_out *sa;
-	uint32_t bytes;  /* the protected packet's length (counters) */
-	uint16_t l3_len; /* transport: the IP header kept in front */
-	uint8_t aad[12]; /* ESN: SPI || seq_hi || seq_lo */
+	uint64_t seq;     /* its sequence number */
+	uint64_t packets; /* the SA's packet count with this packet (activity event) */
+	uint16_t l3_len;  /* transport: the IP header kept in front */
+	uint8_t aad[12];  /* ESN: SPI || seq_hi || seq_lo */
 };
 
 /* Header offsets in the IPv4 and IPv6 headers (with or without options). */
@@ -60,8 +64,9 @@ esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm
 	sa->seq = 0;
 	sa->seq_max = prm->esn ? UINT64_MAX : UINT32_MAX;
 	sa->iv_ctr = 1;
-	sa->hard_packets = prm->hard_packets;
-	sa->hard_bytes = prm->hard_bytes;
+	if (lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
+	        prm->hard_bytes) != 0)
+		return -EINVAL;
 	sa->encap_sport = rte_cpu_to_be_16(prm->encap_sport);
 	sa->encap_dport = rte_cpu_to_be_16(prm->encap_dport);
 	memset(sa->hdr, 0, sizeof(sa->hdr));
@@ -115,14 +120,6 @@ make_iv(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *iv)
 	} else if (sa->iv_len == 8) {
 		memcpy(iv, &c, 8);
 	}
-}
-
-/* Is @p sa past a hard lifetime?  (The soft-limit event is a later step.) */
-static inline bool
-expired(const struct sa_rt_out *sa)
-{
-	return (sa->hard_packets != 0 && sa->cnt.packets >= sa->hard_packets) ||
-	    (sa->hard_bytes != 0 && sa->cnt.bytes >= sa->hard_bytes);
 }
 
 /* Write the outer IPv4 / IPv6 (tunnel) or fix the packet's own header (transport). */
@@ -179,6 +176,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	uint32_t tot, payload, padded, pad, front, esp_off, ct_off, i;
 	uint16_t l3;
 	uint8_t *esp, *t, tc, nh;
+	enum drop_reason why;
 	uint64_t seq;
 	uint32_t be;
 
@@ -209,11 +207,10 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	if (sa->mode == SA_MODE_TRANSPORT && sa->family == 4 &&
 	    pkt_ipv4_is_fragment((const struct rte_ipv4_hdr *)b))
 		return DROP_FRAGMENT;
-	if (unlikely(expired(sa)))
-		return DROP_SA_EXPIRED;
-	/* RFC 4303 §3.3.3: without ESN the counter must not cycle; the SA stops. */
-	if (unlikely(sa->seq >= sa->seq_max))
-		return DROP_SEQ_EXHAUSTED;
+	/* RFC 4301 §4.4.2.1 hard lifetime; RFC 4303 §3.3.3: without ESN the counter must not cycle. */
+	why = lifetime_out_check(w, sa, EV_SA_F_OUTBOUND);
+	if (unlikely(why != DROP_NONE))
+		return why;
 
 	payload = sa->mode == SA_MODE_TUNNEL ? tot : tot - l3;
 	/* RFC 4303 §2.4: pad so that pad length and next header end on the block. */
@@ -229,6 +226,9 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	/* From here on the packet is committed. */
 	pkt_trim(m, tot);
 	seq = ++sa->seq;
+	lifetime_out_count(w, sa, tot, EV_SA_F_OUTBOUND);
+	p->seq = seq;
+	p->packets = sa->cnt.packets;
 	t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + sa->icv_len));
 	for (i = 0; i < pad; i++)
 		t[i] = (uint8_t)(i + 1);
@@ -242,7 +242,6 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		esp_off = sa->hdr_len;
 	}
 	p->l3_len = l3;
-	p->bytes = tot;
 	outer_fix(sa, b, rte_pktmbuf_data_len(m), tc, seq, l3);
 
 	esp = b + esp_off;
@@ -331,10 +330,8 @@ chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
 			udp = (struct rte_udp_hdr *)((uint8_t *)ip6 + l3);
 			udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
 		}
-		counter_add(&p->sa->cnt.packets, 1);
-		counter_add(&p->sa->cnt.bytes, p->bytes);
-		worker_sa_activity(w, p->sa->id, p->sa->spi, p->sa->seq, p->sa->cnt.packets,
-		    EV_SA_F_OUTBOUND);
+		/* Counted when committed (prepare()); reported once it is protected. */
+		worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets, EV_SA_F_OUTBOUND);
 		out[good++] = p->m;
 	}
 	return good;

@@ -14,11 +14,12 @@
 
 /*
  * Fill the ESP fields of @p sa from @p prm: sizes, the outer header
- * template, the sequence number limit, lifetimes, and the CBC IV key
+ * template, the sequence number limit, the lifetime (soft and hard, in
+ * packets and bytes), and the CBC IV key
  * schedule from @p iv_key (16 random bytes, expanded with @p mgr, the
  * control core's manager).  spi, id, owner, proto and crypto are the
  * caller's.  Control core, before the record is published.  Returns 0 or
- * -EINVAL.
+ * -EINVAL (also for a soft limit above its hard one).
  */
 int esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
     const uint8_t iv_key[16]);
@@ -30,7 +31,10 @@ int esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa
  * packets, in their original order, each starting at the outer IP header
  * (tunnel) or at its own IP header now followed by ESP, or UDP and ESP
  * (transport): lengths and checksums final.  Every other packet has
- * gone to worker_drop() with its reason.  Transport mode keeps the
+ * gone to worker_drop() with its reason: past the SA's hard lifetime
+ * DROP_SA_EXPIRED, after its last sequence number DROP_SEQ_EXHAUSTED, each
+ * limit reported once as EV_SA_LIFETIME (fastpath/lifetime.h has the
+ * rules).  Transport mode keeps the
  * packet's own IP header (options included) in front; for IPv6 ESP goes
  * right after the fixed header, so extension headers end up inside ESP,
  * and IPv4 fragments are dropped (RFC 4303 §3.3).  Needs headroom for the outer

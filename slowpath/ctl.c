@@ -87,6 +87,9 @@ drain_events(uint64_t now)
 			case EV_SA_ACTIVITY:
 				sa_events_activity(&evs[k]);
 				break;
+			case EV_SA_LIFETIME:
+				sa_events_lifetime(&evs[k]);
+				break;
 			default:
 				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,
 				    i, evs[k].type);

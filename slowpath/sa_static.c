@@ -57,7 +57,9 @@ esp_prm(const struct config_static_sa *c, struct esp_sa_prm *prm)
 	prm->encap = c->encap;
 	prm->encap_sport = c->encap_source_port;
 	prm->encap_dport = c->encap_destination_port;
+	prm->soft_packets = c->lifetime.soft_packets;
 	prm->hard_packets = c->lifetime.hard_packets;
+	prm->soft_bytes = c->lifetime.soft_bytes;
 	prm->hard_bytes = c->lifetime.hard_bytes;
 }
 

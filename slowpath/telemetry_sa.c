@@ -39,6 +39,36 @@ add_common(struct rte_tel_data *d, const struct sa_static *s)
 	rte_tel_data_add_dict_u64(d, "drops", counter_read(&cnt->drops));
 }
 
+/*
+ * The SA's lifetime as its worker enforces it (fastpath/lifetime.h): the
+ * limits (0: none; the used packets and bytes are "packets" and "bytes")
+ * and its state, the worker's flags read with a relaxed load (ARCHITECTURE
+ * rule 9): "seq_exhausted" or "hard_expired" (the SA is stopped),
+ * "soft_expired" (still passing traffic), or "active".
+ */
+static void
+add_lifetime(struct rte_tel_data *d, const struct sa_lifetime *lt)
+{
+	uint8_t st = __atomic_load_n(&lt->state, __ATOMIC_RELAXED);
+	const char *state = "active";
+
+	if ((st & SA_LT_SEQ) != 0)
+		state = "seq_exhausted";
+	else if ((st & SA_LT_HARD) != 0)
+		state = "hard_expired";
+	else if ((st & SA_LT_SOFT) != 0)
+		state = "soft_expired";
+	rte_tel_data_add_dict_u64(d, "soft_bytes",
+	    __atomic_load_n(&lt->soft_bytes, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "hard_bytes",
+	    __atomic_load_n(&lt->hard_bytes, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "soft_packets",
+	    __atomic_load_n(&lt->soft_packets, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "hard_packets",
+	    __atomic_load_n(&lt->hard_packets, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_string(d, "lifetime_state", state);
+}
+
 static void
 add_details(struct rte_tel_data *d, const struct sa_static *s)
 {
@@ -61,10 +91,7 @@ add_details(struct rte_tel_data *d, const struct sa_static *s)
 		rte_tel_data_add_dict_u64(d, "seq",
 		    __atomic_load_n(&s->out->seq, __ATOMIC_RELAXED));
 	}
-	rte_tel_data_add_dict_u64(d, "soft_bytes", c->lifetime.soft_bytes);
-	rte_tel_data_add_dict_u64(d, "hard_bytes", c->lifetime.hard_bytes);
-	rte_tel_data_add_dict_u64(d, "soft_packets", c->lifetime.soft_packets);
-	rte_tel_data_add_dict_u64(d, "hard_packets", c->lifetime.hard_packets);
+	add_lifetime(d, s->in != NULL ? &s->in->lt : &s->out->lt);
 }
 
 static int
@@ -147,6 +174,6 @@ telemetry_sa_init(void)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/sa/info", cmd_sa_info,
 		    "Every SA with an SPI: algorithms, mode, endpoints, counters, replay state, "
-		    "lifetimes, owner. Parameter: SPI in hex");
+		    "lifetime, owner. Parameter: SPI in hex");
 	return rc;
 }

@@ -141,6 +141,9 @@ static const struct {
 	{ LOG_MSG_PORT_UP, 106, "Port started" },
 	{ LOG_MSG_PORT_LINK, 107, "Port link changed" },
 	{ LOG_MSG_WORKER_START, 108, "Worker started" },
+	{ LOG_MSG_SA_SOFT, 109, "IPsec SA soft lifetime reached" },
+	{ LOG_MSG_SA_HARD, 110, "IPsec SA hard lifetime reached" },
+	{ LOG_MSG_SA_SEQ_EXHAUSTED, 111, "IPsec SA sequence number exhausted" },
 };
 
 static void
@@ -151,7 +154,7 @@ test_log_catalog_get_ids(void)
 
 	CU_ASSERT_EQUAL(log_catalog_count(), sizeof(stable) / sizeof(stable[0]));
 	CU_ASSERT_EQUAL(LOG_MSG__SEED_END, 21);
-	CU_ASSERT_EQUAL(LOG_MSG__END, 109);
+	CU_ASSERT_EQUAL(LOG_MSG__END, 112);
 	for (i = 0; i < sizeof(stable) / sizeof(stable[0]); i++) {
 		CU_ASSERT_EQUAL((unsigned int)stable[i].id, stable[i].value);
 		e = log_catalog_get(stable[i].id);
@@ -192,7 +195,18 @@ test_log_catalog_get_flags(void)
 		if (e->id >= LOG_MSG_STARTED) {
 			CU_ASSERT(e->own);
 			CU_ASSERT(!e->diagnostics_only);
-			CU_ASSERT_EQUAL(e->facility, LOG_FAC_SYSTEM);
+			/* What happened to an IPsec SA is IPsec's, like the seed's ESP and AH. */
+			switch (e->id) {
+			case LOG_MSG_SA_SOFT:
+			case LOG_MSG_SA_HARD:
+			case LOG_MSG_SA_SEQ_EXHAUSTED:
+				want = LOG_FAC_IPSEC;
+				break;
+			default:
+				want = LOG_FAC_SYSTEM;
+				break;
+			}
+			CU_ASSERT_EQUAL(e->facility, want);
 			continue;
 		}
 		CU_ASSERT(!e->own);
@@ -214,6 +228,11 @@ test_log_catalog_get_flags(void)
 		CU_ASSERT_EQUAL(e->facility, want);
 	}
 	CU_ASSERT_EQUAL(log_catalog_get(LOG_MSG_CONFIG_ERROR)->severity, LOG_SEV_ERR);
+	/* A soft limit warns; a stopped SA is an error (RFC 4301 §4.4.2.1). */
+	CU_ASSERT_EQUAL(log_catalog_get(LOG_MSG_SA_SOFT)->severity, LOG_SEV_WARN);
+	CU_ASSERT_EQUAL(log_catalog_get(LOG_MSG_SA_HARD)->severity, LOG_SEV_ERR);
+	CU_ASSERT_EQUAL(log_catalog_get(LOG_MSG_SA_SEQ_EXHAUSTED)->severity, LOG_SEV_ERR);
+	CU_ASSERT(log_catalog_get(LOG_MSG_SA_HARD)->details);
 }
 
 static void
@@ -321,6 +340,14 @@ test_log_event_details(void)
 	CU_ASSERT_FATAL(last_record(&rec));
 	CU_ASSERT_STRING_EQUAL(rec.text, "fastipsec started version=0.1.0");
 	CU_ASSERT_EQUAL(rec.facility, LOG_FAC_SYSTEM);
+
+	log_event(LOG_MSG_SA_HARD, NULL, "dir=%s sa=%s limit=%s", "in", "gcm-in", "packets");
+	CU_ASSERT_FATAL(last_record(&rec));
+	CU_ASSERT_STRING_EQUAL(rec.text,
+	    "IPsec SA hard lifetime reached dir=in sa=gcm-in limit=packets");
+	CU_ASSERT_EQUAL(rec.facility, LOG_FAC_IPSEC);
+	CU_ASSERT_EQUAL(rec.severity, LOG_SEV_ERR);
+	CU_ASSERT_EQUAL(rec.msg_id, 110);
 
 	log_event((enum log_msg_id)99, NULL, NULL); /* not in the catalog: an error line */
 	CU_ASSERT_FATAL(last_record(&rec));

@@ -22,6 +22,7 @@
 #include "fastpath/ah.h"
 #include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
 #include "fastpath/worker.h"
@@ -957,11 +958,17 @@ test_ah_outbound_drops(void)
 	pr.out->owner = 1;
 	expect_out(&pr, inner_pkt(&pr, 4, 20), DROP_NOT_OWNER);
 	pr.out->owner = 0;
-	/* Hard lifetime. */
-	pr.out->hard_packets = 1;
-	pr.out->cnt.packets = 1;
+	/* Hard lifetime: one more packet, then the SA stops (test_ah_lifetime has more). */
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, pr.out->cnt.packets + 1, 0, 0) == 0);
+	m = inner_pkt(&pr, 4, 20);
+	{
+		struct sa_rt_out *so = pr.out;
+
+		CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+		rte_pktmbuf_free(m);
+	}
 	expect_out(&pr, inner_pkt(&pr, 4, 20), DROP_SA_EXPIRED);
-	pr.out->hard_packets = 0;
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, 0, 0, 0) == 0);
 	/* No headroom for AH. */
 	m = inner_pkt(&pr, 4, 20);
 	memmove((uint8_t *)m->buf_addr + 4, rte_pktmbuf_mtod(m, uint8_t *),
@@ -1175,6 +1182,145 @@ test_ah_sa_activity_events(void)
 	pair_free(&pr);
 }
 
+/*
+ * Empty the event ring.  Returns how many EV_SA_LIFETIME events were in
+ * it, and copies the first @p max of them to @p out.
+ */
+static unsigned int
+lt_events(struct ev *out, unsigned int max)
+{
+	struct ev ev[16];
+	unsigned int n, i, k = 0;
+
+	while ((n = rte_ring_dequeue_burst_elem(w->ev, ev, sizeof(ev[0]), NELEM(ev), NULL)) != 0)
+		for (i = 0; i < n; i++) {
+			if (ev[i].type != EV_SA_LIFETIME)
+				continue;
+			if (k < max)
+				out[k] = ev[i];
+			k++;
+		}
+	return k;
+}
+
+/* @p e is the EV_SA_LIFETIME it should be. */
+static void
+check_lt_event(const struct ev *e, uint8_t limit, uint8_t flags, uint32_t sa_id, uint32_t spi,
+    uint64_t packets, uint64_t bytes, uint64_t seq)
+{
+	CU_ASSERT_EQUAL(e->type, EV_SA_LIFETIME);
+	CU_ASSERT_EQUAL(e->limit, limit);
+	CU_ASSERT_EQUAL(e->flags, flags);
+	CU_ASSERT_EQUAL(e->sa_id, sa_id);
+	CU_ASSERT_EQUAL(e->spi, spi);
+	CU_ASSERT_EQUAL(e->packets, packets);
+	CU_ASSERT_EQUAL(e->bytes, bytes);
+	CU_ASSERT_EQUAL(e->seq, seq);
+}
+
+/*
+ * Lifetimes as for ESP (fastpath/lifetime.h; test_esp has the edge
+ * table), here with AH's flags and both directions of one pair.  Packets
+ * of 100 bytes; outbound soft 2 and hard 4 packets, inbound soft 250 and
+ * hard 300 bytes:
+ *
+ *   packet   out                      in
+ *     1      sent                     accepted
+ *     2      sent, soft (2 packets)   accepted
+ *     3      sent                     accepted, soft and hard (300 bytes)
+ *     4      sent, hard (4 packets)   dropped: sa_expired
+ *     5      dropped: sa_expired      -
+ */
+static void
+test_ah_lifetime(void)
+{
+	static const unsigned int want_events[] = { 0, 0, 1, 2, 1, 0 };
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct rte_mbuf *m;
+	struct ev ev[4];
+	struct pair pr;
+	uint64_t ex;
+	unsigned int i, n;
+	uint16_t got;
+
+	pair_make("sha256", 4, SA_MODE_TUNNEL, false, 0xd000, &pr);
+	pr.out->id = 31;
+	pr.in->id = 32;
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 2, 4, 0, 0) == 0);
+	CU_ASSERT_FATAL(lifetime_init(&pr.in->lt, 0, 0, 250, 300) == 0);
+	lt_events(ev, 0);
+	for (i = 1; i <= 5; i++) {
+		ex = drops(DROP_SA_EXPIRED);
+		m = inner_pkt(&pr, 4, 72);
+		so = pr.out;
+		got = ah_outbound_burst(w, &m, &so, 1);
+		CU_ASSERT_EQUAL(got, i <= 4);
+		if (got == 1) {
+			got = ah_inbound_burst(w, &m, &si, 1);
+			CU_ASSERT_EQUAL(got, i <= 3);
+			if (got == 1)
+				rte_pktmbuf_free(m);
+		}
+		CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + (i >= 4));
+		n = lt_events(ev, NELEM(ev));
+		CU_ASSERT_EQUAL(n, want_events[i]);
+		if (i == 2 && n == 1)
+			check_lt_event(&ev[0], EV_SA_SOFT_PACKETS, EV_SA_F_OUTBOUND | EV_SA_F_AH,
+			    31, 0xd000, 2, 200, 2);
+		if (i == 3 && n == 2) {
+			check_lt_event(&ev[0], EV_SA_SOFT_BYTES, EV_SA_F_AH, 32, 0xd000, 3, 300, 3);
+			check_lt_event(&ev[1], EV_SA_HARD_BYTES, EV_SA_F_AH, 32, 0xd000, 3, 300, 3);
+		}
+		if (i == 4 && n == 1)
+			check_lt_event(&ev[0], EV_SA_HARD_PACKETS, EV_SA_F_OUTBOUND | EV_SA_F_AH,
+			    31, 0xd000, 4, 400, 4);
+	}
+	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SOFT | SA_LT_HARD);
+	CU_ASSERT_EQUAL(pr.in->lt.state, SA_LT_SOFT | SA_LT_HARD);
+	CU_ASSERT_EQUAL(pr.out->seq, 4);
+	CU_ASSERT_EQUAL(pr.in->cnt.packets, 3);
+	CU_ASSERT_EQUAL(pr.in->cnt.drops, 1);
+	pair_free(&pr);
+}
+
+/* Without ESN the last number is 2^32 - 1 (RFC 4302 §3.3.2): sent, reported once, then drops. */
+static void
+test_ah_outbound_seq_exhausted(void)
+{
+	struct rte_mbuf *m[3];
+	struct sa_rt_out *so[3];
+	uint64_t before = drops(DROP_SEQ_EXHAUSTED);
+	struct ev ev[4];
+	struct pair pr;
+	uint32_t be;
+	uint16_t i;
+
+	pair_make("sha1", 6, SA_MODE_TUNNEL, false, 0xd100, &pr);
+	pr.out->id = 33;
+	pr.out->seq = UINT32_MAX - 1; /* test hook: the owner's field, set before any traffic */
+	lt_events(ev, 0);
+	for (i = 0; i < 3; i++) {
+		m[i] = inner_pkt(&pr, 4, 10);
+		so[i] = pr.out;
+	}
+	/* The packet with 2^32 - 1 goes, and the SA knows at once that it is done. */
+	CU_ASSERT_EQUAL_FATAL(ah_outbound_burst(w, m, so, 1), 1);
+	memcpy(&be, ah_hdr(m[0]) + 8, 4);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(be), UINT32_MAX);
+	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SEQ);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	check_lt_event(&ev[0], EV_SA_SEQ_EXHAUSTED, EV_SA_F_OUTBOUND | EV_SA_F_AH, 33, 0xd100, 1,
+	    38, UINT32_MAX);
+	CU_ASSERT_EQUAL(ah_outbound_burst(w, m + 1, so + 1, 2), 0);
+	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before + 2);
+	CU_ASSERT_EQUAL(pr.out->seq, UINT32_MAX);
+	expect_in(m[0], DROP_NONE);
+	expect_out(&pr, inner_pkt(&pr, 4, 10), DROP_SEQ_EXHAUSTED);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 0);
+	pair_free(&pr);
+}
+
 static void
 test_ah_no_mbuf_leak(void)
 {
@@ -1258,6 +1404,8 @@ main(void)
 		{ "test_ah_sa_init_rejects", test_ah_sa_init_rejects },
 		{ "test_ah_inbound_random_damage", test_ah_inbound_random_damage },
 		{ "test_ah_sa_activity_events", test_ah_sa_activity_events },
+		{ "test_ah_lifetime", test_ah_lifetime },
+		{ "test_ah_outbound_seq_exhausted", test_ah_outbound_seq_exhausted },
 		{ "test_ah_no_mbuf_leak", test_ah_no_mbuf_leak },
 	};
 	CU_pSuite s;

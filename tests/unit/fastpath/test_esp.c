@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/unit/fastpath/test_esp.c: esp_outbound_burst / esp_inbound_burst: vectors, round trips, drops. */
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <rte_udp.h>
 
 #include "common/alg.h"
@@ -22,6 +24,7 @@
 #include "fastpath/crypto_mb.h"
 #include "fastpath/esp_inbound.h"
 #include "fastpath/esp_outbound.h"
+#include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
 #include "fastpath/worker.h"
@@ -532,6 +535,9 @@ test_esp_round_trip_all(void)
 				CU_ASSERT_EQUAL(pr.in->ar.top, 102);
 				CU_ASSERT_EQUAL(pr.out->cnt.packets, 102);
 				CU_ASSERT_EQUAL(pr.in->cnt.packets, 102);
+				/* Both ends count the packet as it is outside the tunnel. */
+				CU_ASSERT_EQUAL(pr.out->cnt.bytes, pr.in->cnt.bytes);
+				CU_ASSERT_EQUAL(pr.in->lt.state, 0);
 				pair_free(&pr);
 			}
 		}
@@ -947,24 +953,371 @@ test_esp_esn_window_crossing(void)
 	}
 }
 
-/* Without ESN the counter stops at 2^32 - 1 (RFC 4303 §3.3.3). */
+/* ---- lifetimes and sequence numbers (fastpath/lifetime.h) ---- */
+
+/*
+ * Empty the event ring.  Returns how many EV_SA_LIFETIME events were in
+ * it, and copies the first @p max of them to @p out.
+ */
+static unsigned int
+lt_events(struct ev *out, unsigned int max)
+{
+	struct ev ev[64];
+	unsigned int n, i, k = 0;
+
+	while ((n = rte_ring_dequeue_burst_elem(w->ev, ev, sizeof(ev[0]), NELEM(ev), NULL)) != 0)
+		for (i = 0; i < n; i++) {
+			if (ev[i].type != EV_SA_LIFETIME)
+				continue;
+			if (k < max)
+				out[k] = ev[i];
+			k++;
+		}
+	return k;
+}
+
+/* @p e is the EV_SA_LIFETIME it should be. */
+static void
+check_lt_event(const struct ev *e, uint8_t limit, uint8_t flags, uint32_t sa_id, uint32_t spi,
+    uint64_t packets, uint64_t bytes, uint64_t seq)
+{
+	CU_ASSERT_EQUAL(e->type, EV_SA_LIFETIME);
+	CU_ASSERT_EQUAL(e->limit, limit);
+	CU_ASSERT_EQUAL(e->flags, flags);
+	CU_ASSERT_EQUAL(e->sa_id, sa_id);
+	CU_ASSERT_EQUAL(e->spi, spi);
+	CU_ASSERT_EQUAL(e->packets, packets);
+	CU_ASSERT_EQUAL(e->bytes, bytes);
+	CU_ASSERT_EQUAL(e->seq, seq);
+	CU_ASSERT_PTR_NULL(e->ptr);
+}
+
+/* One packet with @p plen bytes of UDP payload out through @p pr: the ESP packet, or NULL. */
+static struct rte_mbuf *
+out1(struct pair *pr, uint16_t plen)
+{
+	struct rte_mbuf *m = inner_pkt(pr, 4, plen);
+	struct sa_rt_out *so = pr->out;
+
+	return esp_outbound_burst(w, &m, &so, 1) == 1 ? m : NULL;
+}
+
+/* One ESP packet in: true when accepted (and freed). */
+static bool
+in1(struct rte_mbuf *m)
+{
+	struct sa_rt_in *si;
+
+	if (esp_inbound_burst(w, &m, &si, 1) != 1)
+		return false;
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+#define LT_PLEN  72  /* UDP payload of the test packets ... */
+#define LT_BYTES 100 /* ... so 100 bytes outside the tunnel (IPv4 + UDP + 72) */
+
+/*
+ * A lifetime and the packets (1, 2, ...) at which its soft and hard
+ * events must come (0: never).  The rule under test: the packet that
+ * brings packets to the limit, or bytes to the limit or beyond, reaches
+ * it; after a hard limit that packet was the last one accepted.
+ */
+struct lt_case {
+	const char *what;
+	uint64_t soft_packets, hard_packets, soft_bytes, hard_bytes;
+	unsigned int soft_at, hard_at;
+	uint8_t soft_limit, hard_limit;
+};
+
+static const struct lt_case lt_cases[] = {
+	{ "packets", 3, 5, 0, 0, 3, 5, EV_SA_SOFT_PACKETS, EV_SA_HARD_PACKETS },
+	{ "bytes, hard exactly reached", 0, 0, 250, 400, 3, 4, EV_SA_SOFT_BYTES, EV_SA_HARD_BYTES },
+	{ "bytes, hard passed over", 0, 0, 300, 350, 3, 4, EV_SA_SOFT_BYTES, EV_SA_HARD_BYTES },
+	{ "soft = hard", 4, 4, 0, 0, 4, 4, EV_SA_SOFT_PACKETS, EV_SA_HARD_PACKETS },
+	{ "soft only", 2, 0, 0, 0, 2, 0, EV_SA_SOFT_PACKETS, 0 },
+	{ "hard only", 0, 0, 0, 250, 0, 3, 0, EV_SA_HARD_BYTES },
+	{ "soft packets, hard bytes", 2, 0, 0, 450, 2, 5, EV_SA_SOFT_PACKETS, EV_SA_HARD_BYTES },
+	{ "hard = 1", 0, 1, 0, 0, 0, 1, 0, EV_SA_HARD_PACKETS },
+	{ "none", 0, 0, 0, 0, 0, 0, 0, 0 },
+};
+
+/* Packets one by one through @p c's lifetime on one side of a pair: events, drops, state. */
+static void
+lt_run(const struct lt_case *c, bool inbound)
+{
+	struct ev ev[4];
+	struct pair pr;
+	struct rte_mbuf *m;
+	struct sa_lifetime *lt;
+	unsigned int i, n, k, last = c->hard_at != 0 ? c->hard_at + 2 : 8;
+	uint8_t flags = inbound ? 0 : EV_SA_F_OUTBOUND;
+	uint64_t ex;
+	bool pass;
+
+	gcm_pair(&pr, inbound ? 0x6100 : 0x6000, false);
+	pr.out->id = 21;
+	pr.in->id = 22;
+	lt = inbound ? &pr.in->lt : &pr.out->lt;
+	CU_ASSERT_FATAL(
+	    lifetime_init(lt, c->soft_packets, c->hard_packets, c->soft_bytes, c->hard_bytes) == 0);
+	lt_events(ev, 0);
+	for (i = 1; i <= last; i++) {
+		ex = drops(DROP_SA_EXPIRED);
+		m = out1(&pr, LT_PLEN);
+		pass = m != NULL;
+		if (inbound && m != NULL)
+			pass = in1(m);
+		else if (m != NULL)
+			rte_pktmbuf_free(m);
+		if (pass != (c->hard_at == 0 || i <= c->hard_at))
+			fprintf(stderr, "\n%s (%s): packet %u %s\n", c->what,
+			    inbound ? "in" : "out", i, pass ? "passed" : "dropped");
+		CU_ASSERT_EQUAL(pass, c->hard_at == 0 || i <= c->hard_at);
+		CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + (pass ? 0 : 1));
+		n = lt_events(ev, NELEM(ev));
+		CU_ASSERT_EQUAL(n, (i == c->soft_at) + (i == c->hard_at));
+		k = 0;
+		if (i == c->soft_at && n > k)
+			check_lt_event(&ev[k++], c->soft_limit, flags, inbound ? 22 : 21,
+			    inbound ? 0x6100 : 0x6000, i, i * LT_BYTES, i);
+		if (i == c->hard_at && n > k)
+			check_lt_event(&ev[k++], c->hard_limit, flags, inbound ? 22 : 21,
+			    inbound ? 0x6100 : 0x6000, i, i * LT_BYTES, i);
+	}
+	CU_ASSERT_EQUAL(lt->state,
+	    (c->soft_at != 0 ? SA_LT_SOFT : 0) | (c->hard_at != 0 ? SA_LT_HARD : 0));
+	/* The counters stop with the SA; outbound, so do the sequence numbers. */
+	n = c->hard_at != 0 ? c->hard_at : last;
+	CU_ASSERT_EQUAL(inbound ? pr.in->cnt.packets : pr.out->cnt.packets, n);
+	CU_ASSERT_EQUAL(inbound ? pr.in->cnt.bytes : pr.out->cnt.bytes, n * LT_BYTES);
+	CU_ASSERT_EQUAL(pr.out->seq, inbound ? last : n);
+	pair_free(&pr);
+}
+
+static void
+test_esp_lifetime_outbound(void)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(lt_cases); i++)
+		lt_run(&lt_cases[i], false);
+}
+
+static void
+test_esp_lifetime_inbound(void)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(lt_cases); i++)
+		lt_run(&lt_cases[i], true);
+}
+
+/*
+ * A burst does not run past a hard limit: outbound, packets are counted
+ * as they take their sequence numbers; inbound, the last pass sees the
+ * limit an earlier packet of the same burst reached.
+ */
+static void
+test_esp_lifetime_burst(void)
+{
+	struct rte_mbuf *m[8];
+	struct sa_rt_out *so[8];
+	struct sa_rt_in *si[8];
+	struct ev ev[4];
+	struct pair pr;
+	uint64_t ex = drops(DROP_SA_EXPIRED);
+	uint16_t i, got;
+
+	gcm_pair(&pr, 0x6200, false);
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 2, 5, 0, 0) == 0);
+	lt_events(ev, 0);
+	for (i = 0; i < 8; i++) {
+		m[i] = inner_pkt(&pr, 4, i);
+		so[i] = pr.out;
+	}
+	got = esp_outbound_burst(w, m, so, 8);
+	CU_ASSERT_EQUAL(got, 5);
+	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 3);
+	CU_ASSERT_EQUAL(pr.out->seq, 5);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 2);
+	CU_ASSERT_EQUAL(ev[0].limit, EV_SA_SOFT_PACKETS);
+	CU_ASSERT_EQUAL(ev[0].seq, 2);
+	CU_ASSERT_EQUAL(ev[1].limit, EV_SA_HARD_PACKETS);
+	CU_ASSERT_EQUAL(ev[1].packets, 5);
+	CU_ASSERT_EQUAL(ev[1].bytes, 5 * 28u + 0 + 1 + 2 + 3 + 4);
+	rte_pktmbuf_free_bulk(m, got);
+
+	/* Inbound: eight good packets, the SA takes five. */
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, 0, 0, 0) == 0);
+	CU_ASSERT_FATAL(lifetime_init(&pr.in->lt, 0, 5, 0, 0) == 0);
+	for (i = 0; i < 8; i++) {
+		m[i] = inner_pkt(&pr, 4, i);
+		so[i] = pr.out;
+	}
+	CU_ASSERT_FATAL(esp_outbound_burst(w, m, so, 8) == 8);
+	ex = drops(DROP_SA_EXPIRED);
+	got = esp_inbound_burst(w, m, si, 8);
+	CU_ASSERT_EQUAL(got, 5);
+	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 3);
+	for (i = 0; i < got; i++) {
+		CU_ASSERT(si[i] == pr.in);
+		CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m[i]), 28u + i);
+	}
+	CU_ASSERT_EQUAL(pr.in->cnt.packets, 5);
+	CU_ASSERT_EQUAL(pr.in->lt.state, SA_LT_HARD);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	check_lt_event(&ev[0], EV_SA_HARD_PACKETS, 0, 0, 0x6200, 5, 5 * 28u + 10, 10);
+	rte_pktmbuf_free_bulk(m, got);
+	pair_free(&pr);
+}
+
+/* A full event ring loses the event (counted), never the state change: the SA still stops. */
+static void
+test_esp_lifetime_event_lost(void)
+{
+	struct ev ev, evs[4];
+	struct pair pr;
+	struct rte_mbuf *m;
+	uint64_t lost = w->stats.events_dropped, ex;
+	unsigned int queued = 0;
+
+	gcm_pair(&pr, 0x6300, false);
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, 1, 0, 0) == 0);
+	lt_events(evs, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_NEIGH_RESOLVE;
+	while (rte_ring_enqueue_elem(w->ev, &ev, sizeof(ev)) == 0)
+		queued++;
+	CU_ASSERT(queued > 0);
+	m = out1(&pr, 10);
+	CU_ASSERT_PTR_NOT_NULL(m);
+	rte_pktmbuf_free(m);
+	/* The activity event of the first packet and the hard limit's event: both lost. */
+	CU_ASSERT_EQUAL(w->stats.events_dropped, lost + 2);
+	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_HARD);
+	ex = drops(DROP_SA_EXPIRED);
+	CU_ASSERT_PTR_NULL(out1(&pr, 10));
+	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 1);
+	CU_ASSERT_EQUAL(lt_events(evs, NELEM(evs)), 0);
+	pair_free(&pr);
+}
+
+/* A soft limit above its hard one is refused at install. */
+static void
+test_esp_lifetime_init_rejects(void)
+{
+	struct alg_proposal p;
+	struct esp_sa_prm prm;
+	struct sa_rt_out *out = rte_zmalloc("o", sizeof(*out), RTE_CACHE_LINE_SIZE);
+	struct sa_rt_in *in = rte_zmalloc("i", sizeof(*in), RTE_CACHE_LINE_SIZE);
+	uint8_t ivk[16] = { 0 };
+	char err[128];
+
+	CU_ASSERT_FATAL(out != NULL && in != NULL);
+	CU_ASSERT_FATAL(
+	    alg_proposal_parse("aes128gcm16", ALG_PROTO_ESP, &p, err, sizeof(err)) == 0);
+	memset(&prm, 0, sizeof(prm));
+	prm.prop = &p;
+	prm.family = 4;
+	prm.local = A4;
+	prm.remote = B4;
+	prm.soft_packets = 5;
+	prm.hard_packets = 4;
+	CU_ASSERT_EQUAL(esp_outbound_sa_init(out, ctl_mgr, &prm, ivk), -EINVAL);
+	CU_ASSERT_EQUAL(esp_inbound_sa_init(in, &prm), -EINVAL);
+	prm.hard_packets = 0; /* soft alone is fine */
+	prm.soft_bytes = 1001;
+	prm.hard_bytes = 1000;
+	CU_ASSERT_EQUAL(esp_outbound_sa_init(out, ctl_mgr, &prm, ivk), -EINVAL);
+	CU_ASSERT_EQUAL(esp_inbound_sa_init(in, &prm), -EINVAL);
+	prm.hard_bytes = 1001;
+	CU_ASSERT_EQUAL(esp_outbound_sa_init(out, ctl_mgr, &prm, ivk), 0);
+	CU_ASSERT_EQUAL(esp_inbound_sa_init(in, &prm), 0);
+	CU_ASSERT_EQUAL(in->lt.soft_packets, 5);
+	CU_ASSERT_EQUAL(in->lt.next_packets, 5);
+	CU_ASSERT_EQUAL(in->lt.next_bytes, 1001);
+	CU_ASSERT_EQUAL(out->lt.hard_bytes, 1001);
+	CU_ASSERT_EQUAL(out->lt.state, 0);
+	rte_free(out);
+	rte_free(in);
+}
+
+/*
+ * Without ESN the counter stops at 2^32 - 1 (RFC 4303 §3.3.3): the packet
+ * with 2^32 - 1 goes out, one event says so, every later packet is
+ * dropped and no number ever wraps.  With ESN the same packets cross 2^32.
+ */
 static void
 test_esp_outbound_seq_exhausted(void)
 {
-	struct rte_mbuf *m[2];
-	struct sa_rt_out *so[2];
-	uint64_t before = drops(DROP_SEQ_EXHAUSTED);
+	struct rte_mbuf *m[4];
+	struct sa_rt_out *so[4];
+	uint64_t before = drops(DROP_SEQ_EXHAUSTED), ex = drops(DROP_SA_EXPIRED);
+	struct ev ev[4];
 	struct pair pr;
+	uint32_t be;
+	uint16_t i;
 
 	gcm_pair(&pr, 0x5000, false);
-	pr.out->seq = UINT32_MAX - 1;
-	m[0] = inner_pkt(&pr, 4, 1);
-	m[1] = inner_pkt(&pr, 4, 2);
-	so[0] = so[1] = pr.out;
-	CU_ASSERT_EQUAL(esp_outbound_burst(w, m, so, 2), 1);
-	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before + 1);
+	pr.out->id = 9;
+	pr.out->seq = UINT32_MAX - 2; /* test hook: the owner's field, set before any traffic */
+	lt_events(ev, 0);
+	for (i = 0; i < 4; i++) {
+		m[i] = inner_pkt(&pr, 4, 1);
+		so[i] = pr.out;
+	}
+	/* 2^32 - 2 and 2^32 - 1: both sent; the SA knows at once that it is done. */
+	CU_ASSERT_EQUAL_FATAL(esp_outbound_burst(w, m, so, 2), 2);
 	CU_ASSERT_EQUAL(pr.out->seq, UINT32_MAX);
-	rte_pktmbuf_free(m[0]);
+	memcpy(&be, esp_hdr(&pr, m[1]) + 4, 4);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(be), UINT32_MAX);
+	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SEQ);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	check_lt_event(&ev[0], EV_SA_SEQ_EXHAUSTED, EV_SA_F_OUTBOUND, 9, 0x5000, 2, 2 * 29u,
+	    UINT32_MAX);
+	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before);
+	/* The peer takes the last one. */
+	CU_ASSERT(in1(m[0]));
+	CU_ASSERT(in1(m[1]));
+	/* Later packets: dropped, counted, not reported again, no number wraps. */
+	CU_ASSERT_EQUAL(esp_outbound_burst(w, m + 2, so + 2, 2), 0);
+	CU_ASSERT_PTR_NULL(out1(&pr, 1));
+	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before + 3);
+	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex);
+	CU_ASSERT_EQUAL(pr.out->seq, UINT32_MAX);
+	CU_ASSERT_EQUAL(pr.out->cnt.packets, 2);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 0);
+	pair_free(&pr);
+
+	/* A counter found at its end (set from outside) is reported by the first drop. */
+	gcm_pair(&pr, 0x5001, false);
+	pr.out->seq = UINT32_MAX;
+	CU_ASSERT_PTR_NULL(out1(&pr, 1));
+	CU_ASSERT_PTR_NULL(out1(&pr, 1));
+	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before + 5);
+	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SEQ);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(ev[0].limit, EV_SA_SEQ_EXHAUSTED);
+	CU_ASSERT_EQUAL(ev[0].packets, 0);
+	pair_free(&pr);
+
+	/* ESN: the 2^32 boundary passes (RFC 4303 §2.2.1), on the wire the low half. */
+	gcm_pair(&pr, 0x5002, true);
+	pr.out->seq = UINT32_MAX - 2;
+	for (i = 0; i < 4; i++) {
+		m[i] = inner_pkt(&pr, 4, 1);
+		so[i] = pr.out;
+	}
+	CU_ASSERT_EQUAL_FATAL(esp_outbound_burst(w, m, so, 4), 4);
+	for (i = 0; i < 4; i++) {
+		memcpy(&be, esp_hdr(&pr, m[i]) + 4, 4);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(be), (uint32_t)(UINT32_MAX - 1 + i));
+	}
+	CU_ASSERT_EQUAL(pr.out->seq, (uint64_t)UINT32_MAX + 2);
+	CU_ASSERT_EQUAL(pr.out->lt.state, 0);
+	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 0);
+	rte_pktmbuf_free_bulk(m, 4);
 	pair_free(&pr);
 }
 
@@ -1004,7 +1357,11 @@ test_esp_outbound_drops(void)
 	CU_ASSERT_EQUAL(drops(DROP_NO_ROOM), room + 1);
 	CU_ASSERT_EQUAL(pr.out->seq, 2);
 	rte_pktmbuf_free_bulk(m, 2);
-	pr.out->hard_packets = 2;
+	/* A hard limit of 3 after two packets: one more goes, then the SA stops. */
+	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, 3, 0, 0) == 0);
+	m[0] = inner_pkt(&pr, 4, 5);
+	CU_ASSERT_EQUAL_FATAL(esp_outbound_burst(w, m, so, 1), 1);
+	rte_pktmbuf_free(m[0]);
 	m[0] = inner_pkt(&pr, 4, 5);
 	CU_ASSERT_EQUAL(esp_outbound_burst(w, m, so, 1), 0);
 	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 1);
@@ -1096,6 +1453,11 @@ main(void)
 		{ "test_esp_esn_window_crossing", test_esp_esn_window_crossing },
 		{ "test_esp_outbound_seq_exhausted", test_esp_outbound_seq_exhausted },
 		{ "test_esp_outbound_drops", test_esp_outbound_drops },
+		{ "test_esp_lifetime_outbound", test_esp_lifetime_outbound },
+		{ "test_esp_lifetime_inbound", test_esp_lifetime_inbound },
+		{ "test_esp_lifetime_burst", test_esp_lifetime_burst },
+		{ "test_esp_lifetime_event_lost", test_esp_lifetime_event_lost },
+		{ "test_esp_lifetime_init_rejects", test_esp_lifetime_init_rejects },
 		{ "test_esp_no_mbuf_leak", test_esp_no_mbuf_leak },
 	};
 	CU_pSuite s;
