@@ -86,6 +86,12 @@
 
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
+
+/* Reassembly of fragments addressed to the gateway (fastpath/reasm.c), per worker */
+#define REASM_FLOWS          64   /* packets in progress */
+#define REASM_BUCKET_ENTRIES 4    /* rte_ip_frag bucket associativity (a power of 2) */
+#define REASM_TIMEOUT_MS     5000 /* to receive every fragment of a packet */
 #define SA_SETTLE_MS         5000 /* start-up: the workers take the static SAs within this */
+
 
 #endif

@@ -15,6 +15,7 @@
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
+#include "fastpath/reasm.h"
 #include "fastpath/spd.h"
 
 #define ICMP6_ECHO_REQUEST 128
@@ -25,7 +26,8 @@
 #define INPUT_TRANSIT DROP__MAX
 #define INPUT_ESP     (DROP__MAX + 1)
 #define INPUT_AH      (DROP__MAX + 2)
-#define NATT_PORT     4500 /* RFC 3948 */
+#define INPUT_REASM   (DROP__MAX + 3) /* a fragment addressed to us */
+#define NATT_PORT     4500            /* RFC 3948 */
 
 /*
  * Is the L4 payload at @p l4 (@p len bytes, protocol @p proto) ESP for us:
@@ -71,8 +73,10 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		pkt_trim(m, l3 + tot);
 		return INPUT_TRANSIT;
 	}
-	if (pkt_ipv4_is_fragment(ip))
-		return DROP_FRAGMENT;
+	if (pkt_ipv4_is_fragment(ip)) {
+		pkt_trim(m, l3 + tot);
+		return INPUT_REASM;
+	}
 	if (is_esp(ip->next_proto_id, (const uint8_t *)ip + ihl, tot - ihl)) {
 		pkt_trim(m, l3 + tot);
 		return INPUT_ESP;
@@ -94,6 +98,11 @@ static enum drop_reason
 transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 {
 	if (port_is_local_v6(ip6->dst_addr)) {
+		if (ip6->proto == IPPROTO_FRAGMENT &&
+		    plen >= sizeof(struct rte_ipv6_fragment_ext)) {
+			pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
+			return INPUT_REASM;
+		}
 		if (ip6->proto == IPPROTO_AH) {
 			pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
 			return INPUT_AH;
@@ -325,6 +334,20 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		default:
 			why = DROP_ETHERTYPE;
 			break;
+		}
+		if (unlikely(why == INPUT_REASM)) {
+			/* Kept until complete; a whole packet is sorted again, as if it had just arrived. */
+			bool v4 = eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4);
+
+			m = v4 ? reasm_ipv4(w->reasm, m, &why) : reasm_ipv6(w->reasm, m, &why);
+			if (m == NULL) {
+				if (why != DROP_NONE)
+					counter_add(&w->stats.drops[why], 1); /* already freed */
+				continue;
+			}
+			why = v4 ? ipv4_input(w, p, m) : ipv6_input(w, p, m);
+			if (why == INPUT_REASM)
+				why = DROP_FRAGMENT; /* still a fragment: malformed */
 		}
 		if (why == INPUT_TRANSIT || why == INPUT_ESP || why == INPUT_AH) {
 			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));

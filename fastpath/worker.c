@@ -91,6 +91,7 @@ worker_main(void *arg)
 			counter_add(&w->stats.rx, n);
 			input_burst(w, p, pkts, n);
 		}
+		reasm_tick(w->reasm);
 		if (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx))
 			drain_ctl_tx(w);
 		if (!rte_ring_empty(w->handoff)) {

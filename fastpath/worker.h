@@ -20,6 +20,7 @@
 #include "common/sa_rt.h"
 #include "fastpath/drop.h"
 #include "fastpath/neigh_table.h"
+#include "fastpath/reasm.h"
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
 struct worker_stats {
@@ -71,6 +72,7 @@ struct worker {
 	struct rte_hash *sad;             /* inbound SAs, all of them (fastpath/sad.c) */
 	struct sa_rt_out *sa_out[SA_MAX]; /* outbound SAs by slot id */
 	struct neigh_cache ncache;        /* next hops this worker sent to lately */
+	struct reasm *reasm; /* fragments addressed to the gateway (fastpath/reasm.c) */
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;

@@ -53,7 +53,8 @@ worker_setup(char *err, size_t errlen)
 		if (w->sa_ring == NULL || w->sad == NULL)
 			goto fail_nomem;
 		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));
-		if (w->mb == NULL)
+		w->reasm = reasm_create((int)rte_lcore_to_socket_id(lcore));
+		if (w->mb == NULL || w->reasm == NULL)
 			goto fail_nomem;
 	}
 	if (worker_set.n != 0) {
@@ -111,6 +112,7 @@ worker_teardown(void)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->handoff);
 		sad_destroy(worker_set.w[i]->sad);
+		reasm_destroy(worker_set.w[i]->reasm);
 		if (worker_set.w[i]->mb != NULL)
 			crypto_mb_destroy(worker_set.w[i]->mb);
 		rte_free(worker_set.w[i]);

@@ -170,6 +170,27 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 }
 
 /* ICMP errors sent and suppressed, fragmentation: workers [first, last). */
+/* Fragments addressed to the gateway: taken in, packets completed, let go. */
+static void
+add_reasm_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
+{
+	struct reasm_stats r, sum;
+	unsigned int i;
+
+	memset(&sum, 0, sizeof(sum));
+	for (i = first; i < last; i++) {
+		if (worker_set.w[i] == NULL || worker_set.w[i]->reasm == NULL)
+			continue;
+		reasm_stats_read(worker_set.w[i]->reasm, &r);
+		sum.fragments += r.fragments;
+		sum.packets += r.packets;
+		sum.freed += r.freed;
+	}
+	rte_tel_data_add_dict_u64(d, "reasm_fragments", sum.fragments);
+	rte_tel_data_add_dict_u64(d, "reasm_packets", sum.packets);
+	rte_tel_data_add_dict_u64(d, "reasm_freed", sum.freed);
+}
+
 static void
 add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 {
@@ -194,6 +215,7 @@ add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 	rte_tel_data_add_dict_u64(d, "icmp_policy", sum.icmp_policy);
 	rte_tel_data_add_dict_u64(d, "fragmented", sum.fragmented);
 	rte_tel_data_add_dict_u64(d, "fragments", sum.fragments);
+	add_reasm_stats(d, first, last);
 }
 
 /* TSC cycles of the passes that had packets, per received packet. */

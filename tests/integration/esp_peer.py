@@ -13,6 +13,8 @@ usage: esp_peer.py IFACE GW_MAC PEER_ADDR GW_ADDR INNER_SRC INNER_DST PROPOSAL
 PROPOSAL: ah-sha256 (AH with HMAC-SHA-256-128), gcm (AES-128-GCM-16, key with 4-byte salt), chacha
 (ChaCha20-Poly1305, key with salt) or cbc-sha256 (KEY is ENC:INTEG in hex).
 Addresses may be IPv6 (outer and inner independently).  NATT: udp encapsulation on port 4500 both ways.
+Environment: ESP_SEQ, the first sequence number; ESP_FRAG=N sends each outer packet in IP fragments of
+at most N bytes (IPv4: of payload, a multiple of 8; IPv6: whole fragments).
 """
 import json
 import os
@@ -21,7 +23,8 @@ import threading
 import time
 
 from scapy.all import Ether, IP, IPv6, ICMP, UDP, Raw, sendp, sniff, conf
-from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply
+from scapy.layers.inet import fragment
+from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply, IPv6ExtHdrFragment, fragment6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 
 conf.verb = 0
@@ -109,7 +112,18 @@ def main():
         if natt:
             esp = bytes(outer[ESP])
             outer = OIP(src=peer, dst=gw) / UDP(sport=4500, dport=4500) / Raw(esp)
-        sendp(Ether(dst=gw_mac) / outer, iface=iface)
+        frag = int(os.environ.get('ESP_FRAG', '0'))
+        if frag and v6:
+            # RFC 8200 §4.5: a fragment header right after the fixed header.
+            whole = IPv6(bytes(outer))
+            pieces = fragment6(IPv6(src=whole.src, dst=whole.dst, nh=44) / IPv6ExtHdrFragment(nh=whole.nh) /
+                               whole.payload, frag)
+        elif frag:
+            pieces = fragment(IP(bytes(outer)), fragsize=frag)
+        else:
+            pieces = [outer]
+        for piece in pieces:
+            sendp(Ether(dst=gw_mac) / piece, iface=iface)
         sent.append((idst, isrc, seq, payload))
         time.sleep(0.2)
     sn.join()

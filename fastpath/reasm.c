@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/reasm.c: reassembly of IP fragments addressed to the gateway (ESP, AH, IKE over UDP). */
+/* rte_ip_frag_table_del_expired_entries() is still experimental in DPDK 22.11. */
+#define ALLOW_EXPERIMENTAL_API
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+
+#include "common/counters.h"
+#include "common/limits.h"
+#include "fastpath/reasm.h"
+
+/* Let go of what the library put on the death row (it holds at most one call's worth). */
+static inline void
+flush(struct reasm *r)
+{
+	if (r->dr.cnt != 0) {
+		counter_add(&r->st.freed, r->dr.cnt);
+		rte_ip_frag_free_death_row(&r->dr, 0);
+	}
+}
+
+/* Is @p proto one the gateway reassembles (its own traffic: ESP, AH, UDP for IKE / NAT-T)? */
+static inline bool
+ours(uint8_t proto)
+{
+	return proto == IPPROTO_ESP || proto == IPPROTO_AH || proto == IPPROTO_UDP;
+}
+
+/* One segment again, or NULL (freed, @p why set) when it does not fit one mbuf. */
+static struct rte_mbuf *
+whole(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
+{
+	counter_add(&r->st.packets, 1);
+	if (m->nb_segs != 1 && rte_pktmbuf_linearize(m) != 0) {
+		*why = DROP_REASM_TOO_BIG;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct rte_mbuf *
+reasm_ipv4(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
+{
+	struct rte_ipv4_hdr *ip =
+	    rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	struct rte_mbuf *done;
+
+	*why = DROP_NONE;
+	if (!ours(ip->next_proto_id)) {
+		*why = DROP_FRAGMENT;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	counter_add(&r->st.fragments, 1);
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = rte_ipv4_hdr_len(ip);
+	done = rte_ipv4_frag_reassemble_packet(r->tbl, &r->dr, m, rte_rdtsc(), ip);
+	flush(r);
+	if (done == NULL)
+		return NULL;
+	done = whole(r, done, why);
+	if (done != NULL) {
+		/* The library zeroes the checksum of the rebuilt header (it counts on offload). */
+		ip = rte_pktmbuf_mtod_offset(done, struct rte_ipv4_hdr *,
+		    sizeof(struct rte_ether_hdr));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	return done;
+}
+
+struct rte_mbuf *
+reasm_ipv6(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
+{
+	struct rte_ipv6_hdr *ip6 =
+	    rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+	struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(ip6 + 1);
+	struct rte_mbuf *done;
+
+	*why = DROP_NONE;
+	if (!ours(fh->next_header)) {
+		*why = DROP_FRAGMENT;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	counter_add(&r->st.fragments, 1);
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = sizeof(*ip6) + sizeof(*fh);
+	done = rte_ipv6_frag_reassemble_packet(r->tbl, &r->dr, m, rte_rdtsc(), ip6, fh);
+	flush(r);
+	if (done == NULL)
+		return NULL;
+	return whole(r, done, why);
+}
+
+void
+reasm_tick(struct reasm *r)
+{
+	uint64_t now = rte_rdtsc();
+
+	if (likely(now < r->next_tick))
+		return;
+	r->next_tick = now + r->tick;
+	rte_ip_frag_table_del_expired_entries(r->tbl, &r->dr, now);
+	flush(r);
+}
+
+void
+reasm_stats_read(const struct reasm *r, struct reasm_stats *out)
+{
+	out->fragments = counter_read(&r->st.fragments);
+	out->packets = counter_read(&r->st.packets);
+	out->freed = counter_read(&r->st.freed);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fastpath/reasm.h: reassembly of IP fragments addressed to the gateway (ESP, AH, IKE over UDP). */
+#ifndef FASTIPSEC_REASM_H
+#define FASTIPSEC_REASM_H
+
+#include <stdint.h>
+
+#include <rte_ip_frag.h>
+#include <rte_mbuf.h>
+
+#include "fastpath/drop.h"
+
+/*
+ * A peer whose path MTU is below its ESP packets, or an IKE message with
+ * certificates, reaches us in IP fragments (RFC 4301 §8.1 leaves outer
+ * fragmentation to the network; RFC 7383 §1 notes IKE over UDP relies on
+ * it).  Each worker reassembles what arrives on its own queues with an
+ * rte_ip_frag table: at most REASM_FLOWS packets in progress, each of at
+ * most RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments, and REASM_TIMEOUT_MS to
+ * complete; so the mbufs a worker holds are bounded and counted in the
+ * pool size.  Only protocols the gateway itself speaks are reassembled;
+ * the result is one contiguous mbuf (at most MBUF_DATA_ROOM bytes).
+ *
+ * Owner: one worker lcore.  reasm_create()/reasm_destroy() on the control
+ * core, before the worker starts and after it stopped.
+ */
+
+/* Counters, written by the owner, read with counter_read(). */
+struct reasm_stats {
+	uint64_t fragments; /* fragments taken in */
+	uint64_t packets;   /* packets completed */
+	uint64_t freed;     /* fragments let go: timed out, overlapping, table full */
+};
+
+/* Private to reasm.c and reasm_setup.c. */
+struct reasm {
+	struct rte_ip_frag_tbl *tbl;
+	uint64_t next_tick; /* TSC of the next sweep for timed-out entries */
+	uint64_t tick;      /* TSC cycles between sweeps */
+	struct reasm_stats st;
+	struct rte_ip_frag_death_row dr;
+};
+
+/* reasm_setup.c (not per packet). */
+struct reasm *reasm_create(int socket);
+void reasm_destroy(struct reasm *r);
+
+/*
+ * Take IPv4 fragment @p m (data at its Ethernet header, l2/l3 checked by
+ * the caller).  Returns the whole packet (data at its Ethernet header, IP
+ * checksum valid, one segment) when @p m completed one; NULL when @p m was
+ * kept, or dropped with its reason in @p why (DROP_NONE when kept).
+ */
+struct rte_mbuf *reasm_ipv4(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why);
+
+/* The same for an IPv6 packet whose fragment header follows the fixed header. */
+struct rte_mbuf *reasm_ipv6(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why);
+
+/* Once per loop pass: free what timed out.  Owner only. */
+void reasm_tick(struct reasm *r);
+
+void reasm_stats_read(const struct reasm *r, struct reasm_stats *out);
+
+#endif

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tests/unit/fastpath/test_reasm.c: reassembly of IPv4 and IPv6 fragments addressed to the gateway, in any order. */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "fastpath/reasm.h"
+
+#define PAYLOAD 200 /* bytes after the IP header: three fragments of 64, 64, 72 */
+#define FRAG    64
+
+static struct rte_mempool *pool;
+static uint8_t body[PAYLOAD];
+
+/* An IPv4 fragment: @p off bytes into a payload of protocol @p proto, @p len bytes, more to come if @p mf. */
+static struct rte_mbuf *
+frag4(uint8_t proto, uint16_t id, uint16_t off, uint16_t len, int mf)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+
+	CU_ASSERT_FATAL(m != NULL);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*ip) + len);
+	CU_ASSERT_FATAL(eth != NULL);
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + len));
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset =
+	    rte_cpu_to_be_16((uint16_t)((off / 8) | (mf ? RTE_IPV4_HDR_MF_FLAG : 0)));
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = rte_cpu_to_be_32(0xc0000201); /* 192.0.2.1 */
+	ip->dst_addr = rte_cpu_to_be_32(0xc0000202); /* 192.0.2.2 */
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memcpy(ip + 1, body + off, len);
+	return m;
+}
+
+/* The same for IPv6: fixed header, fragment header, then the piece. */
+static struct rte_mbuf *
+frag6(uint8_t proto, uint32_t id, uint16_t off, uint16_t len, int mf)
+{
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_ipv6_fragment_ext *fh;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip6;
+
+	CU_ASSERT_FATAL(m != NULL);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+	    sizeof(*eth) + sizeof(*ip6) + sizeof(*fh) + len);
+	CU_ASSERT_FATAL(eth != NULL);
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	ip6 = (struct rte_ipv6_hdr *)(eth + 1);
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->vtc_flow = RTE_BE32(0x60000000);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(sizeof(*fh) + len));
+	ip6->proto = 44;
+	ip6->hop_limits = 64;
+	memcpy(ip6->src_addr, src, 16);
+	memcpy(ip6->dst_addr, dst, 16);
+	fh = (struct rte_ipv6_fragment_ext *)(ip6 + 1);
+	fh->next_header = proto;
+	fh->reserved = 0;
+	fh->frag_data = rte_cpu_to_be_16((uint16_t)(off | (mf ? 1 : 0)));
+	fh->id = rte_cpu_to_be_32(id);
+	memcpy(fh + 1, body + off, len);
+	return m;
+}
+
+/* Feed the three pieces in @p order; the last must complete the packet. */
+static struct rte_mbuf *
+feed(struct reasm *r, struct rte_mbuf *piece[3], const int order[3])
+{
+	struct rte_mbuf *done = NULL;
+	enum drop_reason why;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(piece[order[i]], struct rte_ether_hdr *);
+
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
+			done = reasm_ipv4(r, piece[order[i]], &why);
+		else
+			done = reasm_ipv6(r, piece[order[i]], &why);
+		CU_ASSERT_EQUAL(why, DROP_NONE);
+		if (i < 2)
+			CU_ASSERT(done == NULL);
+	}
+	return done;
+}
+
+static const int orders[][3] = { { 0, 1, 2 }, { 2, 1, 0 }, { 1, 2, 0 }, { 2, 0, 1 } };
+
+static void
+test_ipv4_any_order(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	struct reasm_stats st;
+	unsigned int k;
+
+	CU_ASSERT_FATAL(r != NULL);
+	for (k = 0; k < RTE_DIM(orders); k++) {
+		struct rte_mbuf *piece[3] = {
+			frag4(IPPROTO_ESP, (uint16_t)(100 + k), 0, FRAG, 1),
+			frag4(IPPROTO_ESP, (uint16_t)(100 + k), FRAG, FRAG, 1),
+			frag4(IPPROTO_ESP, (uint16_t)(100 + k), 2 * FRAG, PAYLOAD - 2 * FRAG, 0),
+		};
+		struct rte_mbuf *m = feed(r, piece, orders[k]);
+		struct rte_ipv4_hdr *ip;
+
+		CU_ASSERT_FATAL(m != NULL);
+		CU_ASSERT_EQUAL(m->nb_segs, 1);
+		CU_ASSERT_EQUAL(m->pkt_len, sizeof(struct rte_ether_hdr) + 20 + PAYLOAD);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->total_length), 20 + PAYLOAD);
+		CU_ASSERT_EQUAL(ip->fragment_offset & RTE_BE16(0x3fff), 0);
+		CU_ASSERT_EQUAL(rte_raw_cksum(ip, 20), 0xffff);
+		CU_ASSERT(memcmp(ip + 1, body, PAYLOAD) == 0);
+		rte_pktmbuf_free(m);
+	}
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.fragments, 3 * RTE_DIM(orders));
+	CU_ASSERT_EQUAL(st.packets, RTE_DIM(orders));
+	CU_ASSERT_EQUAL(st.freed, 0);
+	reasm_destroy(r);
+}
+
+static void
+test_ipv6_any_order(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	struct reasm_stats st;
+	unsigned int k;
+
+	CU_ASSERT_FATAL(r != NULL);
+	for (k = 0; k < RTE_DIM(orders); k++) {
+		struct rte_mbuf *piece[3] = {
+			frag6(IPPROTO_UDP, 7 + k, 0, FRAG, 1),
+			frag6(IPPROTO_UDP, 7 + k, FRAG, FRAG, 1),
+			frag6(IPPROTO_UDP, 7 + k, 2 * FRAG, PAYLOAD - 2 * FRAG, 0),
+		};
+		struct rte_mbuf *m = feed(r, piece, orders[k]);
+		struct rte_ipv6_hdr *ip6;
+
+		CU_ASSERT_FATAL(m != NULL);
+		CU_ASSERT_EQUAL(m->nb_segs, 1);
+		CU_ASSERT_EQUAL(m->pkt_len, sizeof(struct rte_ether_hdr) + 40 + PAYLOAD);
+		ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+		CU_ASSERT_EQUAL(ip6->proto, IPPROTO_UDP);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip6->payload_len), PAYLOAD);
+		CU_ASSERT(memcmp(ip6 + 1, body, PAYLOAD) == 0);
+		rte_pktmbuf_free(m);
+	}
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.packets, RTE_DIM(orders));
+	reasm_destroy(r);
+}
+
+/* A fragment of a protocol the gateway does not speak is dropped, not held. */
+static void
+test_not_ours(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool);
+	enum drop_reason why;
+
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT(reasm_ipv4(r, frag4(IPPROTO_TCP, 1, 0, FRAG, 1), &why) == NULL);
+	CU_ASSERT_EQUAL(why, DROP_FRAGMENT);
+	CU_ASSERT(reasm_ipv6(r, frag6(IPPROTO_TCP, 1, 0, FRAG, 1), &why) == NULL);
+	CU_ASSERT_EQUAL(why, DROP_FRAGMENT);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+	reasm_destroy(r);
+}
+
+/* Incomplete packets are held; destroying the table gives every mbuf back. */
+static void
+test_destroy_frees(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool);
+	enum drop_reason why;
+	uint16_t id;
+
+	CU_ASSERT_FATAL(r != NULL);
+	for (id = 0; id < 8; id++) {
+		CU_ASSERT(reasm_ipv4(r, frag4(IPPROTO_ESP, id, 0, FRAG, 1), &why) == NULL);
+		CU_ASSERT_EQUAL(why, DROP_NONE);
+	}
+	CU_ASSERT(rte_mempool_avail_count(pool) < before);
+	reasm_tick(r); /* nothing has timed out yet */
+	CU_ASSERT(rte_mempool_avail_count(pool) < before);
+	reasm_destroy(r);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+}
+
+/* More packets in progress than the table holds: the excess is let go, never leaked. */
+static void
+test_table_full(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool);
+	struct reasm_stats st;
+	enum drop_reason why;
+	uint16_t id;
+
+	CU_ASSERT_FATAL(r != NULL);
+	for (id = 0; id < 4 * 64; id++)
+		(void)reasm_ipv4(r, frag4(IPPROTO_ESP, id, 0, FRAG, 1), &why);
+	reasm_stats_read(r, &st);
+	CU_ASSERT(st.freed > 0);
+	CU_ASSERT(before - rte_mempool_avail_count(pool) <= 64);
+	reasm_destroy(r);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+}
+
+static int
+setup(void)
+{
+	char prefix[64];
+	char *argv[] = { "test_reasm", "--no-huge", "-m", "64", "--no-pci", "-l", "0",
+		"--log-level=error", "--no-shconf", "--no-telemetry", prefix, NULL };
+	unsigned int i;
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=fipt-reasm-%d", (int)getpid());
+	if (rte_eal_init(11, argv) < 0)
+		return -1;
+	pool = rte_pktmbuf_pool_create("reasm_test", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	    SOCKET_ID_ANY);
+	for (i = 0; i < PAYLOAD; i++)
+		body[i] = (uint8_t)(i * 7 + 3);
+	return pool == NULL ? -1 : 0;
+}
+
+static int
+teardown(void)
+{
+	char rundir[PATH_MAX];
+
+	rte_mempool_free(pool);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(rundir);
+	return 0;
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	int fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("reasm", setup, teardown);
+	CU_add_test(s, "IPv4 fragments in any order", test_ipv4_any_order);
+	CU_add_test(s, "IPv6 fragments in any order", test_ipv6_any_order);
+	CU_add_test(s, "fragments of other protocols dropped", test_not_ours);
+	CU_add_test(s, "destroy frees held fragments", test_destroy_frees);
+	CU_add_test(s, "a full table lets go, never leaks", test_table_full);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed());
+	CU_cleanup_registry();
+	return fails != 0;
+}
