@@ -37,6 +37,18 @@
 #define CONFIG_INTEG_KEY_MAX         68   /* integrity key: HMAC-SHA-512 (64), AH AES-GMAC + salt */
 #define CONFIG_REPLAY_WINDOW_DEFAULT 64   /* RFC 4303 section 3.4.3: 64 SHOULD be the default */
 #define CONFIG_NATT_PORT             4500 /* UDP encapsulation port (RFC 3948) */
+#define CONFIG_CONNECTIONS_MAX       1024 /* connections: entries */
+#define CONFIG_CHILDREN_MAX          4096 /* children, all connections */
+#define CONFIG_SECRETS_MAX           1024 /* secrets: entries */
+#define CONFIG_CONN_ADDRS_MAX        8    /* local_addrs / remote_addrs of a connection */
+#define CONFIG_PROPOSALS_MAX         16   /* proposals / esp_proposals lists */
+#define CONFIG_PROPOSAL_NAME_MAX     64   /* one proposal keyword (with NUL) */
+#define CONFIG_TS_MAX                16   /* local_ts / remote_ts of a child */
+#define CONFIG_ID_MAX                256  /* an IKE identity (with NUL) */
+#define CONFIG_PATH_MAX              256  /* a certificate or key file name (with NUL) */
+#define CONFIG_CERTS_MAX             8    /* certs / cacerts / crls lists */
+#define CONFIG_SECRET_IDS_MAX        8    /* ids of one secret */
+#define CONFIG_SECRET_MAX            256  /* bytes of one pre-shared key */
 
 /* Log ring */
 #define LOG_RING_SLOTS_DEFAULT 16384 /* records kept in /dev/shm */
@@ -93,5 +105,18 @@
 #define REASM_TIMEOUT_MS     5000 /* to receive every fragment of a packet */
 #define SA_SETTLE_MS         5000 /* start-up: the workers take the static SAs within this */
 
+/* IKE message codec (slowpath/ike/ike_payload.h, ikev1_msg.h) */
+#define IKE_MSG_MAX          (64u << 10) /* bytes of one IKE message, header included */
+#define IKE_PAYLOADS_MAX     64          /* payloads in one message's chain */
+#define IKEV1_PROPOSALS_MAX  16          /* proposals in one SA payload */
+#define IKEV1_TRANSFORMS_MAX 128         /* transforms in one SA payload, all proposals */
+#define IKEV1_SA_ATTRS_MAX   1024        /* SA attributes in one SA payload, all transforms */
+#define IKEV1_CFG_ATTRS_MAX  64          /* attributes in one mode-config / XAUTH payload */
+#define IKEV1_VIDS_MAX       16          /* vendor ID payloads in one message */
+#define IKEV1_NOTIFIES_MAX   8           /* notification payloads in one message */
+#define IKEV1_DELETES_MAX    8           /* delete payloads in one message */
+#define IKEV1_CERTS_MAX      8           /* CERT payloads in one message (a chain) */
+#define IKEV1_CRS_MAX        8           /* CR payloads in one message */
+#define IKEV1_NATD_MAX       8           /* NAT-D payloads: the peer's and each local address */
 
 #endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/ike/ike_crypto.h: IKEv1/IKEv2 crypto on plain buffers: (EC)DH, PRF, prf+, key derivation, ciphers. */
+#ifndef FASTIPSEC_IKE_CRYPTO_H
+#define FASTIPSEC_IKE_CRYPTO_H
+
+/*
+ * The only IKE module that talks to OpenSSL (STYLE.md rule 2).  It holds no
+ * IKE state: every function works on the buffers it is given.  Algorithms
+ * are named by their IANA numbers, the IKEv2 transform ids of RFC 7296
+ * §3.3.2 (IKEv1 uses the same group numbers; its hash ids map to PRF ids
+ * with ike_crypto_v1_prf_from_hash()).
+ *
+ * Errors: 0 or a positive length on success; -EINVAL for a bad length or
+ * argument (and for a peer's public value that fails validation),
+ * -ENOTSUP for an algorithm id this module does not implement, -EBADMSG
+ * for an ICV mismatch, -ENOMEM, and -EIO when OpenSSL fails.  Output
+ * buffers that would have held secrets are wiped on every error path.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* IKEv2 transform type 4: Diffie-Hellman groups (RFC 3526, RFC 5903, RFC 8031). */
+enum ike_crypto_dh_group {
+	IKE_CRYPTO_DH_MODP2048 = 14,
+	IKE_CRYPTO_DH_MODP3072 = 15,
+	IKE_CRYPTO_DH_MODP4096 = 16,
+	IKE_CRYPTO_DH_ECP256 = 19,
+	IKE_CRYPTO_DH_ECP384 = 20,
+	IKE_CRYPTO_DH_ECP521 = 21,
+	IKE_CRYPTO_DH_CURVE25519 = 31,
+	IKE_CRYPTO_DH_CURVE448 = 32,
+};
+
+/* IKEv2 transform type 2: pseudorandom functions (RFC 7296, RFC 4868). */
+enum ike_crypto_prf {
+	IKE_CRYPTO_PRF_HMAC_SHA1 = 2,
+	IKE_CRYPTO_PRF_HMAC_SHA2_256 = 5,
+	IKE_CRYPTO_PRF_HMAC_SHA2_384 = 6,
+	IKE_CRYPTO_PRF_HMAC_SHA2_512 = 7,
+};
+
+/* IKEv2 transform type 3: integrity algorithms (RFC 2404, RFC 4868). */
+enum ike_crypto_integ {
+	IKE_CRYPTO_INTEG_HMAC_SHA1_96 = 2,
+	IKE_CRYPTO_INTEG_HMAC_SHA2_256_128 = 12,
+	IKE_CRYPTO_INTEG_HMAC_SHA2_384_192 = 13,
+	IKE_CRYPTO_INTEG_HMAC_SHA2_512_256 = 14,
+};
+
+/* IKEv2 transform type 1: encryption algorithms (RFC 3602, RFC 5282). */
+enum ike_crypto_encr {
+	IKE_CRYPTO_ENCR_AES_CBC = 12,
+	IKE_CRYPTO_ENCR_AES_GCM_16 = 20,
+};
+
+/* IKEv1 hash algorithm ids (RFC 2409 Appendix A, RFC 4868 §2.4 for SHA-2). */
+enum ike_crypto_v1_hash {
+	IKE_CRYPTO_V1_HASH_SHA1 = 2,
+	IKE_CRYPTO_V1_HASH_SHA2_256 = 4,
+	IKE_CRYPTO_V1_HASH_SHA2_384 = 5,
+	IKE_CRYPTO_V1_HASH_SHA2_512 = 6,
+};
+
+#define IKE_CRYPTO_PRF_MAX       64  /* longest PRF output and key (HMAC-SHA-512) */
+#define IKE_CRYPTO_INTEG_KEY_MAX 64  /* longest integrity key (HMAC-SHA2-512-256) */
+#define IKE_CRYPTO_ICV_MAX       32  /* longest truncated integrity checksum */
+#define IKE_CRYPTO_ENCR_KEY_MAX  36  /* AES-256 key + 4-byte GCM salt (RFC 5282 §7.1) */
+#define IKE_CRYPTO_DH_MAX        512 /* longest KE data and shared secret (MODP 4096) */
+#define IKE_CRYPTO_PRF_PLUS_MAX  255 /* prf+ iterations (RFC 7296 §2.13) */
+#define IKE_CRYPTO_SPI_LEN       8   /* IKE SA SPI / ISAKMP cookie */
+#define IKE_CRYPTO_AES_BLOCK     16
+#define IKE_CRYPTO_GCM_SALT      4 /* RFC 5282 §7.1 */
+#define IKE_CRYPTO_GCM_IV        8 /* explicit IV in the Encrypted payload */
+#define IKE_CRYPTO_GCM_ICV       16
+
+/* One piece of a message that is fed to a PRF without concatenating it first. */
+struct ike_crypto_chunk {
+	const uint8_t *ptr;
+	size_t len;
+};
+
+/* ---- identifiers and sizes ---- */
+
+/* PRF output length in bytes (also the length of SK_d, SK_pi, SK_pr), or -ENOTSUP. */
+int ike_crypto_prf_len(uint16_t prf_id);
+/* Integrity key length in bytes (RFC 7296 §2.14: the algorithm's key size), or -ENOTSUP. */
+int ike_crypto_integ_key_len(uint16_t integ_id);
+/* Integrity checksum (truncated HMAC) length in bytes, or -ENOTSUP. */
+int ike_crypto_integ_icv_len(uint16_t integ_id);
+/*
+ * Key material bytes an encryption transform takes from the key stream:
+ * the AES key for CBC, the key plus the 4-byte salt for GCM (RFC 5282
+ * §7.1).  key_bits is the Key Length attribute: 128, 192 or 256.
+ */
+int ike_crypto_encr_key_len(uint16_t encr_id, uint16_t key_bits);
+/* The PRF id that IKEv1 uses for a negotiated hash (its HMAC), or -ENOTSUP. */
+int ike_crypto_v1_prf_from_hash(uint16_t v1_hash_id);
+
+/* ---- random ---- */
+
+/* Fills buf from the installed hook, or RAND_bytes() without one. 0 or -EIO. */
+int ike_crypto_random(uint8_t *buf, size_t len);
+
+/*
+ * A replacement random source, for repeatable tests: DH private keys are
+ * drawn from ike_crypto_random() too.  Returns 0 on success.  NULL puts
+ * RAND_bytes() back.  Not for production use.
+ */
+typedef int (*ike_crypto_random_fn)(uint8_t *buf, size_t len);
+void ike_crypto_random_set_hook(ike_crypto_random_fn fn);
+
+/* ---- Diffie-Hellman ---- */
+
+struct ike_crypto_dh;
+
+/* A fresh key pair of the group, or NULL (unsupported group, no memory, OpenSSL error). */
+struct ike_crypto_dh *ike_crypto_dh_create(uint16_t group);
+/*
+ * A key pair from a given private key: big-endian bytes for MODP (the
+ * exponent, at most the prime's length) and ECP (the scalar, at most the
+ * field size, 1 <= d < n), the raw 32/56 bytes for curve25519/448.  For
+ * known-answer tests and repeatable two-peer tests.
+ */
+struct ike_crypto_dh *ike_crypto_dh_create_from_private(uint16_t group, const uint8_t *priv,
+    size_t len);
+/* Wipes and frees; NULL is fine. */
+void ike_crypto_dh_destroy(struct ike_crypto_dh *dh);
+uint16_t ike_crypto_dh_group(const struct ike_crypto_dh *dh);
+/* Length of the KE payload data and of the shared secret for the group, or -ENOTSUP. */
+int ike_crypto_dh_public_len(uint16_t group);
+int ike_crypto_dh_secret_len(uint16_t group);
+/*
+ * Our public value in IKE wire format: MODP big-endian, left-padded to the
+ * prime's length (RFC 7296 §3.4); ECP x | y each padded to the field size
+ * (RFC 5903 §7); curve25519/448 the raw 32/56 bytes (RFC 8031 §2).
+ * Returns its length, or -EINVAL when size is too small.
+ */
+int ike_crypto_dh_public(const struct ike_crypto_dh *dh, uint8_t *buf, size_t size);
+/*
+ * The shared secret with the peer's public value: MODP big-endian padded to
+ * the prime's length, ECP the x coordinate (RFC 5903 §9), X25519/X448 raw.
+ * Returns its length, or -EINVAL when the peer value has the wrong length
+ * (RFC 7296 §3.4), is <= 1 or >= p-1 (RFC 6989 §2.1), is not a point of the
+ * curve (RFC 6989 §2.3), or gives an all-zero X25519/X448 secret (RFC 8031
+ * §2.3, RFC 7748 §6), or when size is too small.
+ */
+int ike_crypto_dh_shared(const struct ike_crypto_dh *dh, const uint8_t *peer, size_t peer_len,
+    uint8_t *out, size_t size);
+
+/* ---- PRF ---- */
+
+/* out = prf(key, data): returns the output length. size must hold ike_crypto_prf_len(). */
+int ike_crypto_prf(uint16_t prf_id, const uint8_t *key, size_t klen, const uint8_t *data,
+    size_t dlen, uint8_t *out, size_t size);
+/* The same over data given in n pieces (data = parts[0] | parts[1] | ...). */
+int ike_crypto_prf_vec(uint16_t prf_id, const uint8_t *key, size_t klen,
+    const struct ike_crypto_chunk *parts, size_t n, uint8_t *out, size_t size);
+/*
+ * prf+ (RFC 7296 §2.13): out = T1 | T2 | ... cut to outlen, with
+ * T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n).  -EINVAL when outlen
+ * needs more than 255 iterations or is 0.
+ */
+int ike_crypto_prf_plus(uint16_t prf_id, const uint8_t *key, size_t klen, const uint8_t *seed,
+    size_t slen, uint8_t *out, size_t outlen);
+
+/* ---- IKEv2 key derivation (RFC 7296 §2.14, §2.17, §2.18) ---- */
+
+/* SKEYSEED = prf(Ni | Nr, g^ir). Returns its length. */
+int ike_crypto_v2_skeyseed(uint16_t prf_id, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+    size_t nr_len, const uint8_t *gir, size_t gir_len, uint8_t *out, size_t size);
+/* Rekeyed IKE SA: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr). Returns its length. */
+int ike_crypto_v2_skeyseed_rekey(uint16_t prf_id, const uint8_t *sk_d, size_t sk_d_len,
+    const uint8_t *gir_new, size_t gir_new_len, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+    size_t nr_len, uint8_t *out, size_t size);
+
+/* The seven IKE SA keys, in the order prf+ produces them. */
+struct ike_crypto_v2_keys {
+	uint8_t sk_d[IKE_CRYPTO_PRF_MAX];
+	uint8_t sk_ai[IKE_CRYPTO_INTEG_KEY_MAX];
+	uint8_t sk_ar[IKE_CRYPTO_INTEG_KEY_MAX];
+	uint8_t sk_ei[IKE_CRYPTO_ENCR_KEY_MAX];
+	uint8_t sk_er[IKE_CRYPTO_ENCR_KEY_MAX];
+	uint8_t sk_pi[IKE_CRYPTO_PRF_MAX];
+	uint8_t sk_pr[IKE_CRYPTO_PRF_MAX];
+	uint16_t prf_len;   /* SK_d, SK_pi, SK_pr */
+	uint16_t integ_len; /* SK_ai, SK_ar: 0 for a combined-mode cipher */
+	uint16_t encr_len;  /* SK_ei, SK_er: with the salt for GCM */
+};
+
+/*
+ * {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
+ *     = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)
+ * with the lengths of ike_crypto_integ_key_len() and ike_crypto_encr_key_len();
+ * spi_i and spi_r are the 8-byte SPIs of the IKE header.
+ */
+int ike_crypto_v2_keys_derive(uint16_t prf_id, const uint8_t *skeyseed, size_t skeyseed_len,
+    const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len, const uint8_t *spi_i,
+    const uint8_t *spi_r, size_t integ_len, size_t encr_len, struct ike_crypto_v2_keys *keys);
+/* Wipes the keys. */
+void ike_crypto_v2_keys_fini(struct ike_crypto_v2_keys *keys);
+/*
+ * Child SA KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) (RFC 7296 §2.17);
+ * gir_new may be NULL (length 0) when the exchange had no KE payloads.
+ */
+int ike_crypto_v2_child_keymat(uint16_t prf_id, const uint8_t *sk_d, size_t sk_d_len,
+    const uint8_t *gir_new, size_t gir_new_len, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+    size_t nr_len, uint8_t *out, size_t outlen);
+
+/* ---- IKEv1 key derivation (RFC 2409 §5, §5.5, Appendix B) ---- */
+
+/* Pre-shared keys: SKEYID = prf(pre-shared-key, Ni_b | Nr_b). Returns its length. */
+int ike_crypto_v1_skeyid_psk(uint16_t prf_id, const uint8_t *psk, size_t psk_len, const uint8_t *ni,
+    size_t ni_len, const uint8_t *nr, size_t nr_len, uint8_t *out, size_t size);
+/* Signatures: SKEYID = prf(Ni_b | Nr_b, g^xy). Returns its length. */
+int ike_crypto_v1_skeyid_sig(uint16_t prf_id, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+    size_t nr_len, const uint8_t *gxy, size_t gxy_len, uint8_t *out, size_t size);
+
+struct ike_crypto_v1_keys {
+	uint8_t skeyid_d[IKE_CRYPTO_PRF_MAX];
+	uint8_t skeyid_a[IKE_CRYPTO_PRF_MAX];
+	uint8_t skeyid_e[IKE_CRYPTO_PRF_MAX];
+	uint16_t len; /* each of the three */
+};
+
+/*
+ * SKEYID_d = prf(SKEYID, g^xy | CKY-I | CKY-R | 0)
+ * SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1)
+ * SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2)
+ * cky_i and cky_r are the 8-byte cookies.
+ */
+int ike_crypto_v1_keys_derive(uint16_t prf_id, const uint8_t *skeyid, size_t skeyid_len,
+    const uint8_t *gxy, size_t gxy_len, const uint8_t *cky_i, const uint8_t *cky_r,
+    struct ike_crypto_v1_keys *keys);
+void ike_crypto_v1_keys_fini(struct ike_crypto_v1_keys *keys);
+/*
+ * The phase-1 encryption key from SKEYID_e: its first key_len bytes, or,
+ * when SKEYID_e is shorter, the first key_len bytes of K1 | K2 | ... with
+ * K1 = prf(SKEYID_e, 0) and Kn = prf(SKEYID_e, Kn-1) (Appendix B).
+ */
+int ike_crypto_v1_enc_key(uint16_t prf_id, const uint8_t *skeyid_e, size_t skeyid_e_len,
+    uint8_t *key, size_t key_len);
+/* Phase-1 IV = hash(g^xi | g^xr) cut to iv_len (the cipher's block size); hash = the PRF's. */
+int ike_crypto_v1_iv_phase1(uint16_t prf_id, const uint8_t *gxi, size_t gxi_len, const uint8_t *gxr,
+    size_t gxr_len, uint8_t *iv, size_t iv_len);
+/*
+ * Phase-2 and informational IV = hash(last phase-1 CBC output block | M-ID)
+ * cut to iv_len (§5.5, Appendix B); msg_id in host order, hashed big-endian.
+ */
+int ike_crypto_v1_iv_phase2(uint16_t prf_id, const uint8_t *last_block, size_t block_len,
+    uint32_t msg_id, uint8_t *iv, size_t iv_len);
+
+/* The pieces of HASH_I / HASH_R (RFC 2409 §5), always named from the initiator's view. */
+struct ike_crypto_v1_hash_prm {
+	const uint8_t *skeyid;
+	size_t skeyid_len;
+	const uint8_t *gxi; /* initiator's KE data */
+	size_t gxi_len;
+	const uint8_t *gxr; /* responder's KE data */
+	size_t gxr_len;
+	const uint8_t *cky_i; /* 8 bytes */
+	const uint8_t *cky_r; /* 8 bytes */
+	const uint8_t *sai_b; /* the initiator's SA payload body */
+	size_t sai_len;
+	const uint8_t *id_b; /* IDii_b for HASH_I, IDir_b for HASH_R */
+	size_t id_len;
+};
+
+/*
+ * HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b)
+ * HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b)
+ * responder selects HASH_R.  Returns the length.
+ */
+int ike_crypto_v1_auth_hash(uint16_t prf_id, const struct ike_crypto_v1_hash_prm *prm,
+    bool responder, uint8_t *out, size_t size);
+
+/* Quick-mode KEYMAT inputs (RFC 2409 §5.5). */
+struct ike_crypto_v1_qm_prm {
+	const uint8_t *skeyid_d;
+	size_t skeyid_d_len;
+	const uint8_t *gqm; /* g(qm)^xy, NULL without PFS */
+	size_t gqm_len;
+	uint8_t protocol; /* IPSEC_PROTO_*: 2 AH, 3 ESP */
+	const uint8_t *spi;
+	size_t spi_len;
+	const uint8_t *ni; /* Ni_b */
+	size_t ni_len;
+	const uint8_t *nr; /* Nr_b */
+	size_t nr_len;
+};
+
+/*
+ * KEYMAT = K1 | K2 | ... cut to outlen, K1 = prf(SKEYID_d, [g(qm)^xy |]
+ * protocol | SPI | Ni_b | Nr_b), Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |]
+ * protocol | SPI | Ni_b | Nr_b).  At most 255 blocks, like prf+.
+ */
+int ike_crypto_v1_qm_keymat(uint16_t prf_id, const struct ike_crypto_v1_qm_prm *prm, uint8_t *out,
+    size_t outlen);
+
+/* ---- ciphers and integrity for the IKE payloads ---- */
+
+/*
+ * AES-CBC over len bytes, a multiple of 16 (the caller pads: IKEv1 and
+ * IKEv2 pad differently); klen 16, 24 or 32; iv_len 16.  in and out may
+ * be the same buffer.  -EINVAL for other lengths.
+ */
+int ike_crypto_cbc_encrypt(const uint8_t *key, size_t klen, const uint8_t *iv, size_t iv_len,
+    const uint8_t *in, uint8_t *out, size_t len);
+int ike_crypto_cbc_decrypt(const uint8_t *key, size_t klen, const uint8_t *iv, size_t iv_len,
+    const uint8_t *in, uint8_t *out, size_t len);
+
+/*
+ * ENCR_AES_GCM_16 (RFC 5282): key is the key material, the AES key then the
+ * 4-byte salt (klen 20, 28 or 36); iv is the 8-byte explicit IV; aad is the
+ * IKE header through the Encrypted payload header (RFC 5282 §5.1); icv is
+ * the 16-byte tag.  open returns -EBADMSG (and wipes out) when the ICV
+ * does not match.
+ */
+int ike_crypto_gcm_seal(const uint8_t *key, size_t klen, const uint8_t *iv, size_t iv_len,
+    const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out, size_t len, uint8_t *icv,
+    size_t icv_len);
+int ike_crypto_gcm_open(const uint8_t *key, size_t klen, const uint8_t *iv, size_t iv_len,
+    const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
+    const uint8_t *icv, size_t icv_len);
+
+/*
+ * Integrity checksum: HMAC over data, truncated (RFC 2404, RFC 4868).  klen
+ * must be the algorithm's key length.  Returns the checksum length.
+ */
+int ike_crypto_integ(uint16_t integ_id, const uint8_t *key, size_t klen, const uint8_t *data,
+    size_t dlen, uint8_t *out, size_t size);
+/*
+ * 0 when icv is the checksum of data (constant-time compare), -EBADMSG when
+ * not, -EINVAL when icv_len is not the algorithm's checksum length.
+ */
+int ike_crypto_integ_verify(uint16_t integ_id, const uint8_t *key, size_t klen, const uint8_t *data,
+    size_t dlen, const uint8_t *icv, size_t icv_len);
+
+#endif
