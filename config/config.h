@@ -121,7 +121,168 @@ struct config_policy {
 	struct config_port_range source_ports;      /* 0..65535 unless tcp or udp */
 	struct config_port_range destination_ports; /* 0..65535 unless tcp or udp */
 	enum config_policy_action action;
-	int sa; /* protect: index in config.static_sas, same direction; else -1 */
+	int sa; /* protect with a static SA: index in config.static_sas, same direction; else -1 */
+	/*
+	 * protect with an IKE-negotiated SA: index in config.children (the flat
+	 * list of every connection's children), else -1.  Policies made from a
+	 * child's traffic selectors follow the `policies:` entries (config.c).
+	 */
+	int child;
+};
+
+/* ---- IKE: connections and secrets (swanctl.conf's names, in YAML) ---- */
+
+/*
+ * An IKE proposal in strongSwan keyword form ("aes128-sha256-modp2048",
+ * "aes256gcm16-prfsha384-ecp384"), as IKEv2 transform ids (the numbers
+ * of slowpath/ike/ike_crypto.h; IKEv1 uses the same groups and maps its
+ * attributes from these).  With an integrity keyword and no prf keyword,
+ * the PRF is the integrity's hash, as strongSwan does.
+ */
+struct config_ike_proposal {
+	uint16_t encr;      /* 12 AES-CBC, 20 AES-GCM-16 */
+	uint16_t encr_bits; /* 128, 192 or 256 */
+	uint16_t integ;     /* 2, 12, 13, 14; 0 with GCM */
+	uint16_t prf;       /* 2, 5, 6, 7 */
+	uint16_t dh;        /* group: 14, 15, 16, 19, 20, 21, 31, 32 */
+	char name[CONFIG_PROPOSAL_NAME_MAX]; /* canonical keyword */
+};
+
+/* An ESP (or AH) proposal of a child: its algorithms and, for PFS, a DH group. */
+struct config_esp_proposal {
+	struct alg_proposal alg;
+	uint16_t dh; /* 0: no PFS */
+	char name[CONFIG_PROPOSAL_NAME_MAX];
+};
+
+/* A traffic selector, swanctl syntax: "198.51.100.0/24", "192.0.2.7[udp/500]", "dynamic". */
+struct config_ts {
+	bool dynamic;             /* "dynamic": the IKE SA's own address on that side */
+	struct config_prefix net; /* host bits zero; unused when dynamic */
+	int protocol;             /* -1 any, else 0..255 */
+	struct config_port_range ports;
+};
+
+enum config_auth {
+	CONFIG_AUTH_PSK = 0,
+	CONFIG_AUTH_PUBKEY, /* RSA or ECDSA signatures with X.509 certificates */
+};
+
+/* Identity types (RFC 7296 §3.5; IKEv1 RFC 2407 §4.6.2.1 has the same meanings). */
+enum config_id_type {
+	CONFIG_ID_IPV4 = 1,
+	CONFIG_ID_FQDN = 2,
+	CONFIG_ID_RFC822 = 3,
+	CONFIG_ID_IPV6 = 5,
+	CONFIG_ID_DN = 9,
+	CONFIG_ID_ANY = 255, /* remote id "%any" */
+};
+
+/* local: or remote: of a connection. */
+struct config_ike_auth {
+	enum config_auth auth;
+	enum config_id_type id_type;
+	char id[CONFIG_ID_MAX]; /* as written ("@" of "@fqdn" dropped); "" = the IKE address */
+	uint8_t id_addr[16];    /* CONFIG_ID_IPV4/IPV6: the address */
+	unsigned int n_certs;   /* local pubkey: own certificate first, then intermediates */
+	char certs[CONFIG_CERTS_MAX][CONFIG_PATH_MAX];
+	char key[CONFIG_PATH_MAX]; /* local pubkey: the private key file (PEM) */
+	unsigned int n_cacerts;    /* remote pubkey: trust anchors */
+	char cacerts[CONFIG_CERTS_MAX][CONFIG_PATH_MAX];
+	unsigned int n_crls; /* remote pubkey: CRL files */
+	char crls[CONFIG_CERTS_MAX][CONFIG_PATH_MAX];
+};
+
+enum config_start_action {
+	CONFIG_START_NONE = 0, /* wait for the peer */
+	CONFIG_START_TRAP,     /* install the policies; the first packet starts the negotiation */
+	CONFIG_START_START,    /* initiate at start-up */
+};
+
+/* A child (IPsec SA pair) of a connection. */
+struct config_child {
+	char name[CONFIG_NAME_MAX];
+	unsigned int connection; /* index in config.connections */
+	unsigned int n_local_ts;
+	struct config_ts local_ts[CONFIG_TS_MAX];
+	unsigned int n_remote_ts;
+	struct config_ts remote_ts[CONFIG_TS_MAX];
+	unsigned int n_esp_proposals;
+	struct config_esp_proposal esp_proposals[CONFIG_PROPOSALS_MAX];
+	enum config_mode mode;
+	enum config_start_action start_action;
+	uint32_t rekey_time;  /* s; 0: no rekey (swanctl default 1h) */
+	uint32_t life_time;   /* s; hard expiry (default rekey_time * 110 %) */
+	uint32_t rand_time;   /* s; rekey jitter (default life_time - rekey_time) */
+	uint64_t rekey_bytes; /* 0: none */
+	uint64_t life_bytes;
+	uint64_t rekey_packets;
+	uint64_t life_packets;
+	uint32_t replay_window; /* default CONFIG_REPLAY_WINDOW_DEFAULT */
+	uint8_t dpd_action;     /* enum config_dpd_action */
+};
+
+enum config_dpd_action {
+	CONFIG_DPD_CLEAR = 0,
+	CONFIG_DPD_TRAP,
+	CONFIG_DPD_RESTART,
+};
+
+enum config_fragmentation {
+	CONFIG_FRAG_YES = 0, /* swanctl default: use when the peer supports it */
+	CONFIG_FRAG_ACCEPT,
+	CONFIG_FRAG_FORCE,
+	CONFIG_FRAG_NO,
+};
+
+struct config_connection {
+	char name[CONFIG_NAME_MAX];
+	uint8_t version; /* 1 or 2; 0 in the file means either: 2 when we initiate */
+	unsigned int n_local_addrs;
+	struct config_addr local_addrs[CONFIG_CONN_ADDRS_MAX]; /* each an interface address */
+	unsigned int n_remote_addrs; /* 0: %any (responder only) */
+	struct config_addr remote_addrs[CONFIG_CONN_ADDRS_MAX];
+	uint16_t local_port;  /* default 500 */
+	uint16_t remote_port; /* default 500 */
+	unsigned int n_proposals;
+	struct config_ike_proposal proposals[CONFIG_PROPOSALS_MAX];
+	struct config_ike_auth local;
+	struct config_ike_auth remote;
+	bool aggressive;   /* IKEv1 aggressive mode allowed */
+	bool encap;        /* force UDP encapsulation (fake NAT-D) */
+	bool send_certreq; /* default true */
+	enum config_fragmentation fragmentation;
+	uint32_t dpd_delay;   /* s; 0 disables */
+	uint32_t dpd_timeout; /* s; IKEv1 only (default 150) */
+	uint32_t rekey_time;  /* s; IKE SA rekey (IKEv1: reauthentication), default 4h */
+	uint32_t reauth_time; /* s; 0 none */
+	uint32_t over_time;   /* s; hard expiry after rekey_time (default 10 % of it) */
+	uint32_t rand_time;   /* s; jitter (default over_time) */
+	unsigned int first_child; /* children of this connection: config.children[first_child ...] */
+	unsigned int n_children;
+};
+
+enum config_secret_type {
+	CONFIG_SECRET_IKE = 0, /* a pre-shared key */
+};
+
+struct config_secret {
+	enum config_secret_type type;
+	unsigned int n_ids; /* 0: any peer */
+	char ids[CONFIG_SECRET_IDS_MAX][CONFIG_ID_MAX];
+	uint8_t secret[CONFIG_SECRET_MAX]; /* bytes: "0x..." hex, "0s..." base64, else the text */
+	size_t secret_len;
+};
+
+/* Global IKE settings (ike: in the file). */
+struct config_ike {
+	uint32_t half_open_max;        /* half-open IKE SAs in all (default 1000) */
+	uint32_t half_open_per_source; /* per source address (default 20) */
+	uint32_t half_open_timeout;    /* s (default 30) */
+	uint32_t cookie_threshold;     /* IKEv2: cookies above this many half-open (default 100) */
+	uint32_t retransmit_timeout;   /* ms, first retransmission (default 4000) */
+	uint32_t retransmit_tries;     /* default 5 */
+	double retransmit_base;        /* backoff factor (default 1.8) */
 };
 
 struct config {
@@ -137,6 +298,13 @@ struct config {
 	struct config_static_sa *static_sas; /* n_static_sas entries */
 	unsigned int n_policies;
 	struct config_policy *policies; /* n_policies entries, in match order */
+	struct config_ike ike;
+	unsigned int n_connections;
+	struct config_connection *connections; /* n_connections entries */
+	unsigned int n_children;
+	struct config_child *children; /* every connection's, in order */
+	unsigned int n_secrets;
+	struct config_secret *secrets; /* n_secrets entries */
 };
 
 /*

@@ -315,6 +315,7 @@ do_policy(struct validate *v, struct config_policy *p, const struct config_node 
 	p->source_ports = (struct config_port_range){ 0, UINT16_MAX };
 	p->destination_ports = p->source_ports;
 	p->sa = -1;
+	p->child = -1;
 	if (!config_map_scan(v, n, path, policy_keys, POLICY__MAX, val))
 		return NULL;
 	if (val[POLICY_NAME] != NULL)
