@@ -140,11 +140,11 @@ struct config_policy {
  * the PRF is the integrity's hash, as strongSwan does.
  */
 struct config_ike_proposal {
-	uint16_t encr;      /* 12 AES-CBC, 20 AES-GCM-16 */
-	uint16_t encr_bits; /* 128, 192 or 256 */
-	uint16_t integ;     /* 2, 12, 13, 14; 0 with GCM */
-	uint16_t prf;       /* 2, 5, 6, 7 */
-	uint16_t dh;        /* group: 14, 15, 16, 19, 20, 21, 31, 32 */
+	uint16_t encr;                       /* 12 AES-CBC, 20 AES-GCM-16 */
+	uint16_t encr_bits;                  /* 128, 192 or 256 */
+	uint16_t integ;                      /* 2, 12, 13, 14; 0 with GCM */
+	uint16_t prf;                        /* 2, 5, 6, 7 */
+	uint16_t dh;                         /* group: 14, 15, 16, 19, 20, 21, 31, 32 */
 	char name[CONFIG_PROPOSAL_NAME_MAX]; /* canonical keyword */
 };
 
@@ -240,7 +240,7 @@ struct config_connection {
 	uint8_t version; /* 1 or 2; 0 in the file means either: 2 when we initiate */
 	unsigned int n_local_addrs;
 	struct config_addr local_addrs[CONFIG_CONN_ADDRS_MAX]; /* each an interface address */
-	unsigned int n_remote_addrs; /* 0: %any (responder only) */
+	unsigned int n_remote_addrs;                           /* 0: %any (responder only) */
 	struct config_addr remote_addrs[CONFIG_CONN_ADDRS_MAX];
 	uint16_t local_port;  /* default 500 */
 	uint16_t remote_port; /* default 500 */
@@ -258,7 +258,8 @@ struct config_connection {
 	uint32_t reauth_time; /* s; 0 none */
 	uint32_t over_time;   /* s; hard expiry after rekey_time (default 10 % of it) */
 	uint32_t rand_time;   /* s; jitter (default over_time) */
-	unsigned int first_child; /* children of this connection: config.children[first_child ...] */
+	unsigned int
+	    first_child; /* children of this connection: config.children[first_child ...] */
 	unsigned int n_children;
 };
 

@@ -37,9 +37,9 @@ struct ike_child_sa {
 	enum config_mode mode; /* as negotiated */
 	struct alg_proposal alg;
 	bool esn;
-	uint32_t spi_in;           /* host byte order: ours */
-	uint32_t spi_out;          /* host byte order: the peer's */
-	struct config_addr local;  /* outer addresses: the IKE SA's current endpoints */
+	uint32_t spi_in;          /* host byte order: ours */
+	uint32_t spi_out;         /* host byte order: the peer's */
+	struct config_addr local; /* outer addresses: the IKE SA's current endpoints */
 	struct config_addr remote;
 	bool encap;           /* UDP encapsulation (RFC 3948): NAT detected or forced */
 	uint16_t local_port;  /* host byte order, with encap: ours (4500) */

@@ -93,7 +93,8 @@ feed(struct reasm *r, struct rte_mbuf *piece[3], const int order[3])
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(piece[order[i]], struct rte_ether_hdr *);
+		struct rte_ether_hdr *eth =
+		    rte_pktmbuf_mtod(piece[order[i]], struct rte_ether_hdr *);
 
 		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
 			done = reasm_ipv4(r, piece[order[i]], &why);
@@ -128,7 +129,8 @@ test_ipv4_any_order(void)
 		CU_ASSERT_FATAL(m != NULL);
 		CU_ASSERT_EQUAL(m->nb_segs, 1);
 		CU_ASSERT_EQUAL(m->pkt_len, sizeof(struct rte_ether_hdr) + 20 + PAYLOAD);
-		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+		ip =
+		    rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
 		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->total_length), 20 + PAYLOAD);
 		CU_ASSERT_EQUAL(ip->fragment_offset & RTE_BE16(0x3fff), 0);
 		CU_ASSERT_EQUAL(rte_raw_cksum(ip, 20), 0xffff);
@@ -162,7 +164,8 @@ test_ipv6_any_order(void)
 		CU_ASSERT_FATAL(m != NULL);
 		CU_ASSERT_EQUAL(m->nb_segs, 1);
 		CU_ASSERT_EQUAL(m->pkt_len, sizeof(struct rte_ether_hdr) + 40 + PAYLOAD);
-		ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+		ip6 =
+		    rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
 		CU_ASSERT_EQUAL(ip6->proto, IPPROTO_UDP);
 		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip6->payload_len), PAYLOAD);
 		CU_ASSERT(memcmp(ip6 + 1, body, PAYLOAD) == 0);
