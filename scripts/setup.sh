@@ -9,7 +9,7 @@ PKGS=(
 	clang clang-format libclang-rt-14-dev valgrind
 	libdpdk-dev dpdk dpdk-dev libipsec-mb-dev libssl-dev libyaml-dev libcunit1-dev
 	iproute2 ethtool iputils-ping procps kmod util-linux
-	python3-scapy tcpdump
+	python3-scapy tcpdump dpdk-doc
 )
 HUGEPAGES=${FASTIPSEC_HUGEPAGES:-512} # 2 MiB pages: 1 GiB
 
