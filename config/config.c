@@ -304,8 +304,9 @@ builder_run(struct builder *b, const char *buf, size_t len)
 	return 0;
 }
 
-struct config *
-config_load_buffer(const char *buf, size_t len, const char *name, FILE *err)
+/* Load from a buffer; relative file names in it start at @p dir ("" or "dir/"). */
+static struct config *
+load_buffer(const char *buf, size_t len, const char *name, const char *dir, FILE *err)
 {
 	struct config_errors *errs = NULL;
 	struct config *cfg = NULL;
@@ -346,7 +347,7 @@ config_load_buffer(const char *buf, size_t len, const char *name, FILE *err)
 		fatal(err, name, 0, 0, "out of memory");
 		goto out;
 	}
-	if (config_validate_tree(root, cfg, errs) != 0) {
+	if (config_validate_tree(root, cfg, errs, dir) != 0) {
 		errors_print(errs, name, err);
 		config_destroy(cfg);
 		cfg = NULL;
@@ -356,6 +357,12 @@ out:
 	node_free(b.root);
 	yaml_parser_delete(&b.parser);
 	return cfg;
+}
+
+struct config *
+config_load_buffer(const char *buf, size_t len, const char *name, FILE *err)
+{
+	return load_buffer(buf, len, name, "", err);
 }
 
 /* Free a buffer that may hold key text, wiping it first. */
@@ -410,8 +417,9 @@ struct config *
 config_load_file(const char *path, FILE *err)
 {
 	struct config *cfg = NULL;
+	const char *slash;
 	size_t len = 0;
-	char *buf;
+	char *buf, *dir;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -429,8 +437,15 @@ config_load_file(const char *path, FILE *err)
 		fatal(err, path, 0, 0, "too large: more than %u bytes", CONFIG_FILE_MAX);
 	else if (len == 0)
 		fatal(err, path, 0, 0, "empty file: no YAML document");
-	else
-		cfg = config_load_buffer(buf, len, path, err);
+	else if ((slash = strrchr(path, '/')) == NULL)
+		cfg = load_buffer(buf, len, path, "", err);
+	else if ((dir = strndup(path, (size_t)(slash - path) + 1)) == NULL)
+		fatal(err, path, 0, 0, "out of memory");
+	else {
+		/* Relative file names in a config are taken from the config file's directory. */
+		cfg = load_buffer(buf, len, path, dir, err);
+		free(dir);
+	}
 	buf_free(buf, len);
 out_close:
 	fclose(f);
@@ -448,6 +463,11 @@ config_destroy(struct config *cfg)
 		explicit_bzero(cfg->static_sas, cfg->n_static_sas * sizeof(cfg->static_sas[0]));
 	free(cfg->static_sas);
 	free(cfg->policies);
+	free(cfg->connections);
+	free(cfg->children);
+	if (cfg->secrets != NULL)
+		explicit_bzero(cfg->secrets, cfg->n_secrets * sizeof(cfg->secrets[0]));
+	free(cfg->secrets);
 	free(cfg);
 }
 

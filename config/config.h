@@ -125,7 +125,8 @@ struct config_policy {
 	/*
 	 * protect with an IKE-negotiated SA: index in config.children (the flat
 	 * list of every connection's children), else -1.  Policies made from a
-	 * child's traffic selectors follow the `policies:` entries (config.c).
+	 * child's traffic selectors follow the `policies:` entries (config_conn.c):
+	 * named "<connection>/<child>/out/N" and ".../in/N", sa -1.
 	 */
 	int child;
 };
@@ -148,10 +149,17 @@ struct config_ike_proposal {
 	char name[CONFIG_PROPOSAL_NAME_MAX]; /* canonical keyword */
 };
 
-/* An ESP (or AH) proposal of a child: its algorithms and, for PFS, a DH group. */
+/*
+ * An ESP proposal of a child: its algorithms and, for PFS, a DH group.
+ * Extended sequence numbers (RFC 4304) as strongSwan: without an "esn" or
+ * "noesn" keyword only noesn is offered; "esn" alone offers only ESN; both
+ * offer either.
+ */
 struct config_esp_proposal {
 	struct alg_proposal alg;
 	uint16_t dh; /* 0: no PFS */
+	bool esn;    /* offer ESN */
+	bool noesn;  /* offer 32-bit sequence numbers */
 	char name[CONFIG_PROPOSAL_NAME_MAX];
 };
 
@@ -267,10 +275,17 @@ enum config_secret_type {
 	CONFIG_SECRET_IKE = 0, /* a pre-shared key */
 };
 
+/*
+ * A secret and the identities it is for (either end of an IKE SA: strongSwan
+ * picks a secret whose ids name the local or the remote identity).  The ids
+ * are typed as struct config_ike_auth's id ("@" of "@fqdn" dropped).
+ */
 struct config_secret {
 	enum config_secret_type type;
 	unsigned int n_ids; /* 0: any peer */
 	char ids[CONFIG_SECRET_IDS_MAX][CONFIG_ID_MAX];
+	enum config_id_type id_types[CONFIG_SECRET_IDS_MAX]; /* CONFIG_ID_ANY for "%any" */
+	uint8_t id_addrs[CONFIG_SECRET_IDS_MAX][16];         /* CONFIG_ID_IPV4/IPV6 */
 	uint8_t secret[CONFIG_SECRET_MAX]; /* bytes: "0x..." hex, "0s..." base64, else the text */
 	size_t secret_len;
 };
@@ -319,7 +334,7 @@ struct config *config_load_file(const char *path, FILE *err);
 /* The same for a buffer; @p name stands for FILE in messages. */
 struct config *config_load_buffer(const char *buf, size_t len, const char *name, FILE *err);
 
-/* Free cfg, wiping the static SAs' keys first. */
+/* Free cfg, wiping the static SAs' keys and the secrets first. */
 void config_destroy(struct config *cfg);
 
 /* The embedded default configuration (config/demo.yaml) and its length. */
@@ -331,6 +346,14 @@ const char *config_role_name(enum config_role role);
 const char *config_direction_name(enum config_direction dir);       /* "outbound", "inbound" */
 const char *config_mode_name(enum config_mode mode);                /* "tunnel", "transport" */
 const char *config_policy_action_name(enum config_policy_action a); /* "protect", ... */
+/*
+ * How well secret @p s fits the identity (type, id, addr: as in struct
+ * config_ike_auth, addr for CONFIG_ID_IPV4/IPV6 only): 2 an id names it
+ * (FQDN and RFC822 ignoring case), 1 as a wildcard (no ids, or "%any"),
+ * 0 not.  strongSwan takes the secret that fits one end best.
+ */
+int config_secret_match(const struct config_secret *s, enum config_id_type type, const char *id,
+    const uint8_t *addr);
 /* Format "192.0.2.2" or "2001:db8::1" into buf; returns buf. */
 char *config_addr_format(const struct config_addr *a, char *buf, size_t len);
 

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "config/config.h"
 #include "config/config_validate.h"
@@ -32,6 +35,9 @@ static const struct key_spec top_keys[] = {
 	{ "neighbors", false },
 	{ "static_sas", false },
 	{ "policies", false },
+	{ "ike", false },
+	{ "connections", false },
+	{ "secrets", false },
 };
 enum {
 	TOP_INSTANCE,
@@ -41,6 +47,9 @@ enum {
 	TOP_NEIGHBORS,
 	TOP_STATIC_SAS,
 	TOP_POLICIES,
+	TOP_IKE,
+	TOP_CONNECTIONS,
+	TOP_SECRETS,
 	TOP__MAX
 };
 
@@ -348,6 +357,164 @@ config_want_int(struct validate *v, const struct config_node *n, const char *pat
 	return true;
 }
 
+/* [+]?[0-9]+ or 0x[0-9a-fA-F]+ (an integer scalar) into *out; false if negative or too large. */
+static bool
+u64_text(const char *s, size_t len, uint64_t *out)
+{
+	unsigned int base = 10, d;
+	uint64_t val = 0;
+	bool neg = false;
+	size_t i = 0;
+
+	if (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-';
+		i++;
+	} else if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i += 2;
+	}
+	for (; i < len; i++) {
+		d = config_hex_value(s[i]);
+		if (val > (UINT64_MAX - d) / base)
+			return false;
+		val = val * base + d;
+	}
+	if (neg && val != 0)
+		return false;
+	*out = val;
+	return true;
+}
+
+bool
+config_want_u64(struct validate *v, const struct config_node *n, const char *path, uint64_t *out)
+{
+	char q[QUOTE_LEN];
+
+	if (!config_usable(v, n, path))
+		return false;
+	if (n->kind != CONFIG_NODE_SCALAR || config_scalar_type(n) != SCALAR_INT) {
+		config_error_add(v->errs, n, path, "expected an integer");
+		return false;
+	}
+	if (!u64_text(n->text, n->len, out)) {
+		config_error_add(v->errs, n, path, "%s is out of range (0..18446744073709551615)",
+		    config_quote(q, sizeof(q), n->text, n->len));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A duration: digits, then nothing (seconds) or a unit.  Written quoted or
+ * not; the result must fit 32 bits of the unit wanted.
+ */
+bool
+config_want_duration(struct validate *v, const struct config_node *n, const char *path, bool ms,
+    uint32_t *out)
+{
+	static const struct {
+		const char *sfx;
+		uint64_t ms;
+	} units[] = { { "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+		{ "d", 86400000 } };
+	uint64_t val = 0, factor;
+	size_t digits, i;
+	char q[QUOTE_LEN];
+
+	if (!config_usable(v, n, path))
+		return false;
+	if (n->kind == CONFIG_NODE_SCALAR)
+		config_quote(q, sizeof(q), n->text, n->len);
+	for (digits = 0; n->kind == CONFIG_NODE_SCALAR && digits < n->len; digits++) {
+		if (n->text[digits] < '0' || n->text[digits] > '9')
+			break;
+		/* Saturate: eleven digits are past every range. */
+		if (digits < 11)
+			val = val * 10 + (uint64_t)(n->text[digits] - '0');
+	}
+	for (i = 0; digits != 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (n->len - digits == strlen(units[i].sfx) &&
+		    memcmp(n->text + digits, units[i].sfx, n->len - digits) == 0 &&
+		    (ms || units[i].ms != 1))
+			break;
+	}
+	if (digits == 0 || i == sizeof(units) / sizeof(units[0])) {
+		if (n->kind != CONFIG_NODE_SCALAR)
+			config_error_add(v->errs, n, path, "expected a duration");
+		else
+			config_error_add(v->errs, n, path,
+			    "'%s' is not a duration (seconds, or a number with %s: 30s, 10m, 4h, 1d)",
+			    q, ms ? "ms, s, m, h or d" : "s, m, h or d");
+		return false;
+	}
+	factor = ms ? units[i].ms : units[i].ms / 1000;
+	if (digits > 10 || val > UINT32_MAX / factor) {
+		config_error_add(v->errs, n, path, "'%s' is out of range (at most %u %s)", q,
+		    UINT32_MAX, ms ? "milliseconds" : "seconds");
+		return false;
+	}
+	*out = (uint32_t)(val * factor);
+	return true;
+}
+
+bool
+config_file_path(const struct validate *v, const struct config_node *n, char out[CONFIG_PATH_MAX])
+{
+	const char *dir = n->text[0] == '/' ? "" : v->dir;
+	int len;
+
+	len = snprintf(out, CONFIG_PATH_MAX, "%s%s", dir, n->text);
+	return len >= 0 && len < CONFIG_PATH_MAX;
+}
+
+bool
+config_want_file(struct validate *v, const struct config_node *n, const char *path,
+    char out[CONFIG_PATH_MAX])
+{
+	char q[QUOTE_LEN];
+	struct stat st;
+	int fd;
+
+	if (!config_want_string(v, n, path))
+		return false;
+	config_quote(q, sizeof(q), n->text, n->len);
+	if (n->len == 0 || memchr(n->text, '\0', n->len) != NULL) {
+		config_error_add(v->errs, n, path, "'%s' is not a file name", q);
+		return false;
+	}
+	if (!config_file_path(v, n, out)) {
+		config_error_add(v->errs, n, path,
+		    "'%s' is too long for a file name (%d bytes at most, with the config file's directory)",
+		    q, CONFIG_PATH_MAX - 1);
+		return false;
+	}
+	config_quote(q, sizeof(q), out, strlen(out));
+	/* Non-blocking, so that a FIFO does not hang the check. */
+	if ((fd = open(out, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		config_error_add(v->errs, n, path, "cannot open %s: %s", q, strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		config_error_add(v->errs, n, path, "%s is not a regular file", q);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+bool
+config_addr_is_unicast(const struct config_addr *a)
+{
+	static const uint8_t zero[16], loop6[16] = { [15] = 1 };
+
+	if (memcmp(a->addr, zero, config_addr_bytes(a)) == 0)
+		return false;
+	if (a->family == 4)
+		return a->addr[0] != 127 && a->addr[0] < 224;
+	return a->addr[0] != 0xff && memcmp(a->addr, loop6, 16) != 0;
+}
+
 bool
 config_want_bool(struct validate *v, const struct config_node *n, const char *path, bool *out)
 {
@@ -521,8 +688,8 @@ config_addr_bytes(const struct config_addr *a)
 }
 
 /* Parse an IPv4 or IPv6 address from len bytes of s; 0 or -EINVAL. */
-static int
-addr_parse(const char *s, size_t len, struct config_addr *a)
+int
+config_addr_parse(const char *s, size_t len, struct config_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -552,8 +719,8 @@ prefix_parse(const struct config_node *n, struct config_prefix *p, unsigned long
 	memset(p, 0, sizeof(*p));
 	*len = 0;
 	if ((slash = memchr(n->text, '/', n->len)) == NULL)
-		return addr_parse(n->text, n->len, &p->a) == 0 ? PREFIX_NO_LEN : PREFIX_BAD;
-	if (addr_parse(n->text, (size_t)(slash - n->text), &p->a) != 0)
+		return config_addr_parse(n->text, n->len, &p->a) == 0 ? PREFIX_NO_LEN : PREFIX_BAD;
+	if (config_addr_parse(n->text, (size_t)(slash - n->text), &p->a) != 0)
 		return PREFIX_BAD;
 	slash++;
 	i = n->len - (size_t)(slash - n->text);
@@ -584,8 +751,8 @@ prefix_contains(const struct config_prefix *p, const struct config_addr *a, unsi
 	return ((p->a.addr[i] ^ a->addr[i]) & mask) == 0;
 }
 
-static void
-prefix_network(const struct config_prefix *p, struct config_prefix *net)
+void
+config_prefix_network(const struct config_prefix *p, struct config_prefix *net)
 {
 	unsigned int i;
 
@@ -649,7 +816,7 @@ config_want_addr(struct validate *v, const struct config_node *n, const char *pa
 
 	if (!config_want_string(v, n, path))
 		return false;
-	if (addr_parse(n->text, n->len, a) != 0) {
+	if (config_addr_parse(n->text, n->len, a) != 0) {
 		config_error_add(v->errs, n, path, "'%s' is not an IPv4 or IPv6 address",
 		    config_quote(q, sizeof(q), n->text, n->len));
 		return false;
@@ -1019,7 +1186,7 @@ config_want_network(struct validate *v, const struct config_node *n, const char 
 
 	if (!want_prefix(v, n, path, p))
 		return false;
-	prefix_network(p, &net);
+	config_prefix_network(p, &net);
 	if (memcmp(net.a.addr, p->a.addr, sizeof(net.a.addr)) == 0)
 		return true;
 	config_error_add(v->errs, n, path, "'%s' has host bits set (network is %s)",
@@ -1198,7 +1365,8 @@ out:
 }
 
 int
-config_validate_tree(const struct config_node *root, struct config *cfg, struct config_errors *errs)
+config_validate_tree(const struct config_node *root, struct config *cfg, struct config_errors *errs,
+    const char *dir)
 {
 	const struct config_node *val[TOP__MAX];
 	struct validate *v;
@@ -1211,6 +1379,7 @@ config_validate_tree(const struct config_node *root, struct config *cfg, struct 
 	}
 	v->errs = errs;
 	v->cfg = cfg;
+	v->dir = dir != NULL ? dir : "";
 	if (!config_map_scan(v, root, "", top_keys, TOP__MAX, val))
 		goto out;
 	if (val[TOP_INSTANCE] != NULL)
@@ -1231,6 +1400,12 @@ config_validate_tree(const struct config_node *root, struct config *cfg, struct 
 		config_sa_validate(v, val[TOP_STATIC_SAS]);
 	if (val[TOP_POLICIES] != NULL)
 		config_policy_validate(v, val[TOP_POLICIES]);
+	/* Connections name secrets and append their children's policies after these. */
+	config_ike_validate(v, val[TOP_IKE]);
+	if (val[TOP_SECRETS] != NULL)
+		config_secret_validate(v, val[TOP_SECRETS]);
+	if (val[TOP_CONNECTIONS] != NULL)
+		config_conn_validate(v, val[TOP_CONNECTIONS]);
 	if (errs->total == 0)
 		rc = 0;
 out:

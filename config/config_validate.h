@@ -57,22 +57,25 @@ void config_error_add(struct config_errors *errs, const struct config_node *at, 
 
 /*
  * Check the tree under @p root (a mapping) and fill @p cfg, which the caller
- * zeroed.  Returns 0, or -EINVAL after adding every error to @p errs; @p cfg
- * may then hold allocated arrays, so config_destroy() it either way.
+ * zeroed.  Relative file names in it (secret_file, certificates, keys) are
+ * taken from @p dir ("" or "dir/", where the file is).  Returns 0, or
+ * -EINVAL after adding every error to @p errs; @p cfg may then hold
+ * allocated arrays, so config_destroy() it either way.
  */
 int config_validate_tree(const struct config_node *root, struct config *cfg,
-    struct config_errors *errs);
+    struct config_errors *errs, const char *dir);
 
 /*
  * The validator: config_validate.c walks the top level and checks instance,
- * diagnostics, interfaces, routes and neighbors; config_sa.c checks static_sas
- * and config_policy.c policies.  What they share is below.
+ * diagnostics, interfaces, routes and neighbors; config_sa.c checks static_sas,
+ * config_policy.c policies, config_secret.c ike: and secrets:, and
+ * config_conn.c connections:.  What they share is below.
  */
 
 #define PATH_LEN    160 /* "neighbors[1023].address" and quoted unknown keys */
 #define QUOTE_LEN   72  /* user text shown in a message, escaped and cut */
 #define PREFIX_LEN  (INET6_ADDRSTRLEN + 4)
-#define KEYS_MAX    16 /* keys of the largest mapping */
+#define KEYS_MAX    24 /* keys of the largest mapping */
 #define SUGGEST_LEN 32 /* longer unknown keys get no suggestion */
 
 /* What an untagged plain scalar is, by the YAML 1.2 core schema. */
@@ -117,6 +120,8 @@ struct validate {
 	const struct config_node *addr_node[CONFIG_IFACES_MAX][CONFIG_ADDRS_MAX];
 	struct sa_seen *sa_seen;     /* cfg->n_static_sas entries */
 	unsigned int n_undefined_sa; /* "sa 'x' is not defined" errors so far */
+	const char *dir;             /* "" or "dir/": where relative file names start */
+	bool secrets_incomplete;     /* some secret is not valid: skip "has it a secret" checks */
 };
 
 /* Indexed by enum config_direction, NULL-terminated for config_want_enum(). */
@@ -162,8 +167,41 @@ bool config_want_network(struct validate *v, const struct config_node *n, const 
 enum connected config_connected_find(const struct validate *v, const struct config_addr *a,
     unsigned int *iface, unsigned int *addr);
 
+/* Integers, durations, files (config_validate.c). */
+bool config_want_u64(struct validate *v, const struct config_node *n, const char *path,
+    uint64_t *out);
+/* Seconds, or a number with s, m, h, d (and ms when @p ms: *out is then in milliseconds). */
+bool config_want_duration(struct validate *v, const struct config_node *n, const char *path,
+    bool ms, uint32_t *out);
+/* A file name, made relative to v->dir, naming a regular file we can open. */
+bool config_want_file(struct validate *v, const struct config_node *n, const char *path,
+    char out[CONFIG_PATH_MAX]);
+/* n->text with v->dir in front unless absolute; false if it does not fit. */
+bool config_file_path(const struct validate *v, const struct config_node *n,
+    char out[CONFIG_PATH_MAX]);
+int config_addr_parse(const char *s, size_t len, struct config_addr *a);
+void config_prefix_network(const struct config_prefix *p, struct config_prefix *net);
+/* Not unspecified, loopback, multicast or (IPv4) reserved. */
+bool config_addr_is_unicast(const struct config_addr *a);
+
+/*
+ * An IKE identity as strongSwan types it (config.h struct config_ike_auth):
+ * 0, or -EINVAL with why set to a message fragment.
+ */
+int config_id_parse(const char *s, size_t len, bool any_ok, enum config_id_type *type,
+    char id[CONFIG_ID_MAX], uint8_t addr[16], const char **why);
+
 /* static_sas (config_sa.c), then policies (config_policy.c), which name the SAs. */
 void config_sa_validate(struct validate *v, const struct config_node *n);
 void config_policy_validate(struct validate *v, const struct config_node *n);
+
+/*
+ * ike: (defaults when @p n is NULL) and secrets: (config_secret.c), then
+ * connections: (config_conn.c), which need the secrets and append the
+ * children's policies to cfg->policies.
+ */
+void config_ike_validate(struct validate *v, const struct config_node *n);
+void config_secret_validate(struct validate *v, const struct config_node *n);
+void config_conn_validate(struct validate *v, const struct config_node *n);
 
 #endif

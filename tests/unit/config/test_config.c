@@ -448,7 +448,7 @@ test_key_unknown_list(void)
 	    "color: blue\n"
 	    "routes:\n"
 	    "  - {destination: 198.51.100.0/24, via: 192.0.2.1, gateway: 192.0.2.1}\n",
-	    "gw.yaml:11:1: color: unknown key 'color' (valid keys: instance, diagnostics, interfaces, routes, neighbors, static_sas, policies)\n"
+	    "gw.yaml:11:1: color: unknown key 'color' (valid keys: instance, diagnostics, interfaces, routes, neighbors, static_sas, policies, ike, connections, secrets)\n"
 	    "gw.yaml:13:36: routes[0].via: unknown key 'via' (valid keys: destination, gateway)\n");
 }
 
