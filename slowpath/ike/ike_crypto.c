@@ -330,6 +330,21 @@ parts_ok(const struct ike_crypto_chunk *parts, size_t n)
 	return true;
 }
 
+/* ---- plain hash ---- */
+
+int
+ike_crypto_hash_vec(uint16_t prf_id, const struct ike_crypto_chunk *parts, size_t n, uint8_t *out,
+    size_t size)
+{
+	const struct prf_alg *a = prf_find(prf_id);
+
+	if (a == NULL)
+		return -ENOTSUP;
+	if (!parts_ok(parts, n) || out == NULL || size < a->len)
+		return -EINVAL;
+	return hash_vec(a->md, parts, n, out, size);
+}
+
 /* ---- PRF ---- */
 
 int

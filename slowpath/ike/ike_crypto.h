@@ -149,6 +149,15 @@ int ike_crypto_dh_public(const struct ike_crypto_dh *dh, uint8_t *buf, size_t si
 int ike_crypto_dh_shared(const struct ike_crypto_dh *dh, const uint8_t *peer, size_t peer_len,
     uint8_t *out, size_t size);
 
+/* ---- plain hash ---- */
+
+/*
+ * out = hash(parts[0] | ... | parts[n-1]) with the hash under PRF @prf_id
+ * (IKEv1 NAT-D, RFC 3947 §3.2: "the negotiated hash").  Returns the length.
+ */
+int ike_crypto_hash_vec(uint16_t prf_id, const struct ike_crypto_chunk *parts, size_t n,
+    uint8_t *out, size_t size);
+
 /* ---- PRF ---- */
 
 /* out = prf(key, data): returns the output length. size must hold ike_crypto_prf_len(). */

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/ike/ikev1_sm.h: the IKEv1 engine's own state, shared by ikev1_sm.c, ikev1_qm.c and ikev1_info.c. */
+#ifndef FASTIPSEC_IKEV1_SM_H
+#define FASTIPSEC_IKEV1_SM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/log.h"
+#include "config/config.h"
+#include "slowpath/ike/ike.h"
+#include "slowpath/ike/ike_crypto.h"
+#include "slowpath/ike/ike_sa.h"
+#include "slowpath/ike/ikev1_msg.h"
+#include "slowpath/ike/ikev1_prop.h"
+
+/*
+ * Not an API: the layout of the engine behind struct ikev1 (slowpath/ike/ike.h).
+ *
+ *   ikev1_sm.c    engine, dispatch, main mode (RFC 2409 §5), timers
+ *   ikev1_qm.c    quick mode (RFC 2409 §5.5)
+ *   ikev1_info.c  informational exchanges: notify, delete, DPD (RFC 2408
+ *                 §4.8, RFC 3706)
+ *   ikev1_prop.c  proposals and traffic selectors
+ *   ikev1_crypt.c message encryption and the keyed hashes
+ */
+
+#define V1_NONCE_LEN    32 /* our nonces (RFC 2409 §5: 8..256 bytes) */
+#define V1_BLOCK        IKE_CRYPTO_AES_BLOCK
+#define V1_NOTIFY_RATE  20             /* error notifies a second, all peers together */
+#define V1_QM_LINGER_NS 30000000000ull /* a finished quick mode answers retransmits this long */
+#define V1_ONE_S        1000000000ull
+
+/* Main mode progress, by the message last sent or received. */
+enum v1_mm_state {
+	V1_MM_I1 = 0, /* initiator: MM1 sent, waiting for MM2 */
+	V1_MM_I2,     /* MM3 sent, waiting for MM4 */
+	V1_MM_I3,     /* MM5 sent, waiting for MM6 */
+	V1_MM_R1,     /* responder: MM2 sent, waiting for MM3 */
+	V1_MM_R2,     /* MM4 sent, waiting for MM5 */
+	V1_MM_DONE,   /* phase 1 established */
+};
+
+/*
+ * The last message of an exchange we sent, and the last one we took in:
+ * a peer's retransmission (the same bytes again) is answered by sending
+ * ours again, never processed twice (RFC 2408 §5: duplicate messages).
+ */
+struct v1_xmit {
+	uint8_t *msg;
+	size_t len;
+	uint8_t *in;
+	size_t in_len;
+	bool retransmit; /* msg is a request: resend it on the timer until answered */
+	unsigned int tries;
+	uint64_t next_ns;
+};
+
+/* An installed phase-2 SA pair. */
+struct v1_child {
+	struct v1_child *next;
+	struct ike_child_sa c; /* keys wiped once child_up returned */
+	uint64_t up_ns;
+	uint64_t expire_ns; /* hard lifetime in time, 0 for none */
+	uint64_t rekey_ns;  /* soft lifetime in time, 0 for none */
+	bool rekey_logged;
+};
+
+enum v1_qm_state {
+	V1_QM_I1 = 0, /* initiator: QM1 sent, waiting for QM2 */
+	V1_QM_R1,     /* responder: QM2 sent, waiting for QM3 */
+	V1_QM_DONE,   /* finished: kept a while to answer a retransmitted QM2 */
+};
+
+struct v1_qm {
+	struct v1_qm *next;
+	uint32_t msgid;
+	bool initiator;
+	enum v1_qm_state st;
+	unsigned int child; /* index in config.children */
+	uint8_t iv[V1_BLOCK];
+	uint8_t ni[IKEV1_NONCE_MAX];
+	size_t ni_len;
+	uint8_t nr[IKEV1_NONCE_MAX];
+	size_t nr_len;
+	struct ike_crypto_dh *dh; /* PFS */
+	uint8_t gqm[IKE_CRYPTO_DH_MAX];
+	size_t gqm_len;
+	uint32_t spi_in;
+	uint32_t spi_out;
+	struct ikev1_p2_prop prop;
+	bool ids; /* ID payloads in the exchange (else the IKE SA's addresses) */
+	struct config_ts local_ts, remote_ts; /* negotiated */
+	struct v1_xmit x;
+	uint64_t started_ns;
+	uint64_t linger_ns;
+};
+
+struct v1_sa {
+	struct ike_sa sa; /* first: the table links it */
+	struct ikev1 *e;
+	enum v1_mm_state mm;
+	const struct config_connection *conn;
+	struct ikev1_p1_prop prop;
+
+	/* vendor ids of the peer */
+	bool vid_natt, vid_natt_draft, vid_dpd, vid_strongswan, vid_frag;
+	/* NAT-T (RFC 3947) */
+	bool nat_local;  /* this end is behind a NAT, or encapsulation is forced */
+	bool nat_remote; /* the peer is */
+	uint8_t natd_type;
+
+	uint8_t *sai_b; /* the initiator's SA payload body */
+	size_t sai_len;
+	struct ike_crypto_dh *dh;
+	uint8_t gxi[IKE_CRYPTO_DH_MAX];
+	uint8_t gxr[IKE_CRYPTO_DH_MAX];
+	size_t gx_len;
+	uint8_t ni[IKEV1_NONCE_MAX];
+	size_t ni_len;
+	uint8_t nr[IKEV1_NONCE_MAX];
+	size_t nr_len;
+	bool have_keys;
+	uint8_t skeyid[IKE_CRYPTO_PRF_MAX];
+	size_t skeyid_len;
+	struct ike_crypto_v1_keys keys;
+	uint8_t enc[32];
+	size_t enc_len;
+	/* Phase 1: the last CBC block, the next phase-1 IV and the base of the
+	 * phase-2 and informational IVs (RFC 2409 Appendix B). */
+	uint8_t iv[V1_BLOCK];
+	const struct config_secret *secret;
+
+	uint8_t peer_id_type; /* IKEV1_ID_*, 0 before MM5/MM6 */
+	char peer_id[CONFIG_ID_MAX];
+
+	struct v1_xmit x; /* phase 1 */
+	struct v1_qm *qms;
+	struct v1_child *children;
+	unsigned int n_children;
+	uint8_t *pending; /* bitmap over config.children: quick modes waiting for phase 1 */
+
+	uint32_t dpd_seq;
+	uint64_t dpd_wait_ns; /* first unanswered R-U-THERE, 0 when none */
+	uint64_t dpd_sent_ns;
+	uint64_t last_rx_ns; /* last authenticated message from the peer */
+	uint64_t last_tx_ns;
+	uint64_t expire_ns; /* phase-1 hard lifetime, 0 none */
+	uint64_t rekey_ns;
+	bool rekey_logged;
+};
+
+struct ikev1 {
+	const struct config *cfg;
+	struct ike_ops ops;
+	struct ike_sa_table t;
+	struct ikev1_stats st;
+	struct ikev1_msg *m;       /* parse scratch */
+	struct ikev1_sa *sa_build; /* SA payload build scratch */
+	uint8_t *obuf;             /* message build scratch (IKE_MSG_MAX) */
+	uint8_t *pbuf;             /* decrypted body scratch (IKE_MSG_MAX) */
+	uint8_t *hbuf;             /* ID payload bodies and other small builds */
+	uint64_t now_ns;
+	uint64_t rl_start_ns;
+	unsigned int rl_count;
+	bool destroying;
+};
+
+/* Counters: one writer (the control core), read by telemetry with relaxed loads. */
+#define V1_INC(e, field) __atomic_store_n(&(e)->st.field, (e)->st.field + 1, __ATOMIC_RELAXED)
+#define V1_DROP(e, why)  V1_INC(e, dropped[(why)])
+
+static inline struct v1_sa *
+v1_sa_of(struct ike_sa *sa)
+{
+	return (struct v1_sa *)sa;
+}
+
+/* Constant-time comparison of two byte strings of one length (hash payloads). */
+static inline bool
+ikev1_sm_ct_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= (uint8_t)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* The log correlation fields of an SA. */
+void ikev1_sm_corr(const struct v1_sa *s, struct log_corr *corr);
+
+/* ---- ikev1_sm.c, for the other files ---- */
+
+/*
+ * Build a message in e->obuf: header for @s with @exchange, @msgid, @flags;
+ * the caller appends payloads with the ikev1_msg_build_*() functions.
+ */
+void ikev1_sm_hdr(struct ikev1 *e, struct ike_buf *b, const struct v1_sa *s, uint8_t exchange,
+    uint32_t msgid, uint8_t flags);
+/* Send @len bytes from @s's local to remote endpoint; 0 or -errno (counted). */
+int ikev1_sm_send(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
+/* Keep a copy of @msg (@len) in @x as our last message; @request: retransmit it on the timer. */
+int ikev1_sm_keep(struct ikev1 *e, struct v1_xmit *x, const uint8_t *msg, size_t len, bool request);
+/* Keep a copy of the peer's message, to recognise its retransmission. */
+int ikev1_sm_keep_in(struct v1_xmit *x, const uint8_t *msg, size_t len);
+void ikev1_sm_xmit_fini(struct v1_xmit *x);
+/* The bytes are the peer's last message of @x again: resend ours (counted).  true when so. */
+bool ikev1_sm_duplicate(struct ikev1 *e, struct v1_sa *s, struct v1_xmit *x, const uint8_t *msg,
+    size_t len);
+
+/*
+ * Remove @s: child_down for every installed pair (with ESP deletes to the
+ * peer and then the ISAKMP delete when @send_deletes and phase 1 is up),
+ * unlink and free it.
+ */
+void ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why);
+/* The delay before retransmission @tries (0: the first), from config.ike (RFC-free: strongSwan's backoff). */
+uint64_t ikev1_sm_rto(const struct ikev1 *e, unsigned int tries);
+/* The peer sent INITIAL-CONTACT (RFC 2407 §4.6.3.3): remove its other SAs, log it. */
+void ikev1_sm_initial_contact(struct ikev1 *e, struct v1_sa *s);
+/* Phase 1 is up: run the quick modes that waited for it. */
+void ikev1_sm_run_pending(struct ikev1 *e, struct v1_sa *s);
+/* Bump the gauges (SAs by state, half-open, children) after a change. */
+void ikev1_sm_gauges(struct ikev1 *e);
+/* A random quick-mode / informational message id unused by @s: 0 or -EIO. */
+int ikev1_sm_new_msgid(struct v1_sa *s, uint32_t *msgid);
+/* A fresh SPI of ours (RFC 4303 §2.1: >= 256), unused by any pair or quick mode: 0 or -EIO. */
+int ikev1_sm_new_spi(struct ikev1 *e, uint32_t *spi);
+/* The connection index of @s. */
+unsigned int ikev1_sm_conn_index(const struct ikev1 *e, const struct v1_sa *s);
+/* Token bucket for error notifies: true when one may be sent now. */
+bool ikev1_sm_notify_allowed(struct ikev1 *e);
+
+/* ---- ikev1_qm.c ---- */
+
+/* Start quick mode for child @child on the established @s.  0 or -errno. */
+int ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child);
+/* A quick-mode message for @s (header parsed in e->m). */
+void ikev1_qm_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
+/* Retransmissions and lingering of @s's quick modes, lifetimes of its pairs. */
+void ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns);
+void ikev1_qm_free(struct v1_qm *q);
+/* Is child @child of @s installed, or being negotiated? */
+bool ikev1_qm_busy(const struct v1_sa *s, unsigned int child);
+/* Remove the pair @c of @s (child_down; an ESP delete to the peer when @send_delete). */
+void ikev1_qm_child_remove(struct ikev1 *e, struct v1_sa *s, struct v1_child *c, bool send_delete,
+    const char *why);
+
+/* ---- ikev1_info.c ---- */
+
+/* An informational exchange for @s (may be NULL: no SA, only unencrypted notifies count). */
+void ikev1_info_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
+/*
+ * Send a notify of @type about @s: encrypted with HASH(1) once @s has
+ * keys, else in the clear (RFC 2408 §3.14.1, rate-limited for errors).
+ * @proto/@spi: what it is about (ISAKMP and the cookies when @spi NULL).
+ */
+void ikev1_info_notify(struct ikev1 *e, struct v1_sa *s, enum ikev1_notify type, uint8_t proto,
+    const uint8_t *spi, uint8_t spi_size, const uint8_t *data, size_t data_len);
+/*
+ * An unencrypted error notify without an SA (or before its keys): to
+ * @remote from @local, cookies from @hdr (RFC 2408 §5.1).  Rate-limited.
+ */
+void ikev1_info_notify_clear(struct ikev1 *e, const struct ike_addr *local,
+    const struct ike_addr *remote, const struct ike_hdr *hdr, enum ikev1_notify type);
+/* Send a delete for @n_spis SPIs of @proto (IKEV1_PROTO_ISAKMP: the cookies of @s). */
+void ikev1_info_delete(struct ikev1 *e, struct v1_sa *s, uint8_t proto, const uint32_t *spis,
+    unsigned int n_spis);
+/* DPD (RFC 3706 §5): R-U-THERE when the peer is quiet; true when the peer was declared dead (@s freed). */
+bool ikev1_info_dpd_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns);
+
+#endif
