@@ -16,6 +16,8 @@ enum ev_type {
 	EV_NEIGH_RESOLVE,   /* a packet needs this next hop's MAC: probe it */
 	EV_SA_ACTIVITY,     /* traffic on an SA: its first packet, more with diagnostics */
 	EV_SA_LIFETIME,     /* an SA reached a lifetime limit or used its last sequence number */
+	EV_IKE,             /* an IKE datagram for us: ptr the frame (data at Ethernet), port */
+	EV_ACQUIRE, /* traffic for a child without an SA (RFC 4301 §5.1): sa_id its index */
 };
 
 /*
@@ -41,8 +43,8 @@ struct ev {
 	uint8_t addr[16]; /* EV_NEIGH_LEARN: its address (4 bytes used for IPv4) */
 	uint8_t limit;    /* EV_SA_LIFETIME: enum ev_sa_limit */
 	void *ptr;        /* an mbuf the event hands over, or NULL */
-	/* EV_SA_ACTIVITY, EV_SA_LIFETIME */
-	uint32_t sa_id;   /* the SA's record id (its static_sas index) */
+	/* EV_SA_ACTIVITY, EV_SA_LIFETIME; EV_ACQUIRE: the child's config.children index */
+	uint32_t sa_id;   /* the SA's record id (static_sas index, or SA_CHILD_SLOT_BASE + child) */
 	uint32_t spi;     /* host byte order */
 	uint64_t seq;     /* the packet's sequence number (outbound: the last one sent) */
 	uint64_t packets; /* the SA's packet count with this packet */

@@ -69,6 +69,7 @@
 #define NEIGH_PENDING_MAX        4 /* packets queued per unresolved next hop (RFC 1122 2.3.2.2) */
 #define NEIGH_PENDING_TIMEOUT_MS 3000 /* ... dropped when it does not answer by then */
 #define EV_RING_SIZE             4096 /* worker -> control events, per worker */
+#define IKE_PUNT_MAX             256  /* IKE datagrams a worker lets wait in its event ring */
 
 /* Security associations */
 #define SA_MAX            8192         /* SAs of each direction the workers can hold */
@@ -76,6 +77,12 @@
 #define SA_RING_SIZE      1024         /* control -> worker sa_msg ring, per worker */
 #define SA_MSG_BURST      32           /* sa_msg applied per worker loop pass */
 #define SA_RECLAIM_MAX    (2 * SA_MAX) /* records waiting for a grace period */
+/* Outbound slots: static SA i is slot i, child c of config.children slot SA_CHILD_SLOT_BASE + c. */
+#define SA_CHILD_SLOT_BASE  CONFIG_STATIC_SAS_MAX
+#define ACQUIRE_INTERVAL_MS 1000 /* a worker asks for a child's SA at most this often */
+#define ACQUIRE_SLOTS       256  /* children a worker remembers asking for (direct-mapped) */
+_Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
+    "the outbound table holds every static SA and every child");
 
 /* Forwarding table (fastpath/route.h) */
 #define NEXTHOP_MAX        32767 /* next hops per table: FIB entries are 2 bytes (15-bit values) */

@@ -13,9 +13,9 @@
  */
 enum sa_msg_op {
 	SA_MSG_ADD_IN = 1, /**< rt: struct sa_rt_in, complete; enter it in the SAD */
-	SA_MSG_ADD_OUT,    /**< rt: struct sa_rt_out, complete; slot id of the outbound table */
+	SA_MSG_ADD_OUT,    /**< rt: struct sa_rt_out, complete, into slot id (replacing any) */
 	SA_MSG_DEL_IN,     /**< forget rt; the control core frees it after a QSBR grace period */
-	SA_MSG_DEL_OUT,    /**< clear slot id; the control core frees rt after a grace period */
+	SA_MSG_DEL_OUT,    /**< clear slot id if it holds rt; rt freed after a grace period */
 };
 
 struct sa_msg {

@@ -45,7 +45,11 @@
 	X(DROP_NO_ROOM, "no_room")             /* mbuf head/tailroom too small */            \
 	X(DROP_FRAG_NO_MBUF, "frag_no_mbuf")   /* no mbuf for an IPv4 fragment */            \
 	X(DROP_TX_FULL, "tx_full")             /* tx queue did not take it */                \
-	X(DROP_RING_FULL, "ring_full")         /* handover ring full */
+	X(DROP_RING_FULL, "ring_full")         /* handover ring full */                      \
+	X(DROP_UDP_LEN, "udp_len")             /* IKE / NAT-T to us: UDP length wrong */     \
+	X(DROP_UDP_CSUM, "udp_csum")           /* IKE / NAT-T to us: UDP checksum wrong */   \
+	X(DROP_IKE_RING_FULL, "ike_ring_full") /* IKE_PUNT_MAX already wait for control */   \
+	X(DROP_NO_CHILD_SA, "no_child_sa")     /* a child's policy: no SA negotiated yet */
 
 enum drop_reason {
 #define DROP_ENUM(e, s) e,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/input.c: sort received frames at the door: ARP, ND and echo for us, transit to the SPD. */
+/* fastpath/input.c: sort received frames at the door: ARP, ND, echo and IKE for us, transit to the SPD. */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -22,12 +23,23 @@
 #define ICMP6_ND_NS        135
 #define ICMP6_ND_NA        136
 
-/* Not drops: the packet goes on to the SPD (transit) or to ESP decapsulation. */
-#define INPUT_TRANSIT DROP__MAX
-#define INPUT_ESP     (DROP__MAX + 1)
-#define INPUT_AH      (DROP__MAX + 2)
-#define INPUT_REASM   (DROP__MAX + 3) /* a fragment addressed to us */
-#define NATT_PORT     4500            /* RFC 3948 */
+/* Not drops: the packet goes on to the SPD (transit), to decapsulation, or was handed over. */
+#define INPUT_TRANSIT  DROP__MAX
+#define INPUT_ESP      (DROP__MAX + 1)
+#define INPUT_AH       (DROP__MAX + 2)
+#define INPUT_REASM    (DROP__MAX + 3) /* a fragment addressed to us */
+#define INPUT_TAKEN    (DROP__MAX + 4) /* handed over (to the control core): nothing more to do */
+#define NATT_PORT      4500            /* RFC 3948 */
+#define IKE_PORT       500             /* RFC 7296 §2, RFC 2408 */
+#define NATT_KEEPALIVE 0xff /* the one payload byte of a NAT-keepalive (RFC 3948 §2.3) */
+
+/* When each child was last asked for (EV_ACQUIRE), per worker: child + 1 (0: free) and TSC. */
+struct acquire_memo {
+	uint32_t child;
+	uint64_t tsc;
+};
+
+static struct acquire_memo acquire_memo[WORKERS_MAX][ACQUIRE_SLOTS];
 
 /*
  * Is the L4 payload at @p l4 (@p len bytes, protocol @p proto) ESP for us:
@@ -46,6 +58,84 @@ is_esp(uint8_t proto, const uint8_t *l4, uint32_t len)
 		return false;
 	memcpy(&marker, udp + 1, 4);
 	return marker != 0;
+}
+
+/*
+ * Hand IKE frame @p m (data at Ethernet) to the control core.  The event
+ * ring is shared with neighbour and SA events, and the mbufs waiting in it
+ * come from the pool the ports receive into: at most IKE_PUNT_MAX wait,
+ * the rest are dropped (a flood cannot starve the ring or the pool).
+ */
+static enum drop_reason
+ike_punt(struct worker *w, const struct port *p, struct rte_mbuf *m)
+{
+	struct ev ev;
+
+	if (rte_ring_count(w->ev) >= IKE_PUNT_MAX)
+		return DROP_IKE_RING_FULL;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_IKE;
+	ev.port = (uint16_t)(p - port_table.port);
+	ev.ptr = m;
+	if (!worker_event(w, &ev))
+		return DROP_IKE_RING_FULL;
+	counter_add(&w->stats.ike_punted, 1);
+	return INPUT_TAKEN;
+}
+
+/* Does the UDP checksum of IPv4 header @p ip and datagram @p l4 (@p len bytes) verify? */
+static inline bool
+udp4_cksum_ok(const struct rte_ipv4_hdr *ip, const uint8_t *l4, uint32_t len)
+{
+	uint32_t sum = rte_ipv4_phdr_cksum(ip, 0);
+
+	sum += rte_raw_cksum(l4, len);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * UDP to one of our addresses that is not ESP-in-UDP.  On an unprotected
+ * port, UDP 500 and UDP 4500 behind the zero non-ESP marker (RFC 3948
+ * §2.2) are IKE, punted to the control core; a 4500 datagram of the one
+ * byte 0xff is a NAT-keepalive (§2.3), consumed.  Before that the UDP
+ * length must be the IP payload's and the checksum must verify (RFC 768;
+ * IPv4 may send none, IPv6 must: RFC 8200 §8.1).  Everything else finds
+ * no listener.  @p ip is the IPv4 or IPv6 header (@p family), @p l4 the
+ * UDP header and the @p len bytes of IP payload it starts; the frame is
+ * already trimmed to the IP length.
+ */
+static enum drop_reason
+udp_local(struct worker *w, const struct port *p, struct rte_mbuf *m, uint8_t family,
+    const void *ip, const uint8_t *l4, uint32_t len)
+{
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
+	uint32_t marker;
+
+	if (p->role != CONFIG_ROLE_UNPROTECTED || len < sizeof(*udp) ||
+	    (udp->dst_port != RTE_BE16(IKE_PORT) && udp->dst_port != RTE_BE16(NATT_PORT)))
+		return DROP_LOCAL_PROTO;
+	if (rte_be_to_cpu_16(udp->dgram_len) != len)
+		return DROP_UDP_LEN;
+	if (family == 4) {
+		if (udp->dgram_cksum != 0 &&
+		    !udp4_cksum_ok((const struct rte_ipv4_hdr *)ip, l4, len))
+			return DROP_UDP_CSUM;
+	} else if (udp->dgram_cksum == 0 ||
+	    !pkt_ipv6_l4_cksum_ok((const struct rte_ipv6_hdr *)ip, udp)) {
+		return DROP_UDP_CSUM;
+	}
+	if (udp->dst_port == RTE_BE16(IKE_PORT))
+		return ike_punt(w, p, m);
+	if (len == sizeof(*udp) + 1 && l4[sizeof(*udp)] == NATT_KEEPALIVE) {
+		counter_add(&w->stats.natt_keepalives, 1);
+		return DROP_CONSUMED;
+	}
+	if (len < sizeof(*udp) + 4)
+		return DROP_LOCAL_PROTO;
+	memcpy(&marker, l4 + sizeof(*udp), 4);
+	return marker == 0 ? ike_punt(w, p, m) : DROP_LOCAL_PROTO;
 }
 
 static enum drop_reason
@@ -85,6 +175,10 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		pkt_trim(m, l3 + tot);
 		return INPUT_AH;
 	}
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		pkt_trim(m, l3 + tot);
+		return udp_local(w, p, m, 4, ip, (const uint8_t *)ip + ihl, tot - ihl);
+	}
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v4(p, m);
@@ -95,7 +189,8 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 
 /* An IPv6 packet not for us: multicast stays on the link, the rest goes on. */
 static enum drop_reason
-transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
+transit_v6(struct worker *w, const struct port *p, struct rte_mbuf *m,
+    const struct rte_ipv6_hdr *ip6, uint32_t plen)
 {
 	if (port_is_local_v6(ip6->dst_addr)) {
 		if (ip6->proto == IPPROTO_FRAGMENT &&
@@ -107,10 +202,12 @@ transit_v6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 			pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
 			return INPUT_AH;
 		}
-		if (!is_esp(ip6->proto, (const uint8_t *)(ip6 + 1), plen))
-			return DROP_LOCAL_PROTO;
 		pkt_trim(m, sizeof(struct rte_ether_hdr) + sizeof(*ip6) + plen);
-		return INPUT_ESP;
+		if (is_esp(ip6->proto, (const uint8_t *)(ip6 + 1), plen))
+			return INPUT_ESP;
+		if (ip6->proto == IPPROTO_UDP)
+			return udp_local(w, p, m, 6, ip6, (const uint8_t *)(ip6 + 1), plen);
+		return DROP_LOCAL_PROTO;
 	}
 	if (ip6->dst_addr[0] == 0xff)
 		return DROP_LOCAL_PROTO;
@@ -136,7 +233,7 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (m->data_len < l3 + sizeof(*ip6) + plen)
 		return DROP_RUNT;
 	if (ip6->proto != IPPROTO_ICMPV6 || plen < 4)
-		return transit_v6(m, ip6, plen);
+		return transit_v6(w, p, m, ip6, plen);
 	icmp = (const uint8_t *)(ip6 + 1);
 	/* Solicitations go to the solicited-node multicast group or to us. */
 	if (icmp[0] == ICMP6_ND_NS)
@@ -144,7 +241,7 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	if (icmp[0] == ICMP6_ND_NA)
 		return neigh_na_input(w, p, m);
 	if (!port_is_local_v6(ip6->dst_addr))
-		return transit_v6(m, ip6, plen);
+		return transit_v6(w, p, m, ip6, plen);
 	if (icmp[0] != ICMP6_ECHO_REQUEST)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v6(p, m);
@@ -153,25 +250,81 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	return why;
 }
 
+/*
+ * The outbound slot a PROTECT policy names: its static SA's, or the one
+ * reserved for its child (common/limits.h); SA_MAX when it names neither.
+ */
+static inline uint32_t
+policy_slot(const struct config_policy *pol)
+{
+	if (pol->sa >= 0)
+		return pol->sa < SA_MAX ? (uint32_t)pol->sa : SA_MAX;
+	if (pol->child >= 0 && pol->child < CONFIG_CHILDREN_MAX)
+		return SA_CHILD_SLOT_BASE + (uint32_t)pol->child;
+	return SA_MAX;
+}
+
+/*
+ * A packet for child @p child, whose SA is not negotiated yet (or is
+ * between a delete and the next negotiation): dropped, and the control
+ * core told, at most every ACQUIRE_INTERVAL_MS per child and worker; it
+ * decides whether to negotiate (start_action trap, RFC 4301 §5.1 "the
+ * packet ... triggers the creation of an SA").
+ */
+static __rte_noinline void
+child_without_sa(struct worker *w, struct rte_mbuf *m, uint32_t child)
+{
+	struct acquire_memo *a = &acquire_memo[w->index][child % ACQUIRE_SLOTS];
+	uint64_t now = rte_get_tsc_cycles();
+	struct ev ev;
+
+	worker_drop(w, m, DROP_NO_CHILD_SA);
+	if (a->child == child + 1 && now - a->tsc < rte_get_tsc_hz() / 1000 * ACQUIRE_INTERVAL_MS)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_ACQUIRE;
+	ev.sa_id = child;
+	if (worker_event(w, &ev)) {
+		a->child = child + 1;
+		a->tsc = now;
+	}
+}
+
+/* The policy check of a decrypted packet: does @p pol name the SA of record id @p id? */
+static inline bool
+policy_names(const struct config_policy *pol, uint32_t id)
+{
+	if (pol->action != CONFIG_POLICY_PROTECT)
+		return false;
+	if (pol->sa >= 0)
+		return (uint32_t)pol->sa == id;
+	return pol->child >= 0 && SA_CHILD_SLOT_BASE + (uint32_t)pol->child == id;
+}
+
 /* Sort one classified packet: bypass to @p fwd, protect (outbound) to @p esp, the rest dropped. */
 static inline void
 apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, uint32_t match,
     struct rte_mbuf **fwd, uint16_t *nf, struct rte_mbuf **esp, struct sa_rt_out **sa, uint16_t *ne)
 {
 	const struct config_policy *pol = spd_policy(worker_set.spd, match);
+	uint32_t slot;
 
 	if (pol == NULL || pol->action == CONFIG_POLICY_DISCARD ||
 	    (pol->action == CONFIG_POLICY_PROTECT && dir == CONFIG_DIR_INBOUND)) {
 		worker_drop(w, m, DROP_POLICY);
 	} else if (pol->action == CONFIG_POLICY_BYPASS) {
 		fwd[(*nf)++] = m;
-	} else if (pol->sa < 0 || pol->sa >= SA_MAX || w->sa_out[pol->sa] == NULL) {
+	} else if ((slot = policy_slot(pol)) >= SA_MAX) {
 		worker_drop(w, m, DROP_NO_SA);
-	} else if (w->sa_out[pol->sa]->owner != w->index) {
-		worker_handoff(w, m, w->sa_out[pol->sa]->owner,
-		    HANDOFF_ESP_OUT | (uint32_t)pol->sa);
+	} else if (w->sa_out[slot] == NULL) {
+		if (pol->sa >= 0)
+			worker_drop(w, m, DROP_NO_SA);
+		else
+			child_without_sa(w, m, (uint32_t)pol->child);
+	} else if (w->sa_out[slot]->owner != w->index) {
+		worker_handoff(w, m, w->sa_out[slot]->owner, HANDOFF_ESP_OUT | slot);
 	} else {
-		sa[*ne] = w->sa_out[pol->sa];
+		sa[*ne] = w->sa_out[slot];
 		esp[(*ne)++] = m;
 	}
 }
@@ -238,8 +391,7 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 	}
 	for (i = 0; i < k; i++) {
 		pol = spd_policy(worker_set.spd, match[i]);
-		if (pol == NULL || pol->action != CONFIG_POLICY_PROTECT ||
-		    (uint32_t)pol->sa != sa[i]->id) {
+		if (pol == NULL || !policy_names(pol, sa[i]->id)) {
 			counter_add(&sa[i]->cnt.drops, 1);
 			worker_drop(w, m[i], DROP_POLICY);
 			continue;
@@ -349,6 +501,8 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			if (why == INPUT_REASM)
 				why = DROP_FRAGMENT; /* still a fragment: malformed */
 		}
+		if (why == INPUT_TAKEN)
+			continue;
 		if (why == INPUT_TRANSIT || why == INPUT_ESP || why == INPUT_AH) {
 			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
 			if (why == INPUT_ESP)

@@ -66,6 +66,7 @@ pool_size(unsigned int n_workers)
 	n += (n_workers + 1) * MBUF_CACHE_SIZE * 2 + n_workers * CTL_TX_RING_SIZE;
 	n +=
 	    n_workers * REASM_FLOWS * RTE_LIBRTE_IP_FRAG_MAX_FRAG; /* fragments being reassembled */
+	n += n_workers * IKE_PUNT_MAX; /* IKE datagrams waiting for the control core */
 	return rte_align32pow2(n) - 1;
 }
 

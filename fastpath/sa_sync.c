@@ -29,7 +29,16 @@ sa_sync_apply(struct worker *w)
 				counter_add(&w->stats.sa_msg_failed, 1);
 				break;
 			}
-			w->sa_out[msgs[i].id] = msgs[i].op == SA_MSG_ADD_OUT ? msgs[i].rt : NULL;
+			/*
+			 * ADD replaces what the slot holds (a rekey moves a child's
+			 * traffic to its new SA in one store); DEL empties the slot only
+			 * while it still holds that record, so withdrawing a replaced SA
+			 * leaves its successor in place.
+			 */
+			if (msgs[i].op == SA_MSG_ADD_OUT)
+				w->sa_out[msgs[i].id] = msgs[i].rt;
+			else if (w->sa_out[msgs[i].id] == msgs[i].rt)
+				w->sa_out[msgs[i].id] = NULL;
 			break;
 		default:
 			/* A corrupt ring message is a broken invariant (STYLE rule 12). */

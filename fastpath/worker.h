@@ -24,20 +24,22 @@
 
 /* Counters of one worker: written by it alone, read by telemetry (counter_read()). */
 struct worker_stats {
-	uint64_t rx;             /* packets received */
-	uint64_t tx;             /* packets sent */
-	uint64_t arp_replies;    /* ARP replies for our addresses */
-	uint64_t nd_replies;     /* neighbour advertisements for our addresses */
-	uint64_t echo_replies;   /* ICMP and ICMPv6 echo replies */
-	uint64_t ctl_tx;         /* packets sent for the control core */
-	uint64_t events;         /* events sent to the control core */
-	uint64_t events_dropped; /* events lost: the event ring was full */
-	uint64_t sa_msgs;        /* SA messages applied */
-	uint64_t sa_msg_failed;  /* SA messages that could not be applied (SAD full, unknown) */
-	uint64_t handoff_out;    /* packets handed to the worker that owns their SA */
-	uint64_t handoff_in;     /* packets other workers handed to this one */
-	uint64_t loops;          /* passes of the poll loop */
-	uint64_t busy_cycles;    /* TSC cycles spent on passes that had packets */
+	uint64_t rx;              /* packets received */
+	uint64_t tx;              /* packets sent */
+	uint64_t arp_replies;     /* ARP replies for our addresses */
+	uint64_t nd_replies;      /* neighbour advertisements for our addresses */
+	uint64_t echo_replies;    /* ICMP and ICMPv6 echo replies */
+	uint64_t ctl_tx;          /* packets sent for the control core */
+	uint64_t events;          /* events sent to the control core */
+	uint64_t events_dropped;  /* events lost: the event ring was full */
+	uint64_t sa_msgs;         /* SA messages applied */
+	uint64_t sa_msg_failed;   /* SA messages that could not be applied (SAD full, unknown) */
+	uint64_t handoff_out;     /* packets handed to the worker that owns their SA */
+	uint64_t handoff_in;      /* packets other workers handed to this one */
+	uint64_t ike_punted;      /* IKE datagrams (UDP 500, 4500 with marker) sent to control */
+	uint64_t natt_keepalives; /* NAT-T keepalives received (RFC 3948 §2.3) */
+	uint64_t loops;           /* passes of the poll loop */
+	uint64_t busy_cycles;     /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slowpath/ctl.c: the control core's loop: link changes, announcements, later IKE and SA events. */
+/* slowpath/ctl.c: the control core's loop: link changes, announcements, worker events, IKE. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -12,8 +12,10 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/ike_io.h"
 #include "slowpath/neigh_ctl.h"
 #include "slowpath/sa_events.h"
+#include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
 
 #define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
@@ -21,6 +23,16 @@
 
 volatile sig_atomic_t ctl_quit;
 uint64_t ctl_start_ns;
+
+static ctl_tick_fn tick_fn;
+static void *tick_ctx;
+
+void
+ctl_tick_register(ctl_tick_fn fn, void *ctx)
+{
+	tick_fn = fn;
+	tick_ctx = ctx;
+}
 
 uint64_t
 ctl_now_ns(void)
@@ -85,10 +97,22 @@ drain_events(uint64_t now)
 				neigh_ctl_resolve(&evs[k], now);
 				break;
 			case EV_SA_ACTIVITY:
-				sa_events_activity(&evs[k]);
+				if (evs[k].sa_id >= SA_CHILD_SLOT_BASE)
+					sa_ike_activity(&evs[k]);
+				else
+					sa_events_activity(&evs[k]);
 				break;
 			case EV_SA_LIFETIME:
-				sa_events_lifetime(&evs[k]);
+				if (evs[k].sa_id >= SA_CHILD_SLOT_BASE)
+					sa_ike_lifetime(&evs[k], now);
+				else
+					sa_events_lifetime(&evs[k]);
+				break;
+			case EV_IKE:
+				ike_io_input(&evs[k], now);
+				break;
+			case EV_ACQUIRE:
+				sa_ike_acquire(&evs[k], now);
 				break;
 			default:
 				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,
@@ -107,7 +131,7 @@ void
 ctl_loop(const struct config *cfg)
 {
 	int link[PORTS_MAX];
-	uint64_t next_link = 0, now;
+	uint64_t next_link = 0, next_tick = 0, now;
 
 	(void)cfg;
 	memset(link, 0xff, sizeof(link)); /* -1: unknown, so the first poll logs */
@@ -117,6 +141,10 @@ ctl_loop(const struct config *cfg)
 			poll_links(link);
 			neigh_ctl_tick(now);
 			next_link = now + CTL_LINK_POLL_MS * 1000000ull;
+		}
+		if (tick_fn != NULL && now >= next_tick) {
+			tick_fn(tick_ctx, now);
+			next_tick = now + CTL_TICK_MS * 1000000ull;
 		}
 		sa_push_reclaim();
 		if (drain_events(now) == 0)

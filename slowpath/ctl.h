@@ -31,4 +31,13 @@ int ctl_tx_send(uint16_t port, struct rte_mbuf *m);
 
 uint64_t ctl_now_ns(void);
 
+/*
+ * A function the loop calls about every CTL_TICK_MS with the monotonic
+ * time (the IKE engines' timers: retransmission, DPD, rekey).  @p fn NULL
+ * removes it.  Register before ctl_loop() runs.
+ */
+#define CTL_TICK_MS 100
+typedef void (*ctl_tick_fn)(void *ctx, uint64_t now_ns);
+void ctl_tick_register(ctl_tick_fn fn, void *ctx);
+
 #endif

@@ -23,6 +23,7 @@
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
+#include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
 #include "slowpath/sa_static.h"
 #include "slowpath/telemetry.h"
@@ -205,6 +206,11 @@ run(struct opts *o, struct config *cfg)
 		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
 		goto stop;
 	}
+	if ((rc = sa_ike_init(cfg, ctl_mb)) != 0) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"IKE SA installer: %s\"",
+		    strerror(-rc));
+		goto stop;
+	}
 	/* The SAs are in place on every worker before the first packet arrives. */
 	if ((rc = sa_push_settle(SA_SETTLE_MS)) != 0) {
 		log_event(LOG_MSG_CONFIG_ERROR, NULL,
@@ -233,6 +239,7 @@ stop:
 	worker_stop = true;
 	rte_eal_mp_wait_lcore();
 	sa_push_fini();
+	sa_ike_fini();
 	sa_static_fini();
 	if (ctl_mb != NULL)
 		crypto_mb_destroy(ctl_mb);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slowpath/telemetry.c: /fastipsec/info, /fastipsec/diagnostics and /fastipsec/stats. */
+/* slowpath/telemetry.c: /fastipsec/info, /fastipsec/diagnostics, /fastipsec/stats, /fastipsec/ike/stats. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,9 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/ike_io.h"
 #include "slowpath/neigh_ctl.h"
+#include "slowpath/sa_ike.h"
 #include "slowpath/telemetry.h"
 
 static const struct config *tm_cfg;
@@ -164,6 +166,8 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 		sum->busy_cycles += counter_read(&s->busy_cycles);
 		sum->handoff_out += counter_read(&s->handoff_out);
 		sum->handoff_in += counter_read(&s->handoff_in);
+		sum->ike_punted += counter_read(&s->ike_punted);
+		sum->natt_keepalives += counter_read(&s->natt_keepalives);
 		for (r = 0; r < DROP__MAX; r++)
 			sum->drops[r] += counter_read(&s->drops[r]);
 	}
@@ -291,6 +295,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "sa_msg_failed", sum.sa_msg_failed);
 	rte_tel_data_add_dict_u64(d, "handoff_out", sum.handoff_out);
 	rte_tel_data_add_dict_u64(d, "handoff_in", sum.handoff_in);
+	rte_tel_data_add_dict_u64(d, "ike_punted", sum.ike_punted);
+	rte_tel_data_add_dict_u64(d, "natt_keepalives", sum.natt_keepalives);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	rte_tel_data_add_dict_u64(d, "neigh_queue_dropped", neigh_ctl_queue_dropped());
 	add_forward_stats(d, first, last);
@@ -306,6 +312,52 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		for (i = 0; i < worker_set.n; i++)
 			add_worker_summary(d, i);
 	}
+	return 0;
+}
+
+/*
+ * /fastipsec/ike/stats: the IKE transport (datagrams the workers punted,
+ * as the control core took them in and sent them out) and the installer
+ * of IKE SAs.
+ */
+static int
+cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct worker_stats ws;
+	struct ike_io_stats io;
+	struct sa_ike_stats sa;
+
+	(void)cmd;
+	(void)params;
+	stats_sum(0, worker_set.n, &ws);
+	ike_io_stats_read(&io);
+	sa_ike_stats_read(&sa);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "ike_punted", ws.ike_punted);
+	rte_tel_data_add_dict_u64(d, "ike_ring_full", ws.drops[DROP_IKE_RING_FULL]);
+	rte_tel_data_add_dict_u64(d, "udp_len", ws.drops[DROP_UDP_LEN]);
+	rte_tel_data_add_dict_u64(d, "udp_csum", ws.drops[DROP_UDP_CSUM]);
+	rte_tel_data_add_dict_u64(d, "natt_keepalives", ws.natt_keepalives);
+	rte_tel_data_add_dict_u64(d, "ike_rx", io.rx);
+	rte_tel_data_add_dict_u64(d, "ike_rx_v1", io.rx_v1);
+	rte_tel_data_add_dict_u64(d, "ike_rx_v2", io.rx_v2);
+	rte_tel_data_add_dict_u64(d, "ike_no_handler", io.no_handler);
+	rte_tel_data_add_dict_u64(d, "ike_bad", io.bad);
+	rte_tel_data_add_dict_u64(d, "ike_tx", io.tx);
+	rte_tel_data_add_dict_u64(d, "ike_tx_frames", io.tx_frames);
+	rte_tel_data_add_dict_u64(d, "ike_tx_no_route", io.tx_no_route);
+	rte_tel_data_add_dict_u64(d, "ike_tx_no_neigh", io.tx_no_neigh);
+	rte_tel_data_add_dict_u64(d, "ike_tx_neigh_wait", io.tx_neigh_wait);
+	rte_tel_data_add_dict_u64(d, "ike_tx_failed", io.tx_failed);
+	rte_tel_data_add_dict_u64(d, "natt_keepalives_sent", io.keepalives_out);
+	rte_tel_data_add_dict_u64(d, "child_up", sa.child_up);
+	rte_tel_data_add_dict_u64(d, "child_up_failed", sa.child_up_failed);
+	rte_tel_data_add_dict_u64(d, "child_down", sa.child_down);
+	rte_tel_data_add_dict_u64(d, "child_rekeyed", sa.rekeyed);
+	rte_tel_data_add_dict_u64(d, "no_child_sa", ws.drops[DROP_NO_CHILD_SA]);
+	rte_tel_data_add_dict_u64(d, "acquires", sa.acquires);
+	rte_tel_data_add_dict_u64(d, "acquire_ignored", sa.acquire_ignored);
+	rte_tel_data_add_dict_u64(d, "acquire_no_handler", sa.acquire_no_handler);
 	return 0;
 }
 
@@ -404,6 +456,9 @@ telemetry_init(const struct config *cfg)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastipsec/neighbors", cmd_neighbors,
 		    "ARP and ND neighbours, 64 a page. Parameter: start index (the reply's next)");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastipsec/ike/stats", cmd_ike_stats,
+		    "IKE datagrams punted, received, sent and dropped; IKE SAs installed. No parameters");
 	if (rc == 0)
 		rc = telemetry_sa_init();
 	return rc;

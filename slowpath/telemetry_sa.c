@@ -10,11 +10,14 @@
 
 #include "common/counters.h"
 #include "fastpath/worker.h"
+#include "slowpath/sa_ike.h"
 #include "slowpath/sa_static.h"
 #include "slowpath/telemetry.h"
 
 /* SAs per /fastipsec/sa/list reply: 16 KiB of JSON in DPDK 22.11. */
 #define SA_PAGE 32
+/* IKE SAs of one SPI in a /fastipsec/sa/info reply (several peers may pick the same SPI). */
+#define SA_INFO_IKE_MAX 8
 
 static void
 add_common(struct rte_tel_data *d, const struct sa_static *s)
@@ -69,6 +72,72 @@ add_lifetime(struct rte_tel_data *d, const struct sa_lifetime *lt)
 	rte_tel_data_add_dict_string(d, "lifetime_state", state);
 }
 
+/*
+ * An IKE-negotiated SA (slowpath/sa_ike.c), with the static SAs' keys,
+ * plus "ike_sa", "ike_version" and, for an outbound SA, "active" (false
+ * once a rekey moved the child's traffic to a newer SA).
+ */
+static int
+add_ike(struct rte_tel_data *d, size_t index, const struct sa_ike_row *r, bool details)
+{
+	struct rte_tel_data *sd = rte_tel_data_alloc();
+	char key[32], buf[64];
+
+	if (sd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(sd);
+	rte_tel_data_add_dict_string(sd, "name", r->name);
+	rte_tel_data_add_dict_string(sd, "direction", r->inbound ? "inbound" : "outbound");
+	snprintf(buf, sizeof(buf), "0x%08x", r->spi);
+	rte_tel_data_add_dict_string(sd, "spi", buf);
+	rte_tel_data_add_dict_string(sd, "protocol", r->proto == ALG_PROTO_AH ? "ah" : "esp");
+	rte_tel_data_add_dict_string(sd, "mode", config_mode_name(r->mode));
+	rte_tel_data_add_dict_string(sd, "local", config_addr_format(&r->local, buf, sizeof(buf)));
+	rte_tel_data_add_dict_string(sd, "remote",
+	    config_addr_format(&r->remote, buf, sizeof(buf)));
+	rte_tel_data_add_dict_string(sd, "proposal", r->prop.name);
+	rte_tel_data_add_dict_int(sd, "owner_lcore", (int)r->owner_lcore);
+	rte_tel_data_add_dict_u64(sd, "packets", r->packets);
+	rte_tel_data_add_dict_u64(sd, "bytes", r->bytes);
+	rte_tel_data_add_dict_u64(sd, "drops", r->drops);
+	rte_tel_data_add_dict_u64(sd, "ike_sa", r->ike_sa);
+	if (!r->inbound)
+		rte_tel_data_add_dict_int(sd, "active", r->active);
+	if (details) {
+		struct sa_lifetime lt;
+
+		rte_tel_data_add_dict_int(sd, "ike_version", r->ike_version);
+		rte_tel_data_add_dict_string(sd, "encryption", alg_cipher_name(r->prop.cipher));
+		rte_tel_data_add_dict_string(sd, "integrity", alg_auth_name(r->prop.auth));
+		rte_tel_data_add_dict_int(sd, "icv_bytes", r->prop.icv_len);
+		rte_tel_data_add_dict_int(sd, "esn", r->esn);
+		rte_tel_data_add_dict_string(sd, "encap", r->encap ? "udp" : "none");
+		if (r->encap) {
+			rte_tel_data_add_dict_int(sd, "encap_source_port", r->encap_sport);
+			rte_tel_data_add_dict_int(sd, "encap_destination_port", r->encap_dport);
+		}
+		if (r->inbound) {
+			rte_tel_data_add_dict_int(sd, "replay_window", (int)r->replay_window);
+			rte_tel_data_add_dict_u64(sd, "replay_top", r->replay_top);
+		} else {
+			rte_tel_data_add_dict_u64(sd, "seq", r->seq);
+		}
+		memset(&lt, 0, sizeof(lt));
+		lt.state = r->lt_state;
+		lt.soft_bytes = r->lifetime.soft_bytes;
+		lt.hard_bytes = r->lifetime.hard_bytes;
+		lt.soft_packets = r->lifetime.soft_packets;
+		lt.hard_packets = r->lifetime.hard_packets;
+		add_lifetime(sd, &lt);
+	}
+	snprintf(key, sizeof(key), "sa_%zu", index);
+	if (rte_tel_data_add_dict_container(d, key, sd, 0) != 0) {
+		rte_tel_data_free(sd);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static void
 add_details(struct rte_tel_data *d, const struct sa_static *s)
 {
@@ -118,11 +187,14 @@ add_sa(struct rte_tel_data *d, size_t i, bool details)
 static int
 cmd_sa_list(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	size_t n = sa_static_count(), start = 0, i;
+	struct sa_ike_row rows[SA_PAGE];
+	size_t n_static = sa_static_count(), n, start = 0, i, k, got = 0;
 	char *end;
 
 	(void)cmd;
 	rte_tel_data_start_dict(d);
+	/* The static SAs first, then the IKE SAs as they are now (a snapshot per page). */
+	n = n_static + sa_ike_rows_count();
 	if (params != NULL && *params != '\0') {
 		unsigned long v = strtoul(params, &end, 10);
 
@@ -134,8 +206,13 @@ cmd_sa_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	rte_tel_data_add_dict_u64(d, "total", n);
 	rte_tel_data_add_dict_u64(d, "start", start);
-	for (i = start; i < n && i < start + SA_PAGE; i++)
+	for (i = start; i < n_static && i < start + SA_PAGE; i++)
 		add_sa(d, i, false);
+	if (i < start + SA_PAGE)
+		got = sa_ike_rows_read(i - n_static, rows, start + SA_PAGE - i);
+	for (k = 0; k < got; k++)
+		add_ike(d, i + k, &rows[k], false);
+	i += got;
 	if (i < n)
 		rte_tel_data_add_dict_u64(d, "next", i);
 	return 0;
@@ -145,8 +222,9 @@ cmd_sa_list(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 cmd_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct sa_ike_row rows[SA_INFO_IKE_MAX];
 	unsigned long spi;
-	size_t i, found = 0;
+	size_t i, k, n, found = 0;
 	char *end;
 
 	(void)cmd;
@@ -158,6 +236,12 @@ cmd_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	for (i = 0; i < sa_static_count(); i++) {
 		if (sa_static_at(i)->cfg->spi == spi && add_sa(d, i, true) == 0)
+			found++;
+	}
+	/* IKE SAs are keyed after the static ones: sa_<static count + match number>. */
+	n = sa_ike_rows_find((uint32_t)spi, rows, SA_INFO_IKE_MAX);
+	for (k = 0; k < n; k++) {
+		if (add_ike(d, sa_static_count() + k, &rows[k], true) == 0)
 			found++;
 	}
 	rte_tel_data_add_dict_u64(d, "found", found);

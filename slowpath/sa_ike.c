@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/sa_ike.c: the SA installer of IKE-negotiated children: child up / down to the workers. */
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+
+#include "common/counters.h"
+#include "common/log.h"
+#include "fastpath/port.h"
+#include "fastpath/worker.h"
+#include "slowpath/sa_build.h"
+#include "slowpath/sa_ike.h"
+#include "slowpath/sa_push.h"
+
+#define PUSH_WAIT_MS 200 /* how long child_up / child_down wait for room in the workers' rings */
+
+/* One child_up: an inbound and an outbound record and what telemetry shows of them. */
+struct pair {
+	struct pair *next; /* the child's pairs, newest first */
+	unsigned int child;
+	uint64_t ike_sa;
+	uint8_t ike_version;
+	uint32_t spi_in; /* host byte order */
+	uint32_t spi_out;
+	enum alg_proto proto;
+	enum config_mode mode;
+	struct config_addr local;
+	struct config_addr remote;
+	struct alg_proposal prop;
+	bool esn;
+	bool encap;
+	uint16_t local_port;
+	uint16_t remote_port;
+	uint32_t replay_window;
+	struct config_lifetime lifetime;
+	struct sa_rt_in *in;
+	struct sa_rt_out *out; /* NULL only when it could not be installed */
+};
+
+static const struct config *cfg;
+static IMB_MGR *mgr;
+static struct pair **pairs;   /* [child]: its pairs, newest first */
+static struct pair **slot;    /* [child]: the pair whose outbound SA is in the child's slot */
+static uint64_t *acquired_ns; /* [child]: the last acquire call */
+static size_t n_pairs;        /* pairs in all */
+static size_t n_static_in;    /* static inbound SAs (they share the SAD) */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* the lists, against the readers */
+static sa_ike_acquire_fn acquire_fn;
+static void *acquire_ctx;
+static sa_ike_expire_fn expire_fn;
+static void *expire_ctx;
+static struct sa_ike_stats st;
+
+int
+sa_ike_init(const struct config *c, IMB_MGR *m)
+{
+	size_t i, n = c->n_children != 0 ? c->n_children : 1;
+	struct pair **p = calloc(n, sizeof(*p)), **s = calloc(n, sizeof(*s));
+	uint64_t *a = calloc(n, sizeof(*a));
+
+	if (p == NULL || s == NULL || a == NULL) {
+		free(p);
+		free(s);
+		free(a);
+		return -ENOMEM;
+	}
+	n_static_in = 0;
+	for (i = 0; i < c->n_static_sas; i++)
+		n_static_in += c->static_sas[i].direction == CONFIG_DIR_INBOUND;
+	pthread_mutex_lock(&lock);
+	pairs = p;
+	slot = s;
+	acquired_ns = a;
+	n_pairs = 0;
+	cfg = c;
+	mgr = m;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+static void
+pair_free(struct pair *p)
+{
+	if (p->in != NULL)
+		sa_build_free_in(p->in);
+	if (p->out != NULL)
+		sa_build_free_out(p->out);
+	free(p);
+}
+
+void
+sa_ike_fini(void)
+{
+	struct pair *p;
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; pairs != NULL && cfg != NULL && i < cfg->n_children; i++) {
+		while ((p = pairs[i]) != NULL) {
+			pairs[i] = p->next;
+			pair_free(p);
+		}
+	}
+	free(pairs);
+	free(slot);
+	free(acquired_ns);
+	pairs = NULL;
+	slot = NULL;
+	acquired_ns = NULL;
+	n_pairs = 0;
+	cfg = NULL;
+	mgr = NULL;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+sa_ike_register_acquire(sa_ike_acquire_fn fn, void *ctx)
+{
+	acquire_fn = fn;
+	acquire_ctx = ctx;
+}
+
+void
+sa_ike_register_expire(sa_ike_expire_fn fn, void *ctx)
+{
+	expire_fn = fn;
+	expire_ctx = ctx;
+}
+
+void
+sa_ike_stats_read(struct sa_ike_stats *out)
+{
+	out->child_up = counter_read(&st.child_up);
+	out->child_up_failed = counter_read(&st.child_up_failed);
+	out->child_down = counter_read(&st.child_down);
+	out->rekeyed = counter_read(&st.rekeyed);
+	out->acquires = counter_read(&st.acquires);
+	out->acquire_ignored = counter_read(&st.acquire_ignored);
+	out->acquire_no_handler = counter_read(&st.acquire_no_handler);
+}
+
+/* "<connection>/<child>" of child @p child. */
+static void
+child_name(unsigned int child, char *buf, size_t len)
+{
+	const struct config_child *ch = &cfg->children[child];
+	const char *conn =
+	    ch->connection < cfg->n_connections ? cfg->connections[ch->connection].name : "?";
+
+	snprintf(buf, len, "%s/%s", conn, ch->name);
+}
+
+/*
+ * Publish with a bounded wait: the workers drain their rings every pass,
+ * so a full ring empties within microseconds unless a worker is stuck;
+ * withdrawals also free what waits for a grace period, to make room.
+ */
+enum push_op {
+	PUSH_ADD_IN,
+	PUSH_ADD_OUT,
+	PUSH_DEL_IN,
+	PUSH_DEL_OUT
+};
+
+static int
+push(enum push_op op, void *rt)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * PUSH_WAIT_MS / 1000;
+	int rc;
+
+	for (;;) {
+		switch (op) {
+		case PUSH_ADD_IN:
+			rc = sa_push_add_in(rt);
+			break;
+		case PUSH_ADD_OUT:
+			rc = sa_push_add_out(rt);
+			break;
+		case PUSH_DEL_IN:
+			rc = sa_push_del_in(rt, sa_build_free_in);
+			break;
+		default:
+			rc = sa_push_del_out(rt, sa_build_free_out);
+			break;
+		}
+		if ((rc != -ENOBUFS && rc != -ENOSPC) || rte_get_timer_cycles() > deadline)
+			return rc;
+		sa_push_reclaim();
+		rte_delay_us_sleep(100);
+	}
+}
+
+/* Bytes of encryption and integrity key @p prop takes (as the config's static SAs). */
+static void
+key_lens(enum alg_proto proto, const struct alg_proposal *prop, unsigned int *enc,
+    unsigned int *integ)
+{
+	if (proto == ALG_PROTO_AH) {
+		/* AH AES-GMAC keeps its salt after the integrity key (RFC 4543 §3.2). */
+		*enc = 0;
+		*integ = prop->auth_key_len + prop->salt_len;
+		return;
+	}
+	*enc = prop->cipher_key_len + prop->salt_len;
+	*integ = prop->auth_key_len;
+}
+
+static bool
+is_ours(const struct config_addr *a)
+{
+	uint32_t v4;
+
+	if (a->family == 4) {
+		memcpy(&v4, a->addr, 4);
+		return port_is_local_v4(v4);
+	}
+	return port_is_local_v6(a->addr);
+}
+
+/* Is inbound SPI @p spi of @p proto at our address @p local taken (SAD key, RFC 4301 §4.1)? */
+static bool
+spi_taken(uint32_t spi, enum alg_proto proto, const struct config_addr *local)
+{
+	size_t alen = local->family == 4 ? 4 : 16, i;
+	const struct pair *p;
+
+	for (i = 0; i < cfg->n_static_sas; i++) {
+		const struct config_static_sa *s = &cfg->static_sas[i];
+
+		if (s->direction == CONFIG_DIR_INBOUND && s->spi == spi && s->protocol == proto &&
+		    s->local.family == local->family &&
+		    memcmp(s->local.addr, local->addr, alen) == 0)
+			return true;
+	}
+	for (i = 0; i < cfg->n_children; i++) {
+		for (p = pairs[i]; p != NULL; p = p->next) {
+			if (p->spi_in == spi && p->proto == proto &&
+			    p->local.family == local->family &&
+			    memcmp(p->local.addr, local->addr, alen) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int
+check(const struct ike_child_sa *c)
+{
+	unsigned int enc, integ;
+
+	if (cfg == NULL || mgr == NULL || worker_set.n == 0 || c == NULL ||
+	    c->child >= cfg->n_children ||
+	    (c->proto != ALG_PROTO_ESP && c->proto != ALG_PROTO_AH) ||
+	    (c->mode != CONFIG_MODE_TUNNEL && c->mode != CONFIG_MODE_TRANSPORT) ||
+	    (c->local.family != 4 && c->local.family != 6) || c->remote.family != c->local.family ||
+	    c->spi_in < 256 || c->spi_out < 256 || (c->encap && c->proto != ALG_PROTO_ESP) ||
+	    c->replay_window > REPLAY_WINDOW_MAX)
+		return -EINVAL;
+	key_lens(c->proto, &c->alg, &enc, &integ);
+	if (c->in.enc_len != enc || c->out.enc_len != enc || c->in.integ_len != integ ||
+	    c->out.integ_len != integ)
+		return -EINVAL;
+	if (!is_ours(&c->local))
+		return -EADDRNOTAVAIL;
+	if (spi_taken(c->spi_in, c->proto, &c->local))
+		return -EEXIST;
+	if (n_static_in + n_pairs >= SA_MAX)
+		return -ENOSPC;
+	return 0;
+}
+
+/* Build both records of @p p from @p c; nothing published yet. */
+static int
+build(struct pair *p, const struct ike_child_sa *c)
+{
+	uint32_t id = SA_CHILD_SLOT_BASE + c->child;
+	uint16_t owner = (uint16_t)(id % worker_set.n);
+	struct sa_build_prm prm;
+	int rc;
+
+	memset(&prm, 0, sizeof(prm));
+	prm.protocol = c->proto;
+	prm.mode = c->mode;
+	prm.local = &c->local;
+	prm.remote = &c->remote;
+	prm.prop = &c->alg;
+	prm.esn = c->esn;
+	prm.encap = c->encap;
+	prm.lifetime = &c->lifetime;
+	/* Inbound: the peer sends from its port to ours. */
+	prm.spi = c->spi_in;
+	prm.enc_key = c->in.enc;
+	prm.integ_key = c->in.integ;
+	prm.replay_window = c->replay_window;
+	prm.encap_sport = c->remote_port;
+	prm.encap_dport = c->local_port;
+	if ((rc = sa_build_in(&prm, mgr, id, owner, &p->in)) != 0)
+		return rc;
+	prm.spi = c->spi_out;
+	prm.enc_key = c->out.enc;
+	prm.integ_key = c->out.integ;
+	prm.replay_window = 0;
+	prm.encap_sport = c->local_port;
+	prm.encap_dport = c->remote_port;
+	if ((rc = sa_build_out(&prm, mgr, id, owner, &p->out)) != 0) {
+		sa_build_free_in(p->in);
+		p->in = NULL;
+	}
+	return rc;
+}
+
+static void
+pair_fill(struct pair *p, const struct ike_child_sa *c)
+{
+	p->child = c->child;
+	p->ike_sa = c->ike_sa;
+	p->ike_version = c->ike_version;
+	p->spi_in = c->spi_in;
+	p->spi_out = c->spi_out;
+	p->proto = c->proto;
+	p->mode = c->mode;
+	p->local = c->local;
+	p->remote = c->remote;
+	p->prop = c->alg;
+	p->esn = c->esn;
+	p->encap = c->encap;
+	p->local_port = c->local_port;
+	p->remote_port = c->remote_port;
+	p->replay_window = c->replay_window;
+	p->lifetime = c->lifetime;
+}
+
+int
+sa_ike_child_up(void *ctx, const struct ike_child_sa *c)
+{
+	char name[2 * CONFIG_NAME_MAX];
+	struct pair *p;
+	int rc;
+
+	(void)ctx;
+	if ((rc = check(c)) != 0)
+		goto fail;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	pair_fill(p, c);
+	if ((rc = build(p, c)) != 0) {
+		free(p);
+		goto fail;
+	}
+	/* Inbound first: the peer may use the new SA as soon as it has it. */
+	if ((rc = push(PUSH_ADD_IN, p->in)) != 0) {
+		pair_free(p);
+		goto fail;
+	}
+	if ((rc = push(PUSH_ADD_OUT, p->out)) != 0) {
+		if (push(PUSH_DEL_IN, p->in) != 0) {
+			/* A worker may hold it: never freed (a stuck worker is reported elsewhere). */
+			log_err(LOG_FAC_IPSEC, "%s: spi 0x%08x: cannot withdraw the inbound SA",
+			    __func__, c->spi_in);
+		}
+		sa_build_free_out(p->out);
+		free(p);
+		goto fail;
+	}
+	pthread_mutex_lock(&lock);
+	p->next = pairs[c->child];
+	pairs[c->child] = p;
+	if (slot[c->child] != NULL)
+		counter_add(&st.rekeyed, 1);
+	slot[c->child] = p;
+	n_pairs++;
+	pthread_mutex_unlock(&lock);
+	counter_add(&st.child_up, 1);
+	child_name(c->child, name, sizeof(name));
+	log_info(LOG_FAC_IPSEC, "%s: %s %s SA pair spi_in 0x%08x spi_out 0x%08x %s%s on worker %u",
+	    __func__, name, config_mode_name(c->mode), c->spi_in, c->spi_out, c->alg.name,
+	    c->encap ? " udp-encap" : "", p->in->owner);
+	return 0;
+fail:
+	counter_add(&st.child_up_failed, 1);
+	log_warn(LOG_FAC_IPSEC, "%s: child %u spi_in 0x%08x: not installed: %s", __func__,
+	    c != NULL ? c->child : 0, c != NULL ? c->spi_in : 0, strerror(-rc));
+	return rc;
+}
+
+void
+sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
+{
+	struct pair **pp, *p, *q;
+	char name[2 * CONFIG_NAME_MAX];
+
+	(void)ctx;
+	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
+		return;
+	for (pp = &pairs[c->child]; (p = *pp) != NULL; pp = &p->next) {
+		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
+			break;
+	}
+	if (p == NULL) {
+		log_debug(LOG_FAC_IPSEC, "%s: child %u spi_in 0x%08x: no such SA pair", __func__,
+		    c->child, c->spi_in);
+		return;
+	}
+	pthread_mutex_lock(&lock);
+	*pp = p->next;
+	n_pairs--;
+	pthread_mutex_unlock(&lock);
+	/* The slot falls back to the newest remaining pair of the child, before this one goes. */
+	if (slot[c->child] == p) {
+		for (q = pairs[c->child]; q != NULL && q->out == NULL; q = q->next)
+			;
+		if (q != NULL && push(PUSH_ADD_OUT, q->out) != 0)
+			q = NULL;
+		pthread_mutex_lock(&lock);
+		slot[c->child] = q;
+		pthread_mutex_unlock(&lock);
+	}
+	/* A DEL_OUT of a record the slot no longer holds leaves the slot alone (sa_sync.c). */
+	if (p->out != NULL && push(PUSH_DEL_OUT, p->out) != 0)
+		log_err(LOG_FAC_IPSEC, "%s: spi 0x%08x: cannot withdraw the outbound SA", __func__,
+		    p->spi_out);
+	if (p->in != NULL && push(PUSH_DEL_IN, p->in) != 0)
+		log_err(LOG_FAC_IPSEC, "%s: spi 0x%08x: cannot withdraw the inbound SA", __func__,
+		    p->spi_in);
+	counter_add(&st.child_down, 1);
+	child_name(c->child, name, sizeof(name));
+	log_info(LOG_FAC_IPSEC, "%s: %s SA pair spi_in 0x%08x spi_out 0x%08x withdrawn", __func__,
+	    name, p->spi_in, p->spi_out);
+	free(p); /* the records go after their grace period */
+}
+
+void
+sa_ike_acquire(const struct ev *ev, uint64_t now_ns)
+{
+	unsigned int child = ev->sa_id;
+
+	if (cfg == NULL || child >= cfg->n_children ||
+	    cfg->children[child].start_action != CONFIG_START_TRAP || slot[child] != NULL) {
+		counter_add(&st.acquire_ignored, 1);
+		return;
+	}
+	/* Every worker asks on its own: one call per interval for them all. */
+	if (acquired_ns[child] != 0 &&
+	    now_ns - acquired_ns[child] < ACQUIRE_INTERVAL_MS * 1000000ull)
+		return;
+	acquired_ns[child] = now_ns;
+	if (acquire_fn == NULL) {
+		counter_add(&st.acquire_no_handler, 1);
+		return;
+	}
+	counter_add(&st.acquires, 1);
+	acquire_fn(acquire_ctx, now_ns, child);
+}
+
+/* The pair an SA event is about (by record id and SPI), or NULL when it is gone. */
+static const struct pair *
+pair_of(const struct ev *ev)
+{
+	bool out = (ev->flags & EV_SA_F_OUTBOUND) != 0;
+	const struct pair *p;
+	uint32_t child;
+
+	if (cfg == NULL || ev->sa_id < SA_CHILD_SLOT_BASE)
+		return NULL;
+	child = ev->sa_id - SA_CHILD_SLOT_BASE;
+	if (child >= cfg->n_children)
+		return NULL;
+	for (p = pairs[child]; p != NULL; p = p->next) {
+		if ((out ? p->spi_out : p->spi_in) == ev->spi)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+corr_fill(struct log_corr *corr, const struct pair *p, uint32_t spi)
+{
+	memset(corr, 0, sizeof(*corr));
+	corr->ipsec_spi = spi;
+	if (p == NULL)
+		return;
+	corr->peer_family = p->remote.family;
+	memcpy(corr->peer, p->remote.addr, sizeof(corr->peer));
+}
+
+void
+sa_ike_activity(const struct ev *ev)
+{
+	const struct pair *p = pair_of(ev);
+	bool out = (ev->flags & EV_SA_F_OUTBOUND) != 0;
+	char src[64], dst[64], name[2 * CONFIG_NAME_MAX];
+	struct log_corr corr;
+
+	if (p == NULL)
+		return; /* gone meanwhile */
+	corr_fill(&corr, p, ev->spi);
+	child_name(p->child, name, sizeof(name));
+	config_addr_format(out ? &p->local : &p->remote, src, sizeof(src));
+	config_addr_format(out ? &p->remote : &p->local, dst, sizeof(dst));
+	log_event(p->proto == ALG_PROTO_AH ? LOG_MSG_AH : LOG_MSG_ESP, &corr,
+	    "dir=%s sa=%s spi=0x%08x src=%s dst=%s seq=%" PRIu64 " packets=%" PRIu64,
+	    out ? "out" : "in", name, ev->spi, src, dst, ev->seq, ev->packets);
+}
+
+void
+sa_ike_lifetime(const struct ev *ev, uint64_t now_ns)
+{
+	const struct pair *p = pair_of(ev);
+	const struct config_lifetime *lt = p != NULL ? &p->lifetime : NULL;
+	enum log_msg_id id = LOG_MSG_SA_HARD;
+	char name[2 * CONFIG_NAME_MAX] = "-";
+	const char *limit = "packets";
+	struct log_corr corr;
+	bool hard = true;
+	uint64_t max = 0;
+
+	switch (ev->limit) {
+	case EV_SA_SOFT_PACKETS:
+		id = LOG_MSG_SA_SOFT;
+		hard = false;
+		max = lt != NULL ? lt->soft_packets : 0;
+		break;
+	case EV_SA_SOFT_BYTES:
+		id = LOG_MSG_SA_SOFT;
+		hard = false;
+		limit = "bytes";
+		max = lt != NULL ? lt->soft_bytes : 0;
+		break;
+	case EV_SA_HARD_PACKETS:
+		max = lt != NULL ? lt->hard_packets : 0;
+		break;
+	case EV_SA_HARD_BYTES:
+		limit = "bytes";
+		max = lt != NULL ? lt->hard_bytes : 0;
+		break;
+	case EV_SA_SEQ_EXHAUSTED:
+		id = LOG_MSG_SA_SEQ_EXHAUSTED;
+		limit = "seq";
+		max = p != NULL && p->esn ? UINT64_MAX : UINT32_MAX;
+		break;
+	default:
+		log_err(LOG_FAC_IPSEC, "%s: spi 0x%08x: unknown limit %u", __func__, ev->spi,
+		    ev->limit);
+		return;
+	}
+	if (p != NULL)
+		child_name(p->child, name, sizeof(name));
+	corr_fill(&corr, p, ev->spi);
+	log_event(id, &corr,
+	    "dir=%s protocol=%s sa=%s spi=0x%08x limit=%s max=%" PRIu64 " packets=%" PRIu64
+	    " bytes=%" PRIu64 " seq=%" PRIu64,
+	    (ev->flags & EV_SA_F_OUTBOUND) != 0 ? "out" : "in",
+	    (ev->flags & EV_SA_F_AH) != 0 ? "ah" : "esp", name, ev->spi, limit, max, ev->packets,
+	    ev->bytes, ev->seq);
+	if (expire_fn != NULL && p != NULL)
+		expire_fn(expire_ctx, now_ns, ev->spi, (ev->flags & EV_SA_F_OUTBOUND) == 0, hard);
+}
+
+/* Row @p inbound of pair @p p into @p r.  Caller holds the lock (the records live until unlinked). */
+static void
+row_fill(const struct pair *p, bool inbound, struct sa_ike_row *r)
+{
+	const struct sa_counters *cnt = inbound ? &p->in->cnt : &p->out->cnt;
+	const struct sa_lifetime *lt = inbound ? &p->in->lt : &p->out->lt;
+	uint16_t owner = inbound ? p->in->owner : p->out->owner;
+
+	memset(r, 0, sizeof(*r));
+	child_name(p->child, r->name, sizeof(r->name));
+	r->child = p->child;
+	r->ike_sa = p->ike_sa;
+	r->ike_version = p->ike_version;
+	r->inbound = inbound;
+	r->active = inbound || slot[p->child] == p;
+	r->spi = inbound ? p->spi_in : p->spi_out;
+	r->proto = p->proto;
+	r->mode = p->mode;
+	r->local = p->local;
+	r->remote = p->remote;
+	r->prop = p->prop;
+	r->esn = p->esn;
+	r->encap = p->encap;
+	r->encap_sport = inbound ? p->remote_port : p->local_port;
+	r->encap_dport = inbound ? p->local_port : p->remote_port;
+	r->owner_lcore = owner < worker_set.n ? worker_set.w[owner]->lcore : 0;
+	r->packets = counter_read(&cnt->packets);
+	r->bytes = counter_read(&cnt->bytes);
+	r->drops = counter_read(&cnt->drops);
+	if (inbound) {
+		r->replay_window = p->replay_window;
+		r->replay_top = __atomic_load_n(&p->in->ar.top, __ATOMIC_RELAXED);
+	} else {
+		r->seq = __atomic_load_n(&p->out->seq, __ATOMIC_RELAXED);
+	}
+	r->lifetime = p->lifetime;
+	r->lt_state = __atomic_load_n(&lt->state, __ATOMIC_RELAXED);
+}
+
+/*
+ * Walk every row in a stable order (children in config order, each
+ * child's pairs newest first, inbound then outbound) and copy the rows
+ * selected (all, or those of SPI @p spi when @p by_spi) from the
+ * @p skip-th on, at most @p max.
+ */
+static size_t
+rows_walk(size_t skip, uint32_t spi, bool by_spi, struct sa_ike_row *out, size_t max)
+{
+	const struct pair *p;
+	size_t i, seen = 0, got = 0;
+	int d;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; cfg != NULL && pairs != NULL && i < cfg->n_children && got < max; i++) {
+		for (p = pairs[i]; p != NULL && got < max; p = p->next) {
+			for (d = 1; d >= 0 && got < max; d--) {
+				bool in = d == 1;
+
+				if ((in ? (void *)p->in : (void *)p->out) == NULL)
+					continue;
+				if (by_spi && (in ? p->spi_in : p->spi_out) != spi)
+					continue;
+				if (seen++ < skip)
+					continue;
+				row_fill(p, in, &out[got++]);
+			}
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	return got;
+}
+
+size_t
+sa_ike_rows_count(void)
+{
+	const struct pair *p;
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; cfg != NULL && pairs != NULL && i < cfg->n_children; i++) {
+		for (p = pairs[i]; p != NULL; p = p->next)
+			n += (p->in != NULL) + (p->out != NULL);
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t
+sa_ike_rows_read(size_t start, struct sa_ike_row *out, size_t max)
+{
+	return rows_walk(start, 0, false, out, max);
+}
+
+size_t
+sa_ike_rows_find(uint32_t spi, struct sa_ike_row *out, size_t max)
+{
+	return rows_walk(0, spi, true, out, max);
+}

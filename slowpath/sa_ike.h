@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/sa_ike.h: the SA installer of IKE-negotiated children: child up / down to the workers. */
+#ifndef FASTIPSEC_SA_IKE_H
+#define FASTIPSEC_SA_IKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <intel-ipsec-mb.h>
+
+#include "common/alg.h"
+#include "common/ev.h"
+#include "config/config.h"
+#include "slowpath/ike/ike_child.h"
+
+/*
+ * What the IKE engines call (struct ike_ops.child_up / child_down) when a
+ * phase-2 SA pair / Child SA is up or gone.  Each pair becomes one
+ * inbound and one outbound runtime record, built by the same code as the
+ * static SAs (slowpath/sa_build.c) and published through sa_push.
+ *
+ * Child c of config.children owns outbound slot SA_CHILD_SLOT_BASE + c
+ * (common/limits.h), where the SPD's PROTECT policies with .child == c
+ * look; while the slot is empty their packets are dropped (no_child_sa)
+ * and the workers report EV_ACQUIRE.  The inbound records of child c have
+ * record id SA_CHILD_SLOT_BASE + c: a decrypted packet must match one of
+ * the child's inbound policies (RFC 4301 §5.2), as a static SA's must
+ * match the policy naming it.
+ *
+ * Rekeying is make-before-break (ARCHITECTURE.md rule 4): child_up for a
+ * child that has an SA pair already installs the new inbound SA beside
+ * the old one, then moves the outbound slot to the new outbound SA; the
+ * old pair stays (its inbound SA still decrypts what the peer sent before
+ * it switched) until its own child_down.  A child may have any number of
+ * pairs at once.  When the pair in the slot goes down while an older one
+ * of the child remains, the slot falls back to the newest remaining pair.
+ *
+ * Owner: the control core (every function except the sa_ike_rows_*()
+ * readers, which the telemetry thread calls: they copy under a mutex
+ * that the control core takes only while it changes the table).
+ */
+
+/* Start with the config's children (@p cfg must outlive the installer) and key manager @p mgr. */
+int sa_ike_init(const struct config *cfg, IMB_MGR *mgr);
+
+/* At shutdown, after the workers stopped: free every record still installed. */
+void sa_ike_fini(void);
+
+/*
+ * Install child SA pair @p c: inbound first, then outbound (the slot of
+ * c->child).  @p ctx unused.  Returns 0, or -errno with nothing installed:
+ * -EINVAL (a field out of range, key lengths not the proposal's),
+ * -EADDRNOTAVAIL (c->local is not ours), -EEXIST (our SPI with that
+ * address and protocol is taken), -ENOSPC (the SAD is full), -ENOMEM,
+ * -ENOBUFS (the workers' rings stay full).
+ */
+int sa_ike_child_up(void *ctx, const struct ike_child_sa *c);
+
+/* Withdraw the pair of c->child with SPIs c->spi_in / c->spi_out; unknown pairs are ignored. */
+void sa_ike_child_down(void *ctx, const struct ike_child_sa *c);
+
+/*
+ * A worker's EV_ACQUIRE: traffic for child ev->sa_id has no SA.  For a
+ * child with start_action trap and no SA, at most every
+ * ACQUIRE_INTERVAL_MS, call the registered acquire function (the engine
+ * initiates, RFC 4301 §5.1); for the others nothing happens.
+ */
+typedef void (*sa_ike_acquire_fn)(void *ctx, uint64_t now_ns, unsigned int child);
+void sa_ike_register_acquire(sa_ike_acquire_fn fn, void *ctx);
+void sa_ike_acquire(const struct ev *ev, uint64_t now_ns);
+
+/*
+ * EV_SA_ACTIVITY and EV_SA_LIFETIME of IKE SAs (ev->sa_id >=
+ * SA_CHILD_SLOT_BASE): logged as slowpath/sa_events.c logs static SAs
+ * ("ESP [...]", "IPsec SA soft lifetime reached [...]", ...), with the
+ * SA named "<connection>/<child>".  A lifetime event then goes to the
+ * registered expire function: @p hard for a hard limit or the last
+ * sequence number (the worker already stopped the SA), else soft (rekey).
+ */
+typedef void (*sa_ike_expire_fn)(void *ctx, uint64_t now_ns, uint32_t spi, bool inbound, bool hard);
+void sa_ike_register_expire(sa_ike_expire_fn fn, void *ctx);
+void sa_ike_activity(const struct ev *ev);
+void sa_ike_lifetime(const struct ev *ev, uint64_t now_ns);
+
+/* One installed IKE SA (one direction of a pair), as telemetry shows it: never keys. */
+struct sa_ike_row {
+	char name[2 * CONFIG_NAME_MAX]; /* "<connection>/<child>" */
+	unsigned int child;
+	uint64_t ike_sa;
+	uint8_t ike_version;
+	bool inbound;
+	bool active; /* outbound: in the child's slot (false once a rekey replaced it) */
+	uint32_t spi;
+	enum alg_proto proto;
+	enum config_mode mode;
+	struct config_addr local;
+	struct config_addr remote;
+	struct alg_proposal prop;
+	bool esn;
+	bool encap;
+	uint16_t encap_sport; /* as on the wire of this direction */
+	uint16_t encap_dport;
+	unsigned int owner_lcore;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops;
+	uint32_t replay_window; /* inbound */
+	uint64_t replay_top;    /* inbound */
+	uint64_t seq;           /* outbound: last sequence number sent */
+	struct config_lifetime lifetime;
+	uint8_t lt_state; /* SA_LT_* of common/sa_rt.h */
+};
+
+/* Rows installed now (an inbound one per pair, an outbound one per pair). */
+size_t sa_ike_rows_count(void);
+
+/* Copy rows [start, start + max) into @p out; returns how many.  Any thread. */
+size_t sa_ike_rows_read(size_t start, struct sa_ike_row *out, size_t max);
+
+/* Copy the rows with SPI @p spi (at most @p max); returns how many.  Any thread. */
+size_t sa_ike_rows_find(uint32_t spi, struct sa_ike_row *out, size_t max);
+
+/* Counters of the installer (single writer: the control core). */
+struct sa_ike_stats {
+	uint64_t child_up;           /* pairs installed */
+	uint64_t child_up_failed;    /* child_up refused */
+	uint64_t child_down;         /* pairs withdrawn */
+	uint64_t rekeyed;            /* outbound slots moved to a newer pair of the child */
+	uint64_t acquires;           /* acquire calls made (trap children) */
+	uint64_t acquire_ignored;    /* EV_ACQUIRE of children without trap, or with an SA */
+	uint64_t acquire_no_handler; /* a trap child's acquire without a registered engine */
+};
+
+void sa_ike_stats_read(struct sa_ike_stats *out);
+
+#endif
