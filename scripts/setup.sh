@@ -2,6 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Idempotent set-up of a Debian 12 machine for building, testing and running
 # fastipsec: build and test packages, and hugepages.  Safe to run twice.
+# strongSwan is an IKE peer for the integration tests: charon runs with its
+# userspace data path (kernel-libipsec, in libcharon-extra-plugins; AES-GCM
+# and the openssl plugin are in libstrongswan-standard-plugins).  The tests
+# start their own charon in a namespace with a private /run, so a system
+# charon (if a service manager started one) does not disturb them.
 set -euo pipefail
 
 PKGS=(
@@ -10,6 +15,8 @@ PKGS=(
 	libdpdk-dev dpdk dpdk-dev libipsec-mb-dev libssl-dev libyaml-dev libcunit1-dev
 	iproute2 ethtool iputils-ping procps kmod util-linux
 	python3-scapy tcpdump dpdk-doc
+	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	libstrongswan-standard-plugins
 )
 HUGEPAGES=${FASTIPSEC_HUGEPAGES:-512} # 2 MiB pages: 1 GiB
 
