@@ -114,6 +114,15 @@ worker_main(void *arg)
 			busy = 0;
 		}
 	}
+	/* The control core's last frames (IKE deletes at shutdown) still leave. */
+	for (i = 0;
+	     w->ctl_tx != NULL && i < CTL_TX_RING_SIZE / BURST_MAX && !rte_ring_empty(w->ctl_tx);
+	     i++)
+		drain_ctl_tx(w);
+	for (p = 0; p < port_table.n; p++) {
+		if (w->n_tx[p] != 0)
+			flush_port(w, p);
+	}
 	rte_rcu_qsbr_thread_offline(worker_set.qsbr, w->index);
 	rte_rcu_qsbr_thread_unregister(worker_set.qsbr, w->index);
 	return 0;
