@@ -215,8 +215,6 @@ ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
 {
 	const struct config_child *ch = &e->cfg->children[child];
 	uint8_t spi[4], pub[IKE_CRYPTO_DH_MAX];
-	char lts[96], rts[96];
-	struct log_corr corr;
 	struct ike_buf b;
 	struct v1_qm *q;
 	size_t hash_off, rest;
@@ -284,11 +282,6 @@ ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
 		goto fail;
 	q->next = s->qms;
 	s->qms = q;
-	qm_corr(s, q, &corr);
-	ikev1_prop_ts_format(&q->local_ts, lts, sizeof(lts));
-	ikev1_prop_ts_format(&q->remote_ts, rts, sizeof(rts));
-	log_event(LOG_MSG_SA_TS_LOCAL, &corr, "connection=%s child=%s local=%s remote=%s",
-	    s->conn->name, ch->name, lts, rts);
 	ikev1_sm_send(e, s, q->x.msg, q->x.len);
 	return 0;
 fail:

@@ -1608,6 +1608,38 @@ any_local(const struct config *cfg, uint8_t family)
 	return NULL;
 }
 
+/*
+ * "SA traffic selectors local: [...]": the first message of a negotiation
+ * this end starts for @p child (start, trap acquire), with the child's
+ * configured selectors; the quick mode's own come with "IKE Phase-2 ... done".
+ */
+static void
+log_ts_trigger(const struct v1_sa *s, const struct config_child *ch)
+{
+	char lts[CONFIG_TS_MAX * 64], rts[CONFIG_TS_MAX * 64], one[64];
+	struct log_corr corr;
+	size_t lo = 0, ro = 0;
+	unsigned int i;
+	int w;
+
+	lts[0] = rts[0] = '\0';
+	for (i = 0; i < ch->n_local_ts; i++) {
+		ikev1_prop_ts_format(&ch->local_ts[i], one, sizeof(one));
+		w = snprintf(lts + lo, sizeof(lts) - lo, "%s%s", lo ? "," : "", one);
+		if (w > 0 && (size_t)w < sizeof(lts) - lo)
+			lo += (size_t)w;
+	}
+	for (i = 0; i < ch->n_remote_ts; i++) {
+		ikev1_prop_ts_format(&ch->remote_ts[i], one, sizeof(one));
+		w = snprintf(rts + ro, sizeof(rts) - ro, "%s%s", ro ? "," : "", one);
+		if (w > 0 && (size_t)w < sizeof(rts) - ro)
+			ro += (size_t)w;
+	}
+	ikev1_sm_corr(s, &corr);
+	log_event(LOG_MSG_SA_TS_LOCAL, &corr, "connection=%s child=%s local=%s remote=%s",
+	    s->conn->name, ch->name, lts, rts);
+}
+
 int
 ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 {
@@ -1641,6 +1673,7 @@ ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 		if (sa->state == IKE_SA_STATE_ESTABLISHED) {
 			if (ikev1_qm_busy(s, child))
 				return 0;
+			log_ts_trigger(s, &e->cfg->children[child]);
 			rc = ikev1_qm_start(e, s, child);
 			ikev1_sm_gauges(e);
 			return rc;
@@ -1649,7 +1682,11 @@ ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 			connecting = s;
 	}
 	if (connecting != NULL) {
-		connecting->pending[child / BITS_PER] |= (uint8_t)(1u << (child % BITS_PER));
+		uint8_t bit = (uint8_t)(1u << (child % BITS_PER));
+
+		if (!(connecting->pending[child / BITS_PER] & bit))
+			log_ts_trigger(connecting, &e->cfg->children[child]);
+		connecting->pending[child / BITS_PER] |= bit;
 		return 0;
 	}
 	la = conn->n_local_addrs > 0 ? &conn->local_addrs[0] :
@@ -1672,7 +1709,7 @@ ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 	s->pending[child / BITS_PER] |= (uint8_t)(1u << (child % BITS_PER));
 	ike_sa_insert(&e->t, &s->sa, now_ns);
 	ikev1_sm_corr(s, &corr);
-	log_event(LOG_MSG_MM_INIT_START, &corr, NULL);
+	log_ts_trigger(s, &e->cfg->children[child]);
 	names[0] = '\0';
 	for (i = 0; i < conn->n_proposals && off + 1 < sizeof(names); i++) {
 		rc = snprintf(names + off, sizeof(names) - off, "%s%s", off ? "," : "",
@@ -1681,8 +1718,10 @@ ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 			break;
 		off += (size_t)rc;
 	}
+	/* The seed's order: the proposal the initiator sends, then the start of main mode. */
 	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=1 proposal=%s", conn->name,
 	    names);
+	log_event(LOG_MSG_MM_INIT_START, &corr, NULL);
 	rc = mm1_send(e, s);
 	if (rc != 0) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
