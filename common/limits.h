@@ -70,6 +70,7 @@
 #define NEIGH_PENDING_TIMEOUT_MS 3000 /* ... dropped when it does not answer by then */
 #define EV_RING_SIZE             4096 /* worker -> control events, per worker */
 #define IKE_PUNT_MAX             256  /* IKE datagrams a worker lets wait in its event ring */
+#define IKE_LIST_MAX             4096 /* IKE SAs /fastipsec/ike/list shows (a snapshot per tick) */
 
 /* Security associations */
 #define SA_MAX            8192         /* SAs of each direction the workers can hold */

@@ -12,19 +12,7 @@
 #include "common/ev.h"
 #include "config/config.h"
 
-/* struct ike_addr is the IKE engine's (slowpath/ike/ike.h); the same layout until it exists. */
-#if defined(__has_include)
-#if __has_include("slowpath/ike/ike.h")
 #include "slowpath/ike/ike.h"
-#define IKE_IO_HAVE_IKE_H 1
-#endif
-#endif
-#ifndef IKE_IO_HAVE_IKE_H
-struct ike_addr {
-	struct config_addr a;
-	uint16_t port; /* host byte order */
-};
-#endif
 
 /*
  * The IKE engines are transport-agnostic (ARCHITECTURE.md rule 6): bytes

@@ -22,6 +22,7 @@
 #include "fastpath/spd.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/ike_ctl.h"
 #include "slowpath/neigh_ctl.h"
 #include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
@@ -211,6 +212,10 @@ run(struct opts *o, struct config *cfg)
 		    strerror(-rc));
 		goto stop;
 	}
+	if ((rc = ike_ctl_init(cfg)) != 0) {
+		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"IKE engine: %s\"", strerror(-rc));
+		goto stop;
+	}
 	/* The SAs are in place on every worker before the first packet arrives. */
 	if ((rc = sa_push_settle(SA_SETTLE_MS)) != 0) {
 		log_event(LOG_MSG_CONFIG_ERROR, NULL,
@@ -232,10 +237,13 @@ run(struct opts *o, struct config *cfg)
 	    FASTIPSEC_VERSION, cfg->instance, o->config ? o->config : "(embedded)", worker_set.n,
 	    port_table.n, log_diagnostics() ? "on" : "off", (int)getpid());
 
+	ike_ctl_start(ctl_now_ns());
 	ctl_loop(cfg);
 
 	log_event(LOG_MSG_STOPPING, NULL, "reason=signal");
 stop:
+	/* Deletes to the peers and child_down travel through the running workers. */
+	ike_ctl_fini();
 	worker_stop = true;
 	rte_eal_mp_wait_lcore();
 	sa_push_fini();

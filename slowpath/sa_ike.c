@@ -607,11 +607,17 @@ row_fill(const struct pair *p, bool inbound, struct sa_ike_row *r)
 /*
  * Walk every row in a stable order (children in config order, each
  * child's pairs newest first, inbound then outbound) and copy the rows
- * selected (all, or those of SPI @p spi when @p by_spi) from the
- * @p skip-th on, at most @p max.
+ * selected (all; those of SPI @p key when @p by is BY_SPI; those of IKE
+ * SA @p key when BY_IKE_SA) from the @p skip-th on, at most @p max.
  */
+enum rows_by {
+	BY_ALL,
+	BY_SPI,
+	BY_IKE_SA
+};
+
 static size_t
-rows_walk(size_t skip, uint32_t spi, bool by_spi, struct sa_ike_row *out, size_t max)
+rows_walk(size_t skip, uint64_t key, enum rows_by by, struct sa_ike_row *out, size_t max)
 {
 	const struct pair *p;
 	size_t i, seen = 0, got = 0;
@@ -625,7 +631,9 @@ rows_walk(size_t skip, uint32_t spi, bool by_spi, struct sa_ike_row *out, size_t
 
 				if ((in ? (void *)p->in : (void *)p->out) == NULL)
 					continue;
-				if (by_spi && (in ? p->spi_in : p->spi_out) != spi)
+				if (by == BY_SPI && (in ? p->spi_in : p->spi_out) != key)
+					continue;
+				if (by == BY_IKE_SA && p->ike_sa != key)
 					continue;
 				if (seen++ < skip)
 					continue;
@@ -655,11 +663,17 @@ sa_ike_rows_count(void)
 size_t
 sa_ike_rows_read(size_t start, struct sa_ike_row *out, size_t max)
 {
-	return rows_walk(start, 0, false, out, max);
+	return rows_walk(start, 0, BY_ALL, out, max);
 }
 
 size_t
 sa_ike_rows_find(uint32_t spi, struct sa_ike_row *out, size_t max)
 {
-	return rows_walk(0, spi, true, out, max);
+	return rows_walk(0, spi, BY_SPI, out, max);
+}
+
+size_t
+sa_ike_rows_of_ike_sa(uint64_t ike_sa, struct sa_ike_row *out, size_t max)
+{
+	return rows_walk(0, ike_sa, BY_IKE_SA, out, max);
 }

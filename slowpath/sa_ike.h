@@ -121,6 +121,9 @@ size_t sa_ike_rows_read(size_t start, struct sa_ike_row *out, size_t max);
 /* Copy the rows with SPI @p spi (at most @p max); returns how many.  Any thread. */
 size_t sa_ike_rows_find(uint32_t spi, struct sa_ike_row *out, size_t max);
 
+/* Copy the rows of IKE SA @p ike_sa (struct ike_child_sa.ike_sa; at most @p max); returns how many.  Any thread. */
+size_t sa_ike_rows_of_ike_sa(uint64_t ike_sa, struct sa_ike_row *out, size_t max);
+
 /* Counters of the installer (single writer: the control core). */
 struct sa_ike_stats {
 	uint64_t child_up;           /* pairs installed */

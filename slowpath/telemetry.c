@@ -21,6 +21,7 @@
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
+#include "slowpath/ike_ctl.h"
 #include "slowpath/ike_io.h"
 #include "slowpath/neigh_ctl.h"
 #include "slowpath/sa_ike.h"
@@ -320,12 +321,58 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
  * as the control core took them in and sent them out) and the installer
  * of IKE SAs.
  */
+/* The IKEv1 engine's counters, as a dict "ikev1" (drops by reason in "dropped"). */
+static void
+add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
+{
+	struct rte_tel_data *v = rte_tel_data_alloc();
+	unsigned int i;
+
+	if (v == NULL)
+		return;
+	rte_tel_data_start_dict(v);
+	rte_tel_data_add_dict_u64(v, "rx", s->rx);
+	rte_tel_data_add_dict_u64(v, "tx", s->tx);
+	rte_tel_data_add_dict_u64(v, "tx_failed", s->tx_failed);
+	rte_tel_data_add_dict_u64(v, "retransmits", s->retransmits);
+	rte_tel_data_add_dict_u64(v, "keepalives", s->keepalives);
+	rte_tel_data_add_dict_u64(v, "notifies_sent", s->notifies_sent);
+	rte_tel_data_add_dict_u64(v, "notifies_ratelimited", s->notifies_ratelimited);
+	for (i = 0; i < IKE_DROP__MAX; i++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "drop_%s", ike_drop_name((enum ike_drop)i));
+		rte_tel_data_add_dict_u64(v, key, s->dropped[i]);
+	}
+	rte_tel_data_add_dict_u64(v, "p1_done", s->p1_done);
+	rte_tel_data_add_dict_u64(v, "p1_failed", s->p1_failed);
+	rte_tel_data_add_dict_u64(v, "p2_done", s->p2_done);
+	rte_tel_data_add_dict_u64(v, "p2_failed", s->p2_failed);
+	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
+	rte_tel_data_add_dict_u64(v, "deletes_sent", s->deletes_sent);
+	rte_tel_data_add_dict_u64(v, "deletes_received", s->deletes_received);
+	rte_tel_data_add_dict_u64(v, "dpd_sent", s->dpd_sent);
+	rte_tel_data_add_dict_u64(v, "dpd_timeouts", s->dpd_timeouts);
+	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
+	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
+	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "ike_sas_%s", ike_sa_state_name((enum ike_sa_state)i));
+		rte_tel_data_add_dict_u64(v, key, s->sas[i]);
+	}
+	rte_tel_data_add_dict_u64(v, "ipsec_sa_pairs", s->children);
+	if (rte_tel_data_add_dict_container(d, "ikev1", v, 0) != 0)
+		rte_tel_data_free(v);
+}
+
 static int
 cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct worker_stats ws;
 	struct ike_io_stats io;
 	struct sa_ike_stats sa;
+	struct ikev1_stats v1;
 
 	(void)cmd;
 	(void)params;
@@ -358,6 +405,8 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "acquires", sa.acquires);
 	rte_tel_data_add_dict_u64(d, "acquire_ignored", sa.acquire_ignored);
 	rte_tel_data_add_dict_u64(d, "acquire_no_handler", sa.acquire_no_handler);
+	if (ike_ctl_stats_read(&v1))
+		add_ikev1_stats(d, &v1);
 	return 0;
 }
 
@@ -461,5 +510,7 @@ telemetry_init(const struct config *cfg)
 		    "IKE datagrams punted, received, sent and dropped; IKE SAs installed. No parameters");
 	if (rc == 0)
 		rc = telemetry_sa_init();
+	if (rc == 0)
+		rc = telemetry_ike_init(cfg);
 	return rc;
 }

@@ -15,4 +15,7 @@ int telemetry_init(const struct config *cfg);
 /* The /fastipsec/sa/ commands (slowpath/telemetry_sa.c); called by telemetry_init(). */
 int telemetry_sa_init(void);
 
+/* The /fastipsec/ike/list and /info commands (slowpath/telemetry_ike.c); called by telemetry_init(). */
+int telemetry_ike_init(const struct config *cfg);
+
 #endif

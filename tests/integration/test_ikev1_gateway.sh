@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The appliance against a real strongSwan, end to end: fastipsec (DPDK,
+# af_packet ports) between a host at 203.0.113.2 and charon at 192.0.2.1,
+# which protects 198.51.100.0/24 (its own 198.51.100.1) with its userspace
+# data path.  IKEv1 main mode (PSK) and quick mode are negotiated with
+# either side initiating (charon; start_action start; a trap raised by the
+# first packet), then traffic crosses the tunnel both ways: pings, and a
+# TCP transfer of a few MB whose content is compared.  The outside wire
+# must carry only IKE, ESP-in-UDP (charon's libipsec always floats to 4500,
+# LAB-NOTES.md) and ARP; deletes travel both ways and leave no SA on either
+# side; the log shows the seed's normal-operation sequence.  KEEP_TMP=1
+# keeps both sides' logs.
+set -u
+. "$(dirname "$0")/common.sh"
+# shellcheck source=strongswan.sh
+. "$(dirname "$0")/strongswan.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "test_ikev1_gateway: needs root for network namespaces"
+[ -x "$BUILD/fastipsec" ] || skip_all "test_ikev1_gateway: $BUILD/fastipsec not built"
+ss_available || skip_all "test_ikev1_gateway: $SS_WHY"
+
+ID=$$
+GW=fikg-gw-$ID
+SS=fikg-ss-$ID
+IN=fikg-in-$ID
+PREFIX=fikg-$ID
+INSTANCE=fikg$ID
+TMP=$(mktemp -d)
+SSD=$TMP/charon
+GW_PID=
+DUMP_PID=
+PSK=fastipsec-gateway-psk-0123456789
+
+cleanup() {
+	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
+		kill -9 "$GW_PID" 2>/dev/null
+		wait "$GW_PID" 2>/dev/null
+	fi
+	if [ -n "$DUMP_PID" ] && kill -0 "$DUMP_PID" 2>/dev/null; then
+		kill "$DUMP_PID" 2>/dev/null
+		wait "$DUMP_PID" 2>/dev/null
+	fi
+	ss_stop "$SSD"
+	lab_del "$GW" "$SS" "$IN"
+	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
+	rm -rf "/var/run/dpdk/$PREFIX"
+	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+lab_ns "$GW"
+lab_ns "$SS"
+lab_ns "$IN"
+lab_veth "$GW" eo$ID "$SS" so$ID
+lab_veth "$GW" ei$ID "$IN" pi$ID
+lab_gw_port "$GW" eo$ID
+lab_gw_port "$GW" ei$ID
+ip -n "$SS" addr add 192.0.2.1/24 dev so$ID
+ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
+ip -n "$IN" route add default via 203.0.113.1
+# charon's own address inside its selector: its pings and its TCP end use it.
+ss_ts_address "$SS" 198.51.100.1/32
+
+mkdir -p "$SSD"
+SS_INSTALL_ROUTES=yes ss_conf "$SSD"
+if ! ss_start "$SSD" "$SS"; then
+	notok "charon starts in its namespace"
+	sed 's/^/# /' "$SSD/charon.out"
+	exit 1
+fi
+ok "charon starts in its namespace"
+
+# ss_conn IKE_PROPOSAL ESP_PROPOSAL: charon's swanctl.conf, connection gw / child net.
+ss_conn() {
+	cat >"$SSD/swanctl.conf" <<EOF
+connections {
+	gw {
+		version = 1
+		local_addrs = 192.0.2.1
+		remote_addrs = 192.0.2.2
+		proposals = $1
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = psk
+			id = 192.0.2.1
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.2
+		}
+		children {
+			net {
+				mode = tunnel
+				local_ts = 198.51.100.0/24
+				remote_ts = 203.0.113.0/24
+				esp_proposals = $2
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-gw {
+		id-1 = 192.0.2.1
+		id-2 = 192.0.2.2
+		secret = "$PSK"
+	}
+}
+EOF
+	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
+	ss_load "$SSD" "$SSD/swanctl.conf"
+}
+
+# gw_conf IKE_PROPOSAL ESP_PROPOSAL START_ACTION: the gateway's config.
+gw_conf() {
+	cat >"$TMP/gw.yaml" <<EOF
+instance: $INSTANCE
+interfaces:
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+routes:
+  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
+ike:
+  retransmit_timeout: 1s
+  retransmit_tries: 3
+  retransmit_base: 1.4
+connections:
+  gw:
+    version: 1
+    local_addrs: [192.0.2.2]
+    remote_addrs: [192.0.2.1]
+    proposals: [$1]
+    local: {auth: psk, id: 192.0.2.2}
+    remote: {auth: psk, id: 192.0.2.1}
+    children:
+      net:
+        mode: tunnel
+        local_ts: [203.0.113.0/24]
+        remote_ts: [198.51.100.0/24]
+        esp_proposals: [$2]
+        start_action: $3
+        rekey_time: 0
+secrets:
+  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
+EOF
+}
+
+# gw_up NAME [ARGS...]: start the gateway on $TMP/gw.yaml and wait for it.
+gw_up() {
+	local name=$1
+	shift
+	ip -n "$IN" neigh flush all
+	ip -n "$SS" neigh flush all
+	gw_start "$GW" "$PREFIX" "$TMP/gw-$name.log" --vdev "net_af_packet0,iface=eo$ID" \
+		--vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml" "$@"
+	gw_wait_ready "$PREFIX" 20
+}
+
+# gw_children: IKE-made SAs in /fastipsec/sa/list as "DIR SPI PACKETS" lines.
+gw_children() {
+	tel "$PREFIX" /fastipsec/sa/list | $PY -c '
+import json, sys
+r = json.load(sys.stdin)["/fastipsec/sa/list"]
+for k, v in r.items():
+    if isinstance(v, dict) and "ike_sa" in v:
+        print(v["direction"], v["spi"][2:], v["packets"])'
+}
+
+# wait_gw_children N SECONDS: until the gateway holds exactly N IKE-made SAs.
+wait_gw_children() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		[ "$(gw_children | wc -l)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# jtrue JSON PYEXPR: succeeds when PYEXPR (on the reply, bound to r) is true.
+jtrue() {
+	$PY -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+}
+
+# wait_ike_sas N SECONDS: until /fastipsec/ike/list holds exactly N IKE SAs.
+wait_ike_sas() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		jtrue "$(tel "$PREFIX" /fastipsec/ike/list)" 'r["/fastipsec/ike/list"]["total"] == '"$1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# spis_match: charon's CHILD SA "in out" equals the gateway's "out in".
+spis_match() {
+	local ss gi go
+	ss=$(ss_child_spis "$SSD" net)
+	gi=$(gw_children | awk '$1 == "inbound" {print $2}')
+	go=$(gw_children | awk '$1 == "outbound" {print $2}')
+	echo "# charon in out = $ss; gateway out in = $go $gi"
+	[ -n "$ss" ] && [ "$ss" = "$go $gi" ]
+}
+
+# ping_both N: N pings host -> charon and charon -> host; prints the two receive counts.
+ping_both() {
+	local a b
+	a=$(ip netns exec "$IN" ping -c "$1" -i 0.2 -W 1 198.51.100.1 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
+	b=$(ip netns exec "$SS" ping -c "$1" -i 0.2 -W 1 -I 198.51.100.1 203.0.113.2 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
+	echo "${a:-0} ${b:-0}"
+}
+
+# tcp_transfer MB: MB random megabytes from the host to charon's 198.51.100.1 and back; compare digests.
+tcp_transfer() {
+	head -c "$(($1 * 1048576))" /dev/urandom >"$TMP/blob"
+	ip netns exec "$SS" $PY - "$TMP/recv" <<'EOF' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.51.100.1", 5001))
+s.listen(1)
+s.settimeout(30)
+c, _ = s.accept()
+c.settimeout(30)
+with open(sys.argv[1], "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        f.write(b)
+c.close()
+EOF
+	local srv=$! i
+	for ((i = 0; i < 20; i++)); do
+		ip netns exec "$SS" ss -ltn 2>/dev/null | grep -q '198.51.100.1:5001' && break
+		sleep 0.1
+	done
+	ip netns exec "$IN" timeout 60 $PY -c '
+import socket, sys
+s = socket.create_connection(("198.51.100.1", 5001), timeout=30)
+with open(sys.argv[1], "rb") as f:
+    s.sendall(f.read())
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+s.close()' "$TMP/blob"
+	wait "$srv"
+	cmp -s "$TMP/blob" "$TMP/recv"
+}
+
+# dump_start: capture the outside wire at charon's end (the gateway's af_packet
+# port bypasses the qdisc, so a capture there sees only what arrives).
+dump_start() {
+	ip netns exec "$SS" tcpdump -i so$ID -n -U --immediate-mode -w "$TMP/wire.pcap" \
+		>/dev/null 2>"$TMP/tcpdump.err" &
+	DUMP_PID=$!
+	sleep 1
+}
+
+dump_stop() {
+	kill "$DUMP_PID" 2>/dev/null
+	wait "$DUMP_PID" 2>/dev/null
+	DUMP_PID=
+}
+
+# wire_only_ike_esp: every IPv4 packet in the capture is UDP 500/4500; prints the counts.
+wire_only_ike_esp() {
+	local all ok
+	all=$(tcpdump -r "$TMP/wire.pcap" -n ip 2>/dev/null | wc -l)
+	ok=$(tcpdump -r "$TMP/wire.pcap" -n 'ip and udp and (port 500 or port 4500)' 2>/dev/null | wc -l)
+	echo "# wire: $all IPv4 packets, $ok of them IKE or ESP-in-UDP"
+	[ "$all" -gt 0 ] && [ "$all" = "$ok" ]
+}
+
+# ---- (a) charon initiates: aes128-sha256-modp2048 / esp aes128-sha256 ----
+gw_conf aes128-sha256-modp2048 aes128-sha256 none
+ss_conn aes128-sha256-modp2048 aes128-sha256 || notok "(a) charon loads its configuration"
+if ! gw_up a --diagnostics; then
+	notok "(a) the gateway starts with an IKEv1 connection"
+	sed 's/^/# /' "$TMP/gw-a.log"
+	exit 1
+fi
+ok "(a) the gateway starts with an IKEv1 connection"
+dump_start
+T0=$(date +%s%N)
+if ss_initiate "$SSD" net gw 20 >"$TMP/init-a.out" 2>&1; then
+	ok "(a) charon initiates main mode + quick mode: established"
+else
+	notok "(a) charon initiates main mode + quick mode: established"
+	tail -n 5 "$TMP/init-a.out" | sed 's/^/# /'
+	ss_log_tail "$SSD"
+fi
+check "(a) the gateway installs the SA pair" wait_gw_children 2 5
+echo "# (a) charon's initiate to both SAs installed: $((($(date +%s%N) - T0) / 1000000)) ms"
+check "(a) the SPIs match, mirrored" spis_match
+R=$(ping_both 5)
+echo "# (a) pings received (host -> charon, charon -> host): $R"
+check "(a) pings cross the tunnel both ways" test "$R" = "5 5"
+check "(a) a 4 MB TCP transfer host -> charon arrives intact" tcp_transfer 4
+L=$(tel "$PREFIX" /fastipsec/ike/list)
+check "(a) /fastipsec/ike/list: one established IKEv1 SA, responder, with its IPsec SAs" \
+	jtrue "$L" 'r["/fastipsec/ike/list"]["total"] == 1 and r["/fastipsec/ike/list"]["ike_0"]["state"] == "established" and r["/fastipsec/ike/list"]["ike_0"]["role"] == "responder" and r["/fastipsec/ike/list"]["ike_0"]["proposal"] == "aes128-sha256-modp2048" and "in=0x" in r["/fastipsec/ike/list"]["ike_0"]["child_sas"]'
+COOKIE=$(jget "$L" 'r["/fastipsec/ike/list"]["ike_0"]["spi_i"]')
+check "(a) /fastipsec/ike/info,<cookie> shows it" \
+	jtrue "$(tel "$PREFIX" "/fastipsec/ike/info,$COOKIE")" 'r["/fastipsec/ike/info"]["spi_i"] == "'"$COOKIE"'" and r["/fastipsec/ike/info"]["ipsec_sas"] == 1'
+ss_terminate "$SSD" ike gw >/dev/null 2>&1
+check "(a) delete from charon's side: the gateway removes its SAs" wait_gw_children 0 5
+check "(a) ... and its IKE SA" wait_ike_sas 0 5
+dump_stop
+check "(a) the outside wire carries only IKE and ESP-in-UDP" wire_only_ike_esp
+gw_stop TERM
+check "(a) the gateway stops with exit 0" test "$GW_RC" = 0
+
+# The seed's normal-operation sequence, as responder, in order; diagnostics were on.
+"$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-a.txt" 2>&1
+seq_in_order() { # FILE TEXT...: each text appears after the previous one
+	$PY - "$@" <<'EOF'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+pos = 0
+for t in sys.argv[2:]:
+    for i in range(pos, len(lines)):
+        if t in lines[i]:
+            pos = i + 1
+            break
+    else:
+        print("# missing after line %d: %s" % (pos, t))
+        sys.exit(1)
+EOF
+}
+check "(a) the log shows the responder's sequence in order" seq_in_order "$TMP/log-a.txt" \
+	"Starting IKE main mode responder negotiation" "IKE SA proposal" \
+	"IKE Phase-1 responder done" "IKE Phase-2 responder done" "Delete notification received"
+check "(a) no key material in the log" bash -c "! grep -qiE 'key=|secret|$PSK' '$TMP/log-a.txt'"
+
+# ---- (b) the gateway initiates (start_action start): aes256-sha384-ecp384 / aes128gcm16 ----
+gw_conf aes256-sha384-ecp384 aes128gcm16 start
+ss_conn aes256-sha384-ecp384 aes128gcm16 || notok "(b) charon loads its configuration"
+T0=$(date +%s%N)
+if gw_up b --diagnostics && wait_gw_children 2 15; then
+	ok "(b) start_action start: the gateway negotiates and installs the SA pair"
+else
+	notok "(b) start_action start: the gateway negotiates and installs the SA pair"
+	sed 's/^/# /' "$TMP/gw-b.log" | tail -n 20
+	ss_log_tail "$SSD"
+fi
+echo "# (b) gateway start to both SAs installed: $((($(date +%s%N) - T0) / 1000000)) ms"
+check "(b) charon lists the CHILD SA with the gateway's SPIs, mirrored" spis_match
+R=$(ping_both 5)
+echo "# (b) pings received: $R"
+check "(b) pings cross the AES-GCM tunnel both ways" test "$R" = "5 5"
+check "(b) a 4 MB TCP transfer arrives intact" tcp_transfer 4
+gw_stop TERM
+check "(b) the gateway stops with exit 0" test "$GW_RC" = 0
+check "(b) our shutdown deletes: charon lists no IKE SA" ss_wait_count "$SSD" ike 0 5
+"$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-b.txt" 2>&1
+check "(b) the log shows the initiator's sequence in order" seq_in_order "$TMP/log-b.txt" \
+	"SA traffic selectors local" "IKE SA proposal" "Starting IKE main mode initiator negotiation" \
+	"IKE Phase-1 initiator done" "IKE Phase-2 initiator done" "Sending delete notification"
+
+# ---- (c) trap: the first packet from the host starts the negotiation ----
+gw_conf aes128-sha256-modp2048 aes128gcm16 trap
+ss_conn aes128-sha256-modp2048 aes128gcm16 || notok "(c) charon loads its configuration"
+gw_up c || notok "(c) the gateway starts (diagnostics off)"
+check "(c) start_action trap: nothing negotiated before traffic" test "$(gw_children | wc -l)" = 0
+ip netns exec "$IN" ping -c 3 -i 0.3 -W 1 198.51.100.1 >/dev/null 2>&1
+check "(c) the first packets raise an acquire and the SA pair comes up" wait_gw_children 2 10
+check "(c) SPIs mirrored" spis_match
+R=$(ping_both 5)
+echo "# (c) pings received: $R"
+check "(c) then pings cross the tunnel both ways" test "$R" = "5 5"
+S=$(tel "$PREFIX" /fastipsec/ike/stats)
+check "(c) /fastipsec/ike/stats counted the acquire and the phase-1 and phase-2 done" \
+	jtrue "$S" 'r["/fastipsec/ike/stats"]["acquires"] >= 1 and r["/fastipsec/ike/stats"]["ikev1"]["p1_done"] == 1 and r["/fastipsec/ike/stats"]["ikev1"]["p2_done"] == 1'
+gw_stop TERM
+check "(c) the gateway stops with exit 0" test "$GW_RC" = 0
+check "(c) charon lists no SA afterwards" ss_wait_count "$SSD" ike 0 5
+"$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-c.txt" 2>&1
+check "(c) diagnostics off: the sequence without its diagnostics-only messages" seq_in_order \
+	"$TMP/log-c.txt" "Starting IKE main mode initiator negotiation" "IKE Phase-1 initiator done" \
+	"IKE Phase-2 initiator done"
+check "(c) ... no 'SA traffic selectors local', 'IKE SA proposal' or 'Sending delete notification'" \
+	bash -c "! grep -qE 'SA traffic selectors local|IKE SA proposal|Sending delete notification' '$TMP/log-c.txt'"
+
+finish
