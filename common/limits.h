@@ -58,6 +58,11 @@
 
 /* Anti-replay (fastpath/antireplay.h) */
 #define REPLAY_WINDOW_MAX 4096 /* largest anti-replay window, in sequence numbers */
+#define PMTU_AGE_S        600 /* a path MTU learned from ICMP ages out (RFC 4301 §8.2.1, RFC 1191 §6.3) */
+#define PMTU_MIN_V4 \
+	576 /* lower reports are taken as 576 (RFC 1191 §3: 68; RFC 4301 §8.2.1 leaves it local) */
+#define PMTU_MIN_V6 1280 /* RFC 8200 §5 */
+#define PMTU_RATE   100  /* ICMP errors about our SAs a worker examines per second */
 
 /* Neighbours (ARP / IPv6 ND) */
 #define NEIGH_MAX                4096 /* entries, static and learned */

@@ -107,9 +107,25 @@ struct sa_rt_out {
 	uint8_t block_len; /**< ESP payload alignment: the cipher block, at least 4 */
 	uint8_t hdr_len;   /**< bytes of hdr: IPv4 / IPv6 header, then the UDP header if encap */
 	uint8_t ah_len;    /**< AH: header + IV + ICV + padding (RFC 4302 §2.2) */
-	uint64_t seq;      /**< owner: last sequence number sent */
-	uint64_t seq_max;  /**< highest sequence number allowed: 2^32 - 1, or 2^64 - 1 with ESN */
-	uint64_t iv_ctr;   /**< owner: the next IV counter (RFC 4106 §3.1, RFC 3602 §2.4) */
+	/** Egress MTU towards the peer (its route's port, set at install); 0: unknown, no check. */
+	uint16_t mtu;
+	/**
+	 * Bytes the SA adds besides ESP padding: tunnel: the outer header (and
+	 * UDP), else the UDP header when encap; then ESP header, IV, ICV (and
+	 * the 2-byte trailer comes with the padding), or AH's ah_len.
+	 */
+	uint16_t fixed;
+	uint64_t seq;     /**< owner: last sequence number sent */
+	uint64_t seq_max; /**< highest sequence number allowed: 2^32 - 1, or 2^64 - 1 with ESN */
+	uint64_t iv_ctr;  /**< owner: the next IV counter (RFC 4106 §3.1, RFC 3602 §2.4) */
+	/**
+	 * Path MTU learned from an ICMP error about the SA's packets (RFC 4301
+	 * §6.1.2.1, §8.2.1), 0 when none: any worker writes it and pmtu_tsc
+	 * (relaxed atomics, a benign race: the last report wins); it ages out
+	 * after PMTU_AGE_S.
+	 */
+	uint16_t pmtu;
+	uint64_t pmtu_tsc; /**< when pmtu was learned (TSC) */
 	/**
 	 * Outer header template, built once at install (STYLE rule 17):
 	 * tunnel mode, an IPv4 or IPv6 header from our address to the peer's,

@@ -125,6 +125,7 @@ ah_outbound_sa_init(struct sa_rt_out *sa, const struct esp_sa_prm *prm)
 		memcpy(ip6->dst_addr, prm->remote, 16);
 		sa->hdr_len = sizeof(*ip6);
 	}
+	sa->fixed = (uint16_t)(sa->hdr_len + sa->ah_len);
 	return 0;
 }
 

@@ -93,6 +93,8 @@ esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm
 		udp->dst_port = sa->encap_dport;
 		sa->hdr_len += ESP_UDP_LEN;
 	}
+	/* SPI and sequence number, IV, ICV: the padding and its 2-byte trailer come per packet. */
+	sa->fixed = (uint16_t)(sa->hdr_len + 8 + sa->iv_len + sa->icv_len);
 	IMB_AES_KEYEXP_128(mgr, iv_key, sa->iv_key, dec);
 	explicit_bzero(dec, sizeof(dec));
 	return 0;

@@ -231,9 +231,8 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
  * (RFC 1191); without DF it becomes fragments in @p gen and is freed
  * here (DROP_NONE).  A packet the gateway sourced with DF (its own ESP)
  * gets no error: icmp_error_ok_v4() refuses our own source.
- * TODO: RFC 4301 §8.1: a DF inner packet too big once encapsulated should
- * get Fragmentation Needed with the usable inner MTU (egress MTU minus the
- * SA's overhead), which needs the SA here.
+ * (An inner packet that would not fit once protected is answered before
+ * encryption: forward_too_big(), called by the outbound IPsec path.)
  */
 static enum drop_reason
 too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t mtu,
@@ -442,6 +441,32 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 	}
 	for (i = 0; i < n; i++)
 		forward_one(w, rt, m[i], nh[i], flags);
+}
+
+void
+forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
+{
+	const struct route_table *rt = route_table_current();
+	enum drop_reason why;
+	struct fwd_gen gen;
+	uint16_t j, idx;
+
+	gen.n = 0;
+	if (likely(rt != NULL)) {
+		if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 4)
+			send_error(w, rt, m, 4, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, mtu,
+			    FWD_DECREMENT, &gen);
+		else
+			send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, FWD_DECREMENT, &gen);
+	}
+	worker_drop(w, m, DROP_MTU);
+	for (j = 0; j < gen.n; j++) {
+		idx = lookup1(rt, gen.m[j]);
+		why = idx == FWD_RUNT ? DROP_RUNT :
+		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
+		if (why != DROP_NONE)
+			worker_drop(w, gen.m[j], why);
+	}
 }
 
 /* forward1() flags for each enum forward_kind. */

@@ -45,6 +45,15 @@ enum forward_kind {
 
 void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind);
 
+/*
+ * RFC 4301 §8.1, §8.2.1: @p m (data at L3, a cleartext packet an outbound
+ * SA would protect) would not fit the SA's path MTU once protected:
+ * answer its source with Fragmentation Needed (IPv4, DF set) or Packet Too
+ * Big (IPv6) carrying @p mtu, the usable inner MTU, as forward_burst()
+ * sends errors (rate limit, route back, SPD), and drop @p m (DROP_MTU).
+ */
+void forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu);
+
 /* What forward_burst() did besides forwarding, per worker. */
 struct forward_stats {
 	uint64_t icmp_errors;      /* ICMP / ICMPv6 errors built and forwarded */

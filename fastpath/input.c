@@ -15,6 +15,7 @@
 #include "fastpath/input.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/pmtu.h"
 #include "fastpath/port.h"
 #include "fastpath/reasm.h"
 #include "fastpath/spd.h"
@@ -181,6 +182,9 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	}
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return DROP_LOCAL_PROTO;
+	if (tot >= ihl + 2 && ((const uint8_t *)ip)[ihl] == ICMP4_UNREACH &&
+	    ((const uint8_t *)ip)[ihl + 1] == ICMP4_UNREACH_NEEDFRAG)
+		return pmtu_icmp_v4(w, ip, (const uint8_t *)ip + ihl, tot - ihl);
 	why = icmp_echo_v4(p, m);
 	if (why == DROP_NONE)
 		counter_add(&w->stats.echo_replies, 1);
@@ -242,6 +246,8 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		return neigh_na_input(w, p, m);
 	if (!port_is_local_v6(ip6->dst_addr))
 		return transit_v6(w, p, m, ip6, plen);
+	if (icmp[0] == ICMP6_TOO_BIG)
+		return pmtu_icmp_v6(w, ip6, icmp, plen);
 	if (icmp[0] != ICMP6_ECHO_REQUEST)
 		return DROP_LOCAL_PROTO;
 	why = icmp_echo_v6(p, m);
@@ -329,6 +335,97 @@ apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, ui
 	}
 }
 
+/* The IP header length of @p m (data at L3): what transport mode keeps in front. */
+static inline uint32_t
+inner_l3(const struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	return (ip[0] >> 4) == 4 ? (uint32_t)(ip[0] & 0xf) * 4 : sizeof(struct rte_ipv6_hdr);
+}
+
+/* The length of a @p len byte packet (header @p l3) once @p sa protects it, ESP padding included. */
+static inline uint32_t
+protected_len(const struct sa_rt_out *sa, uint32_t len, uint32_t l3)
+{
+	if (sa->proto == SA_PROTO_AH)
+		return len + sa->fixed;
+	if (sa->mode == SA_MODE_TUNNEL)
+		l3 = 0;
+	return l3 + sa->fixed + RTE_ALIGN_CEIL(len - l3 + 2, (uint32_t)sa->block_len);
+}
+
+/* The longest packet (header @p l3) that @p sa turns into at most @p mtu bytes; 0: none. */
+static uint32_t
+usable_mtu(const struct sa_rt_out *sa, uint32_t mtu, uint32_t l3)
+{
+	uint32_t room;
+
+	if (sa->proto == SA_PROTO_AH)
+		return mtu > sa->fixed ? mtu - sa->fixed : 0;
+	if (sa->mode == SA_MODE_TUNNEL)
+		l3 = 0;
+	if (mtu < l3 + sa->fixed + 2u + sa->block_len)
+		return 0;
+	room = mtu - l3 - sa->fixed;
+	room -= room % sa->block_len;
+	return l3 + room - 2;
+}
+
+/* Does @p m fit @p sa's path once protected?  The egress MTU, or a smaller one learned from ICMP. */
+static inline bool
+fits_path(const struct sa_rt_out *sa, const struct rte_mbuf *m)
+{
+	uint16_t p = __atomic_load_n(&sa->pmtu, __ATOMIC_RELAXED);
+	uint32_t mtu = p != 0 && p < sa->mtu ? p : sa->mtu;
+
+	return mtu == 0 || protected_len(sa, m->pkt_len, inner_l3(m)) <= mtu;
+}
+
+/*
+ * RFC 4301 §8: @p m would leave @p sa over the path MTU (the egress MTU,
+ * or a path MTU learned from ICMP, RFC 4301 §8.2.1, which ages out after
+ * PMTU_AGE_S).  An IPv4 packet with DF, and an IPv6 packet that the path
+ * can carry at 1280 bytes or more, are answered with Fragmentation Needed
+ * / Packet Too Big carrying the usable inner MTU and dropped (false).  An
+ * IPv4 packet without DF, or an IPv6 one below 1280 bytes of room, goes on
+ * (true): the outer IPv4 packet, which never has DF, is fragmented
+ * (RFC 4301 §8.1, RFC 8200 §5).
+ */
+static __rte_noinline bool
+too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t mtu = sa->mtu, l3 = inner_l3(m), usable;
+	uint16_t p = __atomic_load_n(&sa->pmtu, __ATOMIC_RELAXED);
+
+	if (p != 0 && p < mtu) {
+		uint64_t age =
+		    rte_get_tsc_cycles() - __atomic_load_n(&sa->pmtu_tsc, __ATOMIC_RELAXED);
+
+		if (age > (uint64_t)PMTU_AGE_S * rte_get_tsc_hz()) {
+			__atomic_store_n(&sa->pmtu, 0, __ATOMIC_RELAXED); /* RFC 1191 §6.3 */
+			if (protected_len(sa, m->pkt_len, l3) <= mtu)
+				return true;
+		} else {
+			mtu = p;
+		}
+	}
+	usable = usable_mtu(sa, mtu, l3);
+	if ((ip[0] >> 4) == 4) {
+		const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+
+		if ((h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) == 0)
+			return true;
+		forward_too_big(w, m, RTE_MAX(usable, 68u));
+		return false;
+	}
+	if (usable < PMTU_MIN_V6)
+		return true;
+	forward_too_big(w, m, usable);
+	return false;
+}
+
 /* Protect with ESP or AH, by each SA's protocol, and send the result on. */
 static void
 protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n)
@@ -338,6 +435,8 @@ protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint
 	uint16_t i, ne = 0, na = 0;
 
 	for (i = 0; i < n; i++) {
+		if (unlikely(!fits_path(sa[i], m[i])) && !too_big_for_sa(w, m[i], sa[i]))
+			continue;
 		if (sa[i]->proto == SA_PROTO_AH) {
 			sh[na] = sa[i];
 			ma[na++] = m[i];

@@ -38,6 +38,7 @@ struct worker_stats {
 	uint64_t handoff_in;      /* packets other workers handed to this one */
 	uint64_t ike_punted;      /* IKE datagrams (UDP 500, 4500 with marker) sent to control */
 	uint64_t natt_keepalives; /* NAT-T keepalives received (RFC 3948 §2.3) */
+	uint64_t pmtu_learned;    /* ICMP errors that lowered an outbound SA's path MTU */
 	uint64_t loops;           /* passes of the poll loop */
 	uint64_t busy_cycles;     /* TSC cycles spent on passes that had packets */
 	uint64_t drops[DROP__MAX];

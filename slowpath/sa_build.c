@@ -11,6 +11,8 @@
 #include "fastpath/ah.h"
 #include "fastpath/esp_inbound.h"
 #include "fastpath/esp_outbound.h"
+#include "fastpath/port.h"
+#include "fastpath/route.h"
 #include "slowpath/sa_build.h"
 
 void
@@ -106,6 +108,37 @@ sa_build_in(const struct sa_build_prm *p, IMB_MGR *mgr, uint32_t id, uint16_t ow
 	return 0;
 }
 
+/*
+ * The MTU of the port the route to @p remote leaves through, 0 when there
+ * is no route (yet): the workers then skip the RFC 4301 §8 MTU check.
+ * Routes are the config's and the connected prefixes, fixed at start.
+ */
+static uint16_t
+egress_mtu(const struct config_addr *remote)
+{
+	const struct route_table *rt = route_table_current();
+	const struct route_nexthop *nh;
+	uint16_t idx;
+
+	if (rt == NULL)
+		return 0;
+	if (remote->family == 4) {
+		uint32_t a;
+
+		memcpy(&a, remote->addr, 4);
+		route_lookup_v4(rt, &a, &idx, 1);
+	} else {
+		uint8_t a[1][16];
+
+		memcpy(a[0], remote->addr, 16);
+		route_lookup_v6(rt, (const uint8_t(*)[16])a, &idx, 1);
+	}
+	nh = route_nexthop(rt, idx);
+	if (nh == NULL || nh->kind == ROUTE_NH_LOCAL || nh->port >= port_table.n)
+		return 0;
+	return port_table.port[nh->port].mtu;
+}
+
 int
 sa_build_out(const struct sa_build_prm *p, IMB_MGR *mgr, uint32_t id, uint16_t owner,
     struct sa_rt_out **out)
@@ -133,6 +166,7 @@ sa_build_out(const struct sa_build_prm *p, IMB_MGR *mgr, uint32_t id, uint16_t o
 	else
 		rc = ah_outbound_sa_init(rt, &prm);
 	explicit_bzero(iv_key, sizeof(iv_key));
+	rt->mtu = egress_mtu(p->remote);
 	if (rc == 0)
 		rc = crypto_mb_sa_init(&rt->crypto, mgr, p->prop, p->enc_key, p->integ_key);
 	if (rc != 0) {

@@ -599,6 +599,8 @@ row_fill(const struct pair *p, bool inbound, struct sa_ike_row *r)
 		r->replay_top = __atomic_load_n(&p->in->ar.top, __ATOMIC_RELAXED);
 	} else {
 		r->seq = __atomic_load_n(&p->out->seq, __ATOMIC_RELAXED);
+		r->mtu = p->out->mtu;
+		r->pmtu = __atomic_load_n(&p->out->pmtu, __ATOMIC_RELAXED);
 	}
 	r->lifetime = p->lifetime;
 	r->lt_state = __atomic_load_n(&lt->state, __ATOMIC_RELAXED);

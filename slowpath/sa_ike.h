@@ -108,6 +108,8 @@ struct sa_ike_row {
 	uint32_t replay_window; /* inbound */
 	uint64_t replay_top;    /* inbound */
 	uint64_t seq;           /* outbound: last sequence number sent */
+	uint16_t mtu;           /* outbound: egress MTU towards the peer */
+	uint16_t pmtu;          /* outbound: path MTU learned from ICMP, 0: none */
 	struct config_lifetime lifetime;
 	uint8_t lt_state; /* SA_LT_* of common/sa_rt.h */
 };

@@ -169,6 +169,7 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 		sum->handoff_in += counter_read(&s->handoff_in);
 		sum->ike_punted += counter_read(&s->ike_punted);
 		sum->natt_keepalives += counter_read(&s->natt_keepalives);
+		sum->pmtu_learned += counter_read(&s->pmtu_learned);
 		for (r = 0; r < DROP__MAX; r++)
 			sum->drops[r] += counter_read(&s->drops[r]);
 	}
@@ -298,6 +299,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "handoff_in", sum.handoff_in);
 	rte_tel_data_add_dict_u64(d, "ike_punted", sum.ike_punted);
 	rte_tel_data_add_dict_u64(d, "natt_keepalives", sum.natt_keepalives);
+	rte_tel_data_add_dict_u64(d, "pmtu_learned", sum.pmtu_learned);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	rte_tel_data_add_dict_u64(d, "neigh_queue_dropped", neigh_ctl_queue_dropped());
 	add_forward_stats(d, first, last);

@@ -121,6 +121,8 @@ add_ike(struct rte_tel_data *d, size_t index, const struct sa_ike_row *r, bool d
 			rte_tel_data_add_dict_u64(sd, "replay_top", r->replay_top);
 		} else {
 			rte_tel_data_add_dict_u64(sd, "seq", r->seq);
+			rte_tel_data_add_dict_int(sd, "mtu", r->mtu);
+			rte_tel_data_add_dict_int(sd, "path_mtu", r->pmtu);
 		}
 		memset(&lt, 0, sizeof(lt));
 		lt.state = r->lt_state;
@@ -159,6 +161,9 @@ add_details(struct rte_tel_data *d, const struct sa_static *s)
 	} else {
 		rte_tel_data_add_dict_u64(d, "seq",
 		    __atomic_load_n(&s->out->seq, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_int(d, "mtu", s->out->mtu);
+		rte_tel_data_add_dict_int(d, "path_mtu",
+		    __atomic_load_n(&s->out->pmtu, __ATOMIC_RELAXED));
 	}
 	add_lifetime(d, s->in != NULL ? &s->in->lt : &s->out->lt);
 }
