@@ -26,6 +26,8 @@
 #define CONFIG_MTU_MIN       576
 #define CONFIG_MTU_MAX       9000
 #define CONFIG_MTU_DEFAULT   1500
+#define CONFIG_MBUFS_MIN     1024       /* mbufs: the smallest pool accepted */
+#define CONFIG_MBUFS_MAX     (1 << 24)  /* mbufs: the largest */
 #define CONFIG_DEPTH_MAX     32         /* YAML nesting levels */
 #define CONFIG_NODES_MAX     (1u << 18) /* YAML nodes (scalars, lists, mappings) */
 #define CONFIG_ERROR_LEN     384        /* bytes of one error message */

@@ -304,6 +304,8 @@ struct config_ike {
 struct config {
 	char instance[CONFIG_NAME_MAX];
 	bool diagnostics;
+	uint32_t
+	    mbufs; /* packet buffers in the pool; 0: sized from the ports, workers and queues */
 	unsigned int n_interfaces;
 	struct config_interface interfaces[CONFIG_IFACES_MAX];
 	unsigned int n_routes;

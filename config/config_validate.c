@@ -30,6 +30,7 @@ enum prefix_status {
 static const struct key_spec top_keys[] = {
 	{ "instance", true },
 	{ "diagnostics", false },
+	{ "mbufs", false },
 	{ "interfaces", true },
 	{ "routes", false },
 	{ "neighbors", false },
@@ -42,6 +43,7 @@ static const struct key_spec top_keys[] = {
 enum {
 	TOP_INSTANCE,
 	TOP_DIAGNOSTICS,
+	TOP_MBUFS,
 	TOP_INTERFACES,
 	TOP_ROUTES,
 	TOP_NEIGHBORS,
@@ -1386,6 +1388,13 @@ config_validate_tree(const struct config_node *root, struct config *cfg, struct 
 		do_instance(v, val[TOP_INSTANCE]);
 	if (val[TOP_DIAGNOSTICS] != NULL)
 		config_want_bool(v, val[TOP_DIAGNOSTICS], "diagnostics", &cfg->diagnostics);
+	if (val[TOP_MBUFS] != NULL) {
+		long n;
+
+		if (config_want_int(v, val[TOP_MBUFS], "mbufs", CONFIG_MBUFS_MIN, CONFIG_MBUFS_MAX,
+		        &n))
+			cfg->mbufs = (uint32_t)n;
+	}
 	if (val[TOP_INTERFACES] != NULL)
 		do_interfaces(v, val[TOP_INTERFACES]);
 	else

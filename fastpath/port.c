@@ -134,7 +134,7 @@ int
 port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t errlen)
 {
 	char names[512];
-	unsigned int i;
+	unsigned int i, need, n_mbufs;
 	uint16_t pid;
 	int rc;
 
@@ -165,12 +165,19 @@ port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t e
 			port_table.port[i].n_txq = n_workers;
 		}
 	}
-	port_table.pool = rte_pktmbuf_pool_create("fip_mbufs", pool_size(n_workers),
-	    MBUF_CACHE_SIZE, 0, MBUF_DATA_ROOM + RTE_PKTMBUF_HEADROOM, (int)rte_socket_id());
+	need = pool_size(n_workers);
+	n_mbufs = cfg->mbufs != 0 ? cfg->mbufs : need;
+	if (n_mbufs < need)
+		log_warn(LOG_FAC_SYSTEM,
+		    "%s: mbufs: %u is below the %u the queues, caches and rings can hold: "
+		    "under load, receive queues may run dry",
+		    __func__, n_mbufs, need);
+	port_table.pool = rte_pktmbuf_pool_create("fip_mbufs", n_mbufs, MBUF_CACHE_SIZE, 0,
+	    MBUF_DATA_ROOM + RTE_PKTMBUF_HEADROOM, (int)rte_socket_id());
 	if (port_table.pool == NULL) {
 		snprintf(err, errlen,
-		    "cannot create the mbuf pool of %u mbufs: %s (raise --socket-mem)",
-		    pool_size(n_workers), rte_strerror(rte_errno));
+		    "cannot create the mbuf pool of %u mbufs: %s (raise --socket-mem, or lower mbufs:)",
+		    n_mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	for (i = 0; i < port_table.n; i++) {

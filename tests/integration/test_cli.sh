@@ -126,4 +126,21 @@ wait "$GW_PID" 2>/dev/null
 GW_PID=
 check "after SIGKILL, fastipsec-log still reads the startup record" \
 	bash -c "'$BUILD/fastipsec-log' --instance kill$ID | grep -q 'fastipsec started .*instance=kill$ID'"
+# mbufs: the pool size from the config; below what the queues hold, a warning.
+cfg mb$ID net_null0 net_null1
+echo "mbufs: 1500" >>"$TMP/mb$ID.yaml"
+"$BUILD/fastipsec" -l 0-1 "${EAL[@]}" --file-prefix "mb$ID" --vdev net_null0,no-rx=1 \
+	--vdev net_null1,no-rx=1 -- --config "$TMP/mb$ID.yaml" >"$TMP/mb.out" 2>&1 &
+GW_PID=$!
+if lab_wait_telemetry "mb$ID" 20 && sleep 0.5; then
+	ok "mbufs: 1500 starts the gateway with a pool of that size"
+	check "... and warns that it is below what the queues, caches and rings hold" \
+		grep -q 'mbufs: 1500 is below the' "$TMP/mb.out"
+else
+	notok "mbufs: 1500 starts the gateway with a pool of that size"
+	sed 's/^/# /' "$TMP/mb.out" | tail -n 5
+fi
+gw_stop TERM
+GW_PID=
+
 finish

@@ -285,6 +285,23 @@ test_load_int_hex(void)
 	config_destroy(cfg);
 }
 
+/* mbufs: the pool size, optional; 0 in struct config means sized from the ports. */
+static void
+test_load_mbufs(void)
+{
+	struct config *cfg;
+
+	cfg = LOAD_OK(HEAD);
+	CU_ASSERT_EQUAL(cfg->mbufs, 0);
+	config_destroy(cfg);
+	cfg = LOAD_OK(HEAD "mbufs: 65535\n");
+	CU_ASSERT_EQUAL(cfg->mbufs, 65535);
+	config_destroy(cfg);
+	ASSERT_ERRORS(HEAD "mbufs: 100\n",
+	    "gw.yaml:11:8: mbufs: 100 is out of range (1024..16777216)\n");
+	ASSERT_ERRORS(HEAD "mbufs: lots\n", "gw.yaml:11:8: mbufs: expected an integer\n");
+}
+
 static void
 test_load_default_embedded(void)
 {
@@ -448,7 +465,7 @@ test_key_unknown_list(void)
 	    "color: blue\n"
 	    "routes:\n"
 	    "  - {destination: 198.51.100.0/24, via: 192.0.2.1, gateway: 192.0.2.1}\n",
-	    "gw.yaml:11:1: color: unknown key 'color' (valid keys: instance, diagnostics, interfaces, routes, neighbors, static_sas, policies, ike, connections, secrets)\n"
+	    "gw.yaml:11:1: color: unknown key 'color' (valid keys: instance, diagnostics, mbufs, interfaces, routes, neighbors, static_sas, policies, ike, connections, secrets)\n"
 	    "gw.yaml:13:36: routes[0].via: unknown key 'via' (valid keys: destination, gateway)\n");
 }
 
@@ -1750,6 +1767,7 @@ main(void)
 		T(test_load_int_hex),
 		T(test_load_default_embedded),
 		T(test_load_file_demo),
+		T(test_load_mbufs),
 		T(test_helpers_names),
 		T(test_file_unreadable),
 		T(test_file_empty),
