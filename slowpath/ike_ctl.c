@@ -105,6 +105,8 @@ ike_ctl_init(const struct config *cfg)
 	ops.send = ike_io_send_cb;
 	ops.child_up = sa_ike_child_up;
 	ops.child_down = sa_ike_child_down;
+	ops.child_prepare = sa_ike_child_prepare;
+	ops.child_activate = sa_ike_child_activate;
 	ops.keepalive = keepalive;
 	v1 = ikev1_create(cfg, &ops);
 	if (v1 == NULL)

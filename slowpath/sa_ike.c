@@ -42,6 +42,7 @@ struct pair {
 	struct config_lifetime lifetime;
 	struct sa_rt_in *in;
 	struct sa_rt_out *out; /* NULL only when it could not be installed */
+	bool out_pending;      /* prepared: out built but not published yet */
 };
 
 static const struct config *cfg;
@@ -337,14 +338,14 @@ pair_fill(struct pair *p, const struct ike_child_sa *c)
 	p->lifetime = c->lifetime;
 }
 
-int
-sa_ike_child_up(void *ctx, const struct ike_child_sa *c)
+/* child_up (@out: the outbound too) and child_prepare (inbound only). */
+static int
+pair_up(const struct ike_child_sa *c, bool out)
 {
 	char name[2 * CONFIG_NAME_MAX];
 	struct pair *p;
 	int rc;
 
-	(void)ctx;
 	if ((rc = check(c)) != 0)
 		goto fail;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
@@ -360,6 +361,22 @@ sa_ike_child_up(void *ctx, const struct ike_child_sa *c)
 	if ((rc = push(PUSH_ADD_IN, p->in)) != 0) {
 		pair_free(p);
 		goto fail;
+	}
+	if (!out) {
+		/* Prepared: the outbound waits for sa_ike_child_activate(). */
+		p->out_pending = true;
+		pthread_mutex_lock(&lock);
+		p->next = pairs[c->child];
+		pairs[c->child] = p;
+		n_pairs++;
+		pthread_mutex_unlock(&lock);
+		counter_add(&st.child_up, 1);
+		child_name(c->child, name, sizeof(name));
+		log_info(LOG_FAC_IPSEC,
+		    "%s: %s %s SA pair spi_in 0x%08x spi_out 0x%08x %s%s on worker %u: inbound installed, outbound waits",
+		    __func__, name, config_mode_name(c->mode), c->spi_in, c->spi_out, c->alg.name,
+		    c->encap ? " udp-encap" : "", p->in->owner);
+		return 0;
 	}
 	if ((rc = push(PUSH_ADD_OUT, p->out)) != 0) {
 		if (push(PUSH_DEL_IN, p->in) != 0) {
@@ -392,6 +409,54 @@ fail:
 	return rc;
 }
 
+int
+sa_ike_child_up(void *ctx, const struct ike_child_sa *c)
+{
+	(void)ctx;
+	return pair_up(c, true);
+}
+
+int
+sa_ike_child_prepare(void *ctx, const struct ike_child_sa *c)
+{
+	(void)ctx;
+	return pair_up(c, false);
+}
+
+int
+sa_ike_child_activate(void *ctx, const struct ike_child_sa *c)
+{
+	char name[2 * CONFIG_NAME_MAX];
+	struct pair *p;
+	int rc;
+
+	(void)ctx;
+	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
+		return -EINVAL;
+	for (p = pairs[c->child]; p != NULL; p = p->next)
+		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
+			break;
+	if (p == NULL || p->out == NULL)
+		return -ENOENT;
+	if (!p->out_pending)
+		return 0;
+	if ((rc = push(PUSH_ADD_OUT, p->out)) != 0) {
+		log_warn(LOG_FAC_IPSEC, "%s: spi 0x%08x: outbound SA not published: %s", __func__,
+		    c->spi_out, strerror(-rc));
+		return rc;
+	}
+	pthread_mutex_lock(&lock);
+	p->out_pending = false;
+	if (slot[c->child] != NULL)
+		counter_add(&st.rekeyed, 1);
+	slot[c->child] = p;
+	pthread_mutex_unlock(&lock);
+	child_name(c->child, name, sizeof(name));
+	log_info(LOG_FAC_IPSEC, "%s: %s outbound moved to spi 0x%08x (inbound 0x%08x)", __func__,
+	    name, c->spi_out, c->spi_in);
+	return 0;
+}
+
 void
 sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
 {
@@ -416,13 +481,19 @@ sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
 	pthread_mutex_unlock(&lock);
 	/* The slot falls back to the newest remaining pair of the child, before this one goes. */
 	if (slot[c->child] == p) {
-		for (q = pairs[c->child]; q != NULL && q->out == NULL; q = q->next)
+		for (q = pairs[c->child]; q != NULL && (q->out == NULL || q->out_pending);
+		     q = q->next)
 			;
 		if (q != NULL && push(PUSH_ADD_OUT, q->out) != 0)
 			q = NULL;
 		pthread_mutex_lock(&lock);
 		slot[c->child] = q;
 		pthread_mutex_unlock(&lock);
+	}
+	/* Never published: no worker knows it. */
+	if (p->out != NULL && p->out_pending) {
+		sa_build_free_out(p->out);
+		p->out = NULL;
 	}
 	/* A DEL_OUT of a record the slot no longer holds leaves the slot alone (sa_sync.c). */
 	if (p->out != NULL && push(PUSH_DEL_OUT, p->out) != 0)

@@ -57,6 +57,17 @@ void sa_ike_fini(void);
  */
 int sa_ike_child_up(void *ctx, const struct ike_child_sa *c);
 
+/*
+ * Two-step make-before-break (struct ike_ops.child_prepare / child_activate):
+ * sa_ike_child_prepare() installs the pair's inbound SA only and keeps its
+ * outbound record built but unpublished (the child's slot stays where it
+ * is); sa_ike_child_activate() then publishes the outbound record into
+ * the slot (0 when it is there already, -ENOENT for an unknown pair).
+ * Returns as sa_ike_child_up().  sa_ike_child_down() takes either.
+ */
+int sa_ike_child_prepare(void *ctx, const struct ike_child_sa *c);
+int sa_ike_child_activate(void *ctx, const struct ike_child_sa *c);
+
 /* Withdraw the pair of c->child with SPIs c->spi_in / c->spi_out; unknown pairs are ignored. */
 void sa_ike_child_down(void *ctx, const struct ike_child_sa *c);
 

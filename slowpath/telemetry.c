@@ -356,6 +356,8 @@ add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
 	rte_tel_data_add_dict_u64(v, "dpd_sent", s->dpd_sent);
 	rte_tel_data_add_dict_u64(v, "dpd_timeouts", s->dpd_timeouts);
 	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
+	rte_tel_data_add_dict_u64(v, "p2_rekeys", s->p2_rekeys);
+	rte_tel_data_add_dict_u64(v, "p1_rekeys", s->p1_rekeys);
 	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
 	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
 		char key[40];

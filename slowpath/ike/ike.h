@@ -51,6 +51,20 @@ struct ike_ops {
 	/* Remove a pair installed before (keys zeroed in c). */
 	void (*child_down)(void *ctx, const struct ike_child_sa *c);
 	/*
+	 * Optional, both or neither (NULL: child_up does it all at once).
+	 * Make-before-break in two steps: child_prepare installs the pair's
+	 * inbound SA only and keeps its outbound SA built but unused (keys
+	 * wiped after the call as for child_up); child_activate (keys
+	 * zeroed in c) then moves the child's outbound slot to it.  The
+	 * engine prepares as soon as the peer may send on the new SA (a
+	 * responder when it sends QM2, an initiator rekeying when QM2
+	 * arrives) and activates once the peer can take it (a responder at
+	 * QM3, a rekeying initiator a moment after QM3).  child_down works
+	 * on a prepared pair too.  0 or -errno.
+	 */
+	int (*child_prepare)(void *ctx, const struct ike_child_sa *c);
+	int (*child_activate)(void *ctx, const struct ike_child_sa *c);
+	/*
 	 * Optional (NULL: none sent).  Send a NAT-keepalive (RFC 3948 §2.3:
 	 * one byte 0xff, no non-ESP marker) from local to remote, both on
 	 * port 4500 or the peer's floated port.  The engine calls it every
@@ -101,9 +115,10 @@ void ikev1_start(struct ikev1 *e, uint64_t now_ns);
 
 /*
  * Worker lifetime events for an installed SA: spi is ours when inbound,
- * the peer's when outbound.  Soft: nothing yet (phase-2 rekeying is not
- * implemented; it is logged).  Hard: the pair is removed (child_down)
- * and deleted towards the peer.  Unknown SPIs are ignored.
+ * the peer's when outbound.  Soft: the pair is rekeyed now (a new quick
+ * mode; nothing when it is being rekeyed or was replaced already).
+ * Hard: the pair is removed (child_down) and deleted towards the peer.
+ * Unknown SPIs are ignored.
  */
 void ikev1_sa_expired(struct ikev1 *e, uint64_t now_ns, uint32_t spi, bool inbound, bool hard);
 
@@ -170,7 +185,9 @@ struct ikev1_stats {
 	uint64_t dpd_sent;     /* R-U-THERE sent */
 	uint64_t dpd_timeouts; /* peers declared dead */
 	uint64_t initial_contacts;
-	uint64_t half_open;              /* now */
+	uint64_t p2_rekeys; /* phase-2 pairs replaced by a newer pair (rekeys, either side's) */
+	uint64_t p1_rekeys; /* ISAKMP SAs replaced by a new main mode (reauthentication) */
+	uint64_t half_open; /* now */
 	uint64_t sas[IKE_SA_STATE__MAX]; /* IKE SAs by state, now */
 	uint64_t children;               /* installed phase-2 SA pairs, now */
 };

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slowpath/ike/ike_crypto.c: IKE crypto on OpenSSL 3: validated (EC)DH, HMAC PRFs and prf+, IKEv1/IKEv2 keys, AES-CBC/GCM. */
+/* slowpath/ike/ike_crypto.c: IKE crypto on OpenSSL 3: validated (EC)DH, HMAC PRFs and prf+, IKEv1/IKEv2 keys, AES-CBC/GCM, signatures, X.509. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -14,7 +15,11 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "slowpath/ike/ike_crypto.h"
 
@@ -1384,4 +1389,1146 @@ ike_crypto_integ_verify(uint16_t integ_id, const uint8_t *key, size_t klen, cons
 		rc = CRYPTO_memcmp(want, icv, icv_len) == 0 ? 0 : -EBADMSG;
 	OPENSSL_cleanse(want, sizeof(want));
 	return rc;
+}
+
+/* ---- signatures (RFC 2409 §5.1, RFC 4754) ---- */
+
+#define CRED_FILE_MAX     (1u << 20) /* a certificate, key or CRL file */
+#define TRUST_MAX         32         /* trust anchors, and CRLs, of one remote end */
+#define ECDSA_DER_MAX     160        /* a DER ECDSA-Sig-Value for P-521 */
+#define CRED_DN_VALUE_MAX 256        /* one attribute value of a DN in text */
+
+static size_t
+ecdsa_width(enum ike_crypto_sig sig)
+{
+	switch (sig) {
+	case IKE_CRYPTO_SIG_ECDSA_P256:
+		return 32;
+	case IKE_CRYPTO_SIG_ECDSA_P384:
+		return 48;
+	case IKE_CRYPTO_SIG_ECDSA_P521:
+		return 66;
+	default:
+		return 0;
+	}
+}
+
+/* The scheme a key signs or verifies with: RSA of 1024 bits or more, or an RFC 4754 curve. */
+static enum ike_crypto_sig
+pkey_sig(const EVP_PKEY *pk)
+{
+	char group[64];
+	size_t glen = 0;
+
+	if (pk == NULL)
+		return IKE_CRYPTO_SIG_NONE;
+	if (EVP_PKEY_is_a(pk, "RSA"))
+		return EVP_PKEY_get_bits(pk) >= 1024 ? IKE_CRYPTO_SIG_RSA : IKE_CRYPTO_SIG_NONE;
+	if (!EVP_PKEY_is_a(pk, "EC"))
+		return IKE_CRYPTO_SIG_NONE;
+	if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+	        &glen) != 1) {
+		ERR_clear_error();
+		return IKE_CRYPTO_SIG_NONE;
+	}
+	if (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0)
+		return IKE_CRYPTO_SIG_ECDSA_P256;
+	if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0)
+		return IKE_CRYPTO_SIG_ECDSA_P384;
+	if (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0)
+		return IKE_CRYPTO_SIG_ECDSA_P521;
+	return IKE_CRYPTO_SIG_NONE;
+}
+
+/* DER ECDSA-Sig-Value to r | s, each @w bytes. */
+static int
+ecdsa_der_to_raw(const uint8_t *der, size_t len, size_t w, uint8_t *out)
+{
+	const unsigned char *p = der;
+	const BIGNUM *r, *s;
+	ECDSA_SIG *es;
+	int rc = -EIO;
+
+	es = d2i_ECDSA_SIG(NULL, &p, (long)len);
+	if (es == NULL)
+		goto out;
+	ECDSA_SIG_get0(es, &r, &s);
+	if (BN_bn2binpad(r, out, (int)w) != (int)w || BN_bn2binpad(s, out + w, (int)w) != (int)w)
+		goto out;
+	rc = (int)(2 * w);
+out:
+	ECDSA_SIG_free(es);
+	if (rc < 0)
+		ERR_clear_error();
+	return rc;
+}
+
+/* r | s (each @w bytes) to DER; returns its length. */
+static int
+ecdsa_raw_to_der(const uint8_t *raw, size_t w, uint8_t *der, size_t size)
+{
+	BIGNUM *r = BN_bin2bn(raw, (int)w, NULL), *s = BN_bin2bn(raw + w, (int)w, NULL);
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	unsigned char *p = der;
+	int n = -EIO;
+
+	if (r == NULL || s == NULL || es == NULL || ECDSA_SIG_set0(es, r, s) != 1) {
+		BN_free(r);
+		BN_free(s);
+		goto out;
+	}
+	n = i2d_ECDSA_SIG(es, NULL);
+	if (n <= 0 || (size_t)n > size) {
+		n = -EIO;
+		goto out;
+	}
+	n = i2d_ECDSA_SIG(es, &p);
+out:
+	ECDSA_SIG_free(es);
+	if (n < 0)
+		ERR_clear_error();
+	return n;
+}
+
+static int
+pkey_sign(EVP_PKEY *pk, enum ike_crypto_sig kind, const uint8_t *data, size_t len, uint8_t *sig,
+    size_t size)
+{
+	uint8_t der[ECDSA_DER_MAX];
+	EVP_PKEY_CTX *ctx;
+	size_t n, w = ecdsa_width(kind);
+	int rc = -EIO;
+
+	if (pk == NULL || data == NULL || len == 0 || sig == NULL)
+		return -EINVAL;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		n = (size_t)EVP_PKEY_get_size(pk);
+		/* RFC 8017 §9.2: at least 8 bytes of padding, 3 of framing. */
+		if (size < n || len + 11 > n)
+			return -EINVAL;
+	} else if (w == 0 || size < 2 * w) {
+		return -EINVAL;
+	}
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+	if (ctx == NULL)
+		return -ENOMEM;
+	if (EVP_PKEY_sign_init(ctx) != 1)
+		goto out;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		/* No signature digest: type 1 padding over the data itself (strongSwan's
+		 * SIGN_RSA_EMSA_PKCS1_NULL for IKEv1). */
+		n = size;
+		if (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+		    EVP_PKEY_sign(ctx, sig, &n, data, len) != 1)
+			goto out;
+		rc = (int)n;
+	} else {
+		/* No digest either: the data is the digest (strongSwan's SIGN_ECDSA_WITH_NULL). */
+		n = sizeof(der);
+		if (EVP_PKEY_sign(ctx, der, &n, data, len) != 1)
+			goto out;
+		rc = ecdsa_der_to_raw(der, n, w, sig);
+	}
+out:
+	if (rc < 0)
+		ERR_clear_error();
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
+static int
+pkey_verify(EVP_PKEY *pk, enum ike_crypto_sig kind, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t sig_len)
+{
+	uint8_t der[ECDSA_DER_MAX];
+	EVP_PKEY_CTX *ctx;
+	size_t w = ecdsa_width(kind);
+	int n, rc = -EBADMSG;
+
+	if (pk == NULL || data == NULL || len == 0 || !BUF_OK(sig, sig_len))
+		return -EINVAL;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		/* RFC 8017 §8.2.2 step 1: exactly the modulus length. */
+		if (sig_len != (size_t)EVP_PKEY_get_size(pk))
+			return -EBADMSG;
+	} else if (w == 0) {
+		return -EINVAL;
+	} else if (sig_len != 2 * w) {
+		return -EBADMSG;
+	}
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+	if (ctx == NULL)
+		return -ENOMEM;
+	if (EVP_PKEY_verify_init(ctx) != 1)
+		goto out;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		if (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1)
+			goto out;
+		if (EVP_PKEY_verify(ctx, sig, sig_len, data, len) == 1)
+			rc = 0;
+	} else {
+		/* OpenSSL refuses r or s of 0 or >= n (FIPS 186-4 §6.4). */
+		n = ecdsa_raw_to_der(sig, w, der, sizeof(der));
+		if (n > 0 && EVP_PKEY_verify(ctx, der, (size_t)n, data, len) == 1)
+			rc = 0;
+	}
+out:
+	if (rc != 0)
+		ERR_clear_error();
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
+struct ike_crypto_key {
+	EVP_PKEY *pk;
+	enum ike_crypto_sig sig;
+};
+
+struct ike_crypto_key *
+ike_crypto_key_create(const uint8_t *spki, size_t len)
+{
+	const unsigned char *p = spki;
+	struct ike_crypto_key *k;
+	EVP_PKEY *pk;
+
+	if (spki == NULL || len == 0 || len > LONG_MAX)
+		return NULL;
+	pk = d2i_PUBKEY(NULL, &p, (long)len);
+	if (pk == NULL || p != spki + len || pkey_sig(pk) == IKE_CRYPTO_SIG_NONE) {
+		EVP_PKEY_free(pk);
+		ERR_clear_error();
+		return NULL;
+	}
+	k = calloc(1, sizeof(*k));
+	if (k == NULL) {
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+	k->pk = pk;
+	k->sig = pkey_sig(pk);
+	return k;
+}
+
+void
+ike_crypto_key_destroy(struct ike_crypto_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pk);
+	free(k);
+}
+
+enum ike_crypto_sig
+ike_crypto_key_sig(const struct ike_crypto_key *k)
+{
+	return k != NULL ? k->sig : IKE_CRYPTO_SIG_NONE;
+}
+
+int
+ike_crypto_key_verify(const struct ike_crypto_key *k, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t sig_len)
+{
+	if (k == NULL)
+		return -EINVAL;
+	return pkey_verify(k->pk, k->sig, data, len, sig, sig_len);
+}
+
+/* ---- X.509 ---- */
+
+/* Never ask for a pass phrase (the control core has no terminal): encrypted keys are refused. */
+static int
+no_pass(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+/* The whole file into a fresh buffer (wiped and freed by the caller with file_free()). */
+static int
+file_read(const char *path, uint8_t **buf, size_t *len)
+{
+	uint8_t *b;
+	size_t n;
+	FILE *f;
+
+	*buf = NULL;
+	*len = 0;
+	if (path == NULL)
+		return -EINVAL;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return -ENOENT;
+	b = malloc(CRED_FILE_MAX + 1);
+	if (b == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(b, 1, CRED_FILE_MAX + 1, f);
+	fclose(f);
+	if (n == 0 || n > CRED_FILE_MAX) {
+		OPENSSL_cleanse(b, n > CRED_FILE_MAX ? CRED_FILE_MAX + 1 : n);
+		free(b);
+		return -EINVAL;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static void
+file_free(uint8_t *buf, size_t len)
+{
+	if (buf != NULL)
+		OPENSSL_cleanse(buf, len);
+	free(buf);
+}
+
+static void
+set_err(char *err, size_t err_len, const char *what, const char *path)
+{
+	if (err != NULL && err_len > 0)
+		snprintf(err, err_len, "%s: %s", path != NULL ? path : "-", what);
+}
+
+/* Certificates of one file (PEM, one or more; or one DER) appended to x[*n..max). */
+static int
+certs_parse(const uint8_t *buf, size_t len, X509 **x, unsigned int max, unsigned int *n)
+{
+	const unsigned char *p = buf;
+	unsigned int got = 0;
+	X509 *c;
+	BIO *b;
+
+	b = BIO_new_mem_buf(buf, (int)len);
+	if (b == NULL)
+		return -ENOMEM;
+	while ((c = PEM_read_bio_X509(b, NULL, no_pass, NULL)) != NULL) {
+		if (*n >= max) {
+			X509_free(c);
+			BIO_free(b);
+			ERR_clear_error();
+			return -E2BIG;
+		}
+		x[(*n)++] = c;
+		got++;
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	if (got > 0)
+		return 0;
+	c = d2i_X509(NULL, &p, (long)len);
+	if (c == NULL || p != buf + len || *n >= max) {
+		X509_free(c);
+		ERR_clear_error();
+		return c == NULL || p != buf + len ? -EINVAL : -E2BIG;
+	}
+	x[(*n)++] = c;
+	return 0;
+}
+
+static int
+crls_parse(const uint8_t *buf, size_t len, X509_CRL **x, unsigned int max, unsigned int *n)
+{
+	const unsigned char *p = buf;
+	unsigned int got = 0;
+	X509_CRL *c;
+	BIO *b;
+
+	b = BIO_new_mem_buf(buf, (int)len);
+	if (b == NULL)
+		return -ENOMEM;
+	while ((c = PEM_read_bio_X509_CRL(b, NULL, no_pass, NULL)) != NULL) {
+		if (*n >= max) {
+			X509_CRL_free(c);
+			BIO_free(b);
+			ERR_clear_error();
+			return -E2BIG;
+		}
+		x[(*n)++] = c;
+		got++;
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	if (got > 0)
+		return 0;
+	c = d2i_X509_CRL(NULL, &p, (long)len);
+	if (c == NULL || p != buf + len || *n >= max) {
+		X509_CRL_free(c);
+		ERR_clear_error();
+		return c == NULL || p != buf + len ? -EINVAL : -E2BIG;
+	}
+	x[(*n)++] = c;
+	return 0;
+}
+
+/* A DER encoding of @x made by @i2d (i2d_X509, i2d_X509_NAME) into a fresh buffer. */
+static int
+der_of_cert(X509 *x, uint8_t **der, size_t *len)
+{
+	unsigned char *p = NULL;
+	int n = i2d_X509(x, &p);
+
+	if (n <= 0) {
+		ERR_clear_error();
+		return -EIO;
+	}
+	*der = p;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int
+der_of_name(const X509_NAME *nm, uint8_t **der, size_t *len)
+{
+	unsigned char *p = NULL;
+	int n = i2d_X509_NAME(nm, &p);
+
+	if (n <= 0) {
+		ERR_clear_error();
+		return -EIO;
+	}
+	*der = p;
+	*len = (size_t)n;
+	return 0;
+}
+
+static bool
+case_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i;
+	uint8_t x, y;
+
+	for (i = 0; i < n; i++) {
+		x = a[i] >= 'A' && a[i] <= 'Z' ? (uint8_t)(a[i] + 32) : a[i];
+		y = b[i] >= 'A' && b[i] <= 'Z' ? (uint8_t)(b[i] + 32) : b[i];
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* Is identity (@type, @data) the subject or a subjectAltName of @x (RFC 4945 §3.1)? */
+static int
+x509_has_id(X509 *x, enum ike_crypto_id type, const uint8_t *data, size_t len)
+{
+	const unsigned char *p = data;
+	GENERAL_NAMES *gens;
+	const GENERAL_NAME *g;
+	const ASN1_STRING *s;
+	X509_NAME *nm;
+	int i, want, t;
+	bool found = false;
+
+	if (x == NULL || data == NULL || len == 0 || len > LONG_MAX)
+		return -EINVAL;
+	switch (type) {
+	case IKE_CRYPTO_ID_DN:
+		nm = d2i_X509_NAME(NULL, &p, (long)len);
+		if (nm == NULL || p != data + len) {
+			X509_NAME_free(nm);
+			ERR_clear_error();
+			return -EINVAL;
+		}
+		found = X509_NAME_cmp(nm, X509_get_subject_name(x)) == 0;
+		X509_NAME_free(nm);
+		return found ? 0 : -ENOENT;
+	case IKE_CRYPTO_ID_FQDN:
+		want = GEN_DNS;
+		break;
+	case IKE_CRYPTO_ID_EMAIL:
+		want = GEN_EMAIL;
+		break;
+	case IKE_CRYPTO_ID_IPV4:
+	case IKE_CRYPTO_ID_IPV6:
+		if (len != (type == IKE_CRYPTO_ID_IPV4 ? 4u : 16u))
+			return -EINVAL;
+		want = GEN_IPADD;
+		break;
+	default:
+		return -EINVAL;
+	}
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens) && !found; i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		s = GENERAL_NAME_get0_value(g, &t);
+		if (t != want || s == NULL || (size_t)ASN1_STRING_length(s) != len)
+			continue;
+		found = want == GEN_IPADD ? memcmp(ASN1_STRING_get0_data(s), data, len) == 0 :
+		                            case_eq(ASN1_STRING_get0_data(s), data, len);
+	}
+	GENERAL_NAMES_free(gens);
+	ERR_clear_error();
+	return found ? 0 : -ENOENT;
+}
+
+struct ike_crypto_cred {
+	EVP_PKEY *key;
+	enum ike_crypto_sig sig;
+	unsigned int n;
+	X509 *x[IKE_CRYPTO_CERTS_MAX];
+	uint8_t *der[IKE_CRYPTO_CERTS_MAX];
+	size_t der_len[IKE_CRYPTO_CERTS_MAX];
+	uint8_t *subject;
+	size_t subject_len;
+};
+
+void
+ike_crypto_cred_destroy(struct ike_crypto_cred *c)
+{
+	unsigned int i;
+
+	if (c == NULL)
+		return;
+	EVP_PKEY_free(c->key); /* OpenSSL clears private key material on free */
+	for (i = 0; i < c->n; i++) {
+		X509_free(c->x[i]);
+		OPENSSL_free(c->der[i]);
+	}
+	OPENSSL_free(c->subject);
+	free(c);
+}
+
+static int
+key_parse(const uint8_t *buf, size_t len, EVP_PKEY **out)
+{
+	const unsigned char *p = buf;
+	EVP_PKEY *pk;
+	BIO *b;
+
+	b = BIO_new_mem_buf(buf, (int)len);
+	if (b == NULL)
+		return -ENOMEM;
+	pk = PEM_read_bio_PrivateKey(b, NULL, no_pass, NULL);
+	BIO_free(b);
+	if (pk == NULL) {
+		ERR_clear_error();
+		pk = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	}
+	ERR_clear_error();
+	*out = pk;
+	return pk != NULL ? 0 : -EINVAL;
+}
+
+int
+ike_crypto_cred_load(const char *const *certs, unsigned int n_certs, const char *key,
+    struct ike_crypto_cred **out, char *err, size_t err_len)
+{
+	struct ike_crypto_cred *c;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	unsigned int i;
+	int rc;
+
+	if (out == NULL)
+		return -EINVAL;
+	*out = NULL;
+	if (certs == NULL || n_certs == 0 || key == NULL) {
+		set_err(err, err_len, "no certificate or no key", NULL);
+		return -EINVAL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n_certs; i++) {
+		rc = file_read(certs[i], &buf, &len);
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -ENOENT ? "cannot read the certificate file" :
+			                    "empty or too large certificate file",
+			    certs[i]);
+			goto fail;
+		}
+		rc = certs_parse(buf, len, c->x, IKE_CRYPTO_CERTS_MAX, &c->n);
+		file_free(buf, len);
+		buf = NULL;
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -E2BIG ? "too many certificates in the chain" :
+			                   "not a PEM or DER X.509 certificate",
+			    certs[i]);
+			goto fail;
+		}
+	}
+	rc = file_read(key, &buf, &len);
+	if (rc != 0) {
+		set_err(err, err_len,
+		    rc == -ENOENT ? "cannot read the private key file" :
+		                    "empty or too large key file",
+		    key);
+		goto fail;
+	}
+	rc = key_parse(buf, len, &c->key);
+	file_free(buf, len);
+	buf = NULL;
+	if (rc != 0) {
+		set_err(err, err_len, "not an unencrypted PEM or DER private key", key);
+		goto fail;
+	}
+	c->sig = pkey_sig(c->key);
+	if (c->sig == IKE_CRYPTO_SIG_NONE) {
+		rc = -EINVAL;
+		set_err(err, err_len,
+		    "the private key is neither RSA (1024 bits or more) nor ECDSA P-256, P-384 or P-521",
+		    key);
+		goto fail;
+	}
+	if (X509_check_private_key(c->x[0], c->key) != 1) {
+		ERR_clear_error();
+		rc = -EINVAL;
+		set_err(err, err_len, "the private key does not belong to the certificate",
+		    certs[0]);
+		goto fail;
+	}
+	for (i = 0; i < c->n; i++)
+		if ((rc = der_of_cert(c->x[i], &c->der[i], &c->der_len[i])) != 0)
+			goto fail;
+	if ((rc = der_of_name(X509_get_subject_name(c->x[0]), &c->subject, &c->subject_len)) != 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	ike_crypto_cred_destroy(c);
+	return rc == -E2BIG ? -EINVAL : rc;
+}
+
+enum ike_crypto_sig
+ike_crypto_cred_sig(const struct ike_crypto_cred *c)
+{
+	return c != NULL ? c->sig : IKE_CRYPTO_SIG_NONE;
+}
+
+int
+ike_crypto_cred_cert(const struct ike_crypto_cred *c, unsigned int i, const uint8_t **der,
+    size_t *len)
+{
+	if (c == NULL || der == NULL || len == NULL)
+		return -EINVAL;
+	if (i >= c->n)
+		return -ENOENT;
+	*der = c->der[i];
+	*len = c->der_len[i];
+	return (int)c->n;
+}
+
+void
+ike_crypto_cred_subject(const struct ike_crypto_cred *c, const uint8_t **der, size_t *len)
+{
+	*der = c->subject;
+	*len = c->subject_len;
+}
+
+int
+ike_crypto_cred_has_id(const struct ike_crypto_cred *c, enum ike_crypto_id type,
+    const uint8_t *data, size_t len)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return x509_has_id(c->x[0], type, data, len);
+}
+
+int
+ike_crypto_cred_sign(const struct ike_crypto_cred *c, const uint8_t *data, size_t len, uint8_t *sig,
+    size_t size)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return pkey_sign(c->key, c->sig, data, len, sig, size);
+}
+
+const char *
+ike_crypto_cert_err_name(enum ike_crypto_cert_err e)
+{
+	switch (e) {
+	case IKE_CRYPTO_CERT_OK:
+		return "ok";
+	case IKE_CRYPTO_CERT_MALFORMED:
+		return "malformed certificate";
+	case IKE_CRYPTO_CERT_UNKNOWN_CA:
+		return "unknown CA";
+	case IKE_CRYPTO_CERT_EXPIRED:
+		return "expired";
+	case IKE_CRYPTO_CERT_NOT_YET_VALID:
+		return "not yet valid";
+	case IKE_CRYPTO_CERT_REVOKED:
+		return "revoked";
+	case IKE_CRYPTO_CERT_BAD_SIGNATURE:
+		return "bad certificate signature";
+	case IKE_CRYPTO_CERT_KEY_USAGE:
+		return "key usage does not allow signatures";
+	case IKE_CRYPTO_CERT_KEY_TYPE:
+		return "unsupported key type";
+	case IKE_CRYPTO_CERT_INVALID:
+		return "invalid certificate chain";
+	}
+	return "unknown";
+}
+
+struct ike_crypto_trust {
+	X509_STORE *store;
+	unsigned int n_cas, n_crls;
+	X509 *cas[TRUST_MAX];
+	X509_CRL *crls[TRUST_MAX];
+	uint8_t *subj[TRUST_MAX];
+	size_t subj_len[TRUST_MAX];
+};
+
+void
+ike_crypto_trust_destroy(struct ike_crypto_trust *t)
+{
+	unsigned int i;
+
+	if (t == NULL)
+		return;
+	X509_STORE_free(t->store);
+	for (i = 0; i < t->n_cas; i++) {
+		X509_free(t->cas[i]);
+		OPENSSL_free(t->subj[i]);
+	}
+	for (i = 0; i < t->n_crls; i++)
+		X509_CRL_free(t->crls[i]);
+	free(t);
+}
+
+int
+ike_crypto_trust_load(const char *const *cacerts, unsigned int n_cacerts, const char *const *crls,
+    unsigned int n_crls, struct ike_crypto_trust **out, char *err, size_t err_len)
+{
+	struct ike_crypto_trust *t;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	unsigned int i;
+	int rc;
+
+	if (out == NULL)
+		return -EINVAL;
+	*out = NULL;
+	if (cacerts == NULL || n_cacerts == 0 || (n_crls > 0 && crls == NULL)) {
+		set_err(err, err_len, "no CA certificate", NULL);
+		return -EINVAL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	t->store = X509_STORE_new();
+	if (t->store == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n_cacerts; i++) {
+		rc = file_read(cacerts[i], &buf, &len);
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -ENOENT ? "cannot read the CA certificate file" :
+			                    "empty or too large CA certificate file",
+			    cacerts[i]);
+			goto fail;
+		}
+		rc = certs_parse(buf, len, t->cas, TRUST_MAX, &t->n_cas);
+		file_free(buf, len);
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -E2BIG ? "too many CA certificates" :
+			                   "not a PEM or DER X.509 certificate",
+			    cacerts[i]);
+			goto fail;
+		}
+	}
+	for (i = 0; i < n_crls; i++) {
+		rc = file_read(crls[i], &buf, &len);
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -ENOENT ? "cannot read the CRL file" :
+			                    "empty or too large CRL file",
+			    crls[i]);
+			goto fail;
+		}
+		rc = crls_parse(buf, len, t->crls, TRUST_MAX, &t->n_crls);
+		file_free(buf, len);
+		if (rc != 0) {
+			set_err(err, err_len,
+			    rc == -E2BIG ? "too many CRLs" : "not a PEM or DER X.509 CRL", crls[i]);
+			goto fail;
+		}
+	}
+	for (i = 0; i < t->n_cas; i++) {
+		if (X509_STORE_add_cert(t->store, t->cas[i]) != 1) {
+			/* The same CA twice is harmless. */
+			ERR_clear_error();
+		}
+		if ((rc = der_of_name(X509_get_subject_name(t->cas[i]), &t->subj[i],
+		         &t->subj_len[i])) != 0)
+			goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	ike_crypto_trust_destroy(t);
+	return rc == -E2BIG ? -EINVAL : rc;
+}
+
+int
+ike_crypto_trust_ca(const struct ike_crypto_trust *t, unsigned int i, const uint8_t **der,
+    size_t *len)
+{
+	if (t == NULL || der == NULL || len == NULL)
+		return -EINVAL;
+	if (i >= t->n_cas)
+		return -ENOENT;
+	*der = t->subj[i];
+	*len = t->subj_len[i];
+	return (int)t->n_cas;
+}
+
+struct ike_crypto_cert {
+	X509 *x;
+	EVP_PKEY *pk; /* X509_get0_pubkey(x): owned by x */
+	enum ike_crypto_sig sig;
+	uint8_t *subject;
+	size_t subject_len;
+};
+
+void
+ike_crypto_cert_destroy(struct ike_crypto_cert *c)
+{
+	if (c == NULL)
+		return;
+	X509_free(c->x);
+	OPENSSL_free(c->subject);
+	free(c);
+}
+
+static enum ike_crypto_cert_err
+verify_err(int e)
+{
+	switch (e) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return IKE_CRYPTO_CERT_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return IKE_CRYPTO_CERT_NOT_YET_VALID;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return IKE_CRYPTO_CERT_UNKNOWN_CA;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+		return IKE_CRYPTO_CERT_BAD_SIGNATURE;
+	case X509_V_ERR_CERT_REVOKED:
+		return IKE_CRYPTO_CERT_REVOKED;
+	default:
+		return IKE_CRYPTO_CERT_INVALID;
+	}
+}
+
+/*
+ * Is @c listed in a CRL of @issuer?  CRLs whose signature does not verify
+ * with the issuer's key are ignored (RFC 5280 §6.3.3 (f)).
+ */
+static bool
+crl_revoked(const struct ike_crypto_trust *t, X509 *c, X509 *issuer)
+{
+	X509_REVOKED *rev = NULL;
+	unsigned int i;
+	bool revoked = false;
+
+	for (i = 0; i < t->n_crls && !revoked; i++) {
+		if (X509_NAME_cmp(X509_CRL_get_issuer(t->crls[i]), X509_get_subject_name(issuer)) !=
+		    0)
+			continue;
+		if (X509_CRL_verify(t->crls[i], X509_get0_pubkey(issuer)) != 1)
+			continue;
+		/* 1: listed; 2: listed as removeFromCRL (not revoked, RFC 5280 §5.3.1). */
+		revoked = X509_CRL_get0_by_cert(t->crls[i], &rev, c) == 1;
+	}
+	ERR_clear_error();
+	return revoked;
+}
+
+int
+ike_crypto_trust_verify(const struct ike_crypto_trust *t, const struct ike_crypto_chunk *certs,
+    size_t n, int64_t at, struct ike_crypto_cert **out, enum ike_crypto_cert_err *why)
+{
+	X509 *in[IKE_CRYPTO_CERTS_MAX] = { NULL };
+	STACK_OF(X509) *untrusted = NULL, *chain;
+	X509_STORE_CTX *ctx = NULL;
+	X509_VERIFY_PARAM *param;
+	struct ike_crypto_cert *c = NULL;
+	const unsigned char *p;
+	uint32_t ku;
+	size_t i;
+	int rc = -EACCES;
+
+	if (out != NULL)
+		*out = NULL;
+	if (t == NULL || certs == NULL || n == 0 || n > IKE_CRYPTO_CERTS_MAX || out == NULL ||
+	    why == NULL)
+		return -EINVAL;
+	*why = IKE_CRYPTO_CERT_MALFORMED;
+	for (i = 0; i < n; i++) {
+		p = certs[i].ptr;
+		if (p == NULL || certs[i].len == 0 || certs[i].len > LONG_MAX)
+			goto out;
+		in[i] = d2i_X509(NULL, &p, (long)certs[i].len);
+		if (in[i] == NULL || p != certs[i].ptr + certs[i].len)
+			goto out;
+	}
+	untrusted = sk_X509_new_null();
+	ctx = X509_STORE_CTX_new();
+	if (untrusted == NULL || ctx == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 1; i < n; i++)
+		if (sk_X509_push(untrusted, in[i]) <= 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	if (X509_STORE_CTX_init(ctx, t->store, in[0], untrusted) != 1) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	param = X509_STORE_CTX_get0_param(ctx);
+	/* Every configured CA is an anchor, self-signed or not (as strongSwan's cacerts). */
+	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+	if (at != 0)
+		X509_VERIFY_PARAM_set_time(param, (time_t)at);
+	if (X509_verify_cert(ctx) != 1) {
+		*why = verify_err(X509_STORE_CTX_get_error(ctx));
+		goto out;
+	}
+	chain = X509_STORE_CTX_get0_chain(ctx);
+	for (i = 0; chain != NULL && i + 1 < (size_t)sk_X509_num(chain); i++) {
+		if (crl_revoked(t, sk_X509_value(chain, (int)i),
+		        sk_X509_value(chain, (int)i + 1))) {
+			*why = IKE_CRYPTO_CERT_REVOKED;
+			goto out;
+		}
+	}
+	/* RFC 4945 §5.1.3.2: a keyUsage, when present, must allow signatures (strongSwan's check too). */
+	if (X509_get_extension_flags(in[0]) & EXFLAG_KUSAGE) {
+		ku = X509_get_key_usage(in[0]);
+		if (!(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+			*why = IKE_CRYPTO_CERT_KEY_USAGE;
+			goto out;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	c->x = in[0];
+	in[0] = NULL;
+	c->pk = X509_get0_pubkey(c->x);
+	c->sig = pkey_sig(c->pk);
+	if (c->sig == IKE_CRYPTO_SIG_NONE) {
+		*why = IKE_CRYPTO_CERT_KEY_TYPE;
+		goto out;
+	}
+	if (der_of_name(X509_get_subject_name(c->x), &c->subject, &c->subject_len) != 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	*why = IKE_CRYPTO_CERT_OK;
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	ike_crypto_cert_destroy(c);
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);
+	for (i = 0; i < n && i < IKE_CRYPTO_CERTS_MAX; i++)
+		X509_free(in[i]);
+	ERR_clear_error();
+	return rc;
+}
+
+void
+ike_crypto_cert_subject(const struct ike_crypto_cert *c, const uint8_t **der, size_t *len)
+{
+	*der = c->subject;
+	*len = c->subject_len;
+}
+
+int
+ike_crypto_cert_has_id(const struct ike_crypto_cert *c, enum ike_crypto_id type,
+    const uint8_t *data, size_t len)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return x509_has_id(c->x, type, data, len);
+}
+
+enum ike_crypto_sig
+ike_crypto_cert_sig(const struct ike_crypto_cert *c)
+{
+	return c != NULL ? c->sig : IKE_CRYPTO_SIG_NONE;
+}
+
+int
+ike_crypto_cert_verify(const struct ike_crypto_cert *c, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t sig_len)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return pkey_verify(c->pk, c->sig, data, len, sig, sig_len);
+}
+
+/* ---- distinguished names ---- */
+
+/* strongSwan's attribute names that OpenSSL spells otherwise. */
+static const char *
+dn_attr(const char *k)
+{
+	if (strcasecmp(k, "E") == 0 || strcasecmp(k, "Email") == 0 ||
+	    strcasecmp(k, "emailAddress") == 0)
+		return "emailAddress";
+	static const char *const sn[] = { "C", "ST", "L", "O", "OU", "CN", "DC", "UID",
+		"serialNumber", "title", "GN", "SN" };
+	size_t i;
+
+	if (strcmp(k, "S") == 0)
+		return "ST";
+	/* Attribute names are case-insensitive (RFC 4514 §3), OpenSSL's are not. */
+	for (i = 0; i < sizeof(sn) / sizeof(sn[0]); i++)
+		if (strcasecmp(k, sn[i]) == 0)
+			return sn[i];
+	return k;
+}
+
+int
+ike_crypto_dn_parse(const char *text, uint8_t *der, size_t size)
+{
+	char key[64], val[CRED_DN_VALUE_MAX];
+	const char *s = text;
+	X509_NAME *nm;
+	unsigned char *q = der;
+	size_t kl, vl;
+	char sep = ',';
+	int n, rdns = 0, rc = -EINVAL;
+
+	if (text == NULL || der == NULL)
+		return -EINVAL;
+	while (*s == ' ')
+		s++;
+	if (*s == '/') {
+		/* OpenSSL's one-line form: /C=CH/O=strongSwan/CN=gw */
+		sep = '/';
+		s++;
+	}
+	nm = X509_NAME_new();
+	if (nm == NULL)
+		return -ENOMEM;
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (kl = 0; *s != '\0' && *s != '=' && kl + 1 < sizeof(key); s++)
+			key[kl++] = *s;
+		while (kl > 0 && key[kl - 1] == ' ')
+			kl--;
+		key[kl] = '\0';
+		if (*s != '=' || kl == 0)
+			goto out;
+		s++;
+		while (*s == ' ')
+			s++;
+		for (vl = 0; *s != '\0' && *s != sep; s++) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			if (vl + 1 >= sizeof(val))
+				goto out;
+			val[vl++] = *s;
+		}
+		while (vl > 0 && val[vl - 1] == ' ' && !(vl > 1 && val[vl - 2] == '\\'))
+			vl--;
+		val[vl] = '\0';
+		if (vl == 0)
+			goto out;
+		if (X509_NAME_add_entry_by_txt(nm, dn_attr(key), MBSTRING_UTF8,
+		        (const unsigned char *)val, (int)vl, -1, 0) != 1)
+			goto out;
+		rdns++;
+		if (*s == sep)
+			s++;
+	}
+	if (rdns == 0)
+		goto out;
+	n = i2d_X509_NAME(nm, NULL);
+	if (n <= 0)
+		goto out;
+	if ((size_t)n > size) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	rc = i2d_X509_NAME(nm, &q);
+out:
+	X509_NAME_free(nm);
+	ERR_clear_error();
+	return rc;
+}
+
+int
+ike_crypto_dn_format(const uint8_t *der, size_t len, char *text, size_t size)
+{
+	const unsigned char *p = der;
+	X509_NAME *nm;
+	BIO *b = NULL;
+	char *mem;
+	long n;
+	int rc = -EINVAL;
+
+	if (der == NULL || len == 0 || len > LONG_MAX || text == NULL || size == 0)
+		return -EINVAL;
+	nm = d2i_X509_NAME(NULL, &p, (long)len);
+	if (nm == NULL || p != der + len)
+		goto out;
+	b = BIO_new(BIO_s_mem());
+	if (b == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* strongSwan's form: short names, RDNs in order, ", " between them. */
+	if (X509_NAME_print_ex(b, nm, 0,
+	        XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_ESC_2253 |
+	            ASN1_STRFLGS_ESC_CTRL | ASN1_STRFLGS_UTF8_CONVERT) < 0)
+		goto out;
+	n = BIO_get_mem_data(b, &mem);
+	if (n < 0)
+		goto out;
+	if ((size_t)n >= size) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	memcpy(text, mem, (size_t)n);
+	text[n] = '\0';
+	rc = (int)n;
+out:
+	BIO_free(b);
+	X509_NAME_free(nm);
+	ERR_clear_error();
+	return rc;
+}
+
+bool
+ike_crypto_dn_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	const unsigned char *pa = a, *pb = b;
+	X509_NAME *na = NULL, *nb = NULL;
+	bool eq = false;
+
+	if (a == NULL || b == NULL || a_len == 0 || b_len == 0 || a_len > LONG_MAX ||
+	    b_len > LONG_MAX)
+		return false;
+	na = d2i_X509_NAME(NULL, &pa, (long)a_len);
+	nb = d2i_X509_NAME(NULL, &pb, (long)b_len);
+	if (na != NULL && nb != NULL && pa == a + a_len && pb == b + b_len)
+		eq = X509_NAME_cmp(na, nb) == 0;
+	X509_NAME_free(na);
+	X509_NAME_free(nb);
+	ERR_clear_error();
+	return eq;
 }

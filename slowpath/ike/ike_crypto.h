@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slowpath/ike/ike_crypto.h: IKEv1/IKEv2 crypto on plain buffers: (EC)DH, PRF, prf+, key derivation, ciphers. */
+/* slowpath/ike/ike_crypto.h: IKEv1/IKEv2 crypto on plain buffers: (EC)DH, PRF, prf+, key derivation, ciphers, signatures and certificates. */
 #ifndef FASTIPSEC_IKE_CRYPTO_H
 #define FASTIPSEC_IKE_CRYPTO_H
 
@@ -345,5 +345,152 @@ int ike_crypto_integ(uint16_t integ_id, const uint8_t *key, size_t klen, const u
  */
 int ike_crypto_integ_verify(uint16_t integ_id, const uint8_t *key, size_t klen, const uint8_t *data,
     size_t dlen, const uint8_t *icv, size_t icv_len);
+
+/* ---- certificates and signatures (RFC 2409 §5.1, RFC 4754, RFC 5280) ---- */
+
+/*
+ * Signature schemes as IKEv1 uses them (RFC 2409 §5.1: SIG_I / SIG_R sign
+ * HASH_I / HASH_R), computed as strongSwan computes them: RSA is PKCS#1
+ * v1.5 type 1 padding (RFC 8017 §9.2 without the DigestInfo) over the
+ * data as given; ECDSA (RFC 4754 curves) takes the data as the digest
+ * itself and the signature is r | s, each left-padded to the order's
+ * length (32, 48, 66 bytes).
+ */
+enum ike_crypto_sig {
+	IKE_CRYPTO_SIG_NONE = 0,
+	IKE_CRYPTO_SIG_RSA,
+	IKE_CRYPTO_SIG_ECDSA_P256,
+	IKE_CRYPTO_SIG_ECDSA_P384,
+	IKE_CRYPTO_SIG_ECDSA_P521,
+};
+
+#define IKE_CRYPTO_SIG_MAX   1024 /* longest signature: RSA-8192 */
+#define IKE_CRYPTO_CERTS_MAX 8    /* certificates in one chain, end entity included */
+
+/* Why a certificate was refused: for the log and the notify to answer with. */
+enum ike_crypto_cert_err {
+	IKE_CRYPTO_CERT_OK = 0,
+	IKE_CRYPTO_CERT_MALFORMED,     /* not a DER X.509 certificate */
+	IKE_CRYPTO_CERT_UNKNOWN_CA,    /* no chain to one of the trusted CAs */
+	IKE_CRYPTO_CERT_EXPIRED,       /* past notAfter (its own or a CA's) */
+	IKE_CRYPTO_CERT_NOT_YET_VALID, /* before notBefore */
+	IKE_CRYPTO_CERT_REVOKED,       /* listed in a CRL of its issuer */
+	IKE_CRYPTO_CERT_BAD_SIGNATURE, /* a certificate's signature does not verify */
+	IKE_CRYPTO_CERT_KEY_USAGE,     /* keyUsage without digitalSignature / nonRepudiation */
+	IKE_CRYPTO_CERT_KEY_TYPE,      /* not an RSA or P-256/384/521 key */
+	IKE_CRYPTO_CERT_INVALID,       /* other chain errors (constraints, extensions...) */
+};
+
+/* "expired", "unknown CA", "revoked", ... for logs. */
+const char *ike_crypto_cert_err_name(enum ike_crypto_cert_err e);
+
+/* Identity types checked against a certificate (RFC 4945 §3.1). */
+enum ike_crypto_id {
+	IKE_CRYPTO_ID_DN = 0, /* DER Name: equal to the subject */
+	IKE_CRYPTO_ID_FQDN,   /* subjectAltName dNSName, case-insensitive */
+	IKE_CRYPTO_ID_EMAIL,  /* subjectAltName rfc822Name, case-insensitive */
+	IKE_CRYPTO_ID_IPV4,   /* subjectAltName iPAddress, 4 bytes */
+	IKE_CRYPTO_ID_IPV6,   /* subjectAltName iPAddress, 16 bytes */
+};
+
+/* A public key (SubjectPublicKeyInfo), for verifying. */
+struct ike_crypto_key;
+
+/* From DER SubjectPublicKeyInfo; NULL when it does not parse or is not RSA / P-256/384/521. */
+struct ike_crypto_key *ike_crypto_key_create(const uint8_t *spki, size_t len);
+void ike_crypto_key_destroy(struct ike_crypto_key *k);
+/* The scheme the key verifies (from its type and curve). */
+enum ike_crypto_sig ike_crypto_key_sig(const struct ike_crypto_key *k);
+/*
+ * 0 when @sig is the key's signature of @data (scheme of the key), -EBADMSG
+ * when it is not (wrong length, r or s out of range, mismatch), -EINVAL for
+ * bad arguments.
+ */
+int ike_crypto_key_verify(const struct ike_crypto_key *k, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t sig_len);
+
+/* Our end: a certificate chain and its private key. */
+struct ike_crypto_cred;
+
+/*
+ * Load @n_certs certificate files (PEM, several per file allowed, or DER;
+ * the first is ours, the rest intermediates) and the private key file @key
+ * (PEM PKCS#1, PKCS#8 or SEC1, or DER; unencrypted).  -EINVAL with a reason
+ * in @err when a file does not parse, the key is not RSA or P-256/384/521,
+ * or it does not belong to the first certificate; -ENOENT when a file
+ * cannot be read; -ENOMEM.  The key never appears in @err.
+ */
+int ike_crypto_cred_load(const char *const *certs, unsigned int n_certs, const char *key,
+    struct ike_crypto_cred **out, char *err, size_t err_len);
+/* Wipes the key; NULL is fine. */
+void ike_crypto_cred_destroy(struct ike_crypto_cred *c);
+/* The scheme our key signs with. */
+enum ike_crypto_sig ike_crypto_cred_sig(const struct ike_crypto_cred *c);
+/* Chain certificate @i (0: ours) as DER.  Returns the count, or -ENOENT past it. */
+int ike_crypto_cred_cert(const struct ike_crypto_cred *c, unsigned int i, const uint8_t **der,
+    size_t *len);
+/* Our certificate's subject (DER Name). */
+void ike_crypto_cred_subject(const struct ike_crypto_cred *c, const uint8_t **der, size_t *len);
+/* 0 when identity (@type, @data) is in our certificate, -ENOENT when not, -EINVAL. */
+int ike_crypto_cred_has_id(const struct ike_crypto_cred *c, enum ike_crypto_id type,
+    const uint8_t *data, size_t len);
+/* Sign @data with our key (scheme ike_crypto_cred_sig()).  Returns the signature length. */
+int ike_crypto_cred_sign(const struct ike_crypto_cred *c, const uint8_t *data, size_t len,
+    uint8_t *sig, size_t size);
+
+/* Trust anchors and CRLs of a remote end. */
+struct ike_crypto_trust;
+
+/*
+ * Load CA certificates (PEM or DER; any certificate given is a trust
+ * anchor, self-signed or not) and CRLs (PEM or DER).  Errors as
+ * ike_crypto_cred_load().
+ */
+int ike_crypto_trust_load(const char *const *cacerts, unsigned int n_cacerts,
+    const char *const *crls, unsigned int n_crls, struct ike_crypto_trust **out, char *err,
+    size_t err_len);
+void ike_crypto_trust_destroy(struct ike_crypto_trust *t);
+/* The subjects of the CAs (DER Names), for CERTREQ payloads.  Returns the count, -ENOENT past it. */
+int ike_crypto_trust_ca(const struct ike_crypto_trust *t, unsigned int i, const uint8_t **der,
+    size_t *len);
+
+/* A peer's end-entity certificate that chained to a trust anchor. */
+struct ike_crypto_cert;
+
+/*
+ * Validate the peer's certificates @certs (DER; certs[0] is the end entity,
+ * the others intermediates in any order) against @t at time @at (seconds
+ * since the epoch, 0: now): chain to a trust anchor, validity periods,
+ * certificate signatures, revocation where a CRL of the issuer is loaded
+ * (a CA without a CRL is not checked, as strongSwan's default does), the
+ * end entity's keyUsage and key type.  0 with *out set, or -EACCES with
+ * *why, -EINVAL, -ENOMEM.
+ */
+int ike_crypto_trust_verify(const struct ike_crypto_trust *t, const struct ike_crypto_chunk *certs,
+    size_t n, int64_t at, struct ike_crypto_cert **out, enum ike_crypto_cert_err *why);
+void ike_crypto_cert_destroy(struct ike_crypto_cert *c);
+/* The subject (DER Name). */
+void ike_crypto_cert_subject(const struct ike_crypto_cert *c, const uint8_t **der, size_t *len);
+/* As ike_crypto_cred_has_id(). */
+int ike_crypto_cert_has_id(const struct ike_crypto_cert *c, enum ike_crypto_id type,
+    const uint8_t *data, size_t len);
+/* The scheme of the certificate's key. */
+enum ike_crypto_sig ike_crypto_cert_sig(const struct ike_crypto_cert *c);
+/* As ike_crypto_key_verify(), with the certificate's key. */
+int ike_crypto_cert_verify(const struct ike_crypto_cert *c, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t sig_len);
+
+/* ---- distinguished names ---- */
+
+/*
+ * A DN in strongSwan's text form ("C=CH, O=strongSwan, CN=gw": RDNs in
+ * order, ',' or '/' between them, "\," inside a value) to DER.  Returns
+ * the length, -EINVAL for text that is no DN, -ENOSPC.
+ */
+int ike_crypto_dn_parse(const char *text, uint8_t *der, size_t size);
+/* DER Name to "C=CH, O=strongSwan, CN=gw".  Returns the text length, or -EINVAL. */
+int ike_crypto_dn_format(const uint8_t *der, size_t len, char *text, size_t size);
+/* Two DER Names equal after RFC 5280 §7.1 canonicalisation (case, spaces, string types)? */
+bool ike_crypto_dn_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 
 #endif

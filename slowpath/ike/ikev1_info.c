@@ -278,6 +278,33 @@ clear_input(struct ikev1 *e, struct v1_sa *s)
 	}
 }
 
+/*
+ * An authentication error about the ISAKMP SA itself (RFC 2408 §5.4-§5.6)
+ * on a responder's SA without SA pairs yet: the initiator refused our MM6
+ * (our certificate, identity or signature), so phase 1 is not up at its
+ * end.  The notify came encrypted under this SA's keys with a good HASH(1).
+ */
+static bool
+p1_refused(const struct v1_sa *s, const struct ikev1_notification *n)
+{
+	if (s->sa.initiator || s->n_children > 0 || s->qms != NULL ||
+	    n->proto != IKEV1_PROTO_ISAKMP)
+		return false;
+	switch (n->type) {
+	case IKEV1_N_INVALID_ID_INFORMATION:
+	case IKEV1_N_INVALID_CERT_ENCODING:
+	case IKEV1_N_INVALID_CERTIFICATE:
+	case IKEV1_N_CERT_TYPE_UNSUPPORTED:
+	case IKEV1_N_INVALID_CERT_AUTHORITY:
+	case IKEV1_N_AUTHENTICATION_FAILED:
+	case IKEV1_N_INVALID_SIGNATURE:
+	case IKEV1_N_CERTIFICATE_UNAVAILABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* An error notify about one of our quick modes: it failed at the peer. */
 static void
 qm_refused(struct ikev1 *e, struct v1_sa *s, const struct ikev1_notification *n)
@@ -290,9 +317,7 @@ qm_refused(struct ikev1 *e, struct v1_sa *s, const struct ikev1_notification *n)
 	spi = ike_get32(n->spi);
 	for (pp = &s->qms; (q = *pp) != NULL; pp = &q->next) {
 		if (q->initiator && q->st == V1_QM_I1 && q->spi_in == spi) {
-			*pp = q->next;
-			V1_INC(e, p2_failed);
-			ikev1_qm_free(q);
+			ikev1_qm_abort(e, s, q, ikev1_msg_notify_name(n->type));
 			return;
 		}
 	}
@@ -307,7 +332,7 @@ deletes_input(struct ikev1 *e, struct v1_sa *s)
 	struct v1_child *c, *cn;
 	struct log_corr corr;
 	char text[SPIS_TEXT_MAX], peer[64];
-	struct ike_sa *o;
+	struct ike_sa *o, *p;
 	unsigned int i, k;
 	uint32_t spi;
 	bool gone = false;
@@ -327,12 +352,18 @@ deletes_input(struct ikev1 *e, struct v1_sa *s)
 		for (k = 0; k < d->n_spis; k++) {
 			spi = ike_get32(d->spis + 4 * k);
 			/* The peer names its inbound SA: our outbound (strongSwan also
-			 * accepts its outbound; so do we). */
-			for (c = s->children; c != NULL; c = cn) {
-				cn = c->next;
-				if (c->c.spi_out == spi || c->c.spi_in == spi)
-					ikev1_qm_child_remove(e, s, c, false,
-					    "deleted by the peer");
+			 * accepts its outbound; so do we).  After a reauthentication
+			 * the pair may hang off another ISAKMP SA with the peer. */
+			for (p = e->t.head; p != NULL; p = p->next) {
+				if (p->version != 1 ||
+				    !ike_sa_addr_eq(&p->remote.a, &s->sa.remote.a))
+					continue;
+				for (c = v1_sa_of(p)->children; c != NULL; c = cn) {
+					cn = c->next;
+					if (c->c.spi_out == spi || c->c.spi_in == spi)
+						ikev1_qm_child_remove(e, v1_sa_of(p), c, false,
+						    "deleted by the peer");
+				}
 			}
 		}
 	}
@@ -346,11 +377,12 @@ deletes_input(struct ikev1 *e, struct v1_sa *s)
 			if (o == NULL || !ike_sa_addr_eq(&o->remote.a, &s->sa.remote.a))
 				continue;
 			/* IKEv1 leaves phase-2 SAs alone (RFC 2409 §5.x is silent);
-			 * strongSwan removes them with the ISAKMP SA, and so do we:
-			 * nothing could delete or rekey them any more. */
+			 * strongSwan removes them with the ISAKMP SA unless a newer
+			 * ISAKMP SA with the peer (a reauthentication) adopts them,
+			 * and so do we: else nothing could delete or rekey them. */
 			if (o == &s->sa)
 				gone = true;
-			ikev1_sm_sa_delete(e, v1_sa_of(o), false, "deleted by the peer");
+			ikev1_sm_sa_handover(e, v1_sa_of(o), false, "deleted by the peer");
 		}
 	}
 	return gone;
@@ -429,7 +461,7 @@ ikev1_info_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t le
 			    "%s: peer sent %s", __func__, ikev1_msg_notify_name(nt->type));
 			if (nt->type >= IKEV1_N_CONNECTED)
 				break;
-			if (s->sa.state == IKE_SA_STATE_CONNECTING) {
+			if (s->sa.state == IKE_SA_STATE_CONNECTING || p1_refused(s, nt)) {
 				/* e.g. AUTHENTICATION-FAILED answering our MM5 */
 				V1_INC(e, p1_failed);
 				ikev1_sm_sa_delete(e, s, false, ikev1_msg_notify_name(nt->type));

@@ -189,18 +189,30 @@ p1_usable(const struct config_ike_proposal *cp)
 }
 
 static bool
-psk_conn(const struct config_connection *conn)
+ecdsa_auth(uint16_t auth)
 {
-	return conn->local.auth == CONFIG_AUTH_PSK && conn->remote.auth == CONFIG_AUTH_PSK;
+	return auth == IKEV1_AUTH_ECDSA_256 || auth == IKEV1_AUTH_ECDSA_384 ||
+	    auth == IKEV1_AUTH_ECDSA_521;
 }
 
-/* Does transform @a match configured proposal @cp with PSK authentication? */
+/*
+ * Is the peer's authentication method @got the one we use, @auth?  Any
+ * ECDSA method fits an ECDSA key: the signature is checked with the key of
+ * the certificate, whatever its curve (as strongSwan does).
+ */
 static bool
-p1_match(const struct p1_attrs *a, const struct config_ike_proposal *cp)
+auth_fits(uint16_t got, uint16_t auth)
+{
+	return got == auth || (ecdsa_auth(got) && ecdsa_auth(auth));
+}
+
+/* Does transform @a match configured proposal @cp with authentication method @auth? */
+static bool
+p1_match(const struct p1_attrs *a, const struct config_ike_proposal *cp, uint16_t auth)
 {
 	return !a->unknown && !a->malformed && a->encr == IKEV1_ENCR_AES_CBC &&
 	    a->key_bits == cp->encr_bits && a->hash == hash_of_prf(cp->prf) && a->group == cp->dh &&
-	    a->auth == IKEV1_AUTH_PSK;
+	    auth != 0 && auth_fits(a->auth, auth);
 }
 
 static void
@@ -245,14 +257,15 @@ sa_init(struct ikev1_sa *sa)
 }
 
 int
-ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, struct ikev1_sa *sa)
+ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, uint16_t auth,
+    struct ikev1_sa *sa)
 {
 	const struct config_ike_proposal *cp;
 	struct ikev1_transform *tr;
 	unsigned int i;
 
 	sa_init(sa);
-	if (!psk_conn(conn))
+	if (auth == 0)
 		return 0;
 	for (i = 0; i < conn->n_proposals && sa->n_transforms < UINT8_MAX; i++) {
 		cp = &conn->proposals[i];
@@ -268,7 +281,7 @@ ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, struc
 		put_attr(sa, IKEV1_ATTR_ENCR, IKEV1_ENCR_AES_CBC);
 		put_attr(sa, IKEV1_ATTR_KEY_LENGTH, cp->encr_bits);
 		put_attr(sa, IKEV1_ATTR_HASH, hash_of_prf(cp->prf));
-		put_attr(sa, IKEV1_ATTR_AUTH_METHOD, IKEV1_AUTH_PSK);
+		put_attr(sa, IKEV1_ATTR_AUTH_METHOD, auth);
 		put_attr(sa, IKEV1_ATTR_GROUP, cp->dh);
 		if (life_s > 0) {
 			put_attr(sa, IKEV1_ATTR_LIFE_TYPE, IKEV1_LIFE_SECONDS);
@@ -291,18 +304,23 @@ ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, struc
 
 /* Why a peer's transform failed, for the log: the first reason met. */
 static const char *
-p1_reject_reason(const struct p1_attrs *a)
+p1_reject_reason(const struct p1_attrs *a, uint16_t auth)
 {
 	if (a->malformed)
 		return "malformed attributes";
-	if (a->auth != IKEV1_AUTH_PSK) {
+	if (!auth_fits(a->auth, auth)) {
 		switch (a->auth) {
+		case IKEV1_AUTH_PSK:
+			return "the peer offers pre-shared keys, the connection uses certificates";
 		case IKEV1_AUTH_RSA_SIG:
-		case IKEV1_AUTH_DSS_SIG:
 		case IKEV1_AUTH_ECDSA_256:
 		case IKEV1_AUTH_ECDSA_384:
 		case IKEV1_AUTH_ECDSA_521:
-			return "signature authentication is not implemented";
+			return auth == IKEV1_AUTH_PSK ?
+			    "the peer offers signatures, the connection uses pre-shared keys" :
+			    "the peer offers another signature method (RSA / ECDSA) than our key's";
+		case IKEV1_AUTH_DSS_SIG:
+			return "DSS signatures are not supported";
 		case IKEV1_AUTH_XAUTH_INIT_PSK:
 		case IKEV1_AUTH_XAUTH_RESP_PSK:
 		case IKEV1_AUTH_XAUTH_INIT_RSA:
@@ -322,7 +340,7 @@ p1_reject_reason(const struct p1_attrs *a)
 }
 
 enum ikev1_notify
-ikev1_prop_p1_select(const struct ikev1_sa *in, const struct config_connection *conn,
+ikev1_prop_p1_select(const struct ikev1_sa *in, const struct config_connection *conn, uint16_t auth,
     struct ikev1_p1_prop *out, unsigned int *p, unsigned int *t, const char **why)
 {
 	const struct ikev1_proposal *pr;
@@ -331,9 +349,8 @@ ikev1_prop_p1_select(const struct ikev1_sa *in, const struct config_connection *
 	unsigned int c, i, k;
 
 	*why = "no ISAKMP proposal";
-	if (!psk_conn(conn)) {
-		*why =
-		    "the connection does not use pre-shared keys (signatures are not implemented)";
+	if (auth == 0) {
+		*why = "the connection has no usable credentials (see the log of the start)";
 		return IKEV1_N_NO_PROPOSAL_CHOSEN;
 	}
 	/* Our order first (prefer the configured proposals), then the peer's. */
@@ -349,7 +366,7 @@ ikev1_prop_p1_select(const struct ikev1_sa *in, const struct config_connection *
 				if (tr->id != IKEV1_KEY_IKE)
 					continue;
 				p1_attrs_parse(in, tr, &a);
-				if (!p1_match(&a, &conn->proposals[c]))
+				if (!p1_match(&a, &conn->proposals[c], auth))
 					continue;
 				p1_out(&a, &conn->proposals[c], out);
 				*p = i;
@@ -365,14 +382,14 @@ ikev1_prop_p1_select(const struct ikev1_sa *in, const struct config_connection *
 		if (pr->proto != IKEV1_PROTO_ISAKMP || pr->n_transforms == 0)
 			continue;
 		p1_attrs_parse(in, &in->transforms[pr->t_first], &a);
-		*why = p1_reject_reason(&a);
+		*why = p1_reject_reason(&a, auth);
 		break;
 	}
 	return IKEV1_N_NO_PROPOSAL_CHOSEN;
 }
 
 enum ikev1_notify
-ikev1_prop_p1_check(const struct ikev1_sa *in, const struct config_connection *conn,
+ikev1_prop_p1_check(const struct ikev1_sa *in, const struct config_connection *conn, uint16_t auth,
     struct ikev1_p1_prop *out, const char **why)
 {
 	const struct ikev1_proposal *pr;
@@ -392,7 +409,7 @@ ikev1_prop_p1_check(const struct ikev1_sa *in, const struct config_connection *c
 	}
 	p1_attrs_parse(in, &in->transforms[pr->t_first], &a);
 	for (c = 0; c < conn->n_proposals; c++) {
-		if (p1_usable(&conn->proposals[c]) && p1_match(&a, &conn->proposals[c])) {
+		if (p1_usable(&conn->proposals[c]) && p1_match(&a, &conn->proposals[c], auth)) {
 			p1_out(&a, &conn->proposals[c], out);
 			*why = NULL;
 			return IKEV1_N_NONE;

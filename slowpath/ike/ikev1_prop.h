@@ -30,7 +30,7 @@ struct ikev1_p1_prop {
 	uint16_t hash;                       /* IKEV1_HASH_* */
 	uint16_t prf;                        /* its HMAC: IKE_CRYPTO_PRF_* */
 	uint16_t group;                      /* DH group */
-	uint16_t auth;                       /* IKEV1_AUTH_PSK */
+	uint16_t auth;                       /* IKEV1_AUTH_PSK, _RSA_SIG, _ECDSA_256/384/521 */
 	uint32_t life_s;                     /* 0: none given */
 	char name[CONFIG_PROPOSAL_NAME_MAX]; /* "aes128-sha256-modp2048" */
 };
@@ -54,23 +54,28 @@ void ikev1_prop_p1_name(const struct ikev1_p1_prop *p, char *buf, size_t len);
 
 /*
  * Our phase-1 offer for @conn into @sa (one ISAKMP proposal, a transform
- * per proposal IKEv1 can carry, life @life_s).  Returns the number of
- * transforms (0: the connection has none usable) or -EINVAL.
+ * per proposal IKEv1 can carry, life @life_s, authentication method @auth:
+ * IKEV1_AUTH_PSK, or the signature method of our key).  Returns the number
+ * of transforms (0: the connection has none usable, or @auth is 0) or
+ * -EINVAL.
  */
-int ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, struct ikev1_sa *sa);
+int ikev1_prop_p1_offer(const struct config_connection *conn, uint32_t life_s, uint16_t auth,
+    struct ikev1_sa *sa);
 
 /*
  * Responder: pick a transform of the peer's SA payload @in acceptable to
- * @conn.  Returns IKEV1_N_NONE with @out, *@p (proposal) and *@t
+ * @conn with our authentication method @auth (any ECDSA method fits an
+ * ECDSA @auth; 0: none fits).  Returns IKEV1_N_NONE with @out, *@p (proposal) and *@t
  * (transform index in in->transforms) set, or the notify to answer with
  * (NO-PROPOSAL-CHOSEN, BAD-PROPOSAL-SYNTAX...).  @why gets a short reason.
  */
 enum ikev1_notify ikev1_prop_p1_select(const struct ikev1_sa *in,
-    const struct config_connection *conn, struct ikev1_p1_prop *out, unsigned int *p,
+    const struct config_connection *conn, uint16_t auth, struct ikev1_p1_prop *out, unsigned int *p,
     unsigned int *t, const char **why);
 /* Initiator: the responder's answer @in must be one transform we offered. */
 enum ikev1_notify ikev1_prop_p1_check(const struct ikev1_sa *in,
-    const struct config_connection *conn, struct ikev1_p1_prop *out, const char **why);
+    const struct config_connection *conn, uint16_t auth, struct ikev1_p1_prop *out,
+    const char **why);
 /* The peer's offered transforms as a list of names, for the "IKE SA proposal" log. */
 void ikev1_prop_p1_list(const struct ikev1_sa *in, char *buf, size_t len);
 

@@ -95,18 +95,68 @@ qm_corr(const struct v1_sa *s, const struct v1_qm *q, struct log_corr *corr)
 	corr->ipsec_spi = q->spi_in;
 }
 
+/* The installed pair with our SPI @spi_in, on any SA (a reauthentication may have moved it). */
+static struct v1_child *
+pair_find(struct ikev1 *e, uint32_t spi_in)
+{
+	struct ike_sa *sa;
+	struct v1_child *c;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next)
+		for (c = v1_sa_of(sa)->children; c != NULL; c = c->next)
+			if (c->c.spi_in == spi_in)
+				return c;
+	return NULL;
+}
+
+/* A pair prepared with QM2 that will not come up: withdraw it (and tell the peer when @tell). */
+static void
+prep_drop(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, bool tell)
+{
+	if (q->prep == NULL)
+		return;
+	/* The initiator installs before QM3: it may hold the pair. */
+	if (tell && s->sa.state == IKE_SA_STATE_ESTABLISHED && s->have_keys)
+		ikev1_info_delete(e, s, IKEV1_PROTO_IPSEC_ESP, &q->spi_in, 1);
+	e->ops.child_down(e->ops.ctx, &q->prep->c);
+	free(q->prep);
+	q->prep = NULL;
+}
+
 static void
 qm_fail(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const char *why)
 {
 	struct log_corr corr;
+	struct v1_child *old;
 
 	qm_corr(s, q, &corr);
 	log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
 	    "%s: quick mode %08" PRIx32 " for child %s failed: %s", __func__, q->msgid,
 	    e->cfg->children[q->child].name, why);
 	V1_INC(e, p2_failed);
+	if (q->rekey_spi != 0 && (old = pair_find(e, q->rekey_spi)) != NULL && old->rekeying) {
+		/* The old pair serves on; try again later (until its hard lifetime). */
+		old->rekeying = false;
+		old->rekey_ns = e->now_ns + V1_REKEY_RETRY_NS;
+	}
+	prep_drop(e, s, q, true);
 	qm_unlink(s, q);
 	ikev1_qm_free(q);
+}
+
+void
+ikev1_qm_abort(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const char *why)
+{
+	qm_fail(e, s, q, why);
+}
+
+void
+ikev1_qm_release(struct ikev1 *e, struct v1_sa *s)
+{
+	struct v1_qm *q;
+
+	for (q = s->qms; q != NULL; q = q->next)
+		prep_drop(e, s, q, false);
 }
 
 /* Does our encapsulation need UDP (RFC 3947 §5.1)? */
@@ -210,8 +260,8 @@ pfs_shared(struct v1_qm *q, const struct ikev1_blob *ke)
 	return 0;
 }
 
-int
-ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
+static int
+qm_begin(struct ikev1 *e, struct v1_sa *s, unsigned int child, uint32_t rekey_spi)
 {
 	const struct config_child *ch = &e->cfg->children[child];
 	uint8_t spi[4], pub[IKE_CRYPTO_DH_MAX];
@@ -234,6 +284,7 @@ ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
 		return -ENOMEM;
 	q->initiator = true;
 	q->child = child;
+	q->rekey_spi = rekey_spi;
 	q->st = V1_QM_I1;
 	q->started_ns = e->now_ns;
 	q->ni_len = V1_NONCE_LEN;
@@ -286,6 +337,32 @@ ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
 	return 0;
 fail:
 	ikev1_qm_free(q);
+	return rc;
+}
+
+int
+ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child)
+{
+	return qm_begin(e, s, child, 0);
+}
+
+int
+ikev1_qm_rekey(struct ikev1 *e, struct v1_sa *s, struct v1_child *c)
+{
+	struct log_corr corr;
+	int rc;
+
+	ikev1_sm_corr(s, &corr);
+	corr.ipsec_spi = c->c.spi_in;
+	rc = qm_begin(e, s, c->c.child, c->c.spi_in);
+	log_text(LOG_FAC_IKE, rc == 0 ? LOG_SEV_INFO : LOG_SEV_WARN, &corr,
+	    "%s: rekeying child %s SA pair %08" PRIx32 "/%08" PRIx32 "%s%s", __func__,
+	    e->cfg->children[c->c.child].name, c->c.spi_in, c->c.spi_out,
+	    rc == 0 ? "" : ": cannot start quick mode: ", rc == 0 ? "" : strerror(-rc));
+	if (rc == 0)
+		c->rekeying = true;
+	else
+		c->rekey_ns = e->now_ns + V1_REKEY_RETRY_NS;
 	return rc;
 }
 
@@ -370,20 +447,30 @@ keymat(const struct v1_sa *s, const struct v1_qm *q, uint32_t spi, struct ike_ch
 	return rc;
 }
 
-/* The pair is negotiated: hand it to the installer, keep it, log it. */
-static int
-install(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q)
+/* The lower of the two nonces: both ends pick the same pair to keep after a collision. */
+static void
+tie_set(struct v1_child *c, const struct v1_qm *q)
+{
+	size_t n = q->ni_len < q->nr_len ? q->ni_len : q->nr_len;
+	const uint8_t *lo = memcmp(q->ni, q->nr, n) <= 0 ? q->ni : q->nr;
+
+	c->tie_len = n < V1_TIE_LEN ? n : V1_TIE_LEN;
+	memcpy(c->tie, lo, c->tie_len);
+}
+
+/* The pair @q negotiated, with its keys (the caller wipes them); NULL and *rc on failure. */
+static struct v1_child *
+pair_new(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, int *rc)
 {
 	const struct config_child *ch = &e->cfg->children[q->child];
-	char lts[96], rts[96];
-	struct log_corr corr;
 	struct v1_child *c;
 	uint64_t life_bytes;
-	int rc;
 
 	c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		return -ENOMEM;
+	if (c == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
 	c->c.child = q->child;
 	c->c.ike_sa = s->sa.id;
 	c->c.ike_version = 1;
@@ -412,14 +499,189 @@ install(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q)
 	c->c.lifetime.hard_packets = ch->life_packets;
 	c->c.lifetime.soft_packets = ch->rekey_packets;
 	c->c.replay_window = ch->replay_window;
-	if ((rc = keymat(s, q, q->spi_in, &c->c.in)) != 0 ||
-	    (rc = keymat(s, q, q->spi_out, &c->c.out)) != 0) {
+	c->qm_ns = q->started_ns;
+	tie_set(c, q);
+	if ((*rc = keymat(s, q, q->spi_in, &c->c.in)) != 0 ||
+	    (*rc = keymat(s, q, q->spi_out, &c->c.out)) != 0) {
 		ike_child_sa_wipe(&c->c);
 		free(c);
-		return rc;
+		return NULL;
 	}
+	return c;
+}
+
+/* Does the child of @q have a live pair with this peer (a rekey, not a first pair)? */
+static bool
+has_live_pair(struct ikev1 *e, const struct v1_sa *s, unsigned int child)
+{
+	const struct ike_sa *sa;
+	const struct v1_child *c;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		if (((const struct v1_sa *)sa)->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		for (c = ((const struct v1_sa *)sa)->children; c != NULL; c = c->next)
+			if (c->c.child == child && !c->rekeyed)
+				return true;
+	}
+	return false;
+}
+
+/* Link @c to @s with its lifetimes (rekey jittered, RFC-free: swanctl's rand_time), log it. */
+static void
+pair_link(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, struct v1_child *c)
+{
+	const struct config_child *ch = &e->cfg->children[q->child];
+	uint32_t life_s = q->prop.life_s != 0 ? q->prop.life_s : ch->life_time;
+	char lts[96], rts[96];
+	struct log_corr corr;
+	uint64_t rekey, jit;
+
+	c->up_ns = e->now_ns;
+	if (life_s != 0)
+		c->expire_ns = e->now_ns + (uint64_t)life_s * V1_ONE_S;
+	if (ch->rekey_time != 0 && (life_s == 0 || ch->rekey_time < life_s)) {
+		rekey = (uint64_t)ch->rekey_time * V1_ONE_S;
+		jit = ikev1_sm_jitter(ch->rand_time);
+		c->rekey_ns = e->now_ns + (jit < rekey ? rekey - jit : rekey);
+	}
+	c->next = s->children;
+	s->children = c;
+	s->n_children++;
+	V1_INC(e, p2_done);
 	qm_corr(s, q, &corr);
-	rc = e->ops.child_up(e->ops.ctx, &c->c);
+	ikev1_prop_ts_format(&q->local_ts, lts, sizeof(lts));
+	ikev1_prop_ts_format(&q->remote_ts, rts, sizeof(rts));
+	log_event(q->initiator ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
+	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
+	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
+	    s->conn->name, ch->name, q->spi_in, q->spi_out, lts, rts, q->prop.name,
+	    config_mode_name(q->prop.mode), c->c.encap ? "yes" : "no");
+}
+
+/* @c is replaced: it is deleted after the grace period (its inbound SA decrypts until then). */
+static void
+retire(struct ikev1 *e, struct v1_sa *owner, struct v1_child *c, const struct v1_child *by,
+    const char *why)
+{
+	struct log_corr corr;
+
+	c->rekeyed = true;
+	c->rekeying = false;
+	c->delete_ns = e->now_ns + V1_REKEY_GRACE_NS;
+	ikev1_sm_corr(owner, &corr);
+	corr.ipsec_spi = c->c.spi_in;
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: child %s SA pair %08" PRIx32 "/%08" PRIx32 " %s by %08" PRIx32 "/%08" PRIx32
+	    ", deleted in %u s",
+	    __func__, e->cfg->children[c->c.child].name, c->c.spi_in, c->c.spi_out, why,
+	    by->c.spi_in, by->c.spi_out, (unsigned int)(V1_REKEY_GRACE_NS / V1_ONE_S));
+}
+
+static int
+tie_cmp(const struct v1_child *a, const struct v1_child *b)
+{
+	size_t n = a->tie_len < b->tie_len ? a->tie_len : b->tie_len;
+	int d = memcmp(a->tie, b->tie, n);
+
+	return d != 0 ? d : (int)a->tie_len - (int)b->tie_len;
+}
+
+/*
+ * Pair @n of @s carries traffic both ways from now on (@moved: child_up
+ * moved the outbound SA already; else child_activate does it here).
+ * The child's older live pairs with this peer are replaced.  A live pair
+ * that came up while @n was negotiated is a collision (both ends rekeyed
+ * at once): as in RFC 7296 §2.8.1, the pair with the lowest nonce goes,
+ * which both ends agree on; when that is @n, its outbound is not moved.
+ */
+static void
+pair_activate(struct ikev1 *e, struct v1_sa *s, struct v1_child *n, bool moved)
+{
+	struct ike_sa *sa;
+	struct v1_child *l;
+	struct log_corr corr;
+	bool lost = false, replaced = false;
+	int rc;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		if (v1_sa_of(sa)->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		for (l = v1_sa_of(sa)->children; l != NULL; l = l->next) {
+			if (l == n || l->c.child != n->c.child || l->rekeyed || l->out_pending)
+				continue;
+			if (l->up_ns < n->qm_ns) {
+				retire(e, v1_sa_of(sa), l, n, "replaced");
+				replaced = true;
+			} else if (tie_cmp(n, l) < 0) {
+				lost = true;
+			} else {
+				retire(e, v1_sa_of(sa), l, n, "lost a rekey collision");
+			}
+		}
+	}
+	n->out_pending = false;
+	n->up_ns = e->now_ns;
+	if (replaced)
+		V1_INC(e, p2_rekeys);
+	if (lost) {
+		ikev1_sm_corr(s, &corr);
+		corr.ipsec_spi = n->c.spi_in;
+		n->rekeyed = true;
+		n->delete_ns = e->now_ns + V1_REKEY_GRACE_NS;
+		log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+		    "%s: child %s SA pair %08" PRIx32 "/%08" PRIx32
+		    " lost a rekey collision, deleted in %u s",
+		    __func__, e->cfg->children[n->c.child].name, n->c.spi_in, n->c.spi_out,
+		    (unsigned int)(V1_REKEY_GRACE_NS / V1_ONE_S));
+		return;
+	}
+	if (!moved && (rc = e->ops.child_activate(e->ops.ctx, &n->c)) != 0) {
+		ikev1_sm_corr(s, &corr);
+		corr.ipsec_spi = n->c.spi_in;
+		log_text(LOG_FAC_IKE, LOG_SEV_ERR, &corr,
+		    "%s: child %s: the SA installer cannot move the outbound SA to %08" PRIx32
+		    ": %s",
+		    __func__, e->cfg->children[n->c.child].name, n->c.spi_out, strerror(-rc));
+	}
+}
+
+static bool
+two_step(const struct ikev1 *e)
+{
+	return e->ops.child_prepare != NULL && e->ops.child_activate != NULL;
+}
+
+/*
+ * The pair is negotiated: hand it to the installer, keep it, log it.  A
+ * responder prepared it with QM2 and activates it now; a rekeying
+ * initiator prepares it now and activates it V1_REKEY_OUT_DELAY_NS later
+ * (the responder installs on QM3); else child_up installs it at once.
+ */
+static int
+install(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q)
+{
+	const struct config_child *ch = &e->cfg->children[q->child];
+	struct log_corr corr;
+	struct v1_child *c;
+	bool later;
+	int rc;
+
+	if (q->prep != NULL) {
+		c = q->prep;
+		q->prep = NULL;
+		pair_link(e, s, q, c);
+		pair_activate(e, s, c, false);
+		return 0;
+	}
+	later = q->initiator && two_step(e) && has_live_pair(e, s, q->child);
+	c = pair_new(e, s, q, &rc);
+	if (c == NULL)
+		return rc;
+	qm_corr(s, q, &corr);
+	rc = later ? e->ops.child_prepare(e->ops.ctx, &c->c) : e->ops.child_up(e->ops.ctx, &c->c);
 	ike_child_sa_wipe(&c->c);
 	if (rc != 0) {
 		log_text(LOG_FAC_IKE, LOG_SEV_ERR, &corr,
@@ -430,23 +692,40 @@ install(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q)
 		free(c);
 		return rc;
 	}
-	c->up_ns = e->now_ns;
-	if (q->prop.life_s != 0)
-		c->expire_ns = e->now_ns + (uint64_t)q->prop.life_s * V1_ONE_S;
-	if (ch->rekey_time != 0 && (q->prop.life_s == 0 || ch->rekey_time < q->prop.life_s))
-		c->rekey_ns = e->now_ns + (uint64_t)ch->rekey_time * V1_ONE_S;
-	c->next = s->children;
-	s->children = c;
-	s->n_children++;
-	V1_INC(e, p2_done);
-	ikev1_prop_ts_format(&q->local_ts, lts, sizeof(lts));
-	ikev1_prop_ts_format(&q->remote_ts, rts, sizeof(rts));
-	log_event(q->initiator ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
-	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
-	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
-	    s->conn->name, ch->name, q->spi_in, q->spi_out, lts, rts, q->prop.name,
-	    config_mode_name(q->prop.mode), c->c.encap ? "yes" : "no");
+	pair_link(e, s, q, c);
+	if (later) {
+		c->out_pending = true;
+		c->activate_ns = e->now_ns + V1_REKEY_OUT_DELAY_NS;
+	} else {
+		pair_activate(e, s, c, true);
+	}
 	return 0;
+}
+
+/* Responder, QM2 sent: install the inbound SA now, the initiator may send on it after QM3. */
+static void
+prepare(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q)
+{
+	struct log_corr corr;
+	struct v1_child *c;
+	int rc;
+
+	if (!two_step(e))
+		return;
+	c = pair_new(e, s, q, &rc);
+	if (c != NULL) {
+		rc = e->ops.child_prepare(e->ops.ctx, &c->c);
+		ike_child_sa_wipe(&c->c);
+		if (rc == 0) {
+			q->prep = c;
+			return;
+		}
+		free(c);
+	}
+	/* QM3 will try child_up. */
+	qm_corr(s, q, &corr);
+	log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr, "%s: child %s: inbound SA not prepared: %s",
+	    __func__, e->cfg->children[q->child].name, strerror(-rc));
 }
 
 /* Is @ts one of the child's selectors (resolved against @ike), and which narrowing fits? */
@@ -621,6 +900,7 @@ qm_r1(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	}
 	q->next = s->qms;
 	s->qms = q;
+	prepare(e, s, q);
 	ikev1_sm_send(e, s, q->x.msg, q->x.len);
 }
 
@@ -799,7 +1079,6 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 {
 	struct v1_qm *q, *qn;
 	struct v1_child *c, *cn;
-	struct log_corr corr;
 	unsigned int tries = e->cfg->ike.retransmit_tries ? e->cfg->ike.retransmit_tries : 5;
 
 	for (q = s->qms; q != NULL; q = qn) {
@@ -825,16 +1104,22 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 	for (c = s->children; c != NULL; c = cn) {
 		cn = c->next;
 		if (c->expire_ns != 0 && now_ns >= c->expire_ns) {
-			ikev1_qm_child_remove(e, s, c, true, "lifetime expired");
+			ikev1_qm_child_remove(e, s, c, true,
+			    c->rekeyed ? "lifetime expired (replaced)" :
+			                 "lifetime expired before a rekey succeeded");
 			continue;
 		}
-		if (c->rekey_ns != 0 && now_ns >= c->rekey_ns && !c->rekey_logged) {
-			ikev1_sm_corr(s, &corr);
-			corr.ipsec_spi = c->c.spi_in;
-			log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
-			    "%s: child %s reached its rekey time: phase-2 rekeying is not implemented, the pair expires at its lifetime",
-			    __func__, e->cfg->children[c->c.child].name);
-			c->rekey_logged = true;
+		if (c->rekeyed) {
+			if (c->delete_ns != 0 && now_ns >= c->delete_ns)
+				ikev1_qm_child_remove(e, s, c, true, "replaced by a newer pair");
+			continue;
 		}
+		if (c->out_pending) {
+			if (now_ns >= c->activate_ns)
+				pair_activate(e, s, c, false);
+			continue;
+		}
+		if (c->rekey_ns != 0 && now_ns >= c->rekey_ns && !c->rekeying && !s->superseded)
+			ikev1_qm_rekey(e, s, c);
 	}
 }

@@ -30,6 +30,13 @@
  *   HDR*, IDii, HASH_I [, N(INITIAL-CONTACT)]  -->        MM5
  *                                <--   HDR*, IDir, HASH_R [, N]    MM6
  *
+ * With signatures (RFC 2409 §5.1, auth pubkey: RSA_SIG, or ECDSA of RFC
+ * 4754) MM3 and MM4 add a CR per trusted CA (when send_certreq), and MM5
+ * / MM6 carry CERT payloads (ours, then intermediates) and SIG_I / SIG_R,
+ * the signatures of HASH_I / HASH_R, instead of the hash; SKEYID is
+ * prf(Ni_b | Nr_b, g^xy).  The peer's certificate must chain to the
+ * connection's cacerts (ike_crypto.c) and name the identity it sent.
+ *
  * The initiator retransmits its requests (MM1, MM3, MM5) until answered;
  * the responder answers a retransmitted request with its stored reply.
  * Phase 1 keys and IVs: ike_crypto.c (RFC 2409 §5, Appendix B).
@@ -42,7 +49,7 @@
 #define DEF_HO_SRC   20
 #define DEF_HO_S     30
 #define BITS_PER     8
-#define ID_DATA_MAX  (CONFIG_ID_MAX + 4)
+#define ID_DATA_MAX  1024        /* an ID payload's data: an FQDN, or a certificate's DER subject */
 #define FRAG_VID_CAP 0x80000000u /* FRAGMENTATION capability: main/aggressive mode fragments */
 
 /* Vendor IDs (RFC 3947 §3.1, RFC 3706 §3, and strongSwan's). */
@@ -376,11 +383,73 @@ ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const ch
 	}
 	while ((c = s->children) != NULL)
 		ikev1_qm_child_remove(e, s, c, false, why);
+	ikev1_qm_release(e, s);
 	if (s->sa.state != IKE_SA_STATE_DELETING)
 		ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_DELETING, e->now_ns);
 	ike_sa_remove(&e->t, &s->sa);
 	sa_free(s);
 	ikev1_sm_gauges(e);
+}
+
+/* Is @o an established ISAKMP SA that may hold @s's pairs: same connection, peer and identity? */
+static bool
+same_peer(const struct v1_sa *s, const struct v1_sa *o)
+{
+	return o != s && o->sa.version == 1 && o->sa.state == IKE_SA_STATE_ESTABLISHED &&
+	    o->conn == s->conn && ike_sa_addr_eq(&o->sa.remote.a, &s->sa.remote.a) &&
+	    strcmp(o->peer_id, s->peer_id) == 0;
+}
+
+/* Move the pairs of @from to @to (they stay installed: no child_down, no delete). */
+static unsigned int
+adopt(struct ikev1 *e, struct v1_sa *from, struct v1_sa *to)
+{
+	struct v1_child *c;
+	unsigned int n = 0;
+
+	while ((c = from->children) != NULL) {
+		from->children = c->next;
+		from->n_children--;
+		c->c.ike_sa = to->sa.id;
+		c->next = to->children;
+		to->children = c;
+		to->n_children++;
+		n++;
+	}
+	(void)e;
+	return n;
+}
+
+void
+ikev1_sm_sa_handover(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why)
+{
+	struct ike_sa *sa;
+	struct v1_sa *to = NULL;
+	struct log_corr corr;
+	unsigned int n;
+
+	/* The newest one: a reauthentication's. */
+	for (sa = e->t.head; sa != NULL; sa = sa->next)
+		if (same_peer(s, v1_sa_of(sa)) && !v1_sa_of(sa)->superseded)
+			to = v1_sa_of(sa);
+	if (to != NULL && s->children != NULL) {
+		n = adopt(e, s, to);
+		ikev1_sm_corr(s, &corr);
+		log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+		    "%s: IKE SA %" PRIu64 " hands %u SA pair(s) to IKE SA %" PRIu64, __func__,
+		    s->sa.id, n, to->sa.id);
+	}
+	ikev1_sm_sa_delete(e, s, send_deletes, why);
+}
+
+uint64_t
+ikev1_sm_jitter(uint32_t max_s)
+{
+	uint8_t b[8];
+
+	if (max_s == 0 || ike_crypto_random(b, sizeof(b)) != 0)
+		return 0;
+	return ike_get64(b) % ((uint64_t)max_s * V1_ONE_S + 1);
 }
 
 /* Phase 1 failed before it was up: count, log, remove. */
@@ -445,12 +514,44 @@ vids_build(struct ike_buf *b, const struct v1_sa *s)
 	ikev1_msg_build_vid(b, vid_strongswan, sizeof(vid_strongswan));
 	/* Fragmentation itself is not implemented: we announce it as strongSwan
 	 * does (initiator, or answering a peer that sent it) and never need it
-	 * for PSK main mode, whose messages stay small. */
-	if (frag && (s->sa.initiator || s->vid_frag))
+	 * for PSK main mode, whose messages stay small.  With certificates MM5
+	 * and MM6 grow past 1280 bytes, where strongSwan would fragment them
+	 * for a peer that announced it: we do not, and IP fragments them. */
+	if (frag && (s->sa.initiator || s->vid_frag) && s->conn->local.auth == CONFIG_AUTH_PSK)
 		ikev1_msg_build_vid(b, vid_frag, sizeof(vid_frag));
 }
 
 /* ---- identities and secrets ---- */
+
+/* The credentials of @s's connection when it authenticates with signatures, else NULL. */
+static const struct v1_creds *
+own_creds(const struct v1_sa *s)
+{
+	const struct v1_creds *cr;
+
+	if (s->conn->local.auth != CONFIG_AUTH_PUBKEY || s->e->creds == NULL)
+		return NULL;
+	cr = &s->e->creds[ikev1_sm_conn_index(s->e, s)];
+	return cr->method != 0 ? cr : NULL;
+}
+
+/* The authentication method of connection @c: PSK, our key's signature method, 0: none. */
+static uint16_t
+conn_auth(const struct ikev1 *e, const struct config_connection *c)
+{
+	if (c->local.auth == CONFIG_AUTH_PSK && c->remote.auth == CONFIG_AUTH_PSK)
+		return IKEV1_AUTH_PSK;
+	if (c->local.auth != CONFIG_AUTH_PUBKEY || c->remote.auth != CONFIG_AUTH_PUBKEY ||
+	    e->creds == NULL)
+		return 0;
+	return e->creds[c - e->cfg->connections].method;
+}
+
+static bool
+sig_auth(const struct v1_sa *s)
+{
+	return s->prop.auth != IKEV1_AUTH_PSK;
+}
 
 /* Our ID payload (RFC 2407 §4.6.2): protocol and port 0, data into @data. */
 static int
@@ -459,8 +560,32 @@ own_id(const struct v1_sa *s, uint8_t *data, struct ikev1_id *id)
 	const struct config_ike_auth *a = &s->conn->local;
 	size_t n;
 
+	const struct v1_creds *cr = own_creds(s);
+	const uint8_t *subj;
+	size_t slen;
+	int rc;
+
 	memset(id, 0, sizeof(*id));
 	id->data = data;
+	if ((a->id[0] == '\0' || a->id_type == CONFIG_ID_DN) && cr != NULL) {
+		/* strongSwan's default with a certificate: its subject.  A DN
+		 * equal to the subject goes as the subject's own DER. */
+		ike_crypto_cred_subject(cr->cred, &subj, &slen);
+		id->type = IKEV1_ID_DER_ASN1_DN;
+		if (a->id[0] != '\0') {
+			rc = ike_crypto_dn_parse(a->id, data, ID_DATA_MAX);
+			if (rc < 0)
+				return rc;
+			id->len = (size_t)rc;
+			if (!ike_crypto_dn_equal(data, id->len, subj, slen))
+				return 0;
+		}
+		if (slen > ID_DATA_MAX)
+			return -ENOSPC;
+		memcpy(data, subj, slen);
+		id->len = slen;
+		return 0;
+	}
 	if (a->id[0] == '\0' || a->id_type == CONFIG_ID_ANY) {
 		id->type = s->sa.local.a.family == 4 ? IKEV1_ID_IPV4_ADDR : IKEV1_ID_IPV6_ADDR;
 		id->len = s->sa.local.a.family == 4 ? 4 : 16;
@@ -485,8 +610,15 @@ own_id(const struct v1_sa *s, uint8_t *data, struct ikev1_id *id)
 		memcpy(data, a->id, n);
 		id->len = n;
 		return 0;
+	case CONFIG_ID_DN:
+		/* Without a certificate (PSK): the DN as written. */
+		rc = ike_crypto_dn_parse(a->id, data, ID_DATA_MAX);
+		if (rc < 0)
+			return rc;
+		id->type = IKEV1_ID_DER_ASN1_DN;
+		id->len = (size_t)rc;
+		return 0;
 	default:
-		/* Distinguished names belong to certificates: not implemented. */
 		return -ENOTSUP;
 	}
 }
@@ -535,6 +667,19 @@ peer_id_text(const struct ikev1_id *id, enum config_id_type *type, char *text, s
 		memcpy(text, id->data, id->len);
 		text[id->len] = '\0';
 		return 0;
+	case IKEV1_ID_DER_ASN1_DN: {
+		char dn[ID_DATA_MAX];
+		size_t n;
+
+		*type = CONFIG_ID_DN;
+		if (ike_crypto_dn_format(id->data, id->len, dn, sizeof(dn)) < 0)
+			return -EINVAL;
+		/* A long DN is cut for the logs; its DER is what is compared. */
+		n = strnlen(dn, len - 1);
+		memcpy(text, dn, n);
+		text[n] = '\0';
+		return 0;
+	}
 	default:
 		return -ENOTSUP;
 	}
@@ -596,14 +741,21 @@ psk_find(const struct ikev1 *e, const struct v1_sa *s)
 
 /* Does the peer's identity fit the connection's remote one?  "" and %any take any. */
 static bool
-peer_id_ok(const struct config_ike_auth *r, enum config_id_type type, const char *text,
-    const uint8_t *addr)
+peer_id_ok(const struct config_ike_auth *r, const struct ikev1_id *id, enum config_id_type type,
+    const char *text, const uint8_t *addr)
 {
+	uint8_t dn[ID_DATA_MAX];
+	int n;
+
 	if (r->id[0] == '\0' || r->id_type == CONFIG_ID_ANY)
 		return true;
 	if (r->id_type != type)
 		return false;
 	switch (type) {
+	case CONFIG_ID_DN:
+		/* RFC 5280 §7.1 comparison: case, spaces and string types aside. */
+		n = ike_crypto_dn_parse(r->id, dn, sizeof(dn));
+		return n > 0 && ike_crypto_dn_equal(dn, (size_t)n, id->data, id->len);
 	case CONFIG_ID_IPV4:
 		return memcmp(r->id_addr, addr, 4) == 0;
 	case CONFIG_ID_IPV6:
@@ -625,10 +777,9 @@ p1_keys(struct ikev1 *e, struct v1_sa *s, const uint8_t *peer_ke, size_t peer_ke
 	struct log_corr corr;
 	int n, rc;
 
-	(void)e;
 	ikev1_sm_corr(s, &corr);
-	s->secret = psk_find(e, s);
-	if (s->secret == NULL) {
+	s->secret = sig_auth(s) ? NULL : psk_find(e, s);
+	if (s->secret == NULL && !sig_auth(s)) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
 		    "%s: no pre-shared key for connection %s and peer", __func__, s->conn->name);
 		return -ENOKEY;
@@ -641,8 +792,13 @@ p1_keys(struct ikev1 *e, struct v1_sa *s, const uint8_t *peer_ke, size_t peer_ke
 	}
 	put64(ci, s->sa.spi_i);
 	put64(cr, s->sa.spi_r);
-	rc = ike_crypto_v1_skeyid_psk(s->prop.prf, s->secret->secret, s->secret->secret_len, s->ni,
-	    s->ni_len, s->nr, s->nr_len, s->skeyid, sizeof(s->skeyid));
+	if (sig_auth(s))
+		/* RFC 2409 §5: SKEYID = prf(Ni_b | Nr_b, g^xy) for signatures. */
+		rc = ike_crypto_v1_skeyid_sig(s->prop.prf, s->ni, s->ni_len, s->nr, s->nr_len, gxy,
+		    (size_t)n, s->skeyid, sizeof(s->skeyid));
+	else
+		rc = ike_crypto_v1_skeyid_psk(s->prop.prf, s->secret->secret, s->secret->secret_len,
+		    s->ni, s->ni_len, s->nr, s->nr_len, s->skeyid, sizeof(s->skeyid));
 	if (rc < 0)
 		goto out;
 	s->skeyid_len = (size_t)rc;
@@ -758,9 +914,10 @@ log_p1_done(const struct v1_sa *s)
 
 	ikev1_sm_corr(s, &corr);
 	log_event(s->sa.initiator ? LOG_MSG_P1_INIT_DONE : LOG_MSG_P1_RESP_DONE, &corr,
-	    "connection=%s peer=%s local=%s auth=psk proposal=%s lifetime=%u", s->conn->name,
+	    "connection=%s peer=%s local=%s auth=%s proposal=%s lifetime=%u", s->conn->name,
 	    addr_str(&s->sa.remote.a, peer, sizeof(peer)),
-	    addr_str(&s->sa.local.a, local, sizeof(local)), s->prop.name, s->prop.life_s);
+	    addr_str(&s->sa.local.a, local, sizeof(local)), sig_auth(s) ? "pubkey" : "psk",
+	    s->prop.name, s->prop.life_s);
 }
 
 /* ---- main mode: building ---- */
@@ -794,7 +951,7 @@ mm1_send(struct ikev1 *e, struct v1_sa *s)
 	size_t pl_len;
 	int n;
 
-	n = ikev1_prop_p1_offer(s->conn, p1_life(s->conn), e->sa_build);
+	n = ikev1_prop_p1_offer(s->conn, p1_life(s->conn), conn_auth(e, s->conn), e->sa_build);
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;
 	ikev1_sm_hdr(e, &b, s, IKEV1_EXCH_ID_PROT, 0, 0);
@@ -812,6 +969,25 @@ mm1_send(struct ikev1 *e, struct v1_sa *s)
 	return mm_send(e, s, b.len, true);
 }
 
+/*
+ * With signatures: a CR naming each CA we trust for the peer (RFC 2408
+ * §3.10, X.509 signature, the CA's DER subject), as strongSwan sends them
+ * with KE: its default sends the certificate only when asked.
+ */
+static void
+certreqs_build(struct ike_buf *b, const struct v1_sa *s)
+{
+	const struct v1_creds *cr = own_creds(s);
+	struct ikev1_cert c = { .encoding = IKEV1_CERT_X509_SIG };
+	unsigned int i;
+
+	if (cr == NULL || !sig_auth(s) || !s->conn->send_certreq)
+		return;
+	for (i = 0; i < IKEV1_CRS_MAX && ike_crypto_trust_ca(cr->trust, i, &c.data, &c.len) > 0;
+	     i++)
+		ikev1_msg_build_cr(b, &c);
+}
+
 /* KE, nonce and NAT-D: MM3 (initiator) and MM4 (responder). */
 static int
 mm34_send(struct ikev1 *e, struct v1_sa *s)
@@ -827,6 +1003,7 @@ mm34_send(struct ikev1 *e, struct v1_sa *s)
 		ikev1_msg_build_ke(&b, s->gxr, s->gx_len);
 		ikev1_msg_build_nonce(&b, s->nr, s->nr_len);
 	}
+	certreqs_build(&b, s);
 	natd_build(&b, s);
 	if ((rc = ikev1_msg_build_finish(&b)) != 0)
 		return rc;
@@ -845,7 +1022,28 @@ first_contact(const struct ikev1 *e, const struct v1_sa *s)
 	return true;
 }
 
-/* ID, HASH_I / HASH_R and maybe INITIAL-CONTACT, encrypted: MM5 and MM6. */
+/* Our CERT payloads (end entity, then intermediates) and SIG_I / SIG_R over @hash (RFC 2409 §5.1). */
+static int
+certs_sig_build(struct ike_buf *b, const struct v1_sa *s, const uint8_t *hash, size_t hl)
+{
+	const struct v1_creds *cr = own_creds(s);
+	struct ikev1_cert c = { .encoding = IKEV1_CERT_X509_SIG };
+	uint8_t sig[IKE_CRYPTO_SIG_MAX];
+	unsigned int i;
+	int n;
+
+	if (cr == NULL)
+		return -ENOKEY;
+	for (i = 0; ike_crypto_cred_cert(cr->cred, i, &c.data, &c.len) > 0; i++)
+		ikev1_msg_build_cert(b, &c);
+	n = ike_crypto_cred_sign(cr->cred, hash, hl, sig, sizeof(sig));
+	if (n < 0)
+		return n;
+	ikev1_msg_build_sig(b, sig, (size_t)n);
+	return 0;
+}
+
+/* ID, HASH_I / HASH_R (or CERTs and SIG) and maybe INITIAL-CONTACT, encrypted: MM5 and MM6. */
 static int
 mm56_send(struct ikev1 *e, struct v1_sa *s)
 {
@@ -879,7 +1077,13 @@ mm56_send(struct ikev1 *e, struct v1_sa *s)
 		return hl;
 	ikev1_sm_hdr(e, &b, s, IKEV1_EXCH_ID_PROT, 0, IKEV1_FLAG_ENCRYPTION);
 	ikev1_msg_build_id(&b, &id);
-	ikev1_msg_build_hash(&b, hash, (size_t)hl);
+	if (sig_auth(s)) {
+		rc = certs_sig_build(&b, s, hash, (size_t)hl);
+		if (rc != 0)
+			return rc;
+	} else {
+		ikev1_msg_build_hash(&b, hash, (size_t)hl);
+	}
 	if (first_contact(e, s)) {
 		n = (struct ikev1_notification){ .doi = IKEV1_DOI_IPSEC,
 			.proto = IKEV1_PROTO_ISAKMP,
@@ -974,8 +1178,8 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 			if (!conn_addr_ok(&e->cfg->connections[i], local, remote, pass == 0))
 				continue;
 			addr_match = true;
-			err = ikev1_prop_p1_select(&m->sa, &e->cfg->connections[i], &prop, &p, &t,
-			    &why);
+			err = ikev1_prop_p1_select(&m->sa, &e->cfg->connections[i],
+			    conn_auth(e, &e->cfg->connections[i]), &prop, &p, &t, &why);
 			if (err == IKEV1_N_NONE)
 				conn = &e->cfg->connections[i];
 		}
@@ -1040,11 +1244,12 @@ mm_i2(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	enum ikev1_notify err;
 	const char *why;
 
-	if (m->encrypted || !m->has_sa) {
+	/* RFC 2409 §5: the SA payload MUST precede all other payloads. */
+	if (m->encrypted || !m->has_sa || m->hdr.next_payload != IKEV1_PL_SA) {
 		V1_DROP(e, IKE_DROP_MALFORMED);
 		return;
 	}
-	err = ikev1_prop_p1_check(&m->sa, s->conn, &s->prop, &why);
+	err = ikev1_prop_p1_check(&m->sa, s->conn, conn_auth(e, s->conn), &s->prop, &why);
 	if (err != IKEV1_N_NONE) {
 		V1_DROP(e, IKE_DROP_NO_PROPOSAL);
 		ikev1_info_notify(e, s, err, IKEV1_PROTO_ISAKMP, NULL, 0, NULL, 0);
@@ -1091,10 +1296,11 @@ mm_r3(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	int rc;
 
 	if (m->encrypted || !ke_nonce_take(e, s, peer_ke, s->ni, &s->ni_len)) {
+		/* RFC 2408 §5.7: the payload is discarded, not the SA: the
+		 * genuine MM3 may still come (a forged one must not end it). */
 		V1_DROP(e, IKE_DROP_MALFORMED);
 		ikev1_info_notify(e, s, IKEV1_N_INVALID_KEY_INFORMATION, IKEV1_PROTO_ISAKMP, NULL,
 		    0, NULL, 0);
-		p1_fail(e, s, "MM3 without a KE of the group or a nonce");
 		return;
 	}
 	memcpy(s->gxi, peer_ke, (size_t)ike_crypto_dh_public_len(s->prop.group));
@@ -1144,8 +1350,8 @@ mm_i4(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	int rc;
 
 	if (m->encrypted || !ke_nonce_take(e, s, peer_ke, s->nr, &s->nr_len)) {
+		/* Dropped, the SA kept: MM3's retransmission gets the genuine MM4. */
 		V1_DROP(e, IKE_DROP_MALFORMED);
-		p1_fail(e, s, "MM4 without a KE of the group or a nonce");
 		return;
 	}
 	memcpy(s->gxr, peer_ke, s->gx_len);
@@ -1161,7 +1367,7 @@ mm_i4(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	s->mm = V1_MM_I3;
 	if (ikev1_sm_keep_in(&s->x, msg, len) != 0 || mm56_send(e, s) != 0) {
 		V1_DROP(e, IKE_DROP_INTERNAL);
-		p1_fail(e, s, "cannot build MM5 (is the local identity a distinguished name?)");
+		p1_fail(e, s, "cannot build MM5 (our identity, certificate or signature)");
 	}
 }
 
@@ -1187,6 +1393,122 @@ ikev1_sm_initial_contact(struct ikev1 *e, struct v1_sa *s)
 	}
 }
 
+/* The certificate identity type of an ID payload's type, or -1 (RFC 4945 §3.1). */
+static int
+cert_id_type(uint8_t v1_type)
+{
+	switch (v1_type) {
+	case IKEV1_ID_DER_ASN1_DN:
+		return IKE_CRYPTO_ID_DN;
+	case IKEV1_ID_FQDN:
+		return IKE_CRYPTO_ID_FQDN;
+	case IKEV1_ID_USER_FQDN:
+		return IKE_CRYPTO_ID_EMAIL;
+	case IKEV1_ID_IPV4_ADDR:
+		return IKE_CRYPTO_ID_IPV4;
+	case IKEV1_ID_IPV6_ADDR:
+		return IKE_CRYPTO_ID_IPV6;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Signature authentication of MM5 / MM6 (RFC 2409 §5.1): the peer's X.509
+ * certificates chain to the connection's cacerts (validity, CRLs), the
+ * end entity names the identity the peer sent (RFC 4945 §3.1), its key
+ * fits the negotiated method and signed @hash, the peer's HASH_I / HASH_R.
+ * 0, or -EACCES with the reason logged and s->auth_err the notify to
+ * answer with (RFC 2408 §5.4: certificate errors, §5.6: INVALID-SIGNATURE).
+ */
+static int
+sig_check(struct v1_sa *s, const struct ikev1_msg *m, const uint8_t *hash, size_t hl,
+    const struct log_corr *corr)
+{
+	const struct v1_creds *cr = own_creds(s);
+	const struct ikev1_id *id = &m->ids[0];
+	struct ike_crypto_chunk chain[IKE_CRYPTO_CERTS_MAX];
+	struct ike_crypto_cert *cert = NULL;
+	enum ike_crypto_cert_err why;
+	enum ike_crypto_sig ks;
+	enum config_id_type type;
+	char text[CONFIG_ID_MAX], subject[CONFIG_ID_MAX];
+	const uint8_t *subj;
+	uint8_t addr[16];
+	size_t n = 0, slen;
+	unsigned int i;
+	int idt, rc = -EACCES;
+
+	s->auth_err = IKEV1_N_AUTHENTICATION_FAILED;
+	if (peer_id_text(id, &type, text, sizeof(text), addr) != 0)
+		snprintf(text, sizeof(text), "(ID type %u)", id->type);
+	if (cr == NULL) {
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: connection %s has no usable credentials", __func__,
+		    s->conn->name);
+		return -EACCES;
+	}
+	for (i = 0; i < m->n_certs && n < IKE_CRYPTO_CERTS_MAX; i++) {
+		if (m->certs[i].encoding != IKEV1_CERT_X509_SIG)
+			continue;
+		chain[n].ptr = m->certs[i].data;
+		chain[n].len = m->certs[i].len;
+		n++;
+	}
+	if (n == 0) {
+		s->auth_err = m->n_certs > 0 ? IKEV1_N_CERT_TYPE_UNSUPPORTED :
+		                               IKEV1_N_CERTIFICATE_UNAVAILABLE;
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: peer %s sent no X.509 certificate%s", __func__,
+		    text,
+		    s->conn->send_certreq ?
+		        "" :
+		        " (send_certreq is off: strongSwan sends it when asked)");
+		return -EACCES;
+	}
+	if (ike_crypto_trust_verify(cr->trust, chain, n, 0, &cert, &why) != 0) {
+		s->auth_err = why == IKE_CRYPTO_CERT_MALFORMED ? IKEV1_N_INVALID_CERT_ENCODING :
+		                                                 IKEV1_N_INVALID_CERTIFICATE;
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: certificate of peer %s refused: %s", __func__, text,
+		    ike_crypto_cert_err_name(why));
+		return -EACCES;
+	}
+	ike_crypto_cert_subject(cert, &subj, &slen);
+	if (ike_crypto_dn_format(subj, slen, subject, sizeof(subject)) < 0)
+		snprintf(subject, sizeof(subject), "?");
+	ks = ike_crypto_cert_sig(cert);
+	if ((s->prop.auth == IKEV1_AUTH_RSA_SIG) != (ks == IKE_CRYPTO_SIG_RSA)) {
+		s->auth_err = IKEV1_N_INVALID_CERTIFICATE;
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: the key of certificate \"%s\" does not fit auth method %u",
+		    __func__, subject, s->prop.auth);
+		goto out;
+	}
+	idt = cert_id_type(id->type);
+	if (idt < 0 ||
+	    ike_crypto_cert_has_id(cert, (enum ike_crypto_id)idt, id->data, id->len) != 0) {
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: identity mismatch: %s is not in certificate \"%s\"",
+		    __func__, text, subject);
+		goto out;
+	}
+	if (ike_crypto_cert_verify(cert, hash, hl, m->sig.p, m->sig.len) != 0) {
+		s->auth_err = IKEV1_N_INVALID_SIGNATURE;
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
+		    "%s: authentication failed: bad signature: SIG_%c of %s does not verify",
+		    __func__, s->sa.initiator ? 'R' : 'I', text);
+		goto out;
+	}
+	log_text(LOG_FAC_IKE, LOG_SEV_DEBUG, corr,
+	    "%s: peer %s authenticated with certificate \"%s\"", __func__, text, subject);
+	s->auth_err = IKEV1_N_NONE;
+	rc = 0;
+out:
+	ike_crypto_cert_destroy(cert);
+	return rc;
+}
+
 /*
  * MM5 / MM6: decrypt, check the peer's ID and HASH.  Returns 0, or -EACCES
  * (authentication failed: wrong key, hash or identity), -EBADMSG.
@@ -1208,8 +1530,10 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 	(void)len;
 	*ic = false;
 	ikev1_sm_corr(s, &corr);
-	if (!m->encrypted)
+	if (!m->encrypted) {
+		V1_DROP(e, IKE_DROP_MALFORMED);
 		return -EBADMSG;
+	}
 	if (ikev1_crypt_decrypt(s->enc, s->enc_len, s->iv, m->body, m->body_len, e->pbuf,
 	        next_iv) != 0) {
 		V1_DROP(e, IKE_DROP_DECRYPT);
@@ -1219,12 +1543,14 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 	 * notify is encrypted from it (RFC 2409 Appendix B), and a failed
 	 * phase 1 is not retried on this SA. */
 	memcpy(s->iv, next_iv, V1_BLOCK);
-	if (ikev1_msg_parse_body(m, e->pbuf, m->body_len) != 0 || m->hash.p == NULL ||
-	    m->n_ids != 1) {
+	if (ikev1_msg_parse_body(m, e->pbuf, m->body_len) != 0 ||
+	    (sig_auth(s) ? m->sig.p == NULL : m->hash.p == NULL) || m->n_ids != 1) {
 		/* Garbage after decryption: the keys differ, most likely the PSK. */
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
-		    "%s: MM%d does not decrypt to ID and HASH: pre-shared keys differ?", __func__,
-		    s->sa.initiator ? 6 : 5);
+		    sig_auth(s) ?
+		        "%s: MM%d does not decrypt to ID and SIG" :
+		        "%s: MM%d does not decrypt to ID and HASH: pre-shared keys differ?",
+		    __func__, s->sa.initiator ? 6 : 5);
 		return -EACCES;
 	}
 	for (i = 0; i < m->n_payloads; i++)
@@ -1246,17 +1572,22 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 		.id_len = ref->len - IKE_GEN_HDR_LEN };
 	/* The peer's hash: HASH_R when we initiated, HASH_I when we respond. */
 	hl = ike_crypto_v1_auth_hash(s->prop.prf, &prm, s->sa.initiator, hash, sizeof(hash));
-	if (hl < 0 || m->hash.len != (size_t)hl || !ikev1_sm_ct_eq(hash, m->hash.p, (size_t)hl)) {
+	if (sig_auth(s)) {
+		if (hl < 0 || sig_check(s, m, hash, (size_t)hl, &corr) != 0)
+			return -EACCES;
+	} else if (hl < 0 || m->hash.len != (size_t)hl ||
+	    !ikev1_sm_ct_eq(hash, m->hash.p, (size_t)hl)) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
 		    "%s: HASH_%c mismatch: authentication failed", __func__,
 		    s->sa.initiator ? 'R' : 'I');
 		return -EACCES;
 	}
 	if (peer_id_text(&m->ids[0], &type, text, sizeof(text), addr) != 0 ||
-	    !peer_id_ok(&s->conn->remote, type, text, addr)) {
+	    !peer_id_ok(&s->conn->remote, &m->ids[0], type, text, addr)) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
-		    "%s: peer identity (type %u) does not match connection %s", __func__,
-		    m->ids[0].type, s->conn->name);
+		    "%s: authentication failed: identity mismatch: the peer's identity (type %u) is not the remote id of connection %s",
+		    __func__, m->ids[0].type, s->conn->name);
+		s->auth_err = IKEV1_N_AUTHENTICATION_FAILED;
 		return -EACCES;
 	}
 	s->peer_id_type = m->ids[0].type;
@@ -1267,10 +1598,45 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 	return 0;
 }
 
+/*
+ * A new ISAKMP SA with a peer we had one with already (no INITIAL-CONTACT:
+ * that removed the old ones before): a reauthentication, ours or the
+ * peer's.  As strongSwan does for IKEv1, the new SA adopts the pairs of
+ * the SAs that were up before it started; those are deleted a little
+ * later (the peer may finish a quick mode on them meanwhile).
+ */
+static void
+p1_adopt(struct ikev1 *e, struct v1_sa *s)
+{
+	struct log_corr corr;
+	struct ike_sa *sa;
+	struct v1_sa *o;
+	unsigned int n = 0, olds = 0;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		o = v1_sa_of(sa);
+		if (!same_peer(s, o) || o->superseded || o->sa.established_ns >= s->sa.created_ns)
+			continue;
+		n += adopt(e, o, s);
+		o->superseded = true;
+		o->delete_ns = e->now_ns + V1_REAUTH_DELETE_NS;
+		olds++;
+	}
+	if (olds == 0)
+		return;
+	V1_INC(e, p1_rekeys);
+	ikev1_sm_corr(s, &corr);
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: IKE SA %" PRIu64
+	    " reauthenticates %u older IKE SA(s) with the peer: adopted %u SA pair(s), the old ones are deleted in %u s",
+	    __func__, s->sa.id, olds, n, (unsigned int)(V1_REAUTH_DELETE_NS / V1_ONE_S));
+}
+
 static void
 p1_established(struct ikev1 *e, struct v1_sa *s)
 {
-	uint64_t life = s->prop.life_s;
+	uint64_t life = s->prop.life_s, rk, jit;
+	uint32_t t = s->conn->rekey_time;
 
 	s->mm = V1_MM_DONE;
 	s->x.retransmit = false;
@@ -1278,10 +1644,17 @@ p1_established(struct ikev1 *e, struct v1_sa *s)
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, e->now_ns);
 	if (life != 0)
 		s->expire_ns = e->now_ns + life * V1_ONE_S;
-	if (s->conn->rekey_time != 0 && (life == 0 || s->conn->rekey_time < life))
-		s->rekey_ns = e->now_ns + (uint64_t)s->conn->rekey_time * V1_ONE_S;
+	/* IKEv1 has no rekey: both rekey_time and reauth_time mean a new main mode. */
+	if (s->conn->reauth_time != 0 && (t == 0 || s->conn->reauth_time < t))
+		t = s->conn->reauth_time;
+	if (t != 0 && (life == 0 || t < life)) {
+		rk = (uint64_t)t * V1_ONE_S;
+		jit = ikev1_sm_jitter(s->conn->rand_time);
+		s->rekey_ns = e->now_ns + (jit < rk ? rk - jit : rk);
+	}
 	V1_INC(e, p1_done);
 	log_p1_done(s);
+	p1_adopt(e, s);
 	ikev1_sm_gauges(e);
 }
 
@@ -1294,14 +1667,17 @@ mm_r5(struct ikev1 *e, struct v1_sa *s, const struct ike_addr *local, const stru
 	int rc;
 
 	rc = mm56_take(e, s, msg, len, &ic);
-	if (rc == -EBADMSG) {
-		V1_DROP(e, IKE_DROP_MALFORMED);
-		return;
-	}
+	if (rc == -EBADMSG)
+		return; /* counted (malformed, decrypt) */
 	if (rc != 0) {
 		V1_DROP(e, IKE_DROP_AUTH);
-		ikev1_info_notify(e, s, IKEV1_N_AUTHENTICATION_FAILED, IKEV1_PROTO_ISAKMP, NULL, 0,
-		    NULL, 0);
+		/* The notify goes where MM5 came from, as MM6 would: the
+		 * initiator floated to 4500 (RFC 3947 §4).  The SA goes now. */
+		s->sa.local = *local;
+		s->sa.remote = *remote;
+		ikev1_info_notify(e, s,
+		    s->auth_err != IKEV1_N_NONE ? s->auth_err : IKEV1_N_AUTHENTICATION_FAILED,
+		    IKEV1_PROTO_ISAKMP, NULL, 0, NULL, 0);
 		p1_fail(e, s, "authentication failed");
 		return;
 	}
@@ -1327,14 +1703,13 @@ mm_i6(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	int rc;
 
 	rc = mm56_take(e, s, msg, len, &ic);
-	if (rc == -EBADMSG) {
-		V1_DROP(e, IKE_DROP_MALFORMED);
-		return;
-	}
+	if (rc == -EBADMSG)
+		return; /* counted (malformed, decrypt) */
 	if (rc != 0) {
 		V1_DROP(e, IKE_DROP_AUTH);
-		ikev1_info_notify(e, s, IKEV1_N_AUTHENTICATION_FAILED, IKEV1_PROTO_ISAKMP, NULL, 0,
-		    NULL, 0);
+		ikev1_info_notify(e, s,
+		    s->auth_err != IKEV1_N_NONE ? s->auth_err : IKEV1_N_AUTHENTICATION_FAILED,
+		    IKEV1_PROTO_ISAKMP, NULL, 0, NULL, 0);
 		p1_fail(e, s, "authentication failed");
 		return;
 	}
@@ -1441,6 +1816,128 @@ mm_input(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *r
 
 /* ---- the engine API ---- */
 
+static uint16_t
+method_of(enum ike_crypto_sig sig)
+{
+	switch (sig) {
+	case IKE_CRYPTO_SIG_RSA:
+		return IKEV1_AUTH_RSA_SIG;
+	case IKE_CRYPTO_SIG_ECDSA_P256:
+		return IKEV1_AUTH_ECDSA_256; /* RFC 4754 §4 */
+	case IKE_CRYPTO_SIG_ECDSA_P384:
+		return IKEV1_AUTH_ECDSA_384;
+	case IKE_CRYPTO_SIG_ECDSA_P521:
+		return IKEV1_AUTH_ECDSA_521;
+	default:
+		return 0;
+	}
+}
+
+/* Warn when the configured local identity is not in our certificate: the peer will refuse it. */
+static void
+creds_check_id(const struct config_connection *c, const struct ike_crypto_cred *cred)
+{
+	uint8_t data[ID_DATA_MAX];
+	enum ike_crypto_id t;
+	size_t len;
+	int n;
+
+	switch (c->local.id_type) {
+	case CONFIG_ID_DN:
+		n = ike_crypto_dn_parse(c->local.id, data, sizeof(data));
+		if (n < 0) {
+			log_text(LOG_FAC_IKE, LOG_SEV_ERR, NULL,
+			    "%s: connection %s: local id \"%s\" is not a distinguished name",
+			    __func__, c->name, c->local.id);
+			return;
+		}
+		t = IKE_CRYPTO_ID_DN;
+		len = (size_t)n;
+		break;
+	case CONFIG_ID_FQDN:
+	case CONFIG_ID_RFC822:
+		t = c->local.id_type == CONFIG_ID_FQDN ? IKE_CRYPTO_ID_FQDN : IKE_CRYPTO_ID_EMAIL;
+		len = strnlen(c->local.id, CONFIG_ID_MAX);
+		memcpy(data, c->local.id, len);
+		break;
+	case CONFIG_ID_IPV4:
+	case CONFIG_ID_IPV6:
+		t = c->local.id_type == CONFIG_ID_IPV4 ? IKE_CRYPTO_ID_IPV4 : IKE_CRYPTO_ID_IPV6;
+		len = c->local.id_type == CONFIG_ID_IPV4 ? 4 : 16;
+		memcpy(data, c->local.id_addr, len);
+		break;
+	default:
+		return; /* none: the certificate's subject */
+	}
+	if (ike_crypto_cred_has_id(cred, t, data, len) != 0)
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, NULL,
+		    "%s: connection %s: local id \"%s\" is neither the subject nor a subjectAltName of %s: peers will refuse it",
+		    __func__, c->name, c->local.id, c->local.certs[0]);
+}
+
+/*
+ * Certificates and keys of the IKEv1 connections with auth pubkey.  A
+ * connection whose files do not load is logged and left without a method:
+ * it neither initiates nor answers.  -ENOMEM only.
+ */
+static int
+creds_load(struct ikev1 *e)
+{
+	const struct config_connection *c;
+	const char *certs[CONFIG_CERTS_MAX], *cas[CONFIG_CERTS_MAX], *crls[CONFIG_CERTS_MAX];
+	struct v1_creds *cr;
+	char err[CONFIG_PATH_MAX + 128];
+	unsigned int i, k;
+	int rc;
+
+	e->creds = calloc(e->cfg->n_connections + 1, sizeof(*e->creds));
+	if (e->creds == NULL)
+		return -ENOMEM;
+	for (i = 0; i < e->cfg->n_connections; i++) {
+		c = &e->cfg->connections[i];
+		cr = &e->creds[i];
+		if (c->version == 2 || c->local.auth != CONFIG_AUTH_PUBKEY ||
+		    c->remote.auth != CONFIG_AUTH_PUBKEY)
+			continue;
+		for (k = 0; k < c->local.n_certs && k < CONFIG_CERTS_MAX; k++)
+			certs[k] = c->local.certs[k];
+		for (k = 0; k < c->remote.n_cacerts && k < CONFIG_CERTS_MAX; k++)
+			cas[k] = c->remote.cacerts[k];
+		for (k = 0; k < c->remote.n_crls && k < CONFIG_CERTS_MAX; k++)
+			crls[k] = c->remote.crls[k];
+		rc = ike_crypto_cred_load(certs, c->local.n_certs, c->local.key, &cr->cred, err,
+		    sizeof(err));
+		if (rc == 0)
+			rc = ike_crypto_trust_load(cas, c->remote.n_cacerts, crls, c->remote.n_crls,
+			    &cr->trust, err, sizeof(err));
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc != 0) {
+			log_text(LOG_FAC_IKE, LOG_SEV_ERR, NULL,
+			    "%s: connection %s is disabled: %s", __func__, c->name, err);
+			continue;
+		}
+		cr->method = method_of(ike_crypto_cred_sig(cr->cred));
+		creds_check_id(c, cr->cred);
+	}
+	return 0;
+}
+
+static void
+creds_free(struct ikev1 *e)
+{
+	unsigned int i;
+
+	if (e->creds == NULL)
+		return;
+	for (i = 0; i < e->cfg->n_connections; i++) {
+		ike_crypto_cred_destroy(e->creds[i].cred);
+		ike_crypto_trust_destroy(e->creds[i].trust);
+	}
+	free(e->creds);
+	e->creds = NULL;
+}
+
 struct ikev1 *
 ikev1_create(const struct config *cfg, const struct ike_ops *ops)
 {
@@ -1468,6 +1965,10 @@ ikev1_create(const struct config *cfg, const struct ike_ops *ops)
 		free(e);
 		return NULL;
 	}
+	if (creds_load(e) != 0) {
+		ikev1_destroy(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -1483,6 +1984,7 @@ ikev1_destroy(struct ikev1 *e)
 	while ((sa = e->t.head) != NULL)
 		ikev1_sm_sa_delete(e, v1_sa_of(sa), true, "shutdown");
 	ike_sa_table_fini(&e->t);
+	creds_free(e);
 	free(e->m);
 	free(e->sa_build);
 	free(e->obuf);
@@ -1667,7 +2169,7 @@ ikev1_initiate(struct ikev1 *e, uint64_t now_ns, unsigned int child)
 	/* An IKE SA of the connection with that peer: up, or on its way. */
 	for (sa = e->t.head; sa != NULL; sa = sa->next) {
 		s = v1_sa_of(sa);
-		if (sa->version != 1 || s->conn != conn ||
+		if (sa->version != 1 || s->conn != conn || s->superseded ||
 		    !ike_sa_addr_eq(&sa->remote.a, &conn->remote_addrs[0]))
 			continue;
 		if (sa->state == IKE_SA_STATE_ESTABLISHED) {
@@ -1788,12 +2290,71 @@ p1_retransmit(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 	return false;
 }
 
+/*
+ * Reauthenticate @s (IKEv1 has no rekeying of the ISAKMP SA; strongSwan's
+ * way): a new main mode with the same peer, as initiator.  Once it is up
+ * it adopts @s's pairs and @s is deleted (p1_adopt).  Only with a
+ * connection that names the peer (a responder-only one lets it expire).
+ */
+static void
+reauth_start(struct ikev1 *e, struct v1_sa *s)
+{
+	const struct config_connection *conn = s->conn;
+	struct log_corr corr;
+	struct ike_sa *sa;
+	struct v1_sa *n;
+	unsigned int i;
+	bool named = false;
+	int rc;
+
+	s->rekey_logged = true;
+	ikev1_sm_corr(s, &corr);
+	for (i = 0; i < conn->n_remote_addrs; i++)
+		named = named || ike_sa_addr_eq(&conn->remote_addrs[i], &s->sa.remote.a);
+	if (!named) {
+		log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+		    "%s: IKE SA %" PRIu64
+		    " reached its rekey time: the connection does not name the peer, it expires at its lifetime",
+		    __func__, s->sa.id);
+		return;
+	}
+	/* The peer's own reauthentication under way already: wait for it. */
+	for (sa = e->t.head; sa != NULL; sa = sa->next)
+		if (sa != &s->sa && sa->version == 1 && sa->state == IKE_SA_STATE_CONNECTING &&
+		    v1_sa_of(sa)->conn == conn && ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			return;
+	n = sa_alloc(e, conn);
+	if (n == NULL || ike_sa_new_spi(&e->t, &n->sa.spi_i) != 0) {
+		if (n != NULL)
+			sa_free(n);
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr, "%s: cannot start a main mode",
+		    __func__);
+		return;
+	}
+	n->sa.initiator = true;
+	n->sa.local.a = s->sa.local.a;
+	n->sa.local.port = conn->local_port ? conn->local_port : IKE_PORT;
+	n->sa.remote.a = s->sa.remote.a;
+	n->sa.remote.port = conn->remote_port ? conn->remote_port : IKE_PORT;
+	n->mm = V1_MM_I1;
+	ike_sa_insert(&e->t, &n->sa, e->now_ns);
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: IKE SA %" PRIu64 " reached its rekey time: reauthenticating with IKE SA %" PRIu64,
+	    __func__, s->sa.id, n->sa.id);
+	ikev1_sm_corr(n, &corr);
+	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=1 proposal=%s", conn->name,
+	    conn->n_proposals > 0 ? conn->proposals[0].name : "");
+	log_event(LOG_MSG_MM_INIT_START, &corr, NULL);
+	rc = mm1_send(e, n);
+	if (rc != 0)
+		p1_fail(e, n, "cannot build MM1");
+}
+
 void
 ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 {
 	struct ike_sa *sa, *next;
 	struct v1_sa *s;
-	struct log_corr corr;
 	uint32_t ho_s = e->cfg->ike.half_open_timeout ? e->cfg->ike.half_open_timeout : DEF_HO_S;
 
 	e->now_ns = now_ns;
@@ -1817,14 +2378,15 @@ ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 		if (ikev1_info_dpd_tick(e, s, now_ns))
 			continue;
 		keepalive(e, s, now_ns);
-		if (s->rekey_ns != 0 && now_ns >= s->rekey_ns && !s->rekey_logged) {
-			ikev1_sm_corr(s, &corr);
-			log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
-			    "%s: IKE SA %" PRIu64
-			    " reached its rekey time: reauthentication is not implemented, it expires at its lifetime",
-			    __func__, sa->id);
-			s->rekey_logged = true;
+		if (s->superseded) {
+			if (now_ns >= s->delete_ns) {
+				/* next may be the SA that takes what s still holds: it stays. */
+				ikev1_sm_sa_handover(e, s, true, "replaced by a reauthentication");
+			}
+			continue;
 		}
+		if (s->rekey_ns != 0 && now_ns >= s->rekey_ns && !s->rekey_logged)
+			reauth_start(e, s);
 		if (s->expire_ns != 0 && now_ns >= s->expire_ns) {
 			ikev1_sm_sa_delete(e, s, true, "IKE SA lifetime expired");
 			continue;
@@ -1851,9 +2413,16 @@ ikev1_sa_expired(struct ikev1 *e, uint64_t now_ns, uint32_t spi, bool inbound, b
 			ikev1_sm_corr(s, &corr);
 			corr.ipsec_spi = spi;
 			if (!hard) {
-				log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
-				    "%s: soft lifetime of child %s: rekeying is not implemented, the pair goes at its hard limit",
-				    __func__, e->cfg->children[c->c.child].name);
+				log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+				    "%s: soft lifetime of child %s reached%s", __func__,
+				    e->cfg->children[c->c.child].name,
+				    c->rekeying || c->rekeyed || c->out_pending ?
+				        ": rekeyed already" :
+				        "");
+				if (!c->rekeying && !c->rekeyed && !c->out_pending &&
+				    !s->superseded && sa->state == IKE_SA_STATE_ESTABLISHED)
+					ikev1_qm_rekey(e, s, c);
+				ikev1_sm_gauges(e);
 				return;
 			}
 			ikev1_qm_child_remove(e, s, c, true, "hard lifetime reached");

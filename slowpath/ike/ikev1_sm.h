@@ -31,6 +31,20 @@
 #define V1_NOTIFY_RATE  20             /* error notifies a second, all peers together */
 #define V1_QM_LINGER_NS 30000000000ull /* a finished quick mode answers retransmits this long */
 #define V1_ONE_S        1000000000ull
+/*
+ * Rekeying (make-before-break, ARCHITECTURE.md rule 4).  A replaced
+ * phase-2 pair stays this long, so that what the peer sent on it before
+ * it switched still decrypts, then it is deleted (RFC 2408 §4.8).  A
+ * rekeying initiator moves its outbound SA to the new pair this long
+ * after QM3, when the responder has installed it.  A failed rekey is
+ * tried again after V1_REKEY_RETRY_NS (while the pair lives).  An ISAKMP
+ * SA replaced by a new main mode goes V1_REAUTH_DELETE_NS after it.
+ */
+#define V1_REKEY_GRACE_NS     5000000000ull
+#define V1_REKEY_OUT_DELAY_NS 1000000000ull
+#define V1_REKEY_RETRY_NS     10000000000ull
+#define V1_REAUTH_DELETE_NS   5000000000ull
+#define V1_TIE_LEN            32 /* nonce bytes kept to break rekey collisions */
 
 /* Main mode progress, by the message last sent or received. */
 enum v1_mm_state {
@@ -57,14 +71,24 @@ struct v1_xmit {
 	uint64_t next_ns;
 };
 
-/* An installed phase-2 SA pair. */
+/*
+ * An installed phase-2 SA pair.  A pair is "live" until a newer pair of
+ * the same child replaces it (rekeyed: it only waits for delete_ns).
+ */
 struct v1_child {
 	struct v1_child *next;
-	struct ike_child_sa c; /* keys wiped once child_up returned */
-	uint64_t up_ns;
-	uint64_t expire_ns; /* hard lifetime in time, 0 for none */
-	uint64_t rekey_ns;  /* soft lifetime in time, 0 for none */
-	bool rekey_logged;
+	struct ike_child_sa c;   /* keys wiped once child_up returned */
+	uint64_t qm_ns;          /* its quick mode started (rekey collisions) */
+	uint64_t up_ns;          /* in use both ways (activated) */
+	uint64_t expire_ns;      /* hard lifetime in time, 0 for none */
+	uint64_t rekey_ns;       /* soft lifetime in time (jittered), 0 for none */
+	uint64_t activate_ns;    /* out_pending: when to move the outbound SA */
+	uint64_t delete_ns;      /* rekeyed: when to delete it, 0 none */
+	bool out_pending;        /* prepared (inbound only), outbound not moved yet */
+	bool rekeying;           /* a quick mode replacing it is under way */
+	bool rekeyed;            /* replaced by a newer pair (or lost a collision) */
+	uint8_t tie[V1_TIE_LEN]; /* the lower of Ni and Nr (collisions) */
+	size_t tie_len;
 };
 
 enum v1_qm_state {
@@ -95,6 +119,8 @@ struct v1_qm {
 	struct v1_xmit x;
 	uint64_t started_ns;
 	uint64_t linger_ns;
+	uint32_t rekey_spi;    /* initiator: spi_in of the pair it replaces, 0 none */
+	struct v1_child *prep; /* responder: the pair prepared with QM2, up at QM3 */
 };
 
 struct v1_sa {
@@ -134,6 +160,8 @@ struct v1_sa {
 
 	uint8_t peer_id_type; /* IKEV1_ID_*, 0 before MM5/MM6 */
 	char peer_id[CONFIG_ID_MAX];
+	/* Signature authentication: the notify a failed MM5/MM6 check answers with. */
+	enum ikev1_notify auth_err;
 
 	struct v1_xmit x; /* phase 1 */
 	struct v1_qm *qms;
@@ -147,12 +175,26 @@ struct v1_sa {
 	uint64_t last_rx_ns; /* last authenticated message from the peer */
 	uint64_t last_tx_ns;
 	uint64_t expire_ns; /* phase-1 hard lifetime, 0 none */
-	uint64_t rekey_ns;
-	bool rekey_logged;
+	uint64_t rekey_ns;  /* reauthentication (jittered), 0 none */
+	bool rekey_logged;  /* reauthentication started (or impossible) */
+	bool superseded;    /* a newer ISAKMP SA with the peer took the children */
+	uint64_t delete_ns; /* superseded: when it is deleted */
+};
+
+/*
+ * The credentials of a connection with certificates (RFC 2409 §5.1),
+ * loaded by ikev1_create(): our chain and key, the remote end's CAs and
+ * CRLs, and the authentication method our key gives (0: unusable).
+ */
+struct v1_creds {
+	struct ike_crypto_cred *cred;
+	struct ike_crypto_trust *trust;
+	uint16_t method; /* IKEV1_AUTH_RSA_SIG or _ECDSA_256/384/521 */
 };
 
 struct ikev1 {
 	const struct config *cfg;
+	struct v1_creds *creds; /* per connection (config.connections), for auth pubkey */
 	struct ike_ops ops;
 	struct ike_sa_table t;
 	struct ikev1_stats st;
@@ -221,6 +263,16 @@ void ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, con
 uint64_t ikev1_sm_rto(const struct ikev1 *e, unsigned int tries);
 /* The peer sent INITIAL-CONTACT (RFC 2407 §4.6.3.3): remove its other SAs, log it. */
 void ikev1_sm_initial_contact(struct ikev1 *e, struct v1_sa *s);
+/*
+ * Remove @s as ikev1_sm_sa_delete() does, but first hand its phase-2
+ * pairs to the newest other established ISAKMP SA of the same connection
+ * with the same peer and identity, when there is one (a reauthentication:
+ * the pairs stay installed).  For the peer's ISAKMP delete and our own
+ * delete of a superseded SA.
+ */
+void ikev1_sm_sa_handover(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why);
+/* A random duration in [0, @max_s] seconds (rekey jitter), in ns. */
+uint64_t ikev1_sm_jitter(uint32_t max_s);
 /* Phase 1 is up: run the quick modes that waited for it. */
 void ikev1_sm_run_pending(struct ikev1 *e, struct v1_sa *s);
 /* Bump the gauges (SAs by state, half-open, children) after a change. */
@@ -238,6 +290,12 @@ bool ikev1_sm_notify_allowed(struct ikev1 *e);
 
 /* Start quick mode for child @child on the established @s.  0 or -errno. */
 int ikev1_qm_start(struct ikev1 *e, struct v1_sa *s, unsigned int child);
+/* Rekey pair @c of @s: a new quick mode for its child (c->rekeying until it ends).  0 or -errno. */
+int ikev1_qm_rekey(struct ikev1 *e, struct v1_sa *s, struct v1_child *c);
+/* Quick mode @q of @s failed or was refused: count, log, free (a rekey is retried later). */
+void ikev1_qm_abort(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const char *why);
+/* @s goes: withdraw the pairs its quick modes prepared but did not finish (child_down). */
+void ikev1_qm_release(struct ikev1 *e, struct v1_sa *s);
 /* A quick-mode message for @s (header parsed in e->m). */
 void ikev1_qm_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
 /* Retransmissions and lingering of @s's quick modes, lifetimes of its pairs. */

@@ -121,6 +121,17 @@ test_ikev1_prop_ts_narrow(void)
 }
 
 /* Our phase-1 offer, read back by the responder's selection. */
+
+/* Set the authentication method attribute of every transform of @sa. */
+static void
+set_auth(struct ikev1_sa *sa, uint16_t auth)
+{
+	unsigned int i;
+
+	for (i = 0; i < sa->n_attrs; i++)
+		if (sa->attrs[i].type == IKEV1_ATTR_AUTH_METHOD)
+			sa->attrs[i].u = auth;
+}
 static void
 test_ikev1_prop_p1(void)
 {
@@ -148,7 +159,7 @@ test_ikev1_prop_p1(void)
 		.prf = 2,
 		.dh = 14,
 		.integ = 2 };
-	CU_ASSERT_EQUAL(ikev1_prop_p1_offer(&c, 28800, sa), 2);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_offer(&c, 28800, IKEV1_AUTH_PSK, sa), 2);
 	CU_ASSERT_EQUAL(sa->n_proposals, 1);
 	CU_ASSERT_EQUAL(sa->proposals[0].proto, IKEV1_PROTO_ISAKMP);
 	ikev1_prop_p1_list(sa, list, sizeof(list));
@@ -156,7 +167,8 @@ test_ikev1_prop_p1(void)
 	/* a responder that has only the second */
 	c.n_proposals = 1;
 	c.proposals[0] = c.proposals[2];
-	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, &p, &pi, &ti, &why), IKEV1_N_NONE);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_PSK, &p, &pi, &ti, &why),
+	    IKEV1_N_NONE);
 	CU_ASSERT_EQUAL(ti, 1);
 	CU_ASSERT_EQUAL(p.group, 14);
 	CU_ASSERT_EQUAL(p.hash, IKEV1_HASH_SHA1);
@@ -164,14 +176,37 @@ test_ikev1_prop_p1(void)
 	CU_ASSERT_STRING_EQUAL(p.name, "aes128-sha1-modp2048");
 	/* none: NO-PROPOSAL-CHOSEN with a reason */
 	c.proposals[0].dh = 15;
-	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, &p, &pi, &ti, &why),
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_PSK, &p, &pi, &ti, &why),
 	    IKEV1_N_NO_PROPOSAL_CHOSEN);
 	CU_ASSERT_PTR_NOT_NULL(why);
 	/* RSA signatures are refused by name */
 	sa->attrs[3].u = IKEV1_AUTH_RSA_SIG;
-	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, &p, &pi, &ti, &why),
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_PSK, &p, &pi, &ti, &why),
 	    IKEV1_N_NO_PROPOSAL_CHOSEN);
-	CU_ASSERT_STRING_EQUAL(why, "signature authentication is not implemented");
+	CU_ASSERT_STRING_EQUAL(why,
+	    "the peer offers signatures, the connection uses pre-shared keys");
+	/* ... and taken by a connection with an RSA key, not by one with an ECDSA key */
+	c.proposals[0].dh = 14;
+	set_auth(sa, IKEV1_AUTH_RSA_SIG);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_RSA_SIG, &p, &pi, &ti, &why),
+	    IKEV1_N_NONE);
+	CU_ASSERT_EQUAL(p.auth, IKEV1_AUTH_RSA_SIG);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_ECDSA_256, &p, &pi, &ti, &why),
+	    IKEV1_N_NO_PROPOSAL_CHOSEN);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, 0, &p, &pi, &ti, &why),
+	    IKEV1_N_NO_PROPOSAL_CHOSEN);
+	/* any ECDSA method fits an ECDSA key (the certificate's key decides) */
+	set_auth(sa, IKEV1_AUTH_ECDSA_384);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_ECDSA_256, &p, &pi, &ti, &why),
+	    IKEV1_N_NONE);
+	CU_ASSERT_EQUAL(p.auth, IKEV1_AUTH_ECDSA_384);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_select(sa, &c, IKEV1_AUTH_PSK, &p, &pi, &ti, &why),
+	    IKEV1_N_NO_PROPOSAL_CHOSEN);
+	/* our offer carries our method */
+	CU_ASSERT_EQUAL(ikev1_prop_p1_offer(&c, 0, IKEV1_AUTH_ECDSA_256, sa), 1);
+	CU_ASSERT_EQUAL(sa->attrs[3].type, IKEV1_ATTR_AUTH_METHOD);
+	CU_ASSERT_EQUAL(sa->attrs[3].u, IKEV1_AUTH_ECDSA_256);
+	CU_ASSERT_EQUAL(ikev1_prop_p1_offer(&c, 0, 0, sa), 0);
 	free(sa);
 }
 
