@@ -8,7 +8,8 @@
 # Deletes travel both ways (a hard lifetime and our shutdown on one side,
 # swanctl --terminate on the other), INITIAL-CONTACT after our crash makes
 # charon drop the stale SAs, a wrong key gives no SA on either side, and one
-# case runs over IPv6.  KEEP_TMP=1 keeps the logs of both sides.  strongSwan 5.9.8 with libipsec fakes NAT detection
+# case runs over IPv6.  Then certificates (pki-made): RSA and ECDSA P-256
+# signatures each way, and a certificate of an unknown CA that leaves no SA.  KEEP_TMP=1 keeps the logs of both sides.  strongSwan 5.9.8 with libipsec fakes NAT detection
 # (LAB-NOTES.md), so every exchange floats to UDP 4500 and the CHILD SAs
 # are UDP-encapsulated.
 set -u
@@ -412,6 +413,184 @@ else
 	diag
 fi
 clean_slate
+
+# ---- (g..k) certificates (auth pubkey, RFC 2409 §5.1): RSA and ECDSA, both ways ----
+# A PKI made here with strongSwan's pki: a CA per key type, charon's
+# certificate (CN=charon.example.org) and ours (CN=gw.example.org), and an
+# "other" CA of the same name that issues charon a certificate we do not
+# trust.  Identities are the certificates' subjects (strongSwan's default
+# with certificates); each side names the other's DN as its remote id.
+PKI=$TMP/pki
+mkdir -p "$PKI"
+DN_SS="C=CH, O=fastipsec test, CN=charon.example.org"
+DN_US="C=CH, O=fastipsec test, CN=gw.example.org"
+
+# mk_pki TYPE SIZE: TYPE-ca, TYPE-ss (charon) and TYPE-us (ours), TYPE-bad (charon's from
+# TYPE-other, with a key of its own), .pem and .key.
+mk_pki() {
+	local t=$1 n=$2 ca
+	(
+		cd "$PKI" || exit 1
+		for ca in "$t-ca" "$t-other"; do
+			pki --gen --type "$t" --size "$n" --outform pem >"$ca.key" &&
+				pki --self --ca --lifetime 3650 --in "$ca.key" --type "$t" \
+					--dn "C=CH, O=fastipsec test, CN=fastipsec test CA" --outform pem >"$ca.pem" || exit 1
+		done
+		pki --gen --type "$t" --size "$n" --outform pem >"$t-ss.key" &&
+			pki --issue --cacert "$t-ca.pem" --cakey "$t-ca.key" --type priv --in "$t-ss.key" \
+				--dn "$DN_SS" --san charon.example.org --san 192.0.2.1 --lifetime 30 \
+				--outform pem >"$t-ss.pem" &&
+			pki --gen --type "$t" --size "$n" --outform pem >"$t-bad.key" &&
+			pki --issue --cacert "$t-other.pem" --cakey "$t-other.key" --type priv \
+				--in "$t-bad.key" --dn "$DN_SS" --san charon.example.org --lifetime 30 \
+				--outform pem >"$t-bad.pem" &&
+			pki --gen --type "$t" --size "$n" --outform pem >"$t-us.key" &&
+			pki --issue --cacert "$t-ca.pem" --cakey "$t-ca.key" --type priv --in "$t-us.key" \
+				--dn "$DN_US" --san gw.example.org --san 192.0.2.2 --lifetime 30 \
+				--outform pem >"$t-us.pem"
+	) 2>"$PKI/pki.err"
+}
+
+# ss_conn_cert FILE TYPE [CERT]: charon's connection "gw" with certificates of TYPE (rsa,
+# ecdsa).  swanctl --file takes credentials from the file's directory: the
+# private key goes into its private/ (certificates are named by absolute path).
+ss_conn_cert() {
+	local f=$1 t=$2 cert=${3:-$2-ss}
+	mkdir -p "$(dirname "$f")/private"
+	cp "$PKI/$cert.key" "$(dirname "$f")/private/"
+	cat >"$f" <<EOC
+connections {
+	gw {
+		version = 1
+		aggressive = no
+		local_addrs = 192.0.2.1
+		remote_addrs = 192.0.2.2
+		proposals = aes128-sha256-ecp256
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = pubkey
+			certs = $PKI/$cert.pem
+		}
+		remote {
+			auth = pubkey
+			cacerts = $PKI/$t-ca.pem
+			id = "$DN_US"
+		}
+		children {
+			net {
+				mode = tunnel
+				local_ts = 198.51.100.0/24
+				remote_ts = 203.0.113.0/24
+				esp_proposals = aes128gcm16
+				rekey_time = 0
+			}
+		}
+	}
+}
+EOC
+}
+
+# us_conn_cert FILE TYPE START_ACTION: ours.
+us_conn_cert() {
+	local f=$1 t=$2 start=$3
+	cat >"$f" <<EOC
+instance: fiss$ID
+interfaces:
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+ike:
+  retransmit_timeout: 1000
+  retransmit_tries: 2
+  retransmit_base: 1.4
+connections:
+  gw:
+    version: 1
+    local_addrs: [192.0.2.2]
+    remote_addrs: [192.0.2.1]
+    proposals: [aes128-sha256-ecp256]
+    local: {auth: pubkey, certs: ["$PKI/$t-us.pem"], key: "$PKI/$t-us.key"}
+    remote: {auth: pubkey, cacerts: ["$PKI/$t-ca.pem"], id: "$DN_SS"}
+    dpd_delay: 0
+    children:
+      net:
+        mode: tunnel
+        local_ts: [203.0.113.0/24]
+        remote_ts: [198.51.100.0/24]
+        esp_proposals: [aes128gcm16]
+        start_action: $start
+EOC
+}
+
+# cert_case TAG TYPE WHO SCHEME: one negotiation with certificates, WHO (charon, us) initiating.
+cert_case() {
+	local tag=$1 t=$2 who=$3 scheme=$4 start=none args=() case
+	case="($tag) $t certificates, $who initiates"
+	[ "$who" = us ] && start=start && args=(--start)
+	ss_conn_cert "$TMP/$tag/swanctl.conf" "$t"
+	us_conn_cert "$TMP/$tag.yaml" "$t" "$start"
+	if ! ss_load "$SSD" "$TMP/$tag/swanctl.conf"; then
+		notok "$case: charon loads its certificate configuration"
+		return
+	fi
+	if hs_start "$tag" "$TMP/$tag.yaml" "${args[@]}" &&
+		{ [ "$who" = us ] || ss_initiate "$SSD" net gw 20 >"$TMP/$tag.init" 2>&1; } &&
+		hs_wait child_up net 15; then
+		ok "$case: child_up"
+		UP=$(hs_event child_up net)
+		check "($tag) SPIs mirrored" mirrored "$UP"
+		check "($tag) charon verified our signature ($scheme) for our DN" \
+			grep -q "authentication of '$DN_US' with $scheme successful" "$SSD/charon.log"
+		check "($tag) the engine names charon by its certificate's DN" \
+			grep -q "peer C=CH, O=fastipsec test, CN=charon.example.org authenticated with certificate" "$HS_ERR"
+		check "($tag) Phase-1 done with auth=pubkey" grep -q "Phase-1 .* done .*auth=pubkey" "$HS_ERR"
+	else
+		notok "$case: child_up"
+		tail -n 5 "$TMP/$tag.init" 2>/dev/null | sed 's/^/# /'
+		diag
+	fi
+	clean_slate
+	check "($tag) ike_sock exits 0 (under ASAN: no leak)" test "$HS_RC" -eq 0
+}
+
+if ! command -v pki >/dev/null 2>&1; then
+	ok "# SKIP certificate cases: pki (strongswan-pki) not installed"
+elif ! mk_pki rsa 2048 || ! mk_pki ecdsa 256; then
+	notok "the test PKI is made with pki"
+	sed 's/^/# /' "$PKI/pki.err"
+else
+	echo "# certificate sizes (DER): rsa $(openssl x509 -in "$PKI/rsa-us.pem" -outform der | wc -c), ecdsa $(openssl x509 -in "$PKI/ecdsa-us.pem" -outform der | wc -c) bytes"
+	cert_case g rsa charon RSA_EMSA_PKCS1_NULL
+	cert_case h rsa us RSA_EMSA_PKCS1_NULL
+	cert_case i ecdsa charon ECDSA_WITH_NULL
+	cert_case j ecdsa us ECDSA_WITH_NULL
+
+	# (k) charon's certificate from a CA we do not trust: no SA on either side.
+	ss_conn_cert "$TMP/k/swanctl.conf" rsa rsa-bad
+	us_conn_cert "$TMP/k.yaml" rsa none
+	ss_load "$SSD" "$TMP/k/swanctl.conf" || notok "(k) charon loads its configuration (unknown CA)"
+	if hs_start k "$TMP/k.yaml"; then
+		if ss_initiate "$SSD" net gw 15 >"$TMP/k.init" 2>&1; then
+			notok "(k) unknown CA: charon's initiate fails"
+			diag
+		else
+			ok "(k) unknown CA: charon's initiate fails"
+		fi
+		check "(k) unknown CA: ike_sock reports no child_up" test -z "$(hs_event child_up net)"
+		check "(k) unknown CA: charon keeps no SA" ss_wait_count "$SSD" ike 0 10
+		check "(k) the engine logs why" grep -q "refused: unknown CA" "$HS_ERR"
+		check "(k) charon was told: INVALID_CERTIFICATE" grep -q "received INVALID_CERTIFICATE error notify" "$SSD/charon.log"
+		hs_stop
+		check "(k) ike_sock exits 0" test "$HS_RC" -eq 0
+		check "(k) the engine counted the authentication failure" test \
+			"$(jget "$(grep '"event":"stats"' "$HS_OUT")" 'r["p1_failed"] >= 1 and r["dropped"].get("auth", 0) >= 1 and r["p1_done"] == 0')" = True
+	else
+		notok "(k) ike_sock starts"
+		diag
+	fi
+	clean_slate
+fi
 
 ss_stop "$SSD"
 finish

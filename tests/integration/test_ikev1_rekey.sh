@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# IKEv1 rekeying against a real strongSwan, with traffic: the appliance
+# (DPDK, af_packet ports) between a host at 203.0.113.2 and charon at
+# 192.0.2.1 (protecting its own 198.51.100.1 with libipsec), as in
+# test_ikev1_gateway.sh.  Both sides get short child rekey_time and IKE
+# rekey/reauth times, so phase-2 rekeys (either side's) and phase-1
+# reauthentications happen every few seconds while numbered UDP streams
+# flow host -> charon and charon -> host; every packet must arrive
+# (sent - unique received = 0).  Then no SA is left behind.  Then DPD:
+# charon is killed (SIGKILL) and the gateway removes its SAs within
+# dpd_delay + dpd_timeout; a restarted charon connects again.  Then
+# INITIAL-CONTACT: charon is killed and restarted at once, and the gateway
+# ends with only the new SAs.  KEEP_TMP=1 keeps the logs.
+set -u
+. "$(dirname "$0")/common.sh"
+# shellcheck source=strongswan.sh
+. "$(dirname "$0")/strongswan.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "test_ikev1_rekey: needs root for network namespaces"
+[ -x "$BUILD/fastipsec" ] || skip_all "test_ikev1_rekey: $BUILD/fastipsec not built"
+ss_available || skip_all "test_ikev1_rekey: $SS_WHY"
+
+ID=$$
+GW=fikr-gw-$ID
+SS=fikr-ss-$ID
+IN=fikr-in-$ID
+PREFIX=fikr-$ID
+INSTANCE=fikr$ID
+TMP=$(mktemp -d)
+SSD=$TMP/charon
+GW_PID=
+PSK=fastipsec-rekey-psk-0123456789abcdef
+STREAM_S=${REKEY_STREAM_S:-75} # seconds of traffic
+RATE=250                       # packets a second, each way
+
+cleanup() {
+	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
+		kill -9 "$GW_PID" 2>/dev/null
+		wait "$GW_PID" 2>/dev/null
+	fi
+	ss_stop "$SSD"
+	lab_del "$GW" "$SS" "$IN"
+	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
+	rm -rf "/var/run/dpdk/$PREFIX"
+	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+lab_ns "$GW"
+lab_ns "$SS"
+lab_ns "$IN"
+lab_veth "$GW" eo$ID "$SS" so$ID
+lab_veth "$GW" ei$ID "$IN" pi$ID
+lab_gw_port "$GW" eo$ID
+lab_gw_port "$GW" ei$ID
+ip -n "$SS" addr add 192.0.2.1/24 dev so$ID
+ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
+ip -n "$IN" route add default via 203.0.113.1
+ss_ts_address "$SS" 198.51.100.1/32
+
+mkdir -p "$SSD"
+SS_INSTALL_ROUTES=yes ss_conf "$SSD"
+if ! ss_start "$SSD" "$SS"; then
+	notok "charon starts in its namespace"
+	sed 's/^/# /' "$SSD/charon.out"
+	exit 1
+fi
+ok "charon starts in its namespace"
+
+# ss_conn IKE_TIMES CHILD_TIMES DPD: charon's swanctl.conf (connection gw, child net).
+ss_conn() {
+	cat >"$SSD/swanctl.conf" <<EOF
+connections {
+	gw {
+		version = 1
+		local_addrs = 192.0.2.1
+		remote_addrs = 192.0.2.2
+		proposals = aes128-sha256-modp2048
+		$3
+		$1
+		local {
+			auth = psk
+			id = 192.0.2.1
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.2
+		}
+		children {
+			net {
+				mode = tunnel
+				local_ts = 198.51.100.0/24
+				remote_ts = 203.0.113.0/24
+				esp_proposals = aes128gcm16
+				$2
+			}
+		}
+	}
+}
+secrets {
+	ike-gw {
+		id-1 = 192.0.2.1
+		id-2 = 192.0.2.2
+		secret = "$PSK"
+	}
+}
+EOF
+	ss_load "$SSD" "$SSD/swanctl.conf"
+}
+
+# gw_conf CONN_EXTRA CHILD_EXTRA: the gateway's config (YAML lines, indented by the caller).
+gw_conf() {
+	cat >"$TMP/gw.yaml" <<EOF
+instance: $INSTANCE
+interfaces:
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+routes:
+  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
+ike:
+  retransmit_timeout: 1s
+  retransmit_tries: 3
+  retransmit_base: 1.4
+connections:
+  gw:
+    version: 1
+    local_addrs: [192.0.2.2]
+    remote_addrs: [192.0.2.1]
+    proposals: [aes128-sha256-modp2048]
+    local: {auth: psk, id: 192.0.2.2}
+    remote: {auth: psk, id: 192.0.2.1}
+$1
+    children:
+      net:
+        mode: tunnel
+        local_ts: [203.0.113.0/24]
+        remote_ts: [198.51.100.0/24]
+        esp_proposals: [aes128gcm16]
+        start_action: none
+$2
+secrets:
+  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
+EOF
+}
+
+gw_up() {
+	local name=$1
+	shift
+	ip -n "$IN" neigh flush all
+	ip -n "$SS" neigh flush all
+	gw_start "$GW" "$PREFIX" "$TMP/gw-$name.log" --vdev "net_af_packet0,iface=eo$ID" \
+		--vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml" "$@"
+	gw_wait_ready "$PREFIX" 20
+}
+
+# gw_children: IKE-made SAs as "DIR SPI" lines.
+gw_children() {
+	tel "$PREFIX" /fastipsec/sa/list | $PY -c '
+import json, sys
+r = json.load(sys.stdin)["/fastipsec/sa/list"]
+for k, v in r.items():
+    if isinstance(v, dict) and "ike_sa" in v:
+        print(v["direction"], v["spi"][2:])'
+}
+
+wait_gw_children() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		[ "$(gw_children | wc -l)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+jtrue() {
+	$PY -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+}
+
+ike_total() {
+	jget "$(tel "$PREFIX" /fastipsec/ike/list)" 'r["/fastipsec/ike/list"]["total"]'
+}
+
+wait_ike_sas() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		[ "$(ike_total)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# spis_match: charon's one installed CHILD SA "in out" equals the gateway's one pair "out in".
+spis_match() {
+	local ss gi go
+	ss=$(ss_child_spis "$SSD" net)
+	gi=$(gw_children | awk '$1 == "inbound" {print $2}')
+	go=$(gw_children | awk '$1 == "outbound" {print $2}')
+	echo "# charon in out = $(echo $ss); gateway out in = $(echo $go $gi)"
+	[ -n "$ss" ] && [ "$ss" = "$go $gi" ]
+}
+
+v1stat() { # NAME: a counter of the engine
+	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev1"]["'"$1"'"]'
+}
+
+ping_both() {
+	local a b
+	a=$(ip netns exec "$IN" ping -c "$1" -i 0.2 -W 1 198.51.100.1 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
+	b=$(ip netns exec "$SS" ping -c "$1" -i 0.2 -W 1 -I 198.51.100.1 203.0.113.2 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
+	echo "${a:-0} ${b:-0}"
+}
+
+# The stream: SENDER writes "sent N" at the end; RECEIVER "received R unique U duplicates D".
+cat >"$TMP/udp_stream.py" <<'EOF'
+import socket, struct, sys, time
+mode = sys.argv[1]
+if mode == "recv":
+    bind, port, seconds, out = sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.bind((bind, port))
+    s.settimeout(0.5)
+    seen, total, end = set(), 0, time.time() + seconds
+    open(out + ".ready", "w").close()
+    while time.time() < end:
+        try:
+            b = s.recv(2048)
+        except socket.timeout:
+            continue
+        if len(b) >= 8 and b[:4] == b"FIPS":
+            total += 1
+            seen.add(struct.unpack("!I", b[4:8])[0])
+    with open(out, "w") as f:
+        f.write("received %d unique %d duplicates %d\n" % (total, len(seen), total - len(seen)))
+else:
+    src, dst, port, rate, seconds, out = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    n, t0 = 0, time.time()
+    pad = b"x" * 100
+    while n < rate * seconds:
+        due = t0 + n / rate
+        d = due - time.time()
+        if d > 0:
+            time.sleep(d)
+        try:
+            s.sendto(b"FIPS" + struct.pack("!I", n) + pad, (dst, port))
+        except OSError:
+            pass  # counted as sent: the loss shows at the receiver
+        n += 1
+    with open(out, "w") as f:
+        f.write("sent %d\n" % n)
+EOF
+
+# ---- (1) rekeying under traffic ----
+# Gateway: phase 2 every 6-7 s, phase 1 every 9-10 s; charon: phase 2 every 8-9 s.
+gw_conf "    rekey_time: 10s
+    over_time: 5s
+    rand_time: 1s" "        rekey_time: 7s
+        life_time: 12s
+        rand_time: 1s"
+# charon does not reauthenticate (see the report: crossing reauthentications
+# of both ends can leave charon's children on the IKE SA the gateway deletes).
+ss_conn "rekey_time = 0
+		reauth_time = 0" "rekey_time = 9s
+				life_time = 14s
+				rand_time = 1s" "dpd_delay = 0" || notok "(1) charon loads its configuration"
+if ! gw_up rekey --diagnostics; then
+	notok "(1) the gateway starts"
+	sed 's/^/# /' "$TMP/gw-rekey.log"
+	exit 1
+fi
+ok "(1) the gateway starts"
+if ss_initiate "$SSD" net gw 20 >"$TMP/init-1.out" 2>&1 && wait_gw_children 2 5; then
+	ok "(1) charon initiates: the SA pair is up"
+else
+	notok "(1) charon initiates: the SA pair is up"
+	ss_log_tail "$SSD"
+fi
+check "(1) SPIs mirrored" spis_match
+CH_EST0=$(grep -c "CHILD_SA net{[0-9]*} established" "$SSD/charon.log")
+IKE_EST0=$(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log")
+
+RS=$((STREAM_S + 4))
+ip netns exec "$SS" $PY "$TMP/udp_stream.py" recv 198.51.100.1 5002 "$RS" "$TMP/recv-in" &
+RECV1=$!
+ip netns exec "$IN" $PY "$TMP/udp_stream.py" recv 203.0.113.2 5003 "$RS" "$TMP/recv-out" &
+RECV2=$!
+for ((i = 0; i < 50; i++)); do
+	[ -e "$TMP/recv-in.ready" ] && [ -e "$TMP/recv-out.ready" ] && break
+	sleep 0.1
+done
+ip netns exec "$IN" $PY "$TMP/udp_stream.py" send 203.0.113.2 198.51.100.1 5002 "$RATE" "$STREAM_S" "$TMP/sent-in" &
+SEND1=$!
+ip netns exec "$SS" $PY "$TMP/udp_stream.py" send 198.51.100.1 203.0.113.2 5003 "$RATE" "$STREAM_S" "$TMP/sent-out" &
+SEND2=$!
+MAXP=0
+MAXI=0
+for ((t = 0; t < STREAM_S; t++)); do
+	sleep 1
+	n=$(gw_children | grep -c inbound)
+	[ "$n" -gt "$MAXP" ] && MAXP=$n
+	n=$(ike_total)
+	[ "$n" -gt "$MAXI" ] && MAXI=$n
+done
+wait "$SEND1" "$SEND2" "$RECV1" "$RECV2"
+read -r _ SENT_IN <"$TMP/sent-in"
+read -r _ SENT_OUT <"$TMP/sent-out"
+read -r _ RCV_IN _ UNI_IN _ DUP_IN <"$TMP/recv-in"
+read -r _ RCV_OUT _ UNI_OUT _ DUP_OUT <"$TMP/recv-out"
+P2=$(v1stat p2_rekeys)
+P1=$(v1stat p1_rekeys)
+CH_EST=$(($(grep -c "CHILD_SA net{[0-9]*} established" "$SSD/charon.log") - CH_EST0))
+IKE_EST=$(($(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log") - IKE_EST0))
+echo "# (1) host -> charon: sent $SENT_IN received $RCV_IN unique $UNI_IN duplicates $DUP_IN lost $((SENT_IN - UNI_IN))"
+echo "# (1) charon -> host: sent $SENT_OUT received $RCV_OUT unique $UNI_OUT duplicates $DUP_OUT lost $((SENT_OUT - UNI_OUT))"
+echo "# (1) gateway: p2_rekeys $P2 p1_rekeys $P1 p2_done $(v1stat p2_done) p1_done $(v1stat p1_done) p2_failed $(v1stat p2_failed) deletes_sent $(v1stat deletes_sent) deletes_received $(v1stat deletes_received)"
+echo "# (1) charon: CHILD_SAs established $CH_EST, IKE_SAs established $IKE_EST (both sides' rekeys); at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
+# the gateway's drop counters that are not zero, for a loss's diagnosis
+tel "$PREFIX" /fastipsec/stats | $PY -c '
+import json, sys
+r = json.load(sys.stdin)["/fastipsec/stats"]
+d = {k: v for k, v in (r.get("drops") or {}).items() if isinstance(v, int) and v}
+print("# (1) gateway drops:", d or "none")' 2>/dev/null
+cp "$SSD/charon.log" "$TMP/charon-rekey.log"
+check "(1) at least 10 phase-2 rekeys in ${STREAM_S} s" test "$P2" -ge 10 -a "$CH_EST" -ge 10
+check "(1) at least 6 phase-1 rekeys (reauthentications) in ${STREAM_S} s" test "$P1" -ge 6 -a "$IKE_EST" -ge 6
+check "(1) the host -> charon stream lost nothing ($SENT_IN packets)" test "$SENT_IN" -ge $((RATE * STREAM_S)) -a "$UNI_IN" = "$SENT_IN"
+check "(1) the charon -> host stream lost nothing ($SENT_OUT packets)" test "$SENT_OUT" -ge $((RATE * STREAM_S)) -a "$UNI_OUT" = "$SENT_OUT"
+check "(1) SAs bounded during the run (at most 3 pairs, 3 IKE SAs)" test "$MAXP" -le 3 -a "$MAXI" -le 3
+check "(1) no rekey failed" test "$(v1stat p2_failed)" = 0 -a "$(v1stat p1_failed)" = 0
+ss_terminate "$SSD" ike gw >/dev/null 2>&1
+check "(1) after terminate: no SA left at the gateway" wait_gw_children 0 10
+check "(1) ... no IKE SA left at the gateway" wait_ike_sas 0 10
+check "(1) ... none at charon" ss_wait_count "$SSD" ike 0 10
+gw_stop TERM
+check "(1) the gateway stops with exit 0" test "$GW_RC" = 0
+
+# ---- (2) DPD: charon dies (SIGKILL) ----
+gw_conf "    dpd_delay: 2s
+    dpd_timeout: 6s" "        rekey_time: 0"
+ss_conn "rekey_time = 0
+		reauth_time = 0" "rekey_time = 0" "dpd_delay = 2s" || notok "(2) charon loads its configuration"
+gw_up dpd --diagnostics || notok "(2) the gateway starts"
+if ss_initiate "$SSD" net gw 20 >"$TMP/init-2.out" 2>&1 && wait_gw_children 2 5; then
+	ok "(2) the tunnel is up (both announce DPD)"
+else
+	notok "(2) the tunnel is up (both announce DPD)"
+fi
+R=$(ping_both 3)
+check "(2) pings cross it ($R)" test "$R" = "3 3"
+sleep 3 # DPD exchanges run
+DPD0=$(v1stat dpd_sent)
+kill -KILL "$(ss_pid "$SSD")"
+wait "$(ss_pid "$SSD")" 2>/dev/null
+rm -f "$SSD/charon.ss-pid"
+T0=$(date +%s%N)
+if wait_gw_children 0 15 && wait_ike_sas 0 5; then
+	DT=$((($(date +%s%N) - T0) / 1000000))
+	echo "# (2) DPD removed the SAs $DT ms after charon died (dpd_delay 2 s + dpd_timeout 6 s)"
+	check "(2) DPD: the gateway removes the IKE SA and the pair within delay + timeout + 2 s" test "$DT" -le 10000
+else
+	notok "(2) DPD: the gateway removes the IKE SA and the pair"
+fi
+check "(2) ... counted as a DPD timeout, after R-U-THEREs" test "$(v1stat dpd_timeouts)" = 1 -a "$(v1stat dpd_sent)" -gt "$DPD0"
+if ss_start "$SSD" "$SS" && ss_load "$SSD" "$SSD/swanctl.conf" &&
+	ss_initiate "$SSD" net gw 20 >"$TMP/init-2b.out" 2>&1 && wait_gw_children 2 5; then
+	ok "(2) charon restarted: the new SAs come up"
+else
+	notok "(2) charon restarted: the new SAs come up"
+	ss_log_tail "$SSD"
+fi
+check "(2) SPIs mirrored" spis_match
+R=$(ping_both 3)
+check "(2) pings cross the new tunnel ($R)" test "$R" = "3 3"
+
+# ---- (3) INITIAL-CONTACT: charon dies and comes back at once ----
+OLD=$(gw_children | awk '$1 == "inbound" {print $2}')
+IC0=$(v1stat initial_contacts)
+kill -KILL "$(ss_pid "$SSD")"
+wait "$(ss_pid "$SSD")" 2>/dev/null
+rm -f "$SSD/charon.ss-pid"
+if ss_start "$SSD" "$SS" && ss_load "$SSD" "$SSD/swanctl.conf" &&
+	ss_initiate "$SSD" net gw 20 >"$TMP/init-3.out" 2>&1; then
+	ok "(3) charon restarted and initiated again"
+else
+	notok "(3) charon restarted and initiated again"
+fi
+one_pair_one_ike() { wait_gw_children 2 5 && wait_ike_sas 1 5; }
+check "(3) the gateway holds one pair and one IKE SA" one_pair_one_ike
+NEW=$(gw_children | awk '$1 == "inbound" {print $2}')
+echo "# (3) gateway inbound SPI before $OLD, after $NEW; initial contacts $IC0 -> $(v1stat initial_contacts)"
+check "(3) INITIAL-CONTACT removed the stale pair: only the new one is left" test -n "$NEW" -a "$NEW" != "$OLD" -a "$(v1stat initial_contacts)" -gt "$IC0" -a "$(v1stat dpd_timeouts)" = 1
+check "(3) SPIs mirrored" spis_match
+R=$(ping_both 3)
+check "(3) pings cross the new tunnel ($R)" test "$R" = "3 3"
+gw_stop TERM
+check "(3) the gateway stops with exit 0" test "$GW_RC" = 0
+check "(3) our shutdown deletes: charon lists no IKE SA" ss_wait_count "$SSD" ike 0 5
+"$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log.txt" 2>&1
+check "(3) no key material in the log" bash -c "! grep -qiE 'key=|secret|$PSK' '$TMP/log.txt'"
+
+finish
