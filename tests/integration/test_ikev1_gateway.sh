@@ -9,8 +9,10 @@
 # TCP transfer of a few MB whose content is compared.  The outside wire
 # must carry only IKE, ESP-in-UDP (charon's libipsec always floats to 4500,
 # LAB-NOTES.md) and ARP; deletes travel both ways and leave no SA on either
-# side; the log shows the seed's normal-operation sequence.  KEEP_TMP=1
-# keeps both sides' logs.
+# side; the log shows the seed's normal-operation sequence.  Then the same
+# with certificates made by the test (strongSwan's pki): RSA with charon
+# initiating, ECDSA with the gateway initiating.  KEEP_TMP=1 keeps both
+# sides' logs.
 set -u
 . "$(dirname "$0")/common.sh"
 # shellcheck source=strongswan.sh
@@ -382,5 +384,117 @@ check "(c) diagnostics off: the sequence without its diagnostics-only messages" 
 	"IKE Phase-2 initiator done"
 check "(c) ... no 'SA traffic selectors local', 'IKE SA proposal' or 'Sending delete notification'" \
 	bash -c "! grep -qE 'SA traffic selectors local|IKE SA proposal|Sending delete notification' '$TMP/log-c.txt'"
+
+# ---- (d), (e) certificates (RSA, ECDSA), made here with strongSwan's pki ----
+PKI=$TMP/pki
+DN_SS="C=CH, O=fastipsec test, CN=charon.example.org"
+DN_GW="C=CH, O=fastipsec test, CN=gw.example.org"
+
+# mk_pki TYPE SIZE: TYPE-ca, TYPE-ss (charon's) and TYPE-gw (ours), keys and certificates.
+mk_pki() {
+	local t=$1 n=$2
+	mkdir -p "$PKI"
+	(
+		cd "$PKI" || exit 1
+		pki --gen --type "$t" --size "$n" --outform pem >"$t-ca.key" &&
+			pki --self --ca --lifetime 3650 --in "$t-ca.key" --type "$t" \
+				--dn "C=CH, O=fastipsec test, CN=fastipsec test CA" --outform pem >"$t-ca.pem" &&
+			pki --gen --type "$t" --size "$n" --outform pem >"$t-ss.key" &&
+			pki --issue --cacert "$t-ca.pem" --cakey "$t-ca.key" --type priv --in "$t-ss.key" \
+				--dn "$DN_SS" --san 192.0.2.1 --lifetime 30 --outform pem >"$t-ss.pem" &&
+			pki --gen --type "$t" --size "$n" --outform pem >"$t-gw.key" &&
+			pki --issue --cacert "$t-ca.pem" --cakey "$t-ca.key" --type priv --in "$t-gw.key" \
+				--dn "$DN_GW" --san 192.0.2.2 --lifetime 30 --outform pem >"$t-gw.pem"
+	) 2>"$PKI/pki.err"
+}
+
+# ss_conn_cert TYPE IKE_PROPOSAL ESP_PROPOSAL: charon's connection with certificates.
+# swanctl --file takes private keys from the file's directory's private/.
+ss_conn_cert() {
+	mkdir -p "$SSD/cert/private"
+	cp "$PKI/$1-ss.key" "$SSD/cert/private/"
+	cat >"$SSD/cert/swanctl.conf" <<EOF
+connections {
+	gw {
+		version = 1
+		local_addrs = 192.0.2.1
+		remote_addrs = 192.0.2.2
+		proposals = $2
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = pubkey
+			certs = $PKI/$1-ss.pem
+		}
+		remote {
+			auth = pubkey
+			cacerts = $PKI/$1-ca.pem
+			id = "$DN_GW"
+		}
+		children {
+			net {
+				mode = tunnel
+				local_ts = 198.51.100.0/24
+				remote_ts = 203.0.113.0/24
+				esp_proposals = $3
+				rekey_time = 0
+			}
+		}
+	}
+}
+EOF
+	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
+	ss_load "$SSD" "$SSD/cert/swanctl.conf"
+}
+
+# gw_conf_cert TYPE IKE_PROPOSAL ESP_PROPOSAL START_ACTION: ours, with certificates.
+gw_conf_cert() {
+	gw_conf "$2" "$3" "$4"
+	sed -i -e "s|    local: {auth: psk, id: 192.0.2.2}|    local: {auth: pubkey, certs: [\"$PKI/$1-gw.pem\"], key: \"$PKI/$1-gw.key\"}|" \
+		-e "s|    remote: {auth: psk, id: 192.0.2.1}|    remote: {auth: pubkey, cacerts: [\"$PKI/$1-ca.pem\"], id: \"$DN_SS\"}|" \
+		-e '/^secrets:/,$d' "$TMP/gw.yaml"
+}
+
+# cert_case TAG TYPE SIZE IKE_PROPOSAL ESP_PROPOSAL WHO SCHEME: one tunnel with certificates.
+cert_case() {
+	local tag=$1 t=$2 ike=$4 esp=$5 who=$6 scheme=$7 start=none R
+	[ "$who" = gateway ] && start=start
+	local what="($tag) $t certificates, $ike / $esp, $who initiates"
+	gw_conf_cert "$t" "$ike" "$esp" "$start"
+	if ! ss_conn_cert "$t" "$ike" "$esp"; then
+		notok "$what: charon loads its configuration"
+		return
+	fi
+	gw_up "$tag" --diagnostics || { notok "$what: the gateway starts"; sed 's/^/# /' "$TMP/gw-$tag.log" | tail -n 5; return; }
+	[ "$who" = charon ] && ss_initiate "$SSD" net gw 20 >"$TMP/init-$tag.out" 2>&1
+	if wait_gw_children 2 15; then
+		ok "$what: the SA pair is installed"
+	else
+		notok "$what: the SA pair is installed"
+		grep -iE 'cert|auth|signature' "$TMP/gw-$tag.log" | tail -n 5 | sed 's/^/# /'
+		ss_log_tail "$SSD" 10
+	fi
+	check "($tag) SPIs mirrored" spis_match
+	check "($tag) charon verified our $scheme signature for our DN" \
+		grep -q "authentication of '$DN_GW' with $scheme successful" "$SSD/charon.log"
+	check "($tag) Phase-1 done with auth=pubkey" grep -q "Phase-1 .* done .*auth=pubkey" "$TMP/gw-$tag.log"
+	R=$(ping_both 5)
+	echo "# ($tag) pings received: $R"
+	check "($tag) pings cross the tunnel both ways" test "$R" = "5 5"
+	gw_stop TERM
+	check "($tag) the gateway stops with exit 0" test "$GW_RC" = 0
+	check "($tag) our shutdown deletes: charon lists no IKE SA" ss_wait_count "$SSD" ike 0 5
+}
+
+if ! command -v pki >/dev/null 2>&1; then
+	echo "# skipped the certificate cases: pki (strongswan-pki) not installed"
+elif ! mk_pki rsa 2048 || ! mk_pki ecdsa 384; then
+	notok "the test PKI is made with pki"
+	sed 's/^/# /' "$PKI/pki.err"
+else
+	cert_case d rsa 2048 aes128-sha256-modp2048 aes128-sha256 charon RSA_EMSA_PKCS1_NULL
+	cert_case e ecdsa 384 aes256-sha384-ecp384 aes128gcm16 gateway ECDSA_WITH_NULL
+fi
 
 finish

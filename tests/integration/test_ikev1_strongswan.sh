@@ -118,7 +118,7 @@ interfaces:
   - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24, "2001:db8:0:2::2/64"]}
   - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24, "2001:db8:113::1/64"]}
 ike:
-  retransmit_timeout: 1000
+  retransmit_timeout: 1s
   retransmit_tries: 2
   retransmit_base: 1.4
 connections:
@@ -501,7 +501,7 @@ interfaces:
   - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
   - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
 ike:
-  retransmit_timeout: 1000
+  retransmit_timeout: 1s
   retransmit_tries: 2
   retransmit_base: 1.4
 connections:
