@@ -163,8 +163,11 @@ check "/fastipsec/sa/info: cbc-out, without limits, stays active [$NW worker(s)]
 	"('active', 3, 0, 0)"
 STATS=$(tel "$PREFIX" /fastipsec/stats)
 echo "# drops: $(jget "$STATS" '{k: v for k, v in r["/fastipsec/stats"]["drops"].items() if v}')"
-check "/fastipsec/stats: 6 sa_expired drops (gcm-in 3, gcm-out 1, cbc-in 2), no ICV or replay drops [$NW worker(s)]" \
-	test "$(jget "$STATS" '[r["/fastipsec/stats"]["drops"][k] for k in ("sa_expired", "icv", "replay", "seq_exhausted")]')" = "[6, 0, 0, 0]"
+# A frame the outside port's kernel ring lost under load (imissed) never reached the SA.
+MISSED=$(jget "$(tel "$PREFIX" /ethdev/stats,0)" 'r["/ethdev/stats"]["imissed"]')
+[ "$MISSED" = 0 ] || echo "# the outside port missed $MISSED frame(s)"
+check "/fastipsec/stats: 6 sa_expired drops (gcm-in 3, gcm-out 1, cbc-in 2) less frames the port missed, no ICV or replay drops [$NW worker(s)]" \
+	test "$(jget "$STATS" '[r["/fastipsec/stats"]["drops"]["sa_expired"] + '"$MISSED"'] + [r["/fastipsec/stats"]["drops"][k] for k in ("icv", "replay", "seq_exhausted")]')" = "[6, 0, 0, 0]"
 
 gw_stop TERM
 check "the gateway stops with exit 0 (rc=$GW_RC) [$NW worker(s)]" test "$GW_RC" -eq 0
