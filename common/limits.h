@@ -118,7 +118,9 @@ _Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
 #define REASM_FLOWS          64   /* packets in progress */
 #define REASM_BUCKET_ENTRIES 4    /* rte_ip_frag bucket associativity (a power of 2) */
 #define REASM_TIMEOUT_MS     5000 /* to receive every fragment of a packet */
-#define SA_SETTLE_MS         5000 /* start-up: the workers take the static SAs within this */
+#define REASM_BIG_MBUFS      63   /* per worker: buffers for packets reassembled beyond one mbuf */
+#define REASM_BIG_ROOM       (16u << 10) /* ... of at most this many bytes (IKE with certificates) */
+#define SA_SETTLE_MS         5000        /* start-up: the workers take the static SAs within this */
 
 /* IKE message codec (slowpath/ike/ike_payload.h, ikev1_msg.h) */
 #define IKE_MSG_MAX          (64u << 10) /* bytes of one IKE message, header included */

@@ -5,6 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_memcpy.h>
 
 #include "common/counters.h"
 #include "common/limits.h"
@@ -27,17 +28,51 @@ ours(uint8_t proto)
 	return proto == IPPROTO_ESP || proto == IPPROTO_AH || proto == IPPROTO_UDP;
 }
 
-/* One segment again, or NULL (freed, @p why set) when it does not fit one mbuf. */
+/*
+ * @p m (a chain) copied into one of the worker's big mbufs, which then
+ * travels as any packet does (its pool takes it back when it is freed);
+ * NULL when it is longer than REASM_BIG_ROOM or none is free.
+ */
+static struct rte_mbuf *
+copy_big(struct reasm *r, struct rte_mbuf *m)
+{
+	struct rte_mbuf *b;
+	const void *src;
+	char *dst;
+
+	if (r->big == NULL || m->pkt_len > REASM_BIG_ROOM ||
+	    (b = rte_pktmbuf_alloc(r->big)) == NULL)
+		return NULL;
+	dst = rte_pktmbuf_append(b, (uint16_t)m->pkt_len);
+	src = dst != NULL ? rte_pktmbuf_read(m, 0, m->pkt_len, dst) : NULL;
+	if (src == NULL) {
+		rte_pktmbuf_free(b);
+		return NULL;
+	}
+	if (src != dst)
+		rte_memcpy(dst, src, m->pkt_len);
+	b->port = m->port;
+	b->l2_len = m->l2_len;
+	b->l3_len = m->l3_len;
+	counter_add(&r->st.big, 1);
+	rte_pktmbuf_free(m);
+	return b;
+}
+
+/* One segment again, or NULL (freed, @p why set) when it fits neither one mbuf nor a big one. */
 static struct rte_mbuf *
 whole(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
 {
+	struct rte_mbuf *b;
+
 	counter_add(&r->st.packets, 1);
-	if (m->nb_segs != 1 && rte_pktmbuf_linearize(m) != 0) {
-		*why = DROP_REASM_TOO_BIG;
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	return m;
+	if (m->nb_segs == 1 || rte_pktmbuf_linearize(m) == 0)
+		return m;
+	if ((b = copy_big(r, m)) != NULL)
+		return b;
+	*why = DROP_REASM_TOO_BIG;
+	rte_pktmbuf_free(m);
+	return NULL;
 }
 
 struct rte_mbuf *
@@ -113,4 +148,5 @@ reasm_stats_read(const struct reasm *r, struct reasm_stats *out)
 	out->fragments = counter_read(&r->st.fragments);
 	out->packets = counter_read(&r->st.packets);
 	out->freed = counter_read(&r->st.freed);
+	out->big = counter_read(&r->st.big);
 }

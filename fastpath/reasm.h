@@ -30,13 +30,15 @@ struct reasm_stats {
 	uint64_t fragments; /* fragments taken in */
 	uint64_t packets;   /* packets completed */
 	uint64_t freed;     /* fragments let go: timed out, overlapping, table full */
+	uint64_t big;       /* packets too long for one mbuf, copied into a big one */
 };
 
 /* Private to reasm.c and reasm_setup.c. */
 struct reasm {
 	struct rte_ip_frag_tbl *tbl;
-	uint64_t next_tick; /* TSC of the next sweep for timed-out entries */
-	uint64_t tick;      /* TSC cycles between sweeps */
+	struct rte_mempool *big; /* REASM_BIG_MBUFS of REASM_BIG_ROOM bytes; NULL: none */
+	uint64_t next_tick;      /* TSC of the next sweep for timed-out entries */
+	uint64_t tick;           /* TSC cycles between sweeps */
 	struct reasm_stats st;
 	struct rte_ip_frag_death_row dr;
 };

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fastpath/reasm_setup.c: a worker's reassembly table, made and freed on the control core. */
+#include <stdio.h>
+
 #include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_mbuf.h>
 
 #include "common/limits.h"
 #include "fastpath/reasm.h"
@@ -9,7 +12,9 @@
 struct reasm *
 reasm_create(int socket)
 {
+	static unsigned int n_made;
 	uint64_t hz = rte_get_tsc_hz();
+	char name[RTE_MEMPOOL_NAMESIZE];
 	struct reasm *r;
 
 	r = rte_zmalloc_socket("reasm", sizeof(*r), RTE_CACHE_LINE_SIZE, socket);
@@ -23,6 +28,16 @@ reasm_create(int socket)
 		return NULL;
 	}
 	r->tick = hz / 10;
+	/* A private pool per worker: its name only has to be unique. */
+	snprintf(name, sizeof(name), "reasm_big_%u",
+	    __atomic_fetch_add(&n_made, 1, __ATOMIC_RELAXED));
+	r->big = rte_pktmbuf_pool_create(name, REASM_BIG_MBUFS, 0, 0,
+	    (uint16_t)(REASM_BIG_ROOM + RTE_PKTMBUF_HEADROOM), socket);
+	if (r->big == NULL) {
+		rte_ip_frag_table_destroy(r->tbl);
+		rte_free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -34,5 +49,7 @@ reasm_destroy(struct reasm *r)
 	/* The table's destruction frees the fragments it still holds. */
 	rte_ip_frag_free_death_row(&r->dr, 0);
 	rte_ip_frag_table_destroy(r->tbl);
+	/* Called once the workers stopped: no big mbuf is out any more. */
+	rte_mempool_free(r->big);
 	rte_free(r);
 }

@@ -111,6 +111,14 @@ worker_teardown(void)
 		    rte_ring_dequeue(worker_set.w[i]->handoff, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->handoff);
+	}
+	/*
+	 * Then the rest: a worker's reassembly pool may have lent mbufs that sat
+	 * in another worker's rings, all freed by now.
+	 */
+	for (i = 0; i < worker_set.n; i++) {
+		if (worker_set.w[i] == NULL)
+			continue;
 		sad_destroy(worker_set.w[i]->sad);
 		reasm_destroy(worker_set.w[i]->reasm);
 		if (worker_set.w[i]->mb != NULL)

@@ -253,8 +253,8 @@ stop:
 		crypto_mb_destroy(ctl_mb);
 out:
 	/* Everything that may hold mbufs first: the pool goes with the ports. */
+	neigh_ctl_fini(); /* the packets waiting for a neighbour */
 	worker_teardown();
-	neigh_ctl_fini();
 	port_teardown();
 	worker_set.spd = NULL;
 	spd_destroy(spd);

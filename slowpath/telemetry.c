@@ -191,10 +191,12 @@ add_reasm_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 		sum.fragments += r.fragments;
 		sum.packets += r.packets;
 		sum.freed += r.freed;
+		sum.big += r.big;
 	}
 	rte_tel_data_add_dict_u64(d, "reasm_fragments", sum.fragments);
 	rte_tel_data_add_dict_u64(d, "reasm_packets", sum.packets);
 	rte_tel_data_add_dict_u64(d, "reasm_freed", sum.freed);
+	rte_tel_data_add_dict_u64(d, "reasm_big", sum.big);
 }
 
 static void

@@ -12,14 +12,18 @@ send: COUNT frames of KIND from SRC to DST (IPv4 or IPv6) out of IFACE:
   short_500  12 bytes on UDP 500: too short for an ISAKMP header
   keepalive  a NAT-keepalive (RFC 3948 §2.3): one byte 0xff, UDP 4500
   badsum_500 v1_500 with a wrong UDP checksum
-hold: stop thread TID (ptrace seize + interrupt: that thread alone) for SECONDS, then let it go.
+  big_500    an IKEv1 message of 3000 bytes on UDP 500, sent as IPv6 fragments of 1280
+             (IPv6 only: the fragments reach the gateway's reassembly, beyond one mbuf)
+hold: stop thread TID (ptrace seize + interrupt: that thread alone) for SECONDS, or until
+  SIGTERM, then let it go.
 """
 import ctypes
 import os
+import signal
 import sys
 import time
 
-from scapy.all import Ether, IP, IPv6, UDP, Raw, sendp, conf
+from scapy.all import Ether, IP, IPv6, IPv6ExtHdrFragment, UDP, Raw, fragment6, sendp, conf
 
 conf.verb = 0
 
@@ -31,6 +35,16 @@ PTRACE_INTERRUPT = 0x4207
 def isakmp(version, exchange, body=44):
     hdr = os.urandom(8) + bytes(8) + bytes([1, version, exchange, 0]) + bytes(4)
     return hdr + (28 + body).to_bytes(4, 'big') + bytes(body)
+
+
+def frames(gw_mac, src, dst, kind):
+    if kind != 'big_500':
+        return [frame(gw_mac, src, dst, kind)]
+    if ':' not in src:
+        raise SystemExit('big_500 is IPv6 only')
+    p = IPv6(src=src, dst=dst) / IPv6ExtHdrFragment(id=int.from_bytes(os.urandom(4), 'big')) / \
+        UDP(sport=500, dport=500) / Raw(isakmp(0x10, 2, 3000 - 28))
+    return [Ether(dst=gw_mac) / f for f in fragment6(p, 1280)]
 
 
 def frame(gw_mac, src, dst, kind):
@@ -58,8 +72,13 @@ def hold(tid, seconds):
             libc.ptrace(PTRACE_INTERRUPT, tid, None, None) != 0:
         raise SystemExit('ptrace: ' + os.strerror(ctypes.get_errno()))
     os.waitpid(tid, 0x40000000)  # __WALL: the thread is stopped
+    # SIGTERM lets it go early (the test is done with it).
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print('held', flush=True)
-    time.sleep(seconds)
+    try:
+        time.sleep(seconds)
+    except KeyboardInterrupt:
+        pass
     libc.ptrace(PTRACE_DETACH, tid, None, None)
     return 0
 
@@ -72,8 +91,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     iface, gw_mac, src, dst, kind, count = a[1:]
-    p = frame(gw_mac, src, dst, kind)
-    sendp([p] * int(count), iface=iface)
+    for _ in range(int(count)):
+        sendp(frames(gw_mac, src, dst, kind), iface=iface)
     return 0
 
 

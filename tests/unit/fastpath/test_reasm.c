@@ -17,15 +17,18 @@
 
 #define PAYLOAD 200 /* bytes after the IP header: three fragments of 64, 64, 72 */
 #define FRAG    64
+#define BIG     3000 /* a packet longer than one mbuf: three fragments of 1000 */
 
 static struct rte_mempool *pool;
-static uint8_t body[PAYLOAD];
+static struct rte_mempool *pool4k;    /* fragments of up to 4 KB, for the too-big case */
+static struct rte_mempool *frag_pool; /* where frag4() takes its mbufs: pool unless set */
+static uint8_t body[8 * 2600];
 
 /* An IPv4 fragment: @p off bytes into a payload of protocol @p proto, @p len bytes, more to come if @p mf. */
 static struct rte_mbuf *
 frag4(uint8_t proto, uint16_t id, uint16_t off, uint16_t len, int mf)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frag_pool != NULL ? frag_pool : pool);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 
@@ -234,6 +237,55 @@ test_table_full(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
 }
 
+/*
+ * An IKE message over UDP longer than one mbuf (certificates): the
+ * reassembled chain is copied into one of the worker's big mbufs, one
+ * segment; beyond REASM_BIG_ROOM it is dropped as too big.
+ */
+static void
+test_longer_than_an_mbuf(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	struct rte_mbuf *m, *piece[3];
+	struct reasm_stats st;
+	struct rte_ipv4_hdr *ip;
+	enum drop_reason why;
+	unsigned int k;
+
+	CU_ASSERT_FATAL(r != NULL);
+	for (k = 0; k < 2; k++) {
+		piece[0] = frag4(IPPROTO_UDP, (uint16_t)(300 + k), 0, 1000, 1);
+		piece[1] = frag4(IPPROTO_UDP, (uint16_t)(300 + k), 1000, 1000, 1);
+		piece[2] = frag4(IPPROTO_UDP, (uint16_t)(300 + k), 2000, 1000, 0);
+		m = feed(r, piece, orders[k]);
+		CU_ASSERT_FATAL(m != NULL);
+		CU_ASSERT_EQUAL(m->nb_segs, 1);
+		CU_ASSERT_EQUAL(m->pkt_len, sizeof(struct rte_ether_hdr) + 20 + BIG);
+		CU_ASSERT_EQUAL(m->data_len, m->pkt_len);
+		CU_ASSERT(m->pool != pool); /* a big one */
+		ip =
+		    rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->total_length), 20 + BIG);
+		CU_ASSERT_EQUAL(rte_raw_cksum(ip, 20), 0xffff);
+		CU_ASSERT(memcmp(ip + 1, body, BIG) == 0);
+		rte_pktmbuf_free(m);
+	}
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.big, 2);
+	/* 8 fragments of 2600 bytes (the most rte_ip_frag takes): 20800 > REASM_BIG_ROOM. */
+	frag_pool = pool4k;
+	for (k = 0; k < 8; k++) {
+		m = frag4(IPPROTO_UDP, 400, (uint16_t)(k * 2600), 2600, k < 7);
+		m = reasm_ipv4(r, m, &why);
+		CU_ASSERT_PTR_NULL(m);
+		CU_ASSERT_EQUAL(why, k < 7 ? DROP_NONE : DROP_REASM_TOO_BIG);
+	}
+	frag_pool = NULL;
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.big, 2);
+	reasm_destroy(r);
+}
+
 static int
 setup(void)
 {
@@ -247,9 +299,11 @@ setup(void)
 		return -1;
 	pool = rte_pktmbuf_pool_create("reasm_test", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 	    SOCKET_ID_ANY);
-	for (i = 0; i < PAYLOAD; i++)
+	pool4k = rte_pktmbuf_pool_create("reasm_test4k", 63, 0, 0, 4096 + RTE_PKTMBUF_HEADROOM,
+	    SOCKET_ID_ANY);
+	for (i = 0; i < sizeof(body); i++)
 		body[i] = (uint8_t)(i * 7 + 3);
-	return pool == NULL ? -1 : 0;
+	return pool == NULL || pool4k == NULL ? -1 : 0;
 }
 
 static int
@@ -258,6 +312,7 @@ teardown(void)
 	char rundir[PATH_MAX];
 
 	rte_mempool_free(pool);
+	rte_mempool_free(pool4k);
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	rmdir(rundir);
@@ -278,6 +333,7 @@ main(void)
 	CU_add_test(s, "fragments of other protocols dropped", test_not_ours);
 	CU_add_test(s, "destroy frees held fragments", test_destroy_frees);
 	CU_add_test(s, "a full table lets go, never leaks", test_table_full);
+	CU_add_test(s, "a packet longer than one mbuf: one big mbuf", test_longer_than_an_mbuf);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed());
