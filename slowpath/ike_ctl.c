@@ -107,6 +107,7 @@ ike_ctl_init(const struct config *cfg)
 	ops.child_down = sa_ike_child_down;
 	ops.child_prepare = sa_ike_child_prepare;
 	ops.child_activate = sa_ike_child_activate;
+	ops.child_move = sa_ike_child_move;
 	ops.keepalive = keepalive;
 	v1 = ikev1_create(cfg, &ops);
 	if (v1 == NULL)

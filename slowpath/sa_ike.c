@@ -458,6 +458,21 @@ sa_ike_child_activate(void *ctx, const struct ike_child_sa *c)
 }
 
 void
+sa_ike_child_move(void *ctx, const struct ike_child_sa *c)
+{
+	struct pair *p;
+
+	(void)ctx;
+	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
+		return;
+	pthread_mutex_lock(&lock);
+	for (p = pairs[c->child]; p != NULL; p = p->next)
+		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
+			p->ike_sa = c->ike_sa;
+	pthread_mutex_unlock(&lock);
+}
+
+void
 sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
 {
 	struct pair **pp, *p, *q;

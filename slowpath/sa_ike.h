@@ -70,6 +70,8 @@ int sa_ike_child_activate(void *ctx, const struct ike_child_sa *c);
 
 /* Withdraw the pair of c->child with SPIs c->spi_in / c->spi_out; unknown pairs are ignored. */
 void sa_ike_child_down(void *ctx, const struct ike_child_sa *c);
+/* ike_ops.child_move: the pair of @c now belongs to IKE SA c->ike_sa (telemetry shows it). */
+void sa_ike_child_move(void *ctx, const struct ike_child_sa *c);
 
 /*
  * A worker's EV_ACQUIRE: traffic for child ev->sa_id has no SA.  For a

@@ -65,6 +65,12 @@ struct ike_ops {
 	int (*child_prepare)(void *ctx, const struct ike_child_sa *c);
 	int (*child_activate)(void *ctx, const struct ike_child_sa *c);
 	/*
+	 * Optional.  The installed pair c (keys zeroed) now belongs to the
+	 * IKE SA c->ike_sa (an IKEv1 reauthentication adopted it): the
+	 * installer updates what it shows; nothing is reinstalled.
+	 */
+	void (*child_move)(void *ctx, const struct ike_child_sa *c);
+	/*
 	 * Optional (NULL: none sent).  Send a NAT-keepalive (RFC 3948 §2.3:
 	 * one byte 0xff, no non-ESP marker) from local to remote, both on
 	 * port 4500 or the peer's floated port.  The engine calls it every

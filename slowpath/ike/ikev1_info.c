@@ -271,7 +271,9 @@ clear_input(struct ikev1 *e, struct v1_sa *s)
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr, "%s: peer sent %s (in the clear)",
 		    __func__, ikev1_msg_notify_name(n->type));
 		if (n->type < IKEV1_N_CONNECTED && s->sa.state == IKE_SA_STATE_CONNECTING) {
-			V1_INC(e, p1_failed);
+			/* Not a failure: the peer gave up its reauthentication for ours. */
+			if (s->reauth_of == 0 || n->type != IKEV1_N_INVALID_COOKIE)
+				V1_INC(e, p1_failed);
 			ikev1_sm_sa_delete(e, s, false, ikev1_msg_notify_name(n->type));
 			return;
 		}

@@ -1119,7 +1119,8 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 				pair_activate(e, s, c, false);
 			continue;
 		}
-		if (c->rekey_ns != 0 && now_ns >= c->rekey_ns && !c->rekeying && !s->superseded)
+		if (c->rekey_ns != 0 && now_ns >= c->rekey_ns && !c->rekeying && !s->superseded &&
+		    !s->peer_left)
 			ikev1_qm_rekey(e, s, c);
 	}
 }

@@ -357,14 +357,53 @@ sa_free(struct v1_sa *s)
 	free(s);
 }
 
+/*
+ * A reauthentication of @s did not come up: start another one after
+ * V1_REKEY_RETRY_NS, doubled on each failure, up to V1_REAUTH_RETRY_MAX
+ * times and while @s's hard lifetime leaves room for it.
+ */
+static void
+reauth_retry(struct ikev1 *e, struct v1_sa *s)
+{
+	struct log_corr corr;
+	uint64_t at;
+
+	if (s->sa.state != IKE_SA_STATE_ESTABLISHED || s->superseded ||
+	    s->reauth_tries >= V1_REAUTH_RETRY_MAX)
+		return;
+	at = e->now_ns + (V1_REKEY_RETRY_NS << s->reauth_tries);
+	s->reauth_tries++;
+	ikev1_sm_corr(s, &corr);
+	if (s->expire_ns != 0 && at >= s->expire_ns) {
+		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
+		    "%s: reauthentication of IKE SA %" PRIu64 " failed, it expires at its lifetime",
+		    __func__, s->sa.id);
+		return;
+	}
+	s->rekey_ns = at;
+	s->rekey_logged = false;
+	log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
+	    "%s: reauthentication of IKE SA %" PRIu64 " failed (%u), tried again in %u s", __func__,
+	    s->sa.id, s->reauth_tries, (unsigned int)((at - e->now_ns) / V1_ONE_S));
+}
+
 void
 ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why)
 {
 	struct log_corr corr;
 	struct v1_child *c;
+	struct ike_sa *o;
 	uint32_t spis[IKEV1_DELETES_MAX * 8];
 	unsigned int n = 0;
 
+	/* The peer's reauthentication did not come up: its old SA keeps its pairs. */
+	if (s->reauth_of != 0 && s->sa.state == IKE_SA_STATE_CONNECTING &&
+	    (o = ike_sa_find_id(&e->t, s->reauth_of)) != NULL && o->version == 1)
+		v1_sa_of(o)->peer_left = false;
+	/* Ours did not: try again later, while the old SA lives. */
+	if (s->reauth_from != 0 && s->sa.state == IKE_SA_STATE_CONNECTING && !e->destroying &&
+	    (o = ike_sa_find_id(&e->t, s->reauth_from)) != NULL && o->version == 1)
+		reauth_retry(e, v1_sa_of(o));
 	ikev1_sm_corr(s, &corr);
 	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr, "%s: IKE SA %" PRIu64 " of %s deleted: %s",
 	    __func__, s->sa.id, s->conn != NULL ? s->conn->name : "-", why);
@@ -415,8 +454,9 @@ adopt(struct ikev1 *e, struct v1_sa *from, struct v1_sa *to)
 		to->children = c;
 		to->n_children++;
 		n++;
+		if (e->ops.child_move != NULL)
+			e->ops.child_move(e->ops.ctx, &c->c);
 	}
-	(void)e;
 	return n;
 }
 
@@ -1134,6 +1174,55 @@ clear_notify(struct ikev1 *e, const struct ike_addr *local, const struct ike_add
 	ikev1_info_notify_clear(e, local, remote, h, n);
 }
 
+/*
+ * MM1 from a peer we hold established ISAKMP SAs with: the peer
+ * reauthenticates one of them, and (strongSwan) has moved that SA's
+ * pairs to the new one already.  It is the oldest it still holds
+ * established (reauthentication timers fire in that order); its pairs
+ * go to @s once @s is up (p1_adopt).  A reauthentication of ours that
+ * crosses it and has not sent MM5 yet is given up: the peer would not
+ * hand it the pairs (they sit on its own half-open SA), and two new SAs
+ * at once leave the peer's pairs where we cannot follow them.  Ties
+ * (a peer that gives up its own too, as this engine does) are broken as
+ * both ends see them: the main mode with the lower initiator cookie goes
+ * on.
+ */
+static void
+peer_reauth(struct ikev1 *e, struct v1_sa *s)
+{
+	struct ike_sa *sa, *next;
+	struct v1_sa *o, *x = NULL;
+	struct log_corr corr;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		o = v1_sa_of(sa);
+		if (o == s || sa->version != 1 || sa->state != IKE_SA_STATE_ESTABLISHED ||
+		    o->conn != s->conn || o->peer_left ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		if (x == NULL || sa->established_ns < x->sa.established_ns)
+			x = o;
+	}
+	if (x == NULL)
+		return;
+	x->peer_left = true;
+	s->reauth_of = x->sa.id;
+	ikev1_sm_corr(s, &corr);
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: the peer reauthenticates IKE SA %" PRIu64 " with IKE SA %" PRIu64, __func__,
+	    x->sa.id, s->sa.id);
+	for (sa = e->t.head; sa != NULL; sa = next) {
+		next = sa->next;
+		o = v1_sa_of(sa);
+		if (sa->version != 1 || o->reauth_from == 0 ||
+		    sa->state != IKE_SA_STATE_CONNECTING || o->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a) ||
+		    (o->mm != V1_MM_I1 && o->mm != V1_MM_I2) || o->sa.spi_i < s->sa.spi_i)
+			continue;
+		ikev1_sm_sa_delete(e, o, false, "reauthentication crossed the peer's");
+	}
+}
+
 /* MM1: a new responder SA. */
 static void
 mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remote,
@@ -1218,6 +1307,7 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 	memcpy(s->sai_b, m->sa.body, m->sa.body_len);
 	s->sai_len = m->sa.body_len;
 	ike_sa_insert(&e->t, &s->sa, e->now_ns);
+	peer_reauth(e, s);
 	ikev1_sm_corr(s, &corr);
 	log_event(LOG_MSG_MM_RESP_START, &corr, NULL);
 	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=1 proposal=%s", conn->name,
@@ -1615,11 +1705,20 @@ p1_adopt(struct ikev1 *e, struct v1_sa *s)
 
 	for (sa = e->t.head; sa != NULL; sa = sa->next) {
 		o = v1_sa_of(sa);
-		if (!same_peer(s, o) || o->superseded || o->sa.established_ns >= s->sa.created_ns)
+		if (!same_peer(s, o) || o->sa.established_ns >= s->sa.created_ns)
 			continue;
+		if (s->sa.initiator) {
+			/* Ours: the peer adopts the pairs of the SAs it holds established. */
+			if (o->superseded || o->peer_left)
+				continue;
+		} else if (o->sa.id != s->reauth_of) {
+			/* The peer's: it moved the pairs of the one it reauthenticates. */
+			continue;
+		}
 		n += adopt(e, o, s);
+		if (!o->superseded || o->delete_ns > e->now_ns + V1_REAUTH_DELETE_NS)
+			o->delete_ns = e->now_ns + V1_REAUTH_DELETE_NS;
 		o->superseded = true;
-		o->delete_ns = e->now_ns + V1_REAUTH_DELETE_NS;
 		olds++;
 	}
 	if (olds == 0)
@@ -1630,6 +1729,30 @@ p1_adopt(struct ikev1 *e, struct v1_sa *s)
 	    "%s: IKE SA %" PRIu64
 	    " reauthenticates %u older IKE SA(s) with the peer: adopted %u SA pair(s), the old ones are deleted in %u s",
 	    __func__, s->sa.id, olds, n, (unsigned int)(V1_REAUTH_DELETE_NS / V1_ONE_S));
+}
+
+/*
+ * Our main mode @s is up and a peer's reauthentication that crossed it
+ * never got past MM2: the peer gave it up for @s (peer_reauth() at its
+ * end: a peer that carries on sends MM3 at once).  It goes, and the SA it
+ * was to replace keeps its pairs for @s to adopt.
+ */
+static void
+crossed_gone(struct ikev1 *e, struct v1_sa *s)
+{
+	struct ike_sa *sa, *next;
+	struct v1_sa *o;
+
+	for (sa = e->t.head; sa != NULL; sa = next) {
+		next = sa->next;
+		o = v1_sa_of(sa);
+		if (o == s || sa->version != 1 || sa->state != IKE_SA_STATE_CONNECTING ||
+		    o->reauth_of == 0 || o->mm != V1_MM_R1 || o->conn != s->conn ||
+		    sa->created_ns > s->sa.created_ns + ikev1_sm_rto(e, 0) ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		ikev1_sm_sa_delete(e, o, false, "the peer gave up its crossing reauthentication");
+	}
 }
 
 static void
@@ -1654,6 +1777,8 @@ p1_established(struct ikev1 *e, struct v1_sa *s)
 	}
 	V1_INC(e, p1_done);
 	log_p1_done(s);
+	if (s->sa.initiator)
+		crossed_gone(e, s);
 	p1_adopt(e, s);
 	ikev1_sm_gauges(e);
 }
@@ -2332,6 +2457,7 @@ reauth_start(struct ikev1 *e, struct v1_sa *s)
 		return;
 	}
 	n->sa.initiator = true;
+	n->reauth_from = s->sa.id;
 	n->sa.local.a = s->sa.local.a;
 	n->sa.local.port = conn->local_port ? conn->local_port : IKE_PORT;
 	n->sa.remote.a = s->sa.remote.a;
@@ -2348,6 +2474,42 @@ reauth_start(struct ikev1 *e, struct v1_sa *s)
 	rc = mm1_send(e, n);
 	if (rc != 0)
 		p1_fail(e, n, "cannot build MM1");
+}
+
+/*
+ * @s holds no pair (for the peer either) while another ISAKMP SA with the
+ * peer that is newer or holds pairs is up: it is a leftover of crossing
+ * reauthentications (each end made one, the pairs went to one of them,
+ * or the peer reauthenticated an SA it had handed over already).  It goes
+ * a second later: else both ends would go on reauthenticating it, and
+ * the peer's reauthentication of it could not be told from one of the
+ * SA that holds the pairs (peer_reauth()).
+ */
+static void
+retire_empty(struct ikev1 *e, struct v1_sa *s)
+{
+	struct ike_sa *sa;
+	struct v1_sa *o;
+	struct log_corr corr;
+
+	if (s->children != NULL || s->qms != NULL || s->peer_left || s->superseded)
+		return;
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		o = v1_sa_of(sa);
+		if (same_peer(s, o) && !o->superseded &&
+		    (sa->established_ns > s->sa.established_ns || o->children != NULL ||
+		        o->peer_left))
+			break;
+	}
+	if (sa == NULL)
+		return;
+	s->superseded = true;
+	s->delete_ns = e->now_ns + V1_ONE_S;
+	ikev1_sm_corr(s, &corr);
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: IKE SA %" PRIu64 " holds no SA pair, IKE SA %" PRIu64
+	    " with the peer is newer or does: deleted in 1 s",
+	    __func__, s->sa.id, sa->id);
 }
 
 void
@@ -2378,6 +2540,7 @@ ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 		if (ikev1_info_dpd_tick(e, s, now_ns))
 			continue;
 		keepalive(e, s, now_ns);
+		retire_empty(e, s);
 		if (s->superseded) {
 			if (now_ns >= s->delete_ns) {
 				/* next may be the SA that takes what s still holds: it stays. */
@@ -2385,7 +2548,7 @@ ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 			}
 			continue;
 		}
-		if (s->rekey_ns != 0 && now_ns >= s->rekey_ns && !s->rekey_logged)
+		if (s->rekey_ns != 0 && now_ns >= s->rekey_ns && !s->rekey_logged && !s->peer_left)
 			reauth_start(e, s);
 		if (s->expire_ns != 0 && now_ns >= s->expire_ns) {
 			ikev1_sm_sa_delete(e, s, true, "IKE SA lifetime expired");
@@ -2420,7 +2583,8 @@ ikev1_sa_expired(struct ikev1 *e, uint64_t now_ns, uint32_t spi, bool inbound, b
 				        ": rekeyed already" :
 				        "");
 				if (!c->rekeying && !c->rekeyed && !c->out_pending &&
-				    !s->superseded && sa->state == IKE_SA_STATE_ESTABLISHED)
+				    !s->superseded && !s->peer_left &&
+				    sa->state == IKE_SA_STATE_ESTABLISHED)
 					ikev1_qm_rekey(e, s, c);
 				ikev1_sm_gauges(e);
 				return;

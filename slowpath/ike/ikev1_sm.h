@@ -44,6 +44,7 @@
 #define V1_REKEY_OUT_DELAY_NS 1000000000ull
 #define V1_REKEY_RETRY_NS     10000000000ull
 #define V1_REAUTH_DELETE_NS   5000000000ull
+#define V1_REAUTH_RETRY_MAX   4  /* a failed reauthentication is retried after 10, 20, 40, 80 s */
 #define V1_TIE_LEN            32 /* nonce bytes kept to break rekey collisions */
 
 /* Main mode progress, by the message last sent or received. */
@@ -179,6 +180,19 @@ struct v1_sa {
 	bool rekey_logged;  /* reauthentication started (or impossible) */
 	bool superseded;    /* a newer ISAKMP SA with the peer took the children */
 	uint64_t delete_ns; /* superseded: when it is deleted */
+	/*
+	 * Crossing reauthentications.  The peer associates each phase-2 pair
+	 * with one ISAKMP SA and moves pairs only in a reauthentication: as
+	 * initiator (strongSwan) it moves those of the SA it reauthenticates
+	 * before its MM1; as responder it adopts those of the older SAs it
+	 * still holds established.  We keep each pair on the SA the peer
+	 * associates with it (its deletes and rekeys go there), and never
+	 * delete an ISAKMP SA that the peer may still hold pairs on.
+	 */
+	uint64_t reauth_from;      /* ours, by reauth_start(): the SA it replaces (id), 0 none */
+	unsigned int reauth_tries; /* reauthentications of this SA that failed */
+	bool peer_left;            /* the peer reauthenticates it: its pairs go to reauth_of's SA */
+	uint64_t reauth_of; /* the peer's reauthentication: the SA it replaces (id), 0 none */
 };
 
 /*

@@ -254,16 +254,17 @@ else:
 EOF
 
 # ---- (1) rekeying under traffic ----
-# Gateway: phase 2 every 6-7 s, phase 1 every 9-10 s; charon: phase 2 every 8-9 s.
+# Gateway: phase 2 every 6-7 s, phase 1 every 9-10 s; charon: phase 2 every
+# 8-9 s, phase 1 (reauthentication) every 8-11 s: the two ends' reauthentications
+# alternate, and now and then cross (both main modes at once).
 gw_conf "    rekey_time: 10s
     over_time: 5s
     rand_time: 1s" "        rekey_time: 7s
         life_time: 12s
         rand_time: 1s"
-# charon does not reauthenticate (see the report: crossing reauthentications
-# of both ends can leave charon's children on the IKE SA the gateway deletes).
-ss_conn "rekey_time = 0
-		reauth_time = 0" "rekey_time = 9s
+ss_conn "rekey_time = 11s
+		over_time = 6s
+		rand_time = 3s" "rekey_time = 9s
 				life_time = 14s
 				rand_time = 1s" "dpd_delay = 0" || notok "(1) charon loads its configuration"
 if ! gw_up rekey --diagnostics; then
@@ -281,6 +282,7 @@ fi
 check "(1) SPIs mirrored" spis_match
 CH_EST0=$(grep -c "CHILD_SA net{[0-9]*} established" "$SSD/charon.log")
 IKE_EST0=$(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log")
+MM_INIT0=$(grep -c "initiating Main Mode IKE_SA gw" "$SSD/charon.log")
 
 RS=$((STREAM_S + 4))
 ip netns exec "$SS" $PY "$TMP/udp_stream.py" recv 198.51.100.1 5002 "$RS" "$TMP/recv-in" &
@@ -313,10 +315,12 @@ P2=$(v1stat p2_rekeys)
 P1=$(v1stat p1_rekeys)
 CH_EST=$(($(grep -c "CHILD_SA net{[0-9]*} established" "$SSD/charon.log") - CH_EST0))
 IKE_EST=$(($(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log") - IKE_EST0))
+SS_REAUTH=$(($(grep -c "initiating Main Mode IKE_SA gw" "$SSD/charon.log") - MM_INIT0))
+SS_IGNORED=$(grep -cE "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown" "$SSD/charon.log")
 echo "# (1) host -> charon: sent $SENT_IN received $RCV_IN unique $UNI_IN duplicates $DUP_IN lost $((SENT_IN - UNI_IN))"
 echo "# (1) charon -> host: sent $SENT_OUT received $RCV_OUT unique $UNI_OUT duplicates $DUP_OUT lost $((SENT_OUT - UNI_OUT))"
 echo "# (1) gateway: p2_rekeys $P2 p1_rekeys $P1 p2_done $(v1stat p2_done) p1_done $(v1stat p1_done) p2_failed $(v1stat p2_failed) deletes_sent $(v1stat deletes_sent) deletes_received $(v1stat deletes_received)"
-echo "# (1) charon: CHILD_SAs established $CH_EST, IKE_SAs established $IKE_EST (both sides' rekeys); at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
+echo "# (1) charon: CHILD_SAs established $CH_EST, IKE_SAs established $IKE_EST (both sides' rekeys), reauthentications it initiated $SS_REAUTH, deletes it ignored $SS_IGNORED; at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
 # the gateway's drop counters that are not zero, for a loss's diagnosis
 tel "$PREFIX" /fastipsec/stats | $PY -c '
 import json, sys
@@ -328,8 +332,63 @@ check "(1) at least 10 phase-2 rekeys in ${STREAM_S} s" test "$P2" -ge 10 -a "$C
 check "(1) at least 6 phase-1 rekeys (reauthentications) in ${STREAM_S} s" test "$P1" -ge 6 -a "$IKE_EST" -ge 6
 check "(1) the host -> charon stream lost nothing ($SENT_IN packets)" test "$SENT_IN" -ge $((RATE * STREAM_S)) -a "$UNI_IN" = "$SENT_IN"
 check "(1) the charon -> host stream lost nothing ($SENT_OUT packets)" test "$SENT_OUT" -ge $((RATE * STREAM_S)) -a "$UNI_OUT" = "$SENT_OUT"
-check "(1) SAs bounded during the run (at most 3 pairs, 3 IKE SAs)" test "$MAXP" -le 3 -a "$MAXI" -le 3
+# IKE SAs: the current one, one replaced (deleted 5 s later), and while both
+# ends reauthenticate, the other end's new one and the one it replaced.
+check "(1) SAs bounded during the run (at most 3 pairs, 5 IKE SAs)" test "$MAXP" -le 3 -a "$MAXI" -le 5
 check "(1) no rekey failed" test "$(v1stat p2_failed)" = 0 -a "$(v1stat p1_failed)" = 0
+check "(1) charon reauthenticated too ($SS_REAUTH main modes of its own)" test "$SS_REAUTH" -ge 3
+if [ "$SS_IGNORED" != 0 ]; then
+	grep -E "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown" "$SSD/charon.log" | head -5 | sed 's/^/# /'
+fi
+check "(1) charon ignored none of the gateway's deletes" test "$SS_IGNORED" = 0
+# pairs_match: charon's CHILD SAs (any state) are the gateway's pairs, SPI for SPI.
+pairs_match() {
+	local ss gw
+	ss=$(ss_sas "$SSD" | $PY -c '
+import json, sys
+for ike in json.load(sys.stdin):
+    for c in ike["children"]:
+        print("outbound %08x" % int(c["spi-in"], 16))
+        print("inbound %08x" % int(c["spi-out"], 16))' | sort)
+	gw=$(gw_children | sort)
+	[ -n "$gw" ] && [ "$ss" = "$gw" ]
+}
+wait_pairs_match() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		pairs_match && return 0
+		sleep 0.25
+	done
+	echo "# charon: $(ss_sas "$SSD" | $PY -c '
+import json, sys
+print(["%s:%s/%s(%s)" % (ike.get("uniqueid"), c["spi-in"], c["spi-out"], c.get("state")) for ike in json.load(sys.stdin) for c in ike["children"]])')"
+	echo "# gateway: $(gw_children | tr '\n' ' ')"
+	return 1
+}
+check "(1) charon holds exactly the gateway's SA pairs (none left behind on either side)" wait_pairs_match
+# rows_on_live_ike: every pair's "ike_sa" in /fastipsec/sa/list is an established IKE SA
+# of /fastipsec/ike/list (adoptions update it) that names the pair among its child_sas.
+rows_on_live_ike() {
+	$PY -c '
+import json, sys
+sa = json.loads(sys.argv[1])["/fastipsec/sa/list"]
+ike = json.loads(sys.argv[2])["/fastipsec/ike/list"]
+live = {v["id"]: v.get("child_sas", "") for v in ike.values() if isinstance(v, dict) and v.get("state") == "established"}
+rows = [v for v in sa.values() if isinstance(v, dict) and "ike_sa" in v]
+bad = [(v["spi"], v["ike_sa"]) for v in rows if v["ike_sa"] not in live or v["spi"][2:] not in live[v["ike_sa"]]]
+if bad or not rows:
+    print("# rows on no live IKE SA:", bad, "live:", live)
+sys.exit(1 if bad or not rows else 0)' "$(tel "$PREFIX" /fastipsec/sa/list)" "$(tel "$PREFIX" /fastipsec/ike/list)"
+}
+wait_rows_on_live_ike() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		rows_on_live_ike >/dev/null && return 0
+		sleep 0.25
+	done
+	rows_on_live_ike
+}
+check "(1) /fastipsec/sa/list names the IKE SA that holds each pair now" wait_rows_on_live_ike
 ss_terminate "$SSD" ike gw >/dev/null 2>&1
 check "(1) after terminate: no SA left at the gateway" wait_gw_children 0 10
 check "(1) ... no IKE SA left at the gateway" wait_ike_sas 0 10

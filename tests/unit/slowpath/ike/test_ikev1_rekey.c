@@ -197,6 +197,17 @@ cb_child_activate(void *ctx, const struct ike_child_sa *c)
 	return 0;
 }
 
+/* The pair went to another IKE SA (reauthentication): the installer's row follows. */
+static void
+cb_child_move(void *ctx, const struct ike_child_sa *c)
+{
+	struct inst *in = inst_find(ctx, c->spi_in, c->spi_out);
+
+	CU_ASSERT_PTR_NOT_NULL(in);
+	if (in != NULL)
+		in->ike_sa = c->ike_sa;
+}
+
 static void
 cb_child_down(void *ctx, const struct ike_child_sa *c)
 {
@@ -398,6 +409,7 @@ start(void)
 			.send = cb_send,
 			.child_up = cb_child_up,
 			.child_down = cb_child_down,
+			.child_move = cb_child_move,
 			.child_prepare = ps[i]->two_step ? cb_child_prepare : NULL,
 			.child_activate = ps[i]->two_step ? cb_child_activate : NULL };
 		ps[i]->e = ikev1_create(&ps[i]->cfg, &ps[i]->ops);
@@ -720,7 +732,7 @@ reauth_by(struct peer *a)
 {
 	struct peer *b = other(a);
 	struct ikev1_stats sa, sb;
-	uint64_t old_id;
+	uint64_t old_id, old_id_r;
 
 	a->conn[0].rekey_time = 50;
 	a->conn[0].over_time = 10;
@@ -729,6 +741,7 @@ reauth_by(struct peer *a)
 	start();
 	negotiate();
 	old_id = pi.inst[0].ike_sa;
+	old_id_r = pr.inst[0].ike_sa;
 	advance(51 * S);
 	sa = stats(a);
 	sb = stats(b);
@@ -741,6 +754,9 @@ reauth_by(struct peer *a)
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	CU_ASSERT_EQUAL(pr.n_down, 0);
 	CU_ASSERT_EQUAL(sa.children, 1);
+	/* the installer was told: its rows name the new IKE SA */
+	CU_ASSERT_NOT_EQUAL(pi.inst[0].ike_sa, old_id);
+	CU_ASSERT_NOT_EQUAL(pr.inst[0].ike_sa, old_id_r);
 	advance(6 * S);
 	sa = stats(a);
 	sb = stats(b);
@@ -812,6 +828,91 @@ test_ikev1_rekey_p1_both(void)
 	teardown();
 }
 
+/*
+ * Crossing reauthentications: both ends reach the IKE SA's rekey time in
+ * the same tick, so the two MM1s cross.  One main mode is given up (the
+ * one with the higher initiator cookie, at both ends), the other takes
+ * the pair at both ends; nothing fails, the pair is never removed, no
+ * ISAKMP SA is left over.  Every reauthentication after it crosses too.
+ */
+static void
+test_ikev1_rekey_p1_crossing(void)
+{
+	struct peer *ps[2] = { &pi, &pr };
+	unsigned int i;
+
+	setup();
+	for (i = 0; i < 2; i++) {
+		ps[i]->conn[0].rekey_time = 50;
+		ps[i]->conn[0].over_time = 10;
+		ps[i]->conn[0].rand_time = 0;
+	}
+	start();
+	negotiate();
+	advance(50 * S);
+	advance(7 * S);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(stats(ps[i]).p1_done, 2);
+		CU_ASSERT_EQUAL(stats(ps[i]).p1_failed, 0);
+		CU_ASSERT_EQUAL(stats(ps[i]).p1_rekeys, 1);
+		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
+		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(ps[i]->n_down, 0);
+	}
+	check_one_pair();
+	/* the pair rekeys on the new IKE SA, with a delete both ends act on */
+	ikev1_sa_expired(pr.e, now, pr.inst[0].spi_in, true, false);
+	pump();
+	advance(8 * S);
+	check_one_pair();
+	CU_ASSERT_EQUAL(pi.n_down, 1);
+	CU_ASSERT_EQUAL(pr.n_down, 1);
+	advance(300 * S);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_TRUE(stats(ps[i]).p1_rekeys >= 6);
+		CU_ASSERT_EQUAL(stats(ps[i]).p1_failed, 0);
+		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
+		CU_ASSERT_EQUAL(ps[i]->n_down, 1);
+	}
+	check_one_pair();
+	CU_ASSERT_EQUAL(violations, 0);
+	CU_ASSERT_EQUAL(early_removals, 0);
+	teardown();
+}
+
+/*
+ * A reauthentication whose main mode fails (the peer is unreachable for a
+ * while) is tried again with backoff while the old ISAKMP SA lives; the
+ * next try succeeds and the pair is never removed.
+ */
+static void
+test_ikev1_rekey_p1_retry(void)
+{
+	setup();
+	pi.conn[0].rekey_time = 50;
+	pi.conn[0].over_time = 100;
+	pr.conn[0].rekey_time = 1000;
+	pr.conn[0].over_time = 100;
+	start();
+	negotiate();
+	advance(49 * S);
+	drop_all = true;
+	advance(40 * S); /* MM1 unanswered: the main mode fails (half-open timeout) */
+	drop_all = false;
+	CU_ASSERT_TRUE(stats(&pi).p1_failed >= 1);
+	CU_ASSERT_EQUAL(stats(&pi).p1_rekeys, 0);
+	advance(30 * S); /* the retry, 10 s after the failure */
+	CU_ASSERT_EQUAL(stats(&pi).p1_rekeys, 1);
+	CU_ASSERT_EQUAL(stats(&pr).p1_rekeys, 1);
+	advance(6 * S);
+	CU_ASSERT_EQUAL(stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	check_one_pair();
+	CU_ASSERT_EQUAL(pi.n_down, 0);
+	CU_ASSERT_EQUAL(pr.n_down, 0);
+	teardown();
+}
+
 /* A delete of the old ISAKMP SA from the peer leaves the adopted pair alone; INITIAL-CONTACT does not. */
 static void
 test_ikev1_rekey_initial_contact(void)
@@ -856,6 +957,8 @@ main(void)
 		{ "test_ikev1_rekey_p1_initiator", test_ikev1_rekey_p1_initiator },
 		{ "test_ikev1_rekey_p1_responder", test_ikev1_rekey_p1_responder },
 		{ "test_ikev1_rekey_p1_both", test_ikev1_rekey_p1_both },
+		{ "test_ikev1_rekey_p1_crossing", test_ikev1_rekey_p1_crossing },
+		{ "test_ikev1_rekey_p1_retry", test_ikev1_rekey_p1_retry },
 		{ "test_ikev1_rekey_initial_contact", test_ikev1_rekey_initial_contact },
 	};
 	CU_pSuite s;
