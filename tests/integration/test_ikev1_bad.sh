@@ -16,61 +16,15 @@ set -u
 . "$(dirname "$0")/common.sh"
 # shellcheck source=strongswan.sh
 . "$(dirname "$0")/strongswan.sh"
+# shellcheck source=ikev1_lab.sh
+. "$(dirname "$0")/ikev1_lab.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "test_ikev1_bad: needs root for network namespaces"
 [ -x "$BUILD/fastipsec" ] || skip_all "test_ikev1_bad: $BUILD/fastipsec not built"
 ss_available || skip_all "test_ikev1_bad: $SS_WHY"
 
-ID=$$
-GW=fikb-gw-$ID
-SS=fikb-ss-$ID
-IN=fikb-in-$ID
-PREFIX=fikb-$ID
-INSTANCE=fikb$ID
-TMP=$(mktemp -d)
-SSD=$TMP/charon
-GW_PID=
-DUMP_PID=
+ikl_setup fikb
 PSK=fastipsec-gateway-psk-0123456789
-
-cleanup() {
-	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
-		kill -9 "$GW_PID" 2>/dev/null
-		wait "$GW_PID" 2>/dev/null
-	fi
-	if [ -n "$DUMP_PID" ] && kill -0 "$DUMP_PID" 2>/dev/null; then
-		kill "$DUMP_PID" 2>/dev/null
-		wait "$DUMP_PID" 2>/dev/null
-	fi
-	ss_stop "$SSD"
-	lab_del "$GW" "$SS" "$IN"
-	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
-	rm -rf "/var/run/dpdk/$PREFIX"
-	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-
-lab_ns "$GW"
-lab_ns "$SS"
-lab_ns "$IN"
-lab_veth "$GW" eo$ID "$SS" so$ID
-lab_veth "$GW" ei$ID "$IN" pi$ID
-lab_gw_port "$GW" eo$ID
-lab_gw_port "$GW" ei$ID
-ip -n "$SS" addr add 192.0.2.1/24 dev so$ID
-ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
-ip -n "$IN" route add default via 203.0.113.1
-# charon's own address inside its selector: its pings and its TCP end use it.
-ss_ts_address "$SS" 198.51.100.1/32
-
-mkdir -p "$SSD"
-SS_INSTALL_ROUTES=yes ss_conf "$SSD"
-if ! ss_start "$SSD" "$SS"; then
-	notok "charon starts in its namespace"
-	sed 's/^/# /' "$SSD/charon.out"
-	exit 1
-fi
-ok "charon starts in its namespace"
 
 # ss_conn IKE_PROPOSAL ESP_PROPOSAL: charon's swanctl.conf, connection gw / child net.
 ss_conn() {
@@ -147,84 +101,6 @@ connections:
 secrets:
   - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
 EOF
-}
-
-# gw_up NAME [ARGS...]: start the gateway on $TMP/gw.yaml and wait for it.
-gw_up() {
-	local name=$1
-	shift
-	ip -n "$IN" neigh flush all
-	ip -n "$SS" neigh flush all
-	gw_start "$GW" "$PREFIX" "$TMP/gw-$name.log" --vdev "net_af_packet0,iface=eo$ID" \
-		--vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml" "$@"
-	gw_wait_ready "$PREFIX" 20
-}
-
-# gw_children: IKE-made SAs in /fastipsec/sa/list as "DIR SPI PACKETS" lines.
-gw_children() {
-	tel "$PREFIX" /fastipsec/sa/list | $PY -c '
-import json, sys
-r = json.load(sys.stdin)["/fastipsec/sa/list"]
-for k, v in r.items():
-    if isinstance(v, dict) and "ike_sa" in v:
-        print(v["direction"], v["spi"][2:], v["packets"])'
-}
-
-# wait_gw_children N SECONDS: until the gateway holds exactly N IKE-made SAs.
-wait_gw_children() {
-	local i
-	for ((i = 0; i < $2 * 5; i++)); do
-		[ "$(gw_children | wc -l)" = "$1" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# jtrue JSON PYEXPR: succeeds when PYEXPR (on the reply, bound to r) is true.
-jtrue() {
-	$PY -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
-}
-
-# wait_ike_sas N SECONDS: until /fastipsec/ike/list holds exactly N IKE SAs.
-wait_ike_sas() {
-	local i
-	for ((i = 0; i < $2 * 5; i++)); do
-		jtrue "$(tel "$PREFIX" /fastipsec/ike/list)" 'r["/fastipsec/ike/list"]["total"] == '"$1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# spis_match: charon's CHILD SA "in out" equals the gateway's "out in".
-spis_match() {
-	local ss gi go
-	ss=$(ss_child_spis "$SSD" net)
-	gi=$(gw_children | awk '$1 == "inbound" {print $2}')
-	go=$(gw_children | awk '$1 == "outbound" {print $2}')
-	echo "# charon in out = $ss; gateway out in = $go $gi"
-	[ -n "$ss" ] && [ "$ss" = "$go $gi" ]
-}
-
-# ping_both N: N pings host -> charon and charon -> host; prints the two receive counts.
-ping_both() {
-	local a b
-	a=$(ip netns exec "$IN" ping -c "$1" -i 0.2 -W 1 198.51.100.1 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
-	b=$(ip netns exec "$SS" ping -c "$1" -i 0.2 -W 1 -I 198.51.100.1 203.0.113.2 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
-	echo "${a:-0} ${b:-0}"
-}
-# dump_start: capture the outside wire at charon's end (the gateway's af_packet
-# port bypasses the qdisc, so a capture there sees only what arrives).
-dump_start() {
-	ip netns exec "$SS" tcpdump -i so$ID -n -U --immediate-mode -w "$TMP/wire.pcap" \
-		>/dev/null 2>"$TMP/tcpdump.err" &
-	DUMP_PID=$!
-	sleep 1
-}
-
-dump_stop() {
-	kill "$DUMP_PID" 2>/dev/null
-	wait "$DUMP_PID" 2>/dev/null
-	DUMP_PID=
 }
 
 
