@@ -64,6 +64,83 @@ ikl_cleanup() {
 	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
 }
 
+# ss_conn_psk IKE_PROPOSAL ESP_PROPOSAL ($PSK): charon's swanctl.conf, connection gw / child net.
+ss_conn_psk() {
+	cat >"$SSD/swanctl.conf" <<EOF
+connections {
+	gw {
+		version = 1
+		local_addrs = 192.0.2.1
+		remote_addrs = 192.0.2.2
+		proposals = $1
+		dpd_delay = 0
+		rekey_time = 0
+		reauth_time = 0
+		local {
+			auth = psk
+			id = 192.0.2.1
+		}
+		remote {
+			auth = psk
+			id = 192.0.2.2
+		}
+		children {
+			net {
+				mode = tunnel
+				local_ts = 198.51.100.0/24
+				remote_ts = 203.0.113.0/24
+				esp_proposals = $2
+				rekey_time = 0
+			}
+		}
+	}
+}
+secrets {
+	ike-gw {
+		id-1 = 192.0.2.1
+		id-2 = 192.0.2.2
+		secret = "$PSK"
+	}
+}
+EOF
+	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
+	ss_load "$SSD" "$SSD/swanctl.conf"
+}
+
+# gw_conf_psk IKE_PROPOSAL ESP_PROPOSAL START_ACTION ($PSK): the gateway's config.
+gw_conf_psk() {
+	cat >"$TMP/gw.yaml" <<EOF
+instance: $INSTANCE
+interfaces:
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
+routes:
+  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
+ike:
+  retransmit_timeout: 1s
+  retransmit_tries: 3
+  retransmit_base: 1.4
+connections:
+  gw:
+    version: 1
+    local_addrs: [192.0.2.2]
+    remote_addrs: [192.0.2.1]
+    proposals: [$1]
+    local: {auth: psk, id: 192.0.2.2}
+    remote: {auth: psk, id: 192.0.2.1}
+    children:
+      net:
+        mode: tunnel
+        local_ts: [203.0.113.0/24]
+        remote_ts: [198.51.100.0/24]
+        esp_proposals: [$2]
+        start_action: $3
+        rekey_time: 0
+secrets:
+  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
+EOF
+}
+
 # gw_up NAME [ARGS...]: start the gateway on $TMP/gw.yaml (log $TMP/gw-NAME.log) and wait for it.
 gw_up() {
 	local name=$1

@@ -26,83 +26,6 @@ ss_available || skip_all "test_ikev1_bad: $SS_WHY"
 ikl_setup fikb
 PSK=fastipsec-gateway-psk-0123456789
 
-# ss_conn IKE_PROPOSAL ESP_PROPOSAL: charon's swanctl.conf, connection gw / child net.
-ss_conn() {
-	cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 1
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = $1
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/24
-				remote_ts = 203.0.113.0/24
-				esp_proposals = $2
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
-	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
-	ss_load "$SSD" "$SSD/swanctl.conf"
-}
-
-# gw_conf IKE_PROPOSAL ESP_PROPOSAL START_ACTION: the gateway's config.
-gw_conf() {
-	cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-connections:
-  gw:
-    version: 1
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [$1]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/24]
-        esp_proposals: [$2]
-        start_action: $3
-        rekey_time: 0
-secrets:
-  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
-EOF
-}
-
 
 # ike_stats: /fastipsec/ike/stats as one JSON line.
 ike_stats() {
@@ -119,8 +42,8 @@ drops = lambda s: sum(v for k, v in s["ikev1"].items() if k.startswith("drop_"))
 print(eval(sys.argv[3]))' "$1" "$2" "$3"
 }
 
-gw_conf aes128-sha256-modp2048 aes128-sha256 none
-ss_conn aes128-sha256-modp2048 aes128-sha256 || notok "charon loads its configuration"
+gw_conf_psk aes128-sha256-modp2048 aes128-sha256 none
+ss_conn_psk aes128-sha256-modp2048 aes128-sha256 || notok "charon loads its configuration"
 # Two more documentation addresses on charon's side, for forged sources that answer ARP.
 ip -n "$SS" addr add 192.0.2.66/24 dev so$ID
 ip -n "$SS" addr add 192.0.2.77/24 dev so$ID

@@ -27,83 +27,6 @@ ss_available || skip_all "test_ikev1_gateway: $SS_WHY"
 ikl_setup fikg
 PSK=fastipsec-gateway-psk-0123456789
 
-# ss_conn IKE_PROPOSAL ESP_PROPOSAL: charon's swanctl.conf, connection gw / child net.
-ss_conn() {
-	cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 1
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = $1
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/24
-				remote_ts = 203.0.113.0/24
-				esp_proposals = $2
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
-	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
-	ss_load "$SSD" "$SSD/swanctl.conf"
-}
-
-# gw_conf IKE_PROPOSAL ESP_PROPOSAL START_ACTION: the gateway's config.
-gw_conf() {
-	cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-connections:
-  gw:
-    version: 1
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [$1]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/24]
-        esp_proposals: [$2]
-        start_action: $3
-        rekey_time: 0
-secrets:
-  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
-EOF
-}
-
 # tcp_transfer MB: MB random megabytes from the host to charon's 198.51.100.1 and back; compare digests.
 tcp_transfer() {
 	head -c "$(($1 * 1048576))" /dev/urandom >"$TMP/blob"
@@ -151,8 +74,8 @@ wire_only_ike_esp() {
 }
 
 # ---- (a) charon initiates: aes128-sha256-modp2048 / esp aes128-sha256 ----
-gw_conf aes128-sha256-modp2048 aes128-sha256 none
-ss_conn aes128-sha256-modp2048 aes128-sha256 || notok "(a) charon loads its configuration"
+gw_conf_psk aes128-sha256-modp2048 aes128-sha256 none
+ss_conn_psk aes128-sha256-modp2048 aes128-sha256 || notok "(a) charon loads its configuration"
 if ! gw_up a --diagnostics; then
 	notok "(a) the gateway starts with an IKEv1 connection"
 	sed 's/^/# /' "$TMP/gw-a.log"
@@ -212,8 +135,8 @@ check "(a) the log shows the responder's sequence in order" seq_in_order "$TMP/l
 check "(a) no key material in the log" bash -c "! grep -qiE 'key=|secret|$PSK' '$TMP/log-a.txt'"
 
 # ---- (b) the gateway initiates (start_action start): aes256-sha384-ecp384 / aes128gcm16 ----
-gw_conf aes256-sha384-ecp384 aes128gcm16 start
-ss_conn aes256-sha384-ecp384 aes128gcm16 || notok "(b) charon loads its configuration"
+gw_conf_psk aes256-sha384-ecp384 aes128gcm16 start
+ss_conn_psk aes256-sha384-ecp384 aes128gcm16 || notok "(b) charon loads its configuration"
 T0=$(date +%s%N)
 if gw_up b --diagnostics && wait_gw_children 2 15; then
 	ok "(b) start_action start: the gateway negotiates and installs the SA pair"
@@ -237,8 +160,8 @@ check "(b) the log shows the initiator's sequence in order" seq_in_order "$TMP/l
 	"IKE Phase-1 initiator done" "IKE Phase-2 initiator done" "Sending delete notification"
 
 # ---- (c) trap: the first packet from the host starts the negotiation ----
-gw_conf aes128-sha256-modp2048 aes128gcm16 trap
-ss_conn aes128-sha256-modp2048 aes128gcm16 || notok "(c) charon loads its configuration"
+gw_conf_psk aes128-sha256-modp2048 aes128gcm16 trap
+ss_conn_psk aes128-sha256-modp2048 aes128gcm16 || notok "(c) charon loads its configuration"
 gw_up c || notok "(c) the gateway starts (diagnostics off)"
 check "(c) start_action trap: nothing negotiated before traffic" test "$(gw_children | wc -l)" = 0
 ip netns exec "$IN" ping -c 3 -i 0.3 -W 1 198.51.100.1 >/dev/null 2>&1
@@ -325,7 +248,7 @@ EOF
 
 # gw_conf_cert TYPE IKE_PROPOSAL ESP_PROPOSAL START_ACTION: ours, with certificates.
 gw_conf_cert() {
-	gw_conf "$2" "$3" "$4"
+	gw_conf_psk "$2" "$3" "$4"
 	sed -i -e "s|    local: {auth: psk, id: 192.0.2.2}|    local: {auth: pubkey, certs: [\"$PKI/$1-gw.pem\"], key: \"$PKI/$1-gw.key\"}|" \
 		-e "s|    remote: {auth: psk, id: 192.0.2.1}|    remote: {auth: pubkey, cacerts: [\"$PKI/$1-ca.pem\"], id: \"$DN_SS\"}|" \
 		-e '/^secrets:/,$d' "$TMP/gw.yaml"
