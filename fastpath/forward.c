@@ -258,6 +258,20 @@ too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, u
 	return DROP_NONE;
 }
 
+uint16_t
+forward_fragment_inner(struct worker *w, const struct rte_mbuf *m, uint16_t mtu,
+    struct rte_mbuf **out, uint16_t max)
+{
+	struct fwd_lcore *l = &fwd_lcore[w->index];
+	uint16_t k = frag_ipv4(port_table.pool, m, mtu, out, max);
+
+	if (k != 0) {
+		counter_add(&l->st.fragmented, 1);
+		counter_add(&l->st.fragments, k);
+	}
+	return k;
+}
+
 /*
  * Forward @p m (data at L3) whose destination @p idx routes to (see
  * route_lookup_v4/_v6; the caller looked it up, in bulk where it could).

@@ -54,6 +54,17 @@ void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forwa
  */
 void forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu);
 
+/*
+ * RFC 4301 §8.1: @p m, an IPv4 packet without DF (data at its header),
+ * would not fit the IPv6 tunnel that protects it, whose outer packets we
+ * do not fragment: split it into fragments of at most @p mtu bytes in
+ * @p out (room for @p max), counted as fragmented / fragments, each then
+ * protected on its own.  Returns their number, or 0 (no mbuf, or more
+ * than @p max needed): the caller drops @p m then.  @p m is not touched.
+ */
+uint16_t forward_fragment_inner(struct worker *w, const struct rte_mbuf *m, uint16_t mtu,
+    struct rte_mbuf **out, uint16_t max);
+
 /* What forward_burst() did besides forwarding, per worker. */
 struct forward_stats {
 	uint64_t icmp_errors;      /* ICMP / ICMPv6 errors built and forwarded */

@@ -382,6 +382,29 @@ fits_path(const struct sa_rt_out *sa, const struct rte_mbuf *m)
 	return mtu == 0 || protected_len(sa, m->pkt_len, inner_l3(m)) <= mtu;
 }
 
+static void protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n);
+
+/* Split @p m into IPv4 fragments of at most @p mtu bytes and protect each with @p sa; false (consumed). */
+static bool
+protect_fragments(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa, uint32_t mtu)
+{
+	struct rte_mbuf *f[BURST_MAX];
+	struct sa_rt_out *fs[BURST_MAX];
+	uint16_t i, k = 0;
+
+	if (mtu >= 68)
+		k = forward_fragment_inner(w, m, (uint16_t)RTE_MIN(mtu, UINT16_MAX), f, BURST_MAX);
+	if (k == 0) {
+		worker_drop(w, m, DROP_FRAG_NO_MBUF);
+		return false;
+	}
+	rte_pktmbuf_free(m);
+	for (i = 0; i < k; i++)
+		fs[i] = sa;
+	protect_burst(w, f, fs, k);
+	return false;
+}
+
 /*
  * RFC 4301 §8: @p m would leave @p sa over the path MTU (the egress MTU,
  * or a path MTU learned from ICMP, RFC 4301 §8.2.1, which ages out after
@@ -390,7 +413,10 @@ fits_path(const struct sa_rt_out *sa, const struct rte_mbuf *m)
  * / Packet Too Big carrying the usable inner MTU and dropped (false).  An
  * IPv4 packet without DF, or an IPv6 one below 1280 bytes of room, goes on
  * (true): the outer IPv4 packet, which never has DF, is fragmented
- * (RFC 4301 §8.1, RFC 8200 §5).
+ * (RFC 4301 §8.1, RFC 8200 §5).  An IPv4 packet without DF entering an
+ * IPv6 tunnel is fragmented before it is protected instead (RFC 4301
+ * §8.1 allows either; we do not fragment outer IPv6 packets): the
+ * fragments are protected here and false returned.
  */
 static __rte_noinline bool
 too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
@@ -415,8 +441,11 @@ too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
 	if ((ip[0] >> 4) == 4) {
 		const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
 
-		if ((h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) == 0)
+		if ((h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) == 0) {
+			if (sa->family == 6)
+				return protect_fragments(w, m, sa, usable);
 			return true;
+		}
 		forward_too_big(w, m, RTE_MAX(usable, 68u));
 		return false;
 	}

@@ -4,7 +4,8 @@
 # outbound SA's path once encapsulated.  With DF (IPv4) or as IPv6 the
 # gateway answers Fragmentation Needed / Packet Too Big carrying the usable
 # inner MTU (the egress MTU minus the SA's overhead, ESP padding counted);
-# without DF the outer packet is fragmented.  An ICMP error about one of
+# without DF the outer IPv4 packet is fragmented, and an IPv4 packet
+# entering an IPv6 tunnel is fragmented before ESP.  An ICMP error about one of
 # the SA's ESP packets lowers that SA's path MTU (RFC 4301 §8.2.1), and
 # the next DF packet learns the smaller inner MTU; errors about SPIs we do
 # not use, with a bad checksum, or reporting a larger MTU change nothing.
@@ -161,6 +162,49 @@ echo "# ESP fragments seen at the peer: $NFRAG"
 F1=$(gstat 's["fragmented"]')
 check "a 1500-byte packet without DF leaves as a fragmented ESP packet (outer fragmentation)" \
 	bash -c "[ $NFRAG -ge 2 ] && [ $F1 -gt $F0 ]"
+
+# IPv4 without DF into the IPv6 tunnel: the inner packet is fragmented before
+# it is protected (outer IPv6 packets are not fragmented): scapy decrypts
+# each ESP packet with the SA's key and reassembles the inner fragments.
+ip netns exec "$OUT" tcpdump -i po$ID -n -U --immediate-mode -w "$TMP/frag6.pcap" 'ip6' \
+	>/dev/null 2>&1 &
+DUMP_PID=$!
+sleep 1
+F0=$(gstat 's["fragmented"]')
+ip netns exec "$IN" ping -M dont -c 1 -W 1 -s 1472 -p 5a 198.51.100.200 >/dev/null 2>&1
+sleep 0.5
+kill "$DUMP_PID" 2>/dev/null
+wait "$DUMP_PID" 2>/dev/null
+DUMP_PID=
+F1=$(gstat 's["fragmented"]')
+$PY - "$TMP/frag6.pcap" "${K2#0x}" >"$TMP/frag6.out" 2>&1 <<'PYEOF2'
+import sys
+from scapy.all import rdpcap, IPv6, IP, ICMP, IPv6ExtHdrFragment
+from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.inet import defragment
+sa = SecurityAssociation(ESP, spi=0x1004, crypt_algo='AES-GCM', crypt_key=bytes.fromhex(sys.argv[2]),
+                         tunnel_header=IPv6(src='2001:db8:0:2::2', dst='2001:db8:0:2::1'))
+frags, outer, ext = [], [], 0
+for p in rdpcap(sys.argv[1]):
+    if IPv6 not in p or p[IPv6].nh not in (50, 44) or p[IPv6].src != '2001:db8:0:2::2':
+        continue
+    if IPv6ExtHdrFragment in p:
+        ext += 1
+        continue
+    outer.append(len(p[IPv6]))
+    frags.append(sa.decrypt(p[IPv6]))
+whole = defragment(frags) if frags else []
+ok = (len(frags) >= 2 and ext == 0 and max(outer) <= 1500 and len(whole) == 1 and
+      len(whole[0]) == 1500 and ICMP in whole[0] and whole[0][ICMP].type == 8 and
+      bytes(whole[0][ICMP].payload)[16:32] == b'Z' * 16)
+print('esp packets %d (outer lengths %s), outer fragments %d, inner reassembled %s' %
+      (len(frags), outer, ext, [len(w) for w in whole]))
+sys.exit(0 if ok else 1)
+PYEOF2
+R=$?
+sed 's/^/# /' "$TMP/frag6.out"
+check "IPv4 without DF into the IPv6 tunnel: fragmented before ESP, each ESP packet fits, the peer reassembles the 1500-byte ping" \
+	bash -c "[ $R = 0 ] && [ $F1 -gt $F0 ]"
 
 # Learning: a router reports MTU 1300 for the GCM SA's packets.
 icmp_err v4 1300 0x9999
