@@ -12,6 +12,7 @@
 #include "fastpath/icmp.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
+#include "fastpath/input.h"
 #include "fastpath/route.h"
 #include "fastpath/spd.h"
 
@@ -24,7 +25,11 @@
 struct fwd_gen {
 	uint16_t n;
 	struct rte_mbuf *m[FRAG_MAX];
+	uint32_t
+	    protect[FRAG_MAX]; /* an error's PROTECT policy (SPD match index), else FWD_CLEAR */
 };
+
+#define FWD_CLEAR UINT32_MAX
 
 /*
  * Per-worker ICMP error token bucket and counters, indexed by worker
@@ -127,18 +132,14 @@ error_src(const struct port *p, uint8_t family, const uint8_t *next, uint8_t *sr
  * port @p port?  See forward.h: the outbound SPD decides on the
  * unprotected side.  The SPD sees a bare ICMP header (ports opaque).
  */
-static bool
-error_policy_ok(const struct port *port, uint8_t family, const uint8_t *src, const uint8_t *dst,
-    unsigned int flags)
+/* The outbound SPD match (for spd_policy()) of an ICMP error from @p src to @p dst. */
+static uint32_t
+error_classify(const struct spd *spd, uint8_t family, const uint8_t *src, const uint8_t *dst)
 {
-	const struct config_policy *pol;
-	const struct spd *spd = worker_set.spd;
 	uint8_t hdr[sizeof(struct rte_ipv6_hdr) + 8];
 	const uint8_t *ip[1] = { hdr };
 	uint32_t match;
 
-	if (port->role != CONFIG_ROLE_UNPROTECTED)
-		return true;
 	memset(hdr, 0, sizeof(hdr));
 	if (family == 4) {
 		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)hdr;
@@ -148,8 +149,7 @@ error_policy_ok(const struct port *port, uint8_t family, const uint8_t *src, con
 		h->next_proto_id = IPPROTO_ICMP;
 		memcpy(&h->src_addr, src, 4);
 		memcpy(&h->dst_addr, dst, 4);
-		if (spd != NULL)
-			spd_classify_v4(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
+		spd_classify_v4(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
 	} else {
 		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)hdr;
 
@@ -158,13 +158,72 @@ error_policy_ok(const struct port *port, uint8_t family, const uint8_t *src, con
 		h->proto = IPPROTO_ICMPV6;
 		memcpy(h->src_addr, src, 16);
 		memcpy(h->dst_addr, dst, 16);
-		if (spd != NULL)
-			spd_classify_v6(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
+		spd_classify_v6(spd, CONFIG_DIR_OUTBOUND, ip, &match, 1);
 	}
-	pol = spd != NULL ? spd_policy(spd, match) : NULL;
+	return match;
+}
+
+/* The first address of family @p family of a protected port, in @p src; false when none. */
+static bool
+protected_src(uint8_t family, uint8_t *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < port_table.n; i++) {
+		const struct port *p = &port_table.port[i];
+
+		if (p->role != CONFIG_ROLE_PROTECTED)
+			continue;
+		if (family == 4 && p->n_v4 != 0) {
+			memcpy(src, &p->v4[0], 4);
+			return true;
+		}
+		if (family == 6 && p->n_v6 != 0) {
+			memcpy(src, p->v6[0], 16);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * May an error from @p src to @p dst (family @p family) leave through
+ * port @p port?  See forward.h: the outbound SPD decides on the
+ * unprotected side (the SPD sees a bare ICMP header, ports opaque).
+ * true with *@p protect FWD_CLEAR: send it in the clear; true with the
+ * SPD match of a PROTECT policy: send it through that policy's SA.  An
+ * error about a decrypted packet that no policy covers from @p src is
+ * tried again from a protected port's address (written to @p src when a
+ * PROTECT policy covers it): the way back to its source is the tunnel.
+ */
+static bool
+error_policy(const struct port *port, uint8_t family, uint8_t *src, const uint8_t *dst,
+    unsigned int flags, uint32_t *protect)
+{
+	const struct config_policy *pol;
+	const struct spd *spd = worker_set.spd;
+	uint8_t alt[16];
+	uint32_t match;
+
+	*protect = FWD_CLEAR;
+	if (port->role != CONFIG_ROLE_UNPROTECTED)
+		return true;
+	if (spd == NULL)
+		return (flags & FWD_FROM_SA) == 0;
+	match = error_classify(spd, family, src, dst);
+	pol = spd_policy(spd, match);
+	if (pol == NULL && (flags & FWD_FROM_SA) != 0 && protected_src(family, alt)) {
+		match = error_classify(spd, family, alt, dst);
+		pol = spd_policy(spd, match);
+		if (pol == NULL || pol->action != CONFIG_POLICY_PROTECT)
+			return false;
+		memcpy(src, alt, family == 4 ? 4 : 16);
+	}
 	if (pol == NULL)
 		return (flags & FWD_FROM_SA) == 0;
-	return pol->action == CONFIG_POLICY_BYPASS;
+	if (pol->action == CONFIG_POLICY_PROTECT)
+		*protect = match;
+	return pol->action != CONFIG_POLICY_DISCARD;
 }
 
 static void
@@ -176,6 +235,7 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
 	uint8_t next[16], src[16];
 	const uint8_t *orig_src;
 	struct rte_mbuf *e;
+	uint32_t protect;
 	uint16_t idx;
 
 	if (gen->n == FRAG_MAX)
@@ -207,7 +267,7 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
 		counter_add(&l->st.icmp_unroutable, 1);
 		return;
 	}
-	if (!error_policy_ok(&port_table.port[nh->port], family, src, orig_src, flags)) {
+	if (!error_policy(&port_table.port[nh->port], family, src, orig_src, flags, &protect)) {
 		counter_add(&l->st.icmp_policy, 1);
 		return;
 	}
@@ -222,6 +282,9 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
 		return;
 	}
 	counter_add(&l->st.icmp_errors, 1);
+	if (protect != FWD_CLEAR)
+		counter_add(&l->st.icmp_protected, 1);
+	gen->protect[gen->n] = protect;
 	gen->m[gen->n++] = e;
 }
 
@@ -240,7 +303,7 @@ too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, u
 {
 	const struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	struct fwd_lcore *l = &fwd_lcore[w->index];
-	uint16_t k;
+	uint16_t k, j;
 
 	if ((flags & FWD_GENERATED) != 0)
 		return DROP_MTU;
@@ -251,7 +314,8 @@ too_big_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, u
 	k = frag_ipv4(port_table.pool, m, mtu, &gen->m[gen->n], (uint16_t)(FRAG_MAX - gen->n));
 	if (k == 0)
 		return DROP_FRAG_NO_MBUF;
-	gen->n += k;
+	for (j = 0; j < k; j++)
+		gen->protect[gen->n++] = FWD_CLEAR;
 	counter_add(&l->st.fragmented, 1);
 	counter_add(&l->st.fragments, k);
 	rte_pktmbuf_free(m);
@@ -402,6 +466,10 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 		worker_drop(w, m, why);
 	/* One level only: FWD_GENERATED packets never add to gen. */
 	for (j = 0; j < gen.n; j++) {
+		if (gen.protect[j] != FWD_CLEAR) {
+			input_protect_own(w, gen.m[j], gen.protect[j]);
+			continue;
+		}
 		idx = lookup1(rt, gen.m[j]);
 		why = idx == FWD_RUNT ? DROP_RUNT :
 		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
@@ -475,6 +543,10 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 	}
 	worker_drop(w, m, DROP_MTU);
 	for (j = 0; j < gen.n; j++) {
+		if (gen.protect[j] != FWD_CLEAR) {
+			input_protect_own(w, gen.m[j], gen.protect[j]);
+			continue;
+		}
 		idx = lookup1(rt, gen.m[j]);
 		why = idx == FWD_RUNT ? DROP_RUNT :
 		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
@@ -517,6 +589,7 @@ forward_stats_read(unsigned int worker, struct forward_stats *out)
 	out->icmp_unroutable = counter_read(&s->icmp_unroutable);
 	out->icmp_no_mbuf = counter_read(&s->icmp_no_mbuf);
 	out->icmp_policy = counter_read(&s->icmp_policy);
+	out->icmp_protected = counter_read(&s->icmp_protected);
 	out->fragmented = counter_read(&s->fragmented);
 	out->fragments = counter_read(&s->fragments);
 }

@@ -31,11 +31,14 @@
  *
  * An error that would leave through an unprotected port is the gateway's
  * own outbound traffic and meets the outbound SPD first (RFC 4301 §5.1,
- * §6.2): a PROTECT or DISCARD policy covering it stops it (the error is
- * not sent in the clear; counted as icmp_policy), a BYPASS policy lets it
- * go, and with no policy it goes only if the packet it is about arrived in
- * the clear: an error about a decrypted packet would quote protected
- * headers on the unprotected side.
+ * §6.2): a PROTECT policy sends it through that policy's SA
+ * (icmp_protected), a DISCARD policy stops it (icmp_policy), a BYPASS
+ * policy lets it go in the clear, and with no policy it goes only if the
+ * packet it is about arrived in the clear: an error about a decrypted
+ * packet would quote protected headers on the unprotected side.  Such an
+ * error is given a protected port's address as its source when a PROTECT
+ * policy covers it from there (a Packet Too Big about a packet that came
+ * through a tunnel goes back through the tunnel: RFC 4301 §6.2, §8).
  */
 enum forward_kind {
 	FORWARD_OWN = 0,   /* built by the gateway (its ESP / AH): no TTL decrement */
@@ -71,9 +74,10 @@ struct forward_stats {
 	uint64_t icmp_ratelimited; /* errors not sent: over the rate limit */
 	uint64_t icmp_unroutable;  /* errors not sent: no route or address towards the source */
 	uint64_t icmp_no_mbuf;     /* errors not sent: the pool was empty */
-	uint64_t icmp_policy; /* errors not sent: the SPD keeps them off the unprotected side */
-	uint64_t fragmented;  /* IPv4 packets split into fragments */
-	uint64_t fragments;   /* fragments made */
+	uint64_t icmp_policy;    /* errors not sent: the SPD keeps them off the unprotected side */
+	uint64_t icmp_protected; /* errors sent through an SA (a PROTECT policy covers them) */
+	uint64_t fragmented;     /* IPv4 packets split into fragments */
+	uint64_t fragments;      /* fragments made */
 };
 
 /* Read worker @p worker's forward_stats (never torn).  Any thread (telemetry exports them). */

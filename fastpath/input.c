@@ -698,3 +698,17 @@ input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
 	if (no != 0)
 		protect_burst(w, out, sa, no);
 }
+
+void
+input_protect_own(struct worker *w, struct rte_mbuf *m, uint32_t match)
+{
+	struct rte_mbuf *fwd[1], *esp[1];
+	struct sa_rt_out *sa[1];
+	uint16_t nf = 0, ne = 0;
+
+	apply_policy(w, CONFIG_DIR_OUTBOUND, m, match, fwd, &nf, esp, sa, &ne);
+	if (nf != 0)
+		forward_burst(w, fwd, nf, FORWARD_OWN);
+	if (ne != 0)
+		protect_burst(w, esp, sa, ne);
+}

@@ -21,4 +21,12 @@ void input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16
  */
 void input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n);
 
+/*
+ * A packet the gateway made (an ICMP error, data at its IP header) that
+ * the outbound SPD entry @p match (a PROTECT policy) covers: protect it
+ * with that policy's SA (handed to the SA's owner worker if needed), or
+ * drop it as a cleartext packet of that policy would be.  Worker lcore.
+ */
+void input_protect_own(struct worker *w, struct rte_mbuf *m, uint32_t match);
+
 #endif

@@ -213,6 +213,7 @@ add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 		sum.icmp_unroutable += f.icmp_unroutable;
 		sum.icmp_no_mbuf += f.icmp_no_mbuf;
 		sum.icmp_policy += f.icmp_policy;
+		sum.icmp_protected += f.icmp_protected;
 		sum.fragmented += f.fragmented;
 		sum.fragments += f.fragments;
 	}
@@ -221,6 +222,7 @@ add_forward_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 	rte_tel_data_add_dict_u64(d, "icmp_unroutable", sum.icmp_unroutable);
 	rte_tel_data_add_dict_u64(d, "icmp_no_mbuf", sum.icmp_no_mbuf);
 	rte_tel_data_add_dict_u64(d, "icmp_policy", sum.icmp_policy);
+	rte_tel_data_add_dict_u64(d, "icmp_protected", sum.icmp_protected);
 	rte_tel_data_add_dict_u64(d, "fragmented", sum.fragmented);
 	rte_tel_data_add_dict_u64(d, "fragments", sum.fragments);
 	add_reasm_stats(d, first, last);

@@ -14,7 +14,9 @@ PROPOSAL: ah-sha256 (AH with HMAC-SHA-256-128), gcm (AES-128-GCM-16, key with 4-
 (ChaCha20-Poly1305, key with salt) or cbc-sha256 (KEY is ENC:INTEG in hex).
 Addresses may be IPv6 (outer and inner independently).  NATT: udp encapsulation on port 4500 both ways.
 Environment: ESP_SEQ, the first sequence number; ESP_FRAG=N sends each outer packet in IP fragments of
-at most N bytes (IPv4: of payload, a multiple of 8; IPv6: whole fragments).
+at most N bytes (IPv4: of payload, a multiple of 8; IPv6: whole fragments); ESP_TTL_FROM=ADDR sends the
+requests with TTL / hop limit 1 and expects, instead of echo replies, Time Exceeded errors from ADDR
+(the gateway) quoting each request, through the tunnel.
 """
 import json
 import os
@@ -24,7 +26,8 @@ import time
 
 from scapy.all import Ether, IP, IPv6, ICMP, UDP, Raw, sendp, sniff, conf
 from scapy.layers.inet import fragment
-from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply, IPv6ExtHdrFragment, fragment6
+from scapy.layers.inet import IPerror, ICMPerror
+from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6TimeExceeded, IPv6ExtHdrFragment, fragment6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 
 conf.verb = 0
@@ -96,18 +99,26 @@ def main():
         elif ICMPv6EchoReply in inner:
             r = inner[ICMPv6EchoReply]
             got.append((inner[IPv6].src, inner[IPv6].dst, r.seq, bytes(r.data)))
+        elif ICMP in inner and inner[ICMP].type == 11 and ICMPerror in inner:
+            q = inner[ICMPerror]
+            got.append((inner[IP].src, inner[IP].dst, q.seq, bytes(q.payload)))
+        elif ICMPv6TimeExceeded in inner and ICMPv6EchoRequest in inner:
+            q = inner[ICMPv6EchoRequest]
+            got.append((inner[IPv6].src, inner[IPv6].dst, q.seq, bytes(q.data)))
 
     sn = threading.Thread(target=lambda: sniff(iface=iface, prn=on_pkt, timeout=4 + count * 0.3,
                                                filter='host %s' % gw))
     sn.start()
     time.sleep(1)
     sent = []
+    ttl_from = os.environ.get('ESP_TTL_FROM')
+    ttl = 1 if ttl_from else 64
     for seq in range(1, count + 1):
         payload = b'fastipsec-%04d' % seq
         if ':' in isrc:
-            inner = IPv6(src=isrc, dst=idst) / ICMPv6EchoRequest(id=0x4242, seq=seq, data=payload)
+            inner = IPv6(src=isrc, dst=idst, hlim=ttl) / ICMPv6EchoRequest(id=0x4242, seq=seq, data=payload)
         else:
-            inner = IP(src=isrc, dst=idst) / ICMP(type=8, id=0x4242, seq=seq) / Raw(payload)
+            inner = IP(src=isrc, dst=idst, ttl=ttl) / ICMP(type=8, id=0x4242, seq=seq) / Raw(payload)
         outer = to_gw.encrypt(inner)
         if natt:
             esp = bytes(outer[ESP])
@@ -124,12 +135,16 @@ def main():
             pieces = [outer]
         for piece in pieces:
             sendp(Ether(dst=gw_mac) / piece, iface=iface)
-        sent.append((idst, isrc, seq, payload))
+        # An IPv4 error quotes the header and 8 bytes (RFC 792): the ICMP header, no payload.
+        sent.append((ttl_from or idst, isrc, seq, b'' if ttl_from and ':' not in isrc else payload))
         time.sleep(0.2)
     sn.join()
     ok = sorted(set(got)) == sorted(set(sent))
-    print(json.dumps({'sent': len(sent), 'replies': len(got), 'match': ok,
-                      'decrypt_errors': bad[:3]}))
+    out = {'sent': len(sent), 'replies': len(got), 'match': ok, 'decrypt_errors': bad[:3]}
+    if not ok:
+        out['unexpected'] = [repr(g) for g in sorted(set(got) - set(sent))[:2]]
+        out['missing'] = [repr(g) for g in sorted(set(sent) - set(got))[:2]]
+    print(json.dumps(out))
     return 0 if ok else 1
 
 

@@ -184,6 +184,16 @@ ESP_SEQ=6 peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM" >/dev/null
 check "with diagnostics on, more of them, rate-limited to powers of two [$NW worker(s)]" \
 	bash -c "$LOG | grep -q '\[id 13\] ESP dir=out sa=gcm-out .*packets=8 ' && ! $LOG | grep -q '\[id 13\] ESP .*packets=7 '"
 tel "$PREFIX" /fastipsec/diagnostics,off >/dev/null
+# RFC 4301 §6.2: an ICMP error about a decrypted packet goes back through the
+# tunnel when a PROTECT policy covers it, from the gateway's inside address.
+P0=$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["icmp_protected"]')
+R=$(ESP_TTL_FROM=203.0.113.1 ESP_SEQ=11 peer gcm 198.51.100.7 0x2001 "$GCM_TO" 0x1001 "$GCM_FROM")
+echo "# gcm, TTL 1: $R"
+R6=$(ESP_TTL_FROM=2001:db8:0:113::1 ESP_SEQ=11 OUTER6=1 peer chacha 2001:db8:51::7 0x2003 "$CHA_TO" 0x1003 "$CHA_FROM")
+echo "# chacha 6in6, hop limit 1: $R6"
+P1=$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["icmp_protected"]')
+check "TTL / hop limit 1 through the tunnel: Time Exceeded from the inside address comes back through the SA, IPv4 and IPv6 [$NW worker(s)]" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')$(jget "$R6" 'r["match"] and r["replies"] == 5')$((P1 - P0))" = TrueTrue10
 R=$(ESP_SEQ=100 peer gcm 198.51.100.7 0x2001 0x00112233445566778899aabbccddeeff00000000 0x1001 "$GCM_FROM")
 check "a peer with the wrong key gets nothing through [$NW worker(s)]" test "$(jget "$R" 'r["replies"]')" = 0
 check "... and the gateway counted the ICV failures [$NW worker(s)]" \
