@@ -134,8 +134,14 @@ struct sa_rt_out {
 	 * identification, DSCP/ECN and checksums are written.
 	 */
 	uint8_t hdr[48] __rte_cache_aligned;
-	uint16_t encap_sport;                       /**< network byte order: our UDP port */
-	uint16_t encap_dport;                       /**< network byte order: the peer's UDP port */
+	uint16_t encap_sport; /**< network byte order: our UDP port */
+	uint16_t encap_dport; /**< network byte order: the peer's UDP port */
+	/**
+	 * Tunnel over IPv4: the one's complement sum (RFC 1071, 16-bit words
+	 * as loaded, not folded) of hdr's IPv4 header with TOS, total length,
+	 * identification and checksum zero; per packet those three are added.
+	 */
+	uint32_t hdr_sum;
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
 	struct sa_lifetime lt;                      /**< limits; owner: its state */
 	struct crypto_mb_sa crypto;
@@ -147,6 +153,8 @@ _Static_assert(offsetof(struct sa_rt_in, cnt) == RTE_CACHE_LINE_SIZE,
     "struct sa_rt_in: the per-packet fields must fit in the first cache line");
 _Static_assert(offsetof(struct sa_rt_out, hdr) == RTE_CACHE_LINE_SIZE,
     "struct sa_rt_out: the per-packet fields must fit in the first cache line");
+_Static_assert(offsetof(struct sa_rt_out, hdr_sum) < 2 * RTE_CACHE_LINE_SIZE,
+    "struct sa_rt_out: hdr_sum must share the header template's cache line");
 _Static_assert(offsetof(struct sa_rt_in, lt.state) <
         offsetof(struct sa_rt_in, cnt) + RTE_CACHE_LINE_SIZE,
     "struct sa_rt_in: the lifetime fields read per packet must share the counters' cache line");

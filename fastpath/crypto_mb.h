@@ -45,6 +45,7 @@ enum crypto_mb_kind {
 struct crypto_mb_sa {
 	IMB_JOB tmpl[2];   /* [0] encrypt / generate, [1] decrypt / verify */
 	uint8_t kind;      /* enum crypto_mb_kind */
+	uint8_t gcm;       /* AES-GCM AEAD: the direct API, not a job */
 	uint8_t icv_len;   /* bytes of ICV written (encrypt) or compared (decrypt) */
 	uint8_t iv_len;    /* bytes of the packet's explicit IV (8 or 16, 0 for NULL / HMAC AH) */
 	uint8_t nonce_len; /* salt || IV bytes built per packet (12), 0 when the IV is used as is */

@@ -762,13 +762,14 @@ test_crypto_mb_bad_ops(void)
 		/*
 		 * A job intel-ipsec-mb's checked submit refuses (here a template
 		 * with an impossible key length) fails alone: the other jobs of
-		 * the burst still complete.
+		 * the burst still complete.  (AES-GCM goes through the direct
+		 * API, without a job: the jobs here are AES-CBC + HMAC.)
 		 */
-		struct crypto_mb_sa *bad = sa_random(&gcm, 3);
+		struct crypto_mb_sa *bad = sa_random(&cbc, 3);
 
 		bad->tmpl[0].key_len_in_bytes = 17;
 		for (j = 0; j < 8; j++) {
-			pkt_build(&pk[j], j == 2 || j == 5 ? bad : g, &gcm, 64, false, j);
+			pkt_build(&pk[j], j == 2 || j == 5 ? bad : a, &cbc, 48, false, j);
 			ops[j] = pk[j].op;
 		}
 		CU_ASSERT_EQUAL(crypto_mb_run(wk_mgr, ops, 8), 6);
