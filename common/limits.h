@@ -136,4 +136,15 @@ _Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
 #define IKEV1_CRS_MAX        8           /* CR payloads in one message */
 #define IKEV1_NATD_MAX       8           /* NAT-D payloads: the peer's and each local address */
 
+/* IKEv1 quick mode (slowpath/ike/ikev1_qm.c) */
+#define IKEV1_PEER_LIFE_REKEY_PCT 90 /* rekey at this % of a peer's lifetime shorter than ours */
+
+/* IKEv1 fragmentation (slowpath/ike/ikev1_frag.c: strongSwan's and Cisco's payload 132) */
+#define IKEV1_FRAG_SIZE_DEFAULT 1280 /* a fragment's whole IP packet (charon.fragment_size) */
+#define IKEV1_FRAG_NUM_MAX      64   /* fragments of one message we reassemble */
+#define IKEV1_FRAG_BYTES_MAX    (16u << 10) /* bytes of one reassembled message */
+#define IKEV1_FRAG_TIMEOUT_S    10          /* to receive every fragment of a message */
+#define IKEV1_FRAG_PRE_MAX      8           /* first messages (no SA yet) reassembled at once */
+#define IKEV1_FRAG_PRE_PER_PEER 2           /* ... of them from one peer address */
+
 #endif

@@ -26,6 +26,9 @@
 #define IKE_HALF_OPEN_LIMIT              1000000 /* largest half_open_max and the like */
 #define IKE_RETRANSMIT_TRIES_MAX         100
 #define IKE_RETRANSMIT_BASE_MAX          10.0
+#define IKE_FRAGMENT_SIZE_DEFAULT        1280 /* charon.fragment_size */
+#define IKE_FRAGMENT_SIZE_MIN            576  /* RFC 791: every IPv4 host takes it */
+#define IKE_FRAGMENT_SIZE_MAX            65535
 
 /* What a secret file may hold: hex of CONFIG_SECRET_MAX bytes with "0x" and a CRLF. */
 #define SECRET_FILE_MAX (2 * CONFIG_SECRET_MAX + 4)
@@ -38,6 +41,7 @@ static const struct key_spec ike_keys[] = {
 	{ "retransmit_timeout", false },
 	{ "retransmit_tries", false },
 	{ "retransmit_base", false },
+	{ "fragment_size", false },
 };
 enum {
 	IKE_HALF_OPEN_MAX,
@@ -47,6 +51,7 @@ enum {
 	IKE_RETRANSMIT_TIMEOUT,
 	IKE_RETRANSMIT_TRIES,
 	IKE_RETRANSMIT_BASE,
+	IKE_FRAGMENT_SIZE,
 	IKE__MAX
 };
 
@@ -223,6 +228,7 @@ config_ike_validate(struct validate *v, const struct config_node *n)
 	ike->retransmit_timeout = IKE_RETRANSMIT_TIMEOUT_DEFAULT;
 	ike->retransmit_tries = IKE_RETRANSMIT_TRIES_DEFAULT;
 	ike->retransmit_base = IKE_RETRANSMIT_BASE_DEFAULT;
+	ike->fragment_size = IKE_FRAGMENT_SIZE_DEFAULT;
 	if (n == NULL || config_is_null(n) ||
 	    !config_map_scan(v, n, "ike", ike_keys, IKE__MAX, val))
 		return;
@@ -258,6 +264,10 @@ config_ike_validate(struct validate *v, const struct config_node *n)
 	if (val[IKE_RETRANSMIT_BASE] != NULL)
 		want_retransmit_base(v, val[IKE_RETRANSMIT_BASE], IKE_PATH(IKE_RETRANSMIT_BASE),
 		    &ike->retransmit_base);
+	if (val[IKE_FRAGMENT_SIZE] != NULL &&
+	    config_want_int(v, val[IKE_FRAGMENT_SIZE], IKE_PATH(IKE_FRAGMENT_SIZE),
+	        IKE_FRAGMENT_SIZE_MIN, IKE_FRAGMENT_SIZE_MAX, &l))
+		ike->fragment_size = (uint32_t)l;
 #undef IKE_PATH
 	/* Only compare what parsed: a bad value already has its error. */
 	if ((val[IKE_HALF_OPEN_MAX] == NULL || ok[IKE_HALF_OPEN_MAX]) &&

@@ -352,6 +352,7 @@ add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
 	}
 	rte_tel_data_add_dict_u64(v, "p1_done", s->p1_done);
 	rte_tel_data_add_dict_u64(v, "p1_failed", s->p1_failed);
+	rte_tel_data_add_dict_u64(v, "half_open_evicted", s->half_open_evicted);
 	rte_tel_data_add_dict_u64(v, "p2_done", s->p2_done);
 	rte_tel_data_add_dict_u64(v, "p2_failed", s->p2_failed);
 	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
@@ -362,6 +363,11 @@ add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
 	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
 	rte_tel_data_add_dict_u64(v, "p2_rekeys", s->p2_rekeys);
 	rte_tel_data_add_dict_u64(v, "p1_rekeys", s->p1_rekeys);
+	rte_tel_data_add_dict_u64(v, "frag_tx", s->frag_tx);
+	rte_tel_data_add_dict_u64(v, "frag_tx_msgs", s->frag_tx_msgs);
+	rte_tel_data_add_dict_u64(v, "frag_rx", s->frag_rx);
+	rte_tel_data_add_dict_u64(v, "frag_reassembled", s->frag_reassembled);
+	rte_tel_data_add_dict_u64(v, "frag_dropped", s->frag_dropped);
 	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
 	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
 		char key[40];

@@ -181,10 +181,11 @@ struct ikev1_stats {
 	uint64_t notifies_sent;
 	uint64_t notifies_ratelimited; /* error notifies not sent: rate limit */
 	uint64_t dropped[IKE_DROP__MAX];
-	uint64_t p1_done;   /* phase-1 SAs established */
-	uint64_t p1_failed; /* given up: timeout, auth, no proposal */
-	uint64_t p2_done;   /* phase-2 SA pairs installed */
-	uint64_t p2_failed; /* quick modes that failed or timed out */
+	uint64_t p1_done;           /* phase-1 SAs established */
+	uint64_t p1_failed;         /* given up: timeout, auth, no proposal */
+	uint64_t half_open_evicted; /* cap full: responder SA without MM3 made room */
+	uint64_t p2_done;           /* phase-2 SA pairs installed */
+	uint64_t p2_failed;         /* quick modes that failed or timed out */
 	uint64_t child_up_failed;
 	uint64_t deletes_sent; /* delete payloads sent (ISAKMP and ESP) */
 	uint64_t deletes_received;
@@ -193,7 +194,13 @@ struct ikev1_stats {
 	uint64_t initial_contacts;
 	uint64_t p2_rekeys; /* phase-2 pairs replaced by a newer pair (rekeys, either side's) */
 	uint64_t p1_rekeys; /* ISAKMP SAs replaced by a new main mode (reauthentication) */
-	uint64_t half_open; /* now */
+	/* IKEv1 fragmentation (strongSwan's / Cisco's, ikev1_frag.c) */
+	uint64_t frag_tx;          /* fragment datagrams sent (retransmissions included) */
+	uint64_t frag_tx_msgs;     /* messages sent as fragments (counted once in tx) */
+	uint64_t frag_rx;          /* fragment datagrams received (counted in rx) */
+	uint64_t frag_reassembled; /* messages reassembled and taken in */
+	uint64_t frag_dropped; /* fragments dropped: bad, unknown SA, limits, duplicates, timeout */
+	uint64_t half_open;    /* now */
 	uint64_t sas[IKE_SA_STATE__MAX]; /* IKE SAs by state, now */
 	uint64_t children;               /* installed phase-2 SA pairs, now */
 };

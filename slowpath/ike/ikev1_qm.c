@@ -458,6 +458,21 @@ tie_set(struct v1_child *c, const struct v1_qm *q)
 	memcpy(c->tie, lo, c->tie_len);
 }
 
+/*
+ * The rekey point under a lifetime @life the peer made shorter than ours
+ * (RFC 2407 §4.5: the initiator's offer, or the responder's answer): our
+ * configured @rekey when it comes first, else IKEV1_PEER_LIFE_REKEY_PCT of
+ * @life, so that a limit we did not choose never ends a pair before we try
+ * to rekey it (0: no limit, nothing to rekey for).
+ */
+static uint64_t
+rekey_under(uint64_t rekey, uint64_t life)
+{
+	if (life == 0 || (rekey != 0 && rekey < life))
+		return rekey;
+	return life / 100 * IKEV1_PEER_LIFE_REKEY_PCT;
+}
+
 /* The pair @q negotiated, with its keys (the caller wipes them); NULL and *rc on failure. */
 static struct v1_child *
 pair_new(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, int *rc)
@@ -495,7 +510,9 @@ pair_new(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, int *rc)
 	if (q->prop.life_kb != 0 && (life_bytes == 0 || q->prop.life_kb * 1024 < life_bytes))
 		life_bytes = q->prop.life_kb * 1024;
 	c->c.lifetime.hard_bytes = life_bytes;
-	c->c.lifetime.soft_bytes = ch->rekey_bytes;
+	c->c.lifetime.soft_bytes = life_bytes < ch->life_bytes || ch->life_bytes == 0 ?
+	    rekey_under(ch->rekey_bytes, life_bytes) :
+	    ch->rekey_bytes;
 	c->c.lifetime.hard_packets = ch->life_packets;
 	c->c.lifetime.soft_packets = ch->rekey_packets;
 	c->c.replay_window = ch->replay_window;
@@ -545,6 +562,9 @@ pair_link(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, struct v1_child *c)
 		rekey = (uint64_t)ch->rekey_time * V1_ONE_S;
 		jit = ikev1_sm_jitter(ch->rand_time);
 		c->rekey_ns = e->now_ns + (jit < rekey ? rekey - jit : rekey);
+	} else if (life_s != 0 && (ch->life_time == 0 || life_s < ch->life_time)) {
+		/* The peer's shorter lifetime: rekey before it ends (rekey_under). */
+		c->rekey_ns = e->now_ns + rekey_under(0, (uint64_t)life_s * V1_ONE_S);
 	}
 	c->next = s->children;
 	s->children = c;
@@ -1072,6 +1092,31 @@ ikev1_qm_child_remove(struct ikev1 *e, struct v1_sa *s, struct v1_child *c, bool
 	}
 	s->n_children--;
 	free(c);
+}
+
+/*
+ * A hard lifetime of @c (of @s) is reached: the pair goes now.  A newer
+ * pair of the child whose outbound SA still waits for the peer to install
+ * (out_pending, V1_REKEY_OUT_DELAY_NS) takes the traffic at once: a volume
+ * limit can run out within that wait, and sending early beats not at all.
+ */
+void
+ikev1_qm_hard_expired(struct ikev1 *e, struct v1_sa *s, struct v1_child *c)
+{
+	struct ike_sa *sa;
+	struct v1_child *n = NULL;
+
+	for (sa = e->t.head; sa != NULL && n == NULL; sa = sa->next) {
+		if (v1_sa_of(sa)->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		for (n = v1_sa_of(sa)->children; n != NULL; n = n->next)
+			if (n != c && n->c.child == c->c.child && n->out_pending && !n->rekeyed)
+				break;
+		if (n != NULL)
+			pair_activate(e, v1_sa_of(sa), n, false);
+	}
+	ikev1_qm_child_remove(e, s, c, true, "hard lifetime reached");
 }
 
 void

@@ -181,6 +181,8 @@ ikev1_sm_send(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 {
 	int rc;
 
+	if (ikev1_frag_wanted(e, s, len))
+		return ikev1_frag_send(e, s, msg, len);
 	rc = e->ops.send(e->ops.ctx, &s->sa.local, &s->sa.remote, msg, len);
 	if (rc != 0) {
 		V1_INC(e, tx_failed);
@@ -352,6 +354,7 @@ sa_free(struct v1_sa *s)
 	explicit_bzero(s->skeyid, sizeof(s->skeyid));
 	explicit_bzero(s->enc, sizeof(s->enc));
 	ikev1_sm_xmit_fini(&s->x);
+	ikev1_frag_sa_fini(s);
 	free(s->sai_b);
 	free(s->pending);
 	free(s);
@@ -552,12 +555,10 @@ vids_build(struct ike_buf *b, const struct v1_sa *s)
 	}
 	ikev1_msg_build_vid(b, vid_dpd, sizeof(vid_dpd));
 	ikev1_msg_build_vid(b, vid_strongswan, sizeof(vid_strongswan));
-	/* Fragmentation itself is not implemented: we announce it as strongSwan
-	 * does (initiator, or answering a peer that sent it) and never need it
-	 * for PSK main mode, whose messages stay small.  With certificates MM5
-	 * and MM6 grow past 1280 bytes, where strongSwan would fragment them
-	 * for a peer that announced it: we do not, and IP fragments them. */
-	if (frag && (s->sa.initiator || s->vid_frag) && s->conn->local.auth == CONFIG_AUTH_PSK)
+	/* Fragmentation (ikev1_frag.c) is announced as strongSwan does: as
+	 * initiator, or answering a peer that sent it.  Certificates make MM5
+	 * and MM6 grow past the fragment size: they then go in fragments. */
+	if (frag && (s->sa.initiator || s->vid_frag))
 		ikev1_msg_build_vid(b, vid_frag, sizeof(vid_frag));
 }
 
@@ -1223,6 +1224,23 @@ peer_reauth(struct ikev1 *e, struct v1_sa *s)
 	}
 }
 
+/*
+ * The oldest responder SA still waiting for MM3, or NULL (the half-open
+ * list is newest first).  A spoofed source never sends MM3; a real peer
+ * does one round trip after MM2, and is past this state then.
+ */
+static struct v1_sa *
+ho_victim(struct ikev1 *e)
+{
+	struct ike_sa *sa;
+	struct v1_sa *v = NULL;
+
+	for (sa = e->t.ho_head; sa != NULL; sa = sa->ho_next)
+		if (sa->version == 1 && !sa->initiator && v1_sa_of(sa)->mm == V1_MM_R1)
+			v = v1_sa_of(sa);
+	return v;
+}
+
 /* MM1: a new responder SA. */
 static void
 mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remote,
@@ -1232,7 +1250,7 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 	const struct config_connection *conn = NULL;
 	struct ikev1_p1_prop prop;
 	struct log_corr corr;
-	struct v1_sa *s;
+	struct v1_sa *s, *victim = NULL;
 	struct ike_buf b;
 	const char *why = "no connection for these addresses";
 	enum ikev1_notify err = IKEV1_N_NO_PROPOSAL_CHOSEN;
@@ -1253,9 +1271,14 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 		clear_notify(e, local, remote, &m->hdr, IKEV1_N_PAYLOAD_MALFORMED);
 		return;
 	}
-	/* Half-open limits, global and per source (DoS protection). */
-	if (ike_sa_half_open(&e->t) >= ho_max ||
-	    ike_sa_half_open_from(&e->t, &remote->a) >= ho_src) {
+	/*
+	 * Half-open limits (DoS protection): a source past its share is
+	 * dropped; when the table is full, the oldest responder SA still
+	 * waiting for MM3 makes room (below, once this MM1 is acceptable), so
+	 * a flood from spoofed sources cannot lock real peers out.
+	 */
+	if (ike_sa_half_open_from(&e->t, &remote->a) >= ho_src ||
+	    (ike_sa_half_open(&e->t) >= ho_max && (victim = ho_victim(e)) == NULL)) {
 		log_text(LOG_FAC_IKE, LOG_SEV_DEBUG, &corr,
 		    "%s: half-open limit reached, MM1 dropped", __func__);
 		V1_DROP(e, IKE_DROP_HALF_OPEN);
@@ -1284,6 +1307,10 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 		clear_notify(e, local, remote, &m->hdr,
 		    err != IKEV1_N_NONE ? err : IKEV1_N_NO_PROPOSAL_CHOSEN);
 		return;
+	}
+	if (victim != NULL) {
+		V1_INC(e, half_open_evicted);
+		ikev1_sm_sa_delete(e, victim, false, "half-open limit: evicted for a new MM1");
 	}
 	if ((rc = ike_sa_new_spi(&e->t, &spi_r)) != 0 || (s = sa_alloc(e, conn)) == NULL) {
 		V1_DROP(e, IKE_DROP_INTERNAL);
@@ -2109,6 +2136,7 @@ ikev1_destroy(struct ikev1 *e)
 	while ((sa = e->t.head) != NULL)
 		ikev1_sm_sa_delete(e, v1_sa_of(sa), true, "shutdown");
 	ike_sa_table_fini(&e->t);
+	ikev1_frag_fini(e);
 	creds_free(e);
 	free(e->m);
 	free(e->sa_build);
@@ -2148,23 +2176,31 @@ aggressive(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr 
 	              "aggressive mode refused: no connection allows it (aggressive: false)");
 }
 
-void
-ikev1_input(struct ikev1 *e, uint64_t now_ns, const struct ike_addr *local,
-    const struct ike_addr *remote, const uint8_t *msg, size_t len)
+/* A whole message (@whole: reassembled from fragments). */
+static void
+input_msg(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remote,
+    const uint8_t *msg, size_t len, bool whole)
 {
 	struct ikev1_msg *m = e->m;
 	struct log_corr corr;
 	struct ike_sa *sa;
 	int rc;
 
-	e->now_ns = now_ns;
-	V1_INC(e, rx);
-	if (msg == NULL || local == NULL || remote == NULL || len < IKE_HDR_LEN ||
-	    len > IKE_MSG_MAX) {
-		V1_DROP(e, IKE_DROP_MALFORMED);
+	rc = ikev1_msg_parse(msg, len, m);
+	/* racoon sets the encryption flag on fragments, which are not encrypted (strongSwan). */
+	if (rc == 0 && m->encrypted && m->hdr.next_payload == IKEV1_PL_FRAG)
+		rc = ikev1_msg_parse_body(m, msg + IKE_HDR_LEN, len - IKE_HDR_LEN);
+	if (rc == 0 && m->has_frag) {
+		if (whole) {
+			/* Fragments inside a reassembled message: no nesting. */
+			V1_INC(e, frag_dropped);
+			V1_DROP(e, IKE_DROP_MALFORMED);
+		} else {
+			ikev1_frag_input(e, local, remote, msg, len);
+		}
+		ikev1_sm_gauges(e);
 		return;
 	}
-	rc = ikev1_msg_parse(msg, len, m);
 	if (rc != 0) {
 		corr_of(&m->hdr, remote, &corr);
 		log_text(LOG_FAC_IKE, LOG_SEV_DEBUG, &corr,
@@ -2217,6 +2253,31 @@ ikev1_input(struct ikev1 *e, uint64_t now_ns, const struct ike_addr *local,
 		break;
 	}
 	ikev1_sm_gauges(e);
+}
+
+void
+ikev1_input(struct ikev1 *e, uint64_t now_ns, const struct ike_addr *local,
+    const struct ike_addr *remote, const uint8_t *msg, size_t len)
+{
+	e->now_ns = now_ns;
+	V1_INC(e, rx);
+	if (msg == NULL || local == NULL || remote == NULL || len < IKE_HDR_LEN ||
+	    len > IKE_MSG_MAX) {
+		V1_DROP(e, IKE_DROP_MALFORMED);
+		return;
+	}
+	input_msg(e, local, remote, msg, len, false);
+}
+
+void
+ikev1_sm_input_whole(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remote,
+    const uint8_t *msg, size_t len)
+{
+	if (len < IKE_HDR_LEN || len > IKE_MSG_MAX) {
+		V1_DROP(e, IKE_DROP_MALFORMED);
+		return;
+	}
+	input_msg(e, local, remote, msg, len, true);
 }
 
 /* An interface address of @family on the unprotected side, for connections without local_addrs. */
@@ -2520,6 +2581,7 @@ ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 	uint32_t ho_s = e->cfg->ike.half_open_timeout ? e->cfg->ike.half_open_timeout : DEF_HO_S;
 
 	e->now_ns = now_ns;
+	ikev1_frag_tick(e, now_ns);
 	for (sa = e->t.head; sa != NULL; sa = next) {
 		next = sa->next;
 		if (sa->version != 1)
@@ -2589,7 +2651,7 @@ ikev1_sa_expired(struct ikev1 *e, uint64_t now_ns, uint32_t spi, bool inbound, b
 				ikev1_sm_gauges(e);
 				return;
 			}
-			ikev1_qm_child_remove(e, s, c, true, "hard lifetime reached");
+			ikev1_qm_hard_expired(e, s, c);
 			ikev1_sm_gauges(e);
 			return;
 		}

@@ -12,6 +12,7 @@
 #include "slowpath/ike/ike.h"
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ike_sa.h"
+#include "slowpath/ike/ikev1_frag.h"
 #include "slowpath/ike/ikev1_msg.h"
 #include "slowpath/ike/ikev1_prop.h"
 
@@ -164,7 +165,8 @@ struct v1_sa {
 	/* Signature authentication: the notify a failed MM5/MM6 check answers with. */
 	enum ikev1_notify auth_err;
 
-	struct v1_xmit x; /* phase 1 */
+	struct v1_xmit x;       /* phase 1 */
+	struct v1_frag_sa frag; /* IKEv1 fragmentation: reassembly, fragment ID (ikev1_frag.c) */
 	struct v1_qm *qms;
 	struct v1_child *children;
 	unsigned int n_children;
@@ -212,11 +214,12 @@ struct ikev1 {
 	struct ike_ops ops;
 	struct ike_sa_table t;
 	struct ikev1_stats st;
-	struct ikev1_msg *m;       /* parse scratch */
-	struct ikev1_sa *sa_build; /* SA payload build scratch */
-	uint8_t *obuf;             /* message build scratch (IKE_MSG_MAX) */
-	uint8_t *pbuf;             /* decrypted body scratch (IKE_MSG_MAX) */
-	uint8_t *hbuf;             /* ID payload bodies and other small builds */
+	struct ikev1_msg *m;        /* parse scratch */
+	struct ikev1_sa *sa_build;  /* SA payload build scratch */
+	uint8_t *obuf;              /* message build scratch (IKE_MSG_MAX) */
+	uint8_t *pbuf;              /* decrypted body scratch (IKE_MSG_MAX) */
+	uint8_t *hbuf;              /* ID payload bodies and other small builds */
+	struct v1_frag_engine frag; /* first messages in fragments (ikev1_frag.c) */
 	uint64_t now_ns;
 	uint64_t rl_start_ns;
 	unsigned int rl_count;
@@ -256,7 +259,13 @@ void ikev1_sm_corr(const struct v1_sa *s, struct log_corr *corr);
  */
 void ikev1_sm_hdr(struct ikev1 *e, struct ike_buf *b, const struct v1_sa *s, uint8_t exchange,
     uint32_t msgid, uint8_t flags);
-/* Send @len bytes from @s's local to remote endpoint; 0 or -errno (counted). */
+/*
+ * A message reassembled from fragments (ikev1_frag.c): taken in as
+ * ikev1_input() takes an unfragmented one (not counted in rx again).
+ */
+void ikev1_sm_input_whole(struct ikev1 *e, const struct ike_addr *local,
+    const struct ike_addr *remote, const uint8_t *msg, size_t len);
+/* Send @len bytes from @s's local to remote endpoint, as fragments when they apply; 0 or -errno (counted). */
 int ikev1_sm_send(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
 /* Keep a copy of @msg (@len) in @x as our last message; @request: retransmit it on the timer. */
 int ikev1_sm_keep(struct ikev1 *e, struct v1_xmit *x, const uint8_t *msg, size_t len, bool request);
@@ -320,6 +329,8 @@ bool ikev1_qm_busy(const struct v1_sa *s, unsigned int child);
 /* Remove the pair @c of @s (child_down; an ESP delete to the peer when @send_delete). */
 void ikev1_qm_child_remove(struct ikev1 *e, struct v1_sa *s, struct v1_child *c, bool send_delete,
     const char *why);
+/* A hard lifetime of @c is reached: remove it, a newer pair of its child taking its traffic. */
+void ikev1_qm_hard_expired(struct ikev1 *e, struct v1_sa *s, struct v1_child *c);
 
 /* ---- ikev1_info.c ---- */
 

@@ -34,6 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * past decryption and, with bit 1, past the HASH check.  When an input
  * changed R (a quick mode started, a pair or the SA deleted) both
  * engines are built again before the next one.
+ *
+ * IKEv1 fragments (ikev1_frag.c) with the SA's cookies:
+ *   byte 0 bit 2: from byte 1 on, records (ID, number, flags, length,
+ *            data) each sent as one fragment message: the reassembly;
+ *   byte 0 bit 3: the sealed message as above, sent in fragments of
+ *            64 + 32 * (bits 4..7) bytes: the engine behind reassembly.
+ * Then R's clock moves past IKEV1_FRAG_TIMEOUT_S, so that no partial
+ * message outlives the input.
  */
 
 #define S       1000000000ull
@@ -217,11 +225,63 @@ pump(void)
 		free(q[--nq].p);
 }
 
+static uint64_t r_spi_i, r_spi_r; /* R's SA's cookies (fragment headers) */
+
 static int
 visit_id(void *arg, const struct ike_sa_info *info)
 {
 	*(uint64_t *)arg = info->id;
+	r_spi_i = info->spi_i;
+	r_spi_r = info->spi_r;
 	return 0;
+}
+
+/* One fragment message to R with the SA's cookies: exchange ID_PROT, message id 0. */
+static void
+frag_send(uint16_t id, uint8_t num, uint8_t flags, const uint8_t *p, size_t len)
+{
+	static uint8_t buf[IKE_HDR_LEN + IKE_GEN_HDR_LEN + 4 + 65536];
+	struct ike_addr from = { .port = 500 }, to = { .port = 500 };
+	size_t total = IKE_HDR_LEN + IKE_GEN_HDR_LEN + 4 + len;
+	int i;
+
+	memset(buf, 0, IKE_HDR_LEN + IKE_GEN_HDR_LEN);
+	for (i = 0; i < 8; i++) {
+		buf[i] = (uint8_t)(r_spi_i >> (56 - 8 * i));
+		buf[8 + i] = (uint8_t)(r_spi_r >> (56 - 8 * i));
+	}
+	buf[16] = IKEV1_PL_FRAG;
+	buf[17] = 0x10;
+	buf[18] = IKEV1_EXCH_ID_PROT;
+	buf[24] = (uint8_t)(total >> 24);
+	buf[25] = (uint8_t)(total >> 16);
+	buf[26] = (uint8_t)(total >> 8);
+	buf[27] = (uint8_t)total;
+	buf[IKE_HDR_LEN + 2] = (uint8_t)((IKE_GEN_HDR_LEN + 4 + len) >> 8);
+	buf[IKE_HDR_LEN + 3] = (uint8_t)(IKE_GEN_HDR_LEN + 4 + len);
+	buf[IKE_HDR_LEN + 4] = (uint8_t)(id >> 8);
+	buf[IKE_HDR_LEN + 5] = (uint8_t)id;
+	buf[IKE_HDR_LEN + 6] = num;
+	buf[IKE_HDR_LEN + 7] = flags;
+	memcpy(buf + IKE_HDR_LEN + IKE_GEN_HDR_LEN + 4, p, len);
+	addr4(&from.a, 1);
+	addr4(&to.a, 2);
+	ikev1_input(sr.e, now, &to, &from, buf, total);
+}
+
+/* Byte 0 bit 2: records ID, number, flags, length, data from @p on. */
+static void
+frag_records(const uint8_t *p, size_t len)
+{
+	size_t off = 0, n;
+
+	while (off + 4 <= len) {
+		n = p[off + 3];
+		if (off + 4 + n > len)
+			n = len - off - 4;
+		frag_send(p[off], p[off + 1], p[off + 2], p + off + 4, n);
+		off += 4 + n;
+	}
 }
 
 static uint64_t r_id;
@@ -284,6 +344,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 2 || size > IKE_MSG_MAX - 1024)
 		return 0;
+	if (data[0] & 4) {
+		now += 2 * S;
+		frag_records(data + 1, size - 1);
+		now += (IKEV1_FRAG_TIMEOUT_S + 1) * S;
+		ikev1_tick(sr.e, now);
+		if (changed())
+			establish();
+		return 0;
+	}
 	exch = (data[0] & 1) ? IKEV1_EXCH_QUICK : IKEV1_EXCH_INFORMATIONAL;
 	msgid = ids[data[0] >> 4];
 	n = ikev1_test_seal(sr.e, r_id, exch, msgid, data[1], data + 2, size - 2,
@@ -293,7 +362,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	addr4(&from.a, 1);
 	addr4(&to.a, 2);
 	now += 2 * S; /* a fresh notify budget every time */
-	ikev1_input(sr.e, now, &to, &from, out, (size_t)n);
+	if (data[0] & 8) {
+		size_t chunk = 64 + 32 * (size_t)(data[0] >> 4), off;
+		uint8_t num = 1;
+
+		for (off = 0; off < (size_t)n && num < 255; off += chunk, num++)
+			frag_send(7, num, off + chunk >= (size_t)n ? IKEV1_FRAG_LAST : 0, out + off,
+			    off + chunk >= (size_t)n ? (size_t)n - off : chunk);
+		now += (IKEV1_FRAG_TIMEOUT_S + 1) * S;
+		ikev1_tick(sr.e, now);
+	} else {
+		ikev1_input(sr.e, now, &to, &from, out, (size_t)n);
+	}
 	if (changed())
 		establish();
 	return 0;

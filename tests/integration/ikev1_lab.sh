@@ -225,3 +225,21 @@ dump_stop() {
 	wait "$DUMP_PID" 2>/dev/null
 	DUMP_PID=
 }
+
+# ikl_children FILE: replace the children of the one connection in FILE
+# (charon's swanctl.conf as ss_conn_psk writes it, or gw.yaml as
+# gw_conf_psk writes it) with the text on stdin; charon's file is not
+# reloaded here (ss_load).
+ikl_children() {
+	$PY -c '
+import sys
+path, new = sys.argv[1], sys.argv[2]
+lines = open(path).read().split("\n")
+if path.endswith(".yaml"):
+    a = lines.index("    children:")
+    b = next((i for i in range(a + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")), len(lines))
+else:
+    a = lines.index("\t\tchildren {")
+    b = lines.index("\t\t}", a) + 1
+open(path, "w").write("\n".join(lines[:a] + new.rstrip("\n").split("\n") + lines[b:]))' "$1" "$(cat)"
+}

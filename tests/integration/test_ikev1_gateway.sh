@@ -295,4 +295,105 @@ else
 	cert_case e ecdsa 384 aes256-sha384-ecp384 aes128gcm16 gateway ECDSA_WITH_NULL
 fi
 
+# ---- (f), (g) IKEv1 fragmentation: MM5 / MM6 over 2 KB on IPv4 ----
+# RSA-4096 certificates under an intermediate CA that we send in our chain
+# (charon anchors at the root, we at the intermediate):
+# MM5 is about 3.5 KB, charon's MM6 about 2.1 KB.  af_packet hands the
+# gateway reassembled IPv4 in 2 KB frames at most, so these messages cross
+# only as IKE fragments (strongSwan's, payload 132): charon announces
+# FRAGMENTATION (fragmentation = yes, or force) and so do we.
+
+# mk_pki_chain: big-root (RSA-3072) -- big-ca (RSA-4096 intermediate) -- big-ss, big-gw
+# (RSA-4096).  Both ends anchor at the intermediate; we also send it (big-int).
+mk_pki_chain() {
+	mkdir -p "$PKI"
+	(
+		cd "$PKI" || exit 1
+		pki --gen --type rsa --size 3072 --outform pem >big-root.key &&
+			pki --self --ca --lifetime 3650 --in big-root.key --type rsa \
+				--dn "C=CH, O=fastipsec test, CN=fastipsec test root" --outform pem >big-root.pem &&
+			pki --gen --type rsa --size 4096 --outform pem >big-ca.key &&
+			pki --issue --cacert big-root.pem --cakey big-root.key --type priv --in big-ca.key --ca \
+				--dn "C=CH, O=fastipsec test, CN=fastipsec test intermediate" --lifetime 365 \
+				--outform pem >big-ca.pem &&
+			cp big-ca.pem big-int.pem &&
+			for who in ss gw; do
+				pki --gen --type rsa --size 4096 --outform pem >big-$who.key || exit 1
+			done &&
+			pki --issue --cacert big-ca.pem --cakey big-ca.key --type priv --in big-ss.key \
+				--dn "$DN_SS" --san 192.0.2.1 --lifetime 30 --outform pem >big-ss.pem &&
+			pki --issue --cacert big-ca.pem --cakey big-ca.key --type priv --in big-gw.key \
+				--dn "$DN_GW" --san 192.0.2.2 --lifetime 30 --outform pem >big-gw.pem
+	) 2>"$PKI/pki.err"
+}
+
+# ikev1_stat KEY: the gateway's ikev1 counter KEY from /fastipsec/ike/stats.
+ikev1_stat() {
+	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" "r['/fastipsec/ike/stats']['ikev1']['$1']"
+}
+
+# frag_case TAG WHO CHARON_FRAGMENTATION: one tunnel whose MM5 / MM6 travel in fragments.
+frag_case() {
+	local tag=$1 who=$2 mode=$3 start=none R n_ours n_theirs n_ipfrag tx rs l0
+	[ "$who" = gateway ] && start=start
+	local what="($tag) IKEv1 fragments, RSA-4096 chain, charon fragmentation=$mode, $who initiates"
+	gw_conf_cert big aes256-sha256-modp3072 aes128gcm16 "$start"
+	sed -i -e "s|certs: \[\"$PKI/big-gw.pem\"\]|certs: [\"$PKI/big-gw.pem\", \"$PKI/big-int.pem\"]|" \
+		-e 's|^    version: 1$|    version: 1\n    fragmentation: yes|' "$TMP/gw.yaml"
+	if ! ss_conn_cert big aes256-sha256-modp3072 aes128gcm16 ||
+		! sed -i -e "s|^\t\tversion = 1$|\t\tversion = 1\n\t\tfragmentation = $mode|" \
+			-e "s|cacerts = $PKI/big-ca.pem|cacerts = $PKI/big-root.pem|" "$SSD/cert/swanctl.conf" ||
+		! ss_load "$SSD" "$SSD/cert/swanctl.conf"; then
+		notok "$what: charon loads its configuration"
+		return
+	fi
+	l0=$(wc -l <"$SSD/charon.log")
+	dump_start "$TMP/wire-$tag.pcap"
+	gw_up "$tag" --diagnostics || { notok "$what: the gateway starts"; dump_stop; return; }
+	[ "$who" = charon ] && ss_initiate "$SSD" net gw 20 >"$TMP/init-$tag.out" 2>&1
+	if wait_gw_children 2 20; then
+		ok "$what: the SA pair is installed"
+	else
+		notok "$what: the SA pair is installed"
+		grep -iE 'frag|cert|auth' "$TMP/gw-$tag.log" | tail -n 5 | sed 's/^/# /'
+		ss_log_tail "$SSD" 10
+	fi
+	check "($tag) SPIs mirrored" spis_match
+	tail -n +"$((l0 + 1))" "$SSD/charon.log" >"$TMP/charon-$tag.log"
+	check "($tag) charon verified our RSA signature for our DN" \
+		grep -q "authentication of '$DN_GW' with RSA_EMSA_PKCS1_NULL successful" "$TMP/charon-$tag.log"
+	R=$(ping_both 5)
+	echo "# ($tag) pings received: $R"
+	check "($tag) pings cross the tunnel both ways" test "$R" = "5 5"
+	tx=$(ikev1_stat frag_tx)
+	rs=$(ikev1_stat frag_reassembled)
+	echo "# ($tag) gateway: frag_tx $tx in $(ikev1_stat frag_tx_msgs) messages," \
+		"frag_rx $(ikev1_stat frag_rx), frag_reassembled $rs, frag_dropped $(ikev1_stat frag_dropped)"
+	check "($tag) the gateway sent MM5/MM6 in fragments (frag_tx > 1)" test "${tx:-0}" -gt 1
+	check "($tag) the gateway reassembled charon's MM5/MM6 (frag_reassembled >= 1)" test "${rs:-0}" -ge 1
+	dump_stop
+	# ISAKMP's next payload (offset 16) is 132: after the UDP header, and the non-ESP marker on 4500.
+	local f='((udp port 500 and udp[24] = 132) or (udp port 4500 and udp[28] = 132))'
+	n_ours=$(tcpdump -r "$TMP/wire-$tag.pcap" -n "src 192.0.2.2 and $f" 2>/dev/null | wc -l)
+	n_theirs=$(tcpdump -r "$TMP/wire-$tag.pcap" -n "src 192.0.2.1 and $f" 2>/dev/null | wc -l)
+	n_ipfrag=$(tcpdump -r "$TMP/wire-$tag.pcap" -n 'ip[6:2] & 0x3fff != 0' 2>/dev/null | wc -l)
+	echo "# ($tag) wire: $n_ours fragment datagrams from us, $n_theirs from charon, $n_ipfrag IP fragments"
+	check "($tag) fragment payloads on the wire both ways" test "$n_ours" -gt 1 -a "$n_theirs" -gt 1
+	check "($tag) no IP fragments on the wire" test "$n_ipfrag" = 0
+	check "($tag) charon reassembled our fragments" grep -q "reassembled fragmented IKE message" "$TMP/charon-$tag.log"
+	gw_stop TERM
+	check "($tag) the gateway stops with exit 0" test "$GW_RC" = 0
+	check "($tag) our shutdown deletes: charon lists no IKE SA" ss_wait_count "$SSD" ike 0 5
+}
+
+if ! command -v pki >/dev/null 2>&1; then
+	echo "# skipped the fragmentation cases: pki (strongswan-pki) not installed"
+elif ! mk_pki_chain; then
+	notok "the RSA-4096 test PKI is made with pki"
+	sed 's/^/# /' "$PKI/pki.err"
+else
+	frag_case f charon yes
+	frag_case g gateway force
+fi
+
 finish

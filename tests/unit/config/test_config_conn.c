@@ -168,6 +168,7 @@ test_load_full(void)
 	    "  retransmit_timeout: 2500ms\n"
 	    "  retransmit_tries: 3\n"
 	    "  retransmit_base: 2.5\n"
+	    "  fragment_size: 1400\n"
 	    "connections:\n"
 	    "  branch:\n"
 	    "    version: 2\n"
@@ -216,6 +217,7 @@ test_load_full(void)
 	CU_ASSERT_EQUAL(cfg->ike.retransmit_timeout, 2500);
 	CU_ASSERT_EQUAL(cfg->ike.retransmit_tries, 3);
 	CU_ASSERT_DOUBLE_EQUAL(cfg->ike.retransmit_base, 2.5, 1e-9);
+	CU_ASSERT_EQUAL(cfg->ike.fragment_size, 1400);
 	CU_ASSERT_EQUAL_FATAL(cfg->n_connections, 1);
 	c = &cfg->connections[0];
 	CU_ASSERT_STRING_EQUAL(c->name, "branch");
@@ -322,6 +324,7 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(cfg->ike.retransmit_timeout, 4000);
 	CU_ASSERT_EQUAL(cfg->ike.retransmit_tries, 5);
 	CU_ASSERT_DOUBLE_EQUAL(cfg->ike.retransmit_base, 1.8, 1e-9);
+	CU_ASSERT_EQUAL(cfg->ike.fragment_size, 1280);
 	c = &cfg->connections[0];
 	CU_ASSERT_EQUAL(c->version, 0);
 	CU_ASSERT_EQUAL(c->local_port, 500);
@@ -486,6 +489,10 @@ test_ike_section_errors(void)
 	    "gw.yaml:17:21: ike.retransmit_tries: 101 is out of range (0..100)\n"
 	    "gw.yaml:18:20: ike.retransmit_base: 0.5 is out of range (1..10)\n"
 	    "gw.yaml:19:3: ike.retransmit_bse: unknown key 'retransmit_bse'; did you mean 'retransmit_base'?\n");
+	ASSERT_ERRORS(IFACES "ike: {fragment_size: 575}\n",
+	    "gw.yaml:11:22: ike.fragment_size: 575 is out of range (576..65535)\n");
+	ASSERT_ERRORS(IFACES "ike: {fragment_size: 65536}\n",
+	    "gw.yaml:11:22: ike.fragment_size: 65536 is out of range (576..65535)\n");
 	ASSERT_ERRORS(IFACES "ike: {retransmit_base: .inf}\n",
 	    "gw.yaml:11:24: ike.retransmit_base: expected a number\n");
 	ASSERT_ERRORS(IFACES "ike: {retransmit_base: fast}\n",

@@ -41,6 +41,7 @@ struct inst {
 	uint32_t spi_in, spi_out;
 	uint64_t ike_sa;
 	bool out_ready; /* outbound usable (child_up or activated) */
+	struct config_lifetime lt;
 };
 
 struct peer {
@@ -164,6 +165,7 @@ add(struct peer *p, const struct ike_child_sa *c, bool out)
 	n->spi_out = c->spi_out;
 	n->ike_sa = c->ike_sa;
 	n->out_ready = out;
+	n->lt = c->lifetime;
 	if (p->n_seen < DIM(p->spis_seen))
 		p->spis_seen[p->n_seen++] = c->spi_in;
 	p->n_up++;
@@ -697,6 +699,102 @@ test_ikev1_rekey_collision(void)
 	teardown();
 }
 
+/*
+ * Kilobyte lifetimes (RFC 2407 §4.5): I offers its life_bytes, R has a
+ * longer one.  Both install I's hard limit (kilobytes of 1024 bytes);
+ * I keeps its own rekey_bytes, R, whose rekey_bytes lies beyond that
+ * limit, rekeys at IKEV1_PEER_LIFE_REKEY_PCT of it.  Then R alone.
+ */
+static void
+test_ikev1_rekey_peer_life_bytes(void)
+{
+	setup();
+	pi.child[0].rekey_bytes = 1500000;
+	pi.child[0].life_bytes = 2000000; /* 1953 KB on the wire */
+	pr.child[0].rekey_bytes = 3000000;
+	pr.child[0].life_bytes = 3300000;
+	start();
+	negotiate();
+	CU_ASSERT_EQUAL(pi.inst[0].lt.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(pi.inst[0].lt.soft_bytes, 1500000);
+	CU_ASSERT_EQUAL(pr.inst[0].lt.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(pr.inst[0].lt.soft_bytes, 1953 * 1024 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	teardown();
+
+	/* R has no volume limit of its own: it still rekeys before I's. */
+	setup();
+	pi.child[0].life_bytes = 1024000;
+	start();
+	negotiate();
+	CU_ASSERT_EQUAL(pi.inst[0].lt.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(pi.inst[0].lt.soft_bytes, 0); /* I's own choice: no rekey_bytes */
+	CU_ASSERT_EQUAL(pr.inst[0].lt.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(pr.inst[0].lt.soft_bytes, 1024000 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	teardown();
+}
+
+/*
+ * I's lifetime (130 s, no rekeying of its own) is shorter than R's
+ * rekey_time: R rekeys at IKEV1_PEER_LIFE_REKEY_PCT of it (117 s), not
+ * never, and the pair lives on without a loss.
+ */
+static void
+test_ikev1_rekey_peer_life_time(void)
+{
+	unsigned int ups;
+
+	setup();
+	pi.child[0].rekey_time = 0;
+	pi.child[0].life_time = 130;
+	pr.child[0].rekey_time = 1000;
+	pr.child[0].life_time = 2000;
+	start();
+	negotiate();
+	ups = pr.n_up;
+	advance(116 * S);
+	CU_ASSERT_EQUAL(pr.n_up, ups);
+	advance(2 * S);
+	CU_ASSERT_EQUAL(pr.n_up, ups + 1);
+	settle();
+	CU_ASSERT_EQUAL(stats(&pr).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(violations, 0);
+	CU_ASSERT_EQUAL(early_removals, 0);
+	teardown();
+}
+
+/*
+ * A volume limit runs out within V1_REKEY_OUT_DELAY_NS of our rekey: the
+ * old pair's hard limit hands the traffic to the new pair at once instead
+ * of leaving the child without an outbound SA until the delay is over.
+ */
+static void
+test_ikev1_rekey_hard_while_pending(void)
+{
+	uint32_t old_out;
+
+	setup();
+	start();
+	negotiate();
+	advance(10 * S);
+	old_out = pi.inst[0].spi_out;
+	ikev1_sa_expired(pi.e, now, old_out, false, false);
+	pump();
+	CU_ASSERT_EQUAL_FATAL(pi.n_inst, 2);
+	CU_ASSERT_EQUAL(pi.slot, old_out); /* the new outbound waits for R */
+	ikev1_sa_expired(pi.e, now, old_out, false, true);
+	CU_ASSERT_EQUAL_FATAL(pi.n_inst, 1);
+	CU_ASSERT_TRUE(pi.inst[0].out_ready);
+	CU_ASSERT_EQUAL(pi.slot, pi.inst[0].spi_out);
+	CU_ASSERT_NOT_EQUAL(pi.slot, old_out);
+	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	pump();
+	advance(8 * S);
+	check_one_pair();
+	CU_ASSERT_EQUAL(violations, 0);
+	teardown();
+}
+
 /* Jittered rekey times (rand_time) on both ends: many rekeys, never a loss, one pair left. */
 static void
 test_ikev1_rekey_jitter(void)
@@ -954,6 +1052,9 @@ main(void)
 		{ "test_ikev1_rekey_hard_expiry", test_ikev1_rekey_hard_expiry },
 		{ "test_ikev1_rekey_collision", test_ikev1_rekey_collision },
 		{ "test_ikev1_rekey_jitter", test_ikev1_rekey_jitter },
+		{ "test_ikev1_rekey_peer_life_bytes", test_ikev1_rekey_peer_life_bytes },
+		{ "test_ikev1_rekey_peer_life_time", test_ikev1_rekey_peer_life_time },
+		{ "test_ikev1_rekey_hard_while_pending", test_ikev1_rekey_hard_while_pending },
 		{ "test_ikev1_rekey_p1_initiator", test_ikev1_rekey_p1_initiator },
 		{ "test_ikev1_rekey_p1_responder", test_ikev1_rekey_p1_responder },
 		{ "test_ikev1_rekey_p1_both", test_ikev1_rekey_p1_both },

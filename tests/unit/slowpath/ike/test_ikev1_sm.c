@@ -1095,12 +1095,17 @@ test_ikev1_sm_malformed(void)
 	teardown();
 }
 
-/* Half-open SAs are bounded globally and per source, and time out. */
+/*
+ * Half-open SAs are bounded per source (the excess dropped) and in all:
+ * a full table makes room by evicting the oldest responder SA still
+ * waiting for MM3, so a real initiator gets through a flood of spoofed
+ * MM1s; the rest time out.
+ */
 static void
 test_ikev1_sm_half_open(void)
 {
-	struct ike_addr from = { .port = 500 }, to = { .port = 500 };
-	uint8_t mm1[1024];
+	struct ike_addr from = { .port = 500 }, to = { .port = 500 }, from_i, to_r;
+	uint8_t mm1[1024], cookie0;
 	size_t len;
 	unsigned int i;
 	struct ikev1_stats sr;
@@ -1112,32 +1117,55 @@ test_ikev1_sm_half_open(void)
 	pr.conn[0].n_remote_addrs = 0; /* %any: responder for every source */
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(n_wire, 1);
 	len = wire[0].len;
 	memcpy(mm1, wire[0].p, len);
+	from_i = wire[0].from;
+	to_r = wire[0].to;
+	cookie0 = mm1[0];
 	clear_wire();
 	addr4(&to.a, 2);
 	addr4(&from.a, 1);
+	/* I's address, other cookies (never I's own): 5 half-open, 15 dropped */
 	for (i = 0; i < 20; i++) {
-		mm1[0] = (uint8_t)(i + 1);
+		mm1[0] = (uint8_t)(cookie0 ^ (i + 1));
 		ikev1_input(pr.e, now, &to, &from, mm1, len);
 	}
 	sr = stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 5);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HALF_OPEN], 15);
+	CU_ASSERT_EQUAL(sr.half_open_evicted, 0);
+	/* 20 more sources: 5 fill the table, 15 evict the oldest (the first 5, then 10 of theirs) */
 	for (i = 0; i < 20; i++) {
 		addr4(&from.a, (uint8_t)(10 + i));
-		mm1[0] = (uint8_t)(100 + i);
+		mm1[0] = (uint8_t)(cookie0 ^ (100 + i));
 		ikev1_input(pr.e, now, &to, &from, mm1, len);
 	}
 	sr = stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 10);
-	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HALF_OPEN], 30);
+	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HALF_OPEN], 15);
+	CU_ASSERT_EQUAL(sr.half_open_evicted, 15);
+	CU_ASSERT_EQUAL(sr.p1_failed, 0);
+	/* I's genuine MM1 into the full table: it gets in, main and quick mode complete */
+	clear_wire();
+	mm1[0] = cookie0;
+	ikev1_input(pr.e, now, &to_r, &from_i, mm1, len);
+	pump();
+	CU_ASSERT_EQUAL(pi.n_up, 1);
+	CU_ASSERT_EQUAL(pr.n_up, 1);
+	sr = stats(&pr);
+	CU_ASSERT_EQUAL(sr.half_open_evicted, 16);
+	CU_ASSERT_EQUAL(sr.half_open, 9);
+	CU_ASSERT_EQUAL(sr.p1_done, 1);
+	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_ESTABLISHED], 1);
+	/* the 9 left time out; the established SA stays */
 	clear_wire();
 	advance(31 * S);
 	sr = stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 0);
 	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 0);
-	CU_ASSERT_EQUAL(sr.p1_failed, 10);
+	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(sr.p1_failed, 9);
 	teardown();
 }
 
