@@ -147,4 +147,13 @@ _Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
 #define IKEV1_FRAG_PRE_MAX      8           /* first messages (no SA yet) reassembled at once */
 #define IKEV1_FRAG_PRE_PER_PEER 2           /* ... of them from one peer address */
 
+/* IKEv2 codec (slowpath/ike/ikev2_msg.h, ikev2_crypt.h) */
+#define IKEV2_NOTIFIES_MAX  16 /* Notify payloads in one message (NAT-D, status, errors) */
+#define IKEV2_CERTS_MAX     8  /* CERT payloads in one message (a chain) */
+#define IKEV2_CERTREQS_MAX  8  /* CERTREQ payloads in one message */
+#define IKEV2_DELETES_MAX   8  /* Delete payloads in one message */
+#define IKEV2_VIDS_MAX      16 /* Vendor ID payloads in one message */
+#define IKEV2_FRAGS_MAX     64 /* RFC 7383: Total Fragments we reassemble */
+#define IKEV2_FRAG_MSGS_MAX 4  /* messages a reassembler holds at once */
+
 #endif

@@ -2532,3 +2532,243 @@ ike_crypto_dn_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_l
 	ERR_clear_error();
 	return eq;
 }
+
+/* ---- IKEv2 signatures (RFC 7296 §3.8, RFC 4754, RFC 7427) ---- */
+
+static char *
+sig_hash_md(uint16_t hash)
+{
+	switch (hash) {
+	case IKE_CRYPTO_HASH_SHA1:
+		return md_sha1;
+	case IKE_CRYPTO_HASH_SHA2_256:
+		return md_sha256;
+	case IKE_CRYPTO_HASH_SHA2_384:
+		return md_sha384;
+	case IKE_CRYPTO_HASH_SHA2_512:
+		return md_sha512;
+	default:
+		return NULL;
+	}
+}
+
+/* A digest-signing context for @pk with @md; RSA gets PKCS#1 v1.5 padding. */
+static EVP_MD_CTX *
+sig_ctx(EVP_PKEY *pk, enum ike_crypto_sig kind, const char *md, bool sign)
+{
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok;
+
+	if (m == NULL)
+		return NULL;
+	if (sign)
+		ok = EVP_DigestSignInit_ex(m, &pctx, md, NULL, NULL, pk, NULL);
+	else
+		ok = EVP_DigestVerifyInit_ex(m, &pctx, md, NULL, NULL, pk, NULL);
+	if (ok == 1 && kind == IKE_CRYPTO_SIG_RSA)
+		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING);
+	if (ok != 1) {
+		EVP_MD_CTX_free(m);
+		ERR_clear_error();
+		return NULL;
+	}
+	return m;
+}
+
+static int
+pkey_sign_hash(EVP_PKEY *pk, enum ike_crypto_sig kind, uint16_t hash, bool der, const uint8_t *data,
+    size_t len, uint8_t *sig, size_t size)
+{
+	uint8_t buf[ECDSA_DER_MAX];
+	size_t n, w = ecdsa_width(kind);
+	const char *md = sig_hash_md(hash);
+	EVP_MD_CTX *m;
+	int rc = -EIO;
+
+	if (md == NULL)
+		return -ENOTSUP;
+	if (pk == NULL || data == NULL || len == 0 || sig == NULL)
+		return -EINVAL;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		if (size < (size_t)EVP_PKEY_get_size(pk))
+			return -EINVAL;
+	} else if (w == 0 || (!der && size < 2 * w)) {
+		return -EINVAL;
+	}
+	m = sig_ctx(pk, kind, md, true);
+	if (m == NULL)
+		return -EIO;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		n = size;
+		if (EVP_DigestSign(m, sig, &n, data, len) == 1)
+			rc = (int)n;
+	} else {
+		n = sizeof(buf);
+		if (EVP_DigestSign(m, buf, &n, data, len) != 1)
+			goto out;
+		if (!der) {
+			rc = ecdsa_der_to_raw(buf, n, w, sig);
+		} else if (n <= size) {
+			memcpy(sig, buf, n);
+			rc = (int)n;
+		} else {
+			rc = -EINVAL;
+		}
+	}
+out:
+	if (rc < 0)
+		ERR_clear_error();
+	EVP_MD_CTX_free(m);
+	return rc;
+}
+
+static int
+pkey_verify_hash(EVP_PKEY *pk, enum ike_crypto_sig kind, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len)
+{
+	uint8_t buf[ECDSA_DER_MAX];
+	size_t w = ecdsa_width(kind);
+	const char *md = sig_hash_md(hash);
+	EVP_MD_CTX *m;
+	int n, rc = -EBADMSG;
+
+	if (md == NULL)
+		return -ENOTSUP;
+	if (pk == NULL || data == NULL || len == 0 || !BUF_OK(sig, sig_len))
+		return -EINVAL;
+	if (kind == IKE_CRYPTO_SIG_RSA) {
+		/* RFC 8017 §8.2.2 step 1: exactly the modulus length. */
+		if (sig_len != (size_t)EVP_PKEY_get_size(pk))
+			return -EBADMSG;
+	} else if (w == 0) {
+		return -EINVAL;
+	} else if (!der && sig_len != 2 * w) {
+		return -EBADMSG;
+	} else if (der && (sig_len == 0 || sig_len > ECDSA_DER_MAX)) {
+		return -EBADMSG;
+	}
+	if (kind != IKE_CRYPTO_SIG_RSA && !der) {
+		n = ecdsa_raw_to_der(sig, w, buf, sizeof(buf));
+		if (n <= 0)
+			return -EBADMSG;
+		sig = buf;
+		sig_len = (size_t)n;
+	}
+	m = sig_ctx(pk, kind, md, false);
+	if (m == NULL)
+		return -EIO;
+	/* OpenSSL 3 takes only strict DER ECDSA-Sig-Values without trailing bytes. */
+	if (EVP_DigestVerify(m, sig, sig_len, data, len) == 1)
+		rc = 0;
+	if (rc != 0)
+		ERR_clear_error();
+	EVP_MD_CTX_free(m);
+	return rc;
+}
+
+int
+ike_crypto_cred_sign_hash(const struct ike_crypto_cred *c, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, uint8_t *sig, size_t size)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return pkey_sign_hash(c->key, c->sig, hash, der, data, len, sig, size);
+}
+
+int
+ike_crypto_cert_verify_hash(const struct ike_crypto_cert *c, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len)
+{
+	if (c == NULL)
+		return -EINVAL;
+	return pkey_verify_hash(c->pk, c->sig, hash, der, data, len, sig, sig_len);
+}
+
+int
+ike_crypto_key_verify_hash(const struct ike_crypto_key *k, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len)
+{
+	if (k == NULL)
+		return -EINVAL;
+	return pkey_verify_hash(k->pk, k->sig, hash, der, data, len, sig, sig_len);
+}
+
+/*
+ * AlgorithmIdentifiers of RFC 7427 Appendix A: SEQUENCE { OID, NULL } for
+ * RSA (1.2.840.113549.1.1.5/11/12/13), SEQUENCE { OID } for ECDSA
+ * (1.2.840.10045.4.1, 1.2.840.10045.4.3.2/3/4).
+ */
+struct sig_algid {
+	bool rsa;
+	uint16_t hash;
+	uint8_t len;
+	uint8_t der[16];
+};
+
+static const struct sig_algid sig_algids[] = {
+	{ true, IKE_CRYPTO_HASH_SHA1, 15,
+	    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05,
+	        0x00 } },
+	{ true, IKE_CRYPTO_HASH_SHA2_256, 15,
+	    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+	        0x00 } },
+	{ true, IKE_CRYPTO_HASH_SHA2_384, 15,
+	    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05,
+	        0x00 } },
+	{ true, IKE_CRYPTO_HASH_SHA2_512, 15,
+	    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, 0x05,
+	        0x00 } },
+	{ false, IKE_CRYPTO_HASH_SHA1, 11,
+	    { 0x30, 0x09, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01 } },
+	{ false, IKE_CRYPTO_HASH_SHA2_256, 12,
+	    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 } },
+	{ false, IKE_CRYPTO_HASH_SHA2_384, 12,
+	    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03 } },
+	{ false, IKE_CRYPTO_HASH_SHA2_512, 12,
+	    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04 } },
+};
+
+int
+ike_crypto_sig_algid(enum ike_crypto_sig key, uint16_t hash, const uint8_t **der, size_t *len)
+{
+	bool rsa = key == IKE_CRYPTO_SIG_RSA;
+	size_t i;
+
+	if (key == IKE_CRYPTO_SIG_NONE || der == NULL || len == NULL)
+		return -ENOTSUP;
+	for (i = 0; i < sizeof(sig_algids) / sizeof(sig_algids[0]); i++) {
+		if (sig_algids[i].rsa == rsa && sig_algids[i].hash == hash) {
+			*der = sig_algids[i].der;
+			*len = sig_algids[i].len;
+			return 0;
+		}
+	}
+	return -ENOTSUP;
+}
+
+int
+ike_crypto_sig_algid_parse(const uint8_t *der, size_t len, bool *rsa, uint16_t *hash)
+{
+	const struct sig_algid *a;
+	size_t i;
+
+	if (der == NULL || rsa == NULL || hash == NULL)
+		return -ENOTSUP;
+	for (i = 0; i < sizeof(sig_algids) / sizeof(sig_algids[0]); i++) {
+		a = &sig_algids[i];
+		if (len == a->len && memcmp(der, a->der, len) == 0) {
+			*rsa = a->rsa;
+			*hash = a->hash;
+			return 0;
+		}
+		/* RSA without the NULL: SEQUENCE (11) { the same OID }. */
+		if (a->rsa && len == 13u && der[0] == 0x30 && der[1] == 0x0b &&
+		    memcmp(der + 2, a->der + 2, 11) == 0) {
+			*rsa = true;
+			*hash = a->hash;
+			return 0;
+		}
+	}
+	return -ENOTSUP;
+}

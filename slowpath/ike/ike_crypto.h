@@ -493,4 +493,56 @@ int ike_crypto_dn_format(const uint8_t *der, size_t len, char *text, size_t size
 /* Two DER Names equal after RFC 5280 §7.1 canonicalisation (case, spaces, string types)? */
 bool ike_crypto_dn_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 
+/* ---- IKEv2 signatures (RFC 7296 §3.8, RFC 4754, RFC 7427) ---- */
+
+/*
+ * Hash algorithms of the SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4,
+ * IANA "IKEv2 Hash Algorithms").
+ */
+enum ike_crypto_hash {
+	IKE_CRYPTO_HASH_SHA1 = 1,
+	IKE_CRYPTO_HASH_SHA2_256 = 2,
+	IKE_CRYPTO_HASH_SHA2_384 = 3,
+	IKE_CRYPTO_HASH_SHA2_512 = 4,
+};
+
+#define IKE_CRYPTO_ALGID_MAX 64 /* longest AlgorithmIdentifier we produce or accept (DER) */
+
+/*
+ * Sign @data (the whole message, hashed here with @hash): RSA with
+ * RSASSA-PKCS1-v1_5 (RFC 8017 §8.2, the DigestInfo of @hash inside), ECDSA
+ * over the digest, the signature as r | s padded to the order's length
+ * (RFC 4754 §7, auth methods 9/10/11) or, with @der, as the DER
+ * ECDSA-Sig-Value (RFC 7427 §3).  Returns the signature length; -ENOTSUP
+ * for an unknown @hash, -EINVAL for bad arguments or a short @size.
+ */
+int ike_crypto_cred_sign_hash(const struct ike_crypto_cred *c, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, uint8_t *sig, size_t size);
+/*
+ * 0 when @sig is the certificate key's signature of @data made as
+ * ike_crypto_cred_sign_hash() makes it, -EBADMSG when it is not (wrong
+ * length, bad encoding, mismatch), -ENOTSUP, -EINVAL.
+ */
+int ike_crypto_cert_verify_hash(const struct ike_crypto_cert *c, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
+/* The same with a bare public key. */
+int ike_crypto_key_verify_hash(const struct ike_crypto_key *k, uint16_t hash, bool der,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
+
+/*
+ * The AlgorithmIdentifier (DER, RFC 5280 §4.1.1.2) of a signature with a
+ * key of scheme @key and @hash: sha*WithRSAEncryption with NULL parameters
+ * (RFC 8017 Appendix A.2.4) or ecdsa-with-SHA* without parameters
+ * (RFC 5758 §3.2), as RFC 7427 Appendix A lists them.  0 with *@der (static
+ * bytes) and *@len set, or -ENOTSUP.
+ */
+int ike_crypto_sig_algid(enum ike_crypto_sig key, uint16_t hash, const uint8_t **der, size_t *len);
+/*
+ * A received AlgorithmIdentifier: *@rsa (true: RSA PKCS#1 v1.5, false:
+ * ECDSA) and *@hash.  RSA's NULL parameters may be absent (RFC 4055 §5
+ * asks receivers to take both).  0, or -ENOTSUP for any other algorithm,
+ * parameters or encoding (RSASSA-PSS included).
+ */
+int ike_crypto_sig_algid_parse(const uint8_t *der, size_t len, bool *rsa, uint16_t *hash);
+
 #endif

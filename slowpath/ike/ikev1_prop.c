@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "slowpath/ike/ike_crypto.h"
+#include "slowpath/ike/ike_ts.h"
 #include "slowpath/ike/ikev1_prop.h"
 
 #define TV_MAX 0xffffu /* largest value of a TV attribute (RFC 2408 §3.3) */
@@ -832,80 +833,11 @@ ikev1_prop_p2_check(const struct ikev1_sa *in, const struct config_child *child,
 
 /* ---- traffic selectors ---- */
 
-static unsigned int
-addr_bytes(uint8_t family)
-{
-	return family == 4 ? 4 : 16;
-}
-
-/* Prefix length of a contiguous mask, -1 when not contiguous. */
-static int
-mask_len(const uint8_t *mask, unsigned int n)
-{
-	unsigned int i, bits = 0;
-	bool ended = false;
-	uint8_t b;
-
-	for (i = 0; i < n; i++) {
-		for (b = 0x80; b != 0; b >>= 1) {
-			if (mask[i] & b) {
-				if (ended)
-					return -1;
-				bits++;
-			} else {
-				ended = true;
-			}
-		}
-	}
-	return (int)bits;
-}
-
-static void
-prefix_clear_host(struct config_prefix *p)
-{
-	unsigned int n = addr_bytes(p->a.family), i;
-
-	for (i = 0; i < n; i++) {
-		if (p->len >= (i + 1) * 8)
-			continue;
-		if (p->len <= i * 8)
-			p->a.addr[i] = 0;
-		else
-			p->a.addr[i] &= (uint8_t)(0xff << (8 - (p->len - i * 8)));
-	}
-}
-
-/* @len of a range first..last that is exactly a prefix, -1 when not. */
-static int
-range_prefix(const uint8_t *first, const uint8_t *last, unsigned int n)
-{
-	uint8_t mask[16];
-	unsigned int i;
-	int len;
-
-	for (i = 0; i < n; i++)
-		mask[i] = (uint8_t) ~(first[i] ^ last[i]);
-	len = mask_len(mask, n);
-	if (len < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		/* host part: first all zero, last all one */
-		if ((first[i] & ~mask[i]) != 0 || (last[i] | mask[i]) != 0xff)
-			return -1;
-	}
-	return len;
-}
-
 void
 ikev1_prop_ts_resolve(const struct config_ts *ts, const struct config_addr *ike,
     struct config_ts *out)
 {
-	*out = *ts;
-	if (ts->dynamic) {
-		out->dynamic = false;
-		out->net.a = *ike;
-		out->net.len = (uint8_t)(ike->family == 4 ? 32 : 128);
-	}
+	ike_ts_resolve(ts, ike, out);
 }
 
 int
@@ -929,7 +861,7 @@ ikev1_prop_ts_from_id(const struct ikev1_id *id, struct config_ts *ts)
 	default:
 		return -EINVAL;
 	}
-	n = addr_bytes(ts->net.a.family);
+	n = ike_ts_addr_len(ts->net.a.family);
 	memcpy(ts->net.a.addr, id->data, n);
 	switch (id->type) {
 	case IKEV1_ID_IPV4_ADDR:
@@ -938,14 +870,14 @@ ikev1_prop_ts_from_id(const struct ikev1_id *id, struct config_ts *ts)
 		break;
 	case IKEV1_ID_IPV4_ADDR_SUBNET:
 	case IKEV1_ID_IPV6_ADDR_SUBNET:
-		len = mask_len(id->data + n, n);
+		len = ike_ts_mask_len(id->data + n, n);
 		if (len < 0)
 			return -EINVAL;
 		ts->net.len = (uint8_t)len;
-		prefix_clear_host(&ts->net);
+		ike_ts_prefix_clear_host(&ts->net);
 		break;
 	default:
-		len = range_prefix(id->data, id->data + n, n);
+		len = ike_ts_range_prefix(id->data, id->data + n, n);
 		if (len < 0)
 			return -EINVAL;
 		ts->net.len = (uint8_t)len;
@@ -964,7 +896,7 @@ ikev1_prop_ts_from_id(const struct ikev1_id *id, struct config_ts *ts)
 int
 ikev1_prop_ts_to_id(const struct config_ts *ts, uint8_t *data, struct ikev1_id *id)
 {
-	unsigned int n = addr_bytes(ts->net.a.family), i, bits;
+	unsigned int n = ike_ts_addr_len(ts->net.a.family), i, bits;
 
 	memset(id, 0, sizeof(*id));
 	if (ts->dynamic || (ts->net.a.family != 4 && ts->net.a.family != 6))
@@ -992,95 +924,20 @@ ikev1_prop_ts_to_id(const struct config_ts *ts, uint8_t *data, struct ikev1_id *
 	return 0;
 }
 
-/* Is prefix @inner inside prefix @outer? */
-static bool
-prefix_contains(const struct config_prefix *outer, const struct config_prefix *inner)
-{
-	struct config_prefix x;
-
-	if (outer->a.family != inner->a.family || outer->len > inner->len)
-		return false;
-	x = *inner;
-	x.len = outer->len;
-	prefix_clear_host(&x);
-	return memcmp(x.a.addr, outer->a.addr, addr_bytes(outer->a.family)) == 0;
-}
-
 bool
 ikev1_prop_ts_contains(const struct config_ts *outer, const struct config_ts *inner)
 {
-	if (!prefix_contains(&outer->net, &inner->net))
-		return false;
-	if (outer->protocol >= 0 && outer->protocol != inner->protocol)
-		return false;
-	return outer->ports.first <= inner->ports.first && inner->ports.last <= outer->ports.last;
+	return ike_ts_contains(outer, inner);
 }
 
 bool
 ikev1_prop_ts_narrow(const struct config_ts *a, const struct config_ts *b, struct config_ts *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (prefix_contains(&a->net, &b->net))
-		out->net = b->net;
-	else if (prefix_contains(&b->net, &a->net))
-		out->net = a->net;
-	else
-		return false;
-	if (a->protocol < 0)
-		out->protocol = b->protocol;
-	else if (b->protocol < 0 || b->protocol == a->protocol)
-		out->protocol = a->protocol;
-	else
-		return false;
-	out->ports.first = a->ports.first > b->ports.first ? a->ports.first : b->ports.first;
-	out->ports.last = a->ports.last < b->ports.last ? a->ports.last : b->ports.last;
-	return out->ports.first <= out->ports.last;
-}
-
-static const char *
-proto_name(int p)
-{
-	switch (p) {
-	case 1:
-		return "icmp";
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 58:
-		return "ipv6-icmp";
-	default:
-		return NULL;
-	}
+	return ike_ts_narrow(a, b, out);
 }
 
 void
 ikev1_prop_ts_format(const struct config_ts *ts, char *buf, size_t len)
 {
-	char a[64], p[16], ports[16];
-	const char *pn;
-
-	if (ts->dynamic) {
-		snprintf(buf, len, "dynamic");
-		return;
-	}
-	config_addr_format(&ts->net.a, a, sizeof(a));
-	if (ts->protocol < 0 && ts->ports.first == 0 && ts->ports.last == 65535) {
-		snprintf(buf, len, "%s/%u", a, ts->net.len);
-		return;
-	}
-	pn = proto_name(ts->protocol);
-	if (ts->protocol < 0)
-		snprintf(p, sizeof(p), "any");
-	else if (pn != NULL)
-		snprintf(p, sizeof(p), "%s", pn);
-	else
-		snprintf(p, sizeof(p), "%d", ts->protocol);
-	if (ts->ports.first == 0 && ts->ports.last == 65535)
-		snprintf(ports, sizeof(ports), "%s", "");
-	else if (ts->ports.first == ts->ports.last)
-		snprintf(ports, sizeof(ports), "/%u", ts->ports.first);
-	else
-		snprintf(ports, sizeof(ports), "/%u-%u", ts->ports.first, ts->ports.last);
-	snprintf(buf, len, "%s/%u[%s%s]", a, ts->net.len, p, ports);
+	ike_ts_format(ts, buf, len);
 }
