@@ -75,6 +75,8 @@
 #define NEIGH_REFRESH_S          60   /* re-probe interval of a resolved route gateway */
 #define NEIGH_PENDING_MAX        4 /* packets queued per unresolved next hop (RFC 1122 2.3.2.2) */
 #define NEIGH_PENDING_TIMEOUT_MS 3000 /* ... dropped when it does not answer by then */
+#define NEIGH_RECLAIM_BATCH      64  /* stale entries freed at once when the table is nearly full */
+#define NEIGH_RECLAIM_SCAN       256 /* ... looking at most at this many slots per call */
 #define EV_RING_SIZE             4096 /* worker -> control events, per worker */
 #define IKE_PUNT_MAX             256  /* IKE datagrams a worker lets wait in its event ring */
 #define IKE_LIST_MAX             4096 /* IKE SAs /fastipsec/ike/list shows (a snapshot per tick) */

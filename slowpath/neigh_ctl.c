@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
+#include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/neigh_ctl.h"
 
@@ -171,6 +172,18 @@ neigh_ctl_init(const struct config *cfg)
 
 static uint64_t pending_dropped; /* queued packets whose next hop never answered */
 
+/* neigh_table_add(), after making room when the table is nearly full. */
+static struct neigh_entry *
+add(uint16_t port, uint8_t family, const uint8_t *addr, uint64_t now_ns)
+{
+	struct neigh_entry *e = neigh_table_find(port, family, addr);
+
+	if (e != NULL)
+		return e;
+	neigh_table_reclaim(now_ns, worker_set.qsbr);
+	return neigh_table_add(port, family, addr);
+}
+
 /* Drop what waits on @p e. */
 static void
 pending_drop(struct neigh_entry *e)
@@ -238,7 +251,7 @@ neigh_ctl_event(const struct ev *ev, uint64_t now_ns)
 		return;
 	e = neigh_table_find(ev->port, ev->family, ev->addr);
 	if (e == NULL && (ev->flags & EV_NEIGH_F_SOLICITED))
-		e = neigh_table_add(ev->port, ev->family, ev->addr);
+		e = add(ev->port, ev->family, ev->addr, now_ns);
 	if (e == NULL)
 		return;
 	before = __atomic_load_n(&e->mac, __ATOMIC_RELAXED);
@@ -268,7 +281,7 @@ neigh_ctl_resolve(struct ev *ev, uint64_t now_ns)
 	if (ev->port >= port_table.n || (ev->family != 4 && ev->family != 6) ||
 	    !port_on_link(&port_table.port[ev->port], ev->family, ev->addr))
 		return;
-	e = neigh_table_add(ev->port, ev->family, ev->addr);
+	e = add(ev->port, ev->family, ev->addr, now_ns);
 	if (e == NULL)
 		return;
 	if (ev->ptr != NULL) {
@@ -304,8 +317,11 @@ neigh_ctl_tick(uint64_t now_ns)
 	struct neigh_entry *e;
 	uint64_t every;
 
+	neigh_table_reclaim(now_ns, worker_set.qsbr);
 	for (i = 0; i < n; i++) {
 		e = &neigh_table->e[i];
+		if (!e->in_use)
+			continue;
 		if (e->n_pending != 0 &&
 		    now_ns - e->pending_since >= NEIGH_PENDING_TIMEOUT_MS * 1000000ull)
 			pending_drop(e);

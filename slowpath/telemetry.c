@@ -306,6 +306,12 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "pmtu_learned", sum.pmtu_learned);
 	rte_tel_data_add_dict_u64(d, "log_dropped", log_dropped());
 	rte_tel_data_add_dict_u64(d, "neigh_queue_dropped", neigh_ctl_queue_dropped());
+	if (neigh_table != NULL) {
+		rte_tel_data_add_dict_u64(d, "neigh_reclaimed",
+		    __atomic_load_n(&neigh_table->reclaimed, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(d, "neigh_full",
+		    __atomic_load_n(&neigh_table->full, __ATOMIC_RELAXED));
+	}
 	add_forward_stats(d, first, last);
 	drops = rte_tel_data_alloc();
 	if (drops == NULL)
@@ -494,9 +500,12 @@ cmd_neighbors(const char *cmd, const char *params, struct rte_tel_data *d)
 		start = (uint32_t)v;
 	}
 	rte_tel_data_add_dict_u64(d, "total", n);
+	rte_tel_data_add_dict_u64(d, "used", __atomic_load_n(&neigh_table->used, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "start", start);
+	/* Slots freed for reuse are left out (a page may hold fewer entries). */
 	for (i = start; i < n && i < start + NEIGH_PAGE; i++)
-		add_neigh(d, i, now);
+		if (__atomic_load_n(&neigh_table->e[i].in_use, __ATOMIC_ACQUIRE))
+			add_neigh(d, i, now);
 	if (i < n)
 		rte_tel_data_add_dict_u64(d, "next", i);
 	return 0;
