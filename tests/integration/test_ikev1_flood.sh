@@ -391,6 +391,24 @@ import json, sys
 r = json.load(sys.stdin)["/fastipsec/stats"]
 print("# gateway drops:", {k: v for k, v in (r.get("drops") or {}).items() if isinstance(v, int) and v} or "none")' 2>/dev/null
 echo "# charon's namespace: $(ip netns exec "$SS" awk '/^Udp:/ {if (h) print "Udp InErrors " $4 " RcvbufErrors " $6; h = 1}' /proc/net/snmp)"
+
+# ---- (e) on-link sources fill the neighbour table ----
+# One MM1 from each of 4200 spoofed on-link IPv6 addresses: the gateway
+# tries to resolve every one (nobody answers), which fills its 4096-entry
+# neighbour table.  Stale unresolved entries are reclaimed, so a host the
+# gateway has never seen (192.0.2.5) still gets its echo replies.
+nstat() { jget "$(tel "$PREFIX" /fastipsec/stats)" "r['/fastipsec/stats'].get('$1', -1)"; }
+ip netns exec "$SS" $PY "$HERE/ike_flood.py" flood so$ID "$GW_MAC" 192.0.2.2 2001:db8:0:2::2 \
+	2001:db8:0:2::1:0/4200/1 2000 "$TMP/flood-e" >/dev/null 2>&1
+NB=$(jget "$(tel "$PREFIX" /fastipsec/neighbors)" 'r["/fastipsec/neighbors"]["total"]')
+echo "# (e) neighbours after 4200 on-link sources: $NB"
+sleep 6
+ip -n "$SS" addr add 192.0.2.5/24 dev so$ID
+NEWPING=$(ip netns exec "$SS" ping -c 4 -i 0.5 -W 2 -I 192.0.2.5 192.0.2.2 2>&1 | grep -o '[0-9]* received' | cut -d' ' -f1)
+echo "# (e) ping from the new 192.0.2.5: ${NEWPING:-0}/4 replies; neigh_reclaimed $(nstat neigh_reclaimed), neigh_full $(nstat neigh_full)"
+check "(e) a full neighbour table (4096) reclaims stale entries: a host never seen before gets answers" \
+	test "$NB" -ge 4000 -a "${NEWPING:-0}" -ge 1 -a "$(nstat neigh_reclaimed)" -gt 0
+
 gw_stop TERM
 check "the gateway stops with exit 0" test "$GW_RC" = 0
 finish
