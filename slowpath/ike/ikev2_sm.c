@@ -1,0 +1,1252 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slowpath/ike/ikev2_sm.c: the IKEv2 state machine (RFC 7296): IKE_SA_INIT, IKE_AUTH (PSK) and the first Child SA. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "slowpath/ike/ike_crypto.h"
+#include "slowpath/ike/ike_id.h"
+#include "slowpath/ike/ike_sa.h"
+#include "slowpath/ike/ikev2_auth.h"
+#include "slowpath/ike/ikev2_crypt.h"
+#include "slowpath/ike/ikev2_msg.h"
+#include "slowpath/ike/ikev2_prop.h"
+#include "slowpath/ike/ikev2_sm.h"
+
+/*
+ * The exchanges (RFC 7296 §1.2), window one (§2.3):
+ *
+ *   I  HDR(0), SAi1, KEi, Ni, N(NAT_D*), N(SIG_HASH), [N(FRAG)]  -->
+ *      <--  HDR(0), SAr1, KEr, Nr, N(NAT_D*), N(SIG_HASH), [N(FRAG)]
+ *        (or N(INVALID_KE_PAYLOAD) / N(NO_PROPOSAL_CHOSEN): no state kept)
+ *   I  HDR(1), SK{IDi, AUTH, SAi2, TSi, TSr}  -->          (port 4500 after NAT)
+ *      <--  HDR(1), SK{IDr, AUTH, SAr2, TSi, TSr}
+ *        (or SK{N(AUTHENTICATION_FAILED)}; or IDr, AUTH and a Child error)
+ *
+ * Each SA keeps its last request (resent on tick with the config's
+ * backoff until retransmit_tries) and, as responder, the last request
+ * received and our reply to it: the same request again gets the stored
+ * reply (§2.1) and is not processed twice.
+ */
+
+#define V2_NONCE_LEN   32
+#define V2_NATD_LEN    20
+#define V2_CHILDREN    4 /* Child SAs one IKE SA holds in this increment */
+#define V2_INNER_MAX   8192
+#define V2_HASHES_NLEN 16
+
+#define V2_INC(e, f) __atomic_fetch_add(&(e)->st.f, 1, __ATOMIC_RELAXED)
+
+struct v2_sa {
+	struct ike_sa sa;   /* first: the table links it */
+	unsigned int child; /* the child being negotiated */
+	struct ikev2_prop_ike prop;
+	bool prop_ok;
+	uint16_t group;
+	bool ke_retried;
+	struct ike_crypto_dh *dh;
+	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t *init_i, *init_r; /* the IKE_SA_INIT messages, for AUTH (§2.15) */
+	size_t init_i_len, init_r_len;
+	struct ike_crypto_v2_keys keys;
+	struct ikev2_crypt_keys kin, kout;
+	bool have_keys;
+	bool nat_local, nat_remote;
+	bool peer_frag;
+	/* our request in flight */
+	uint8_t *req;
+	size_t req_len;
+	uint32_t msgid_next; /* our next request's */
+	bool req_busy;
+	unsigned int req_tries;
+	uint64_t req_next_ns;
+	/* the peer's requests */
+	uint32_t peer_msgid;         /* next expected */
+	uint8_t *last_in, *last_out; /* last request received and our reply */
+	size_t last_in_len, last_out_len;
+	bool have_last;
+	/* the Child SA offer (initiator) */
+	uint8_t spi_in[4];
+	struct ikev2_ts_payload tsi, tsr;
+	unsigned int n_children;
+	struct ike_child_sa children[V2_CHILDREN]; /* installed, keys zeroed */
+};
+
+struct ikev2 {
+	const struct config *cfg;
+	const struct ike_ops *ops;
+	struct ike_sa_table t;
+	struct ikev2_stats st;
+	struct ikev2_msg m; /* never on the stack: 6 KB and more */
+	uint8_t obuf[IKE_MSG_MAX];
+	uint8_t ibuf[V2_INNER_MAX];
+	uint8_t pbuf[IKE_MSG_MAX];
+	uint8_t abuf[IKEV2_AUTH_DATA_MAX];
+	struct ike_child_sa cbuf;
+	struct ikev2_sa_payload sa_out; /* SA payloads we build */
+};
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static const struct config_connection *
+conn_of(const struct ikev2 *e, const struct v2_sa *s)
+{
+	return &e->cfg->connections[s->sa.connection];
+}
+
+static void
+dbg(const struct v2_sa *s, const char *fn, const char *what)
+{
+	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r: %s", fn,
+	    s != NULL ? s->sa.spi_i : 0, s != NULL ? s->sa.spi_r : 0, what);
+}
+
+static uint8_t *
+dup(const uint8_t *p, size_t len)
+{
+	uint8_t *d = malloc(len > 0 ? len : 1);
+
+	if (d != NULL)
+		memcpy(d, p, len);
+	return d;
+}
+
+static void
+send_raw(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r, const uint8_t *p,
+    size_t len)
+{
+	V2_INC(e, tx);
+	if (e->ops->send(e->ops->ctx, l, r, p, len) != 0)
+		V2_INC(e, tx_failed);
+}
+
+static void
+sa_free(struct ikev2 *e, struct v2_sa *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_children; i++) {
+		if (e->ops->child_down != NULL)
+			e->ops->child_down(e->ops->ctx, &s->children[i]);
+		__atomic_fetch_sub(&e->st.children, 1, __ATOMIC_RELAXED);
+	}
+	ike_sa_remove(&e->t, &s->sa);
+	ike_crypto_dh_destroy(s->dh);
+	ike_crypto_v2_keys_fini(&s->keys);
+	ikev2_crypt_keys_fini(&s->kin);
+	ikev2_crypt_keys_fini(&s->kout);
+	explicit_bzero(s->ni, sizeof(s->ni));
+	explicit_bzero(s->nr, sizeof(s->nr));
+	free(s->init_i);
+	free(s->init_r);
+	free(s->req);
+	free(s->last_in);
+	free(s->last_out);
+	free(s);
+}
+
+/* Give up on @s (counted as failed unless established). */
+static void
+sa_fail(struct ikev2 *e, struct v2_sa *s, uint64_t now, const char *why)
+{
+	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s failed: %s",
+	    __func__, s->sa.spi_i, s->sa.spi_r, conn_of(e, s)->name, why);
+	if (s->sa.state == IKE_SA_STATE_CONNECTING)
+		V2_INC(e, ike_failed);
+	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_DELETING, now);
+	sa_free(e, s);
+}
+
+/* Send a new request (copied for retransmission) of @s from e->obuf. */
+static void
+request_send(struct ikev2 *e, struct v2_sa *s, size_t len, uint64_t now)
+{
+	free(s->req);
+	s->req = dup(e->obuf, len);
+	s->req_len = s->req != NULL ? len : 0;
+	s->req_busy = true;
+	s->req_tries = 0;
+	s->req_next_ns = now + (uint64_t)e->cfg->ike.retransmit_timeout * 1000000ull;
+	send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
+}
+
+/* Send a reply from e->obuf and keep it with the request @in for retransmissions. */
+static void
+reply_send(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len, size_t len)
+{
+	free(s->last_in);
+	free(s->last_out);
+	s->last_in = dup(in, in_len);
+	s->last_out = dup(e->obuf, len);
+	s->have_last = s->last_in != NULL && s->last_out != NULL;
+	s->last_in_len = in_len;
+	s->last_out_len = len;
+	send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
+}
+
+/* NAT_DETECTION_*_IP data (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP | port). */
+static int
+natd(uint64_t spi_i, uint64_t spi_r, const struct ike_addr *a, uint8_t *out)
+{
+	uint8_t si[8], sr[8], pb[2] = { (uint8_t)(a->port >> 8), (uint8_t)a->port };
+	struct ike_crypto_chunk parts[4] = { { si, 8 }, { sr, 8 },
+		{ a->a.addr, a->a.family == 4 ? 4u : 16u }, { pb, 2 } };
+
+	put64(si, spi_i);
+	put64(sr, spi_r);
+	return ike_crypto_hash_vec(IKE_CRYPTO_PRF_HMAC_SHA1, parts, 4, out, V2_NATD_LEN) ==
+	        V2_NATD_LEN ?
+	    0 :
+	    -EIO;
+}
+
+/* Our NAT-D notifies: source = our address (fake when encapsulation is forced), destination = the peer's. */
+static int
+natd_build(const struct config_connection *c, struct ike_buf *b, uint64_t spi_i, uint64_t spi_r,
+    const struct ike_addr *l, const struct ike_addr *r)
+{
+	uint8_t nd[V2_NATD_LEN];
+
+	if (c->encap ? ike_crypto_random(nd, sizeof(nd)) < 0 : natd(spi_i, spi_r, l, nd) < 0)
+		return -EIO;
+	ikev2_msg_build_notify(b, 0, NULL, 0, IKEV2_N_NAT_DETECTION_SOURCE_IP, nd, sizeof(nd));
+	if (natd(spi_i, spi_r, r, nd) < 0)
+		return -EIO;
+	ikev2_msg_build_notify(b, 0, NULL, 0, IKEV2_N_NAT_DETECTION_DESTINATION_IP, nd, sizeof(nd));
+	return 0;
+}
+
+/*
+ * The peer's NAT-D notifies of @m: a source hash other than that of @r
+ * means the peer is behind a NAT, a destination hash other than that of
+ * @l that we are.  No notifies: the peer does no NAT-T, nothing detected.
+ */
+static void
+natd_check(const struct ikev2_msg *m, uint64_t spi_i, uint64_t spi_r, const struct ike_addr *l,
+    const struct ike_addr *r, bool *nat_local, bool *nat_remote)
+{
+	uint8_t nd[V2_NATD_LEN];
+	const struct ikev2_notification *n;
+	unsigned int i;
+	bool any = false, match = false;
+
+	*nat_local = *nat_remote = false;
+	if (natd(spi_i, spi_r, r, nd) < 0)
+		return;
+	for (i = 0; i < m->n_notifies; i++) {
+		n = &m->notifies[i];
+		if (n->type != IKEV2_N_NAT_DETECTION_SOURCE_IP)
+			continue;
+		any = true;
+		if (n->data_len == V2_NATD_LEN && memcmp(n->data, nd, V2_NATD_LEN) == 0)
+			match = true;
+	}
+	if (!any)
+		return;
+	*nat_remote = !match;
+	n = ikev2_msg_notify_find(m, IKEV2_N_NAT_DETECTION_DESTINATION_IP);
+	if (n != NULL && natd(spi_i, spi_r, l, nd) == 0)
+		*nat_local = n->data_len != V2_NATD_LEN || memcmp(n->data, nd, V2_NATD_LEN) != 0;
+}
+
+/* An unprotected error answer to an IKE_SA_INIT request (no state kept). */
+static void
+init_error(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r, uint64_t ispi,
+    uint16_t type, const uint8_t *data, size_t len)
+{
+	struct ike_buf b;
+	int n;
+
+	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
+	ikev2_msg_build_hdr(&b, ispi, 0, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_R, 0);
+	ikev2_msg_build_notify(&b, 0, NULL, 0, type, data, len);
+	n = ikev2_msg_build_finish(&b);
+	if (n < 0)
+		return;
+	V2_INC(e, notifies_sent);
+	send_raw(e, l, r, e->obuf, (size_t)n);
+}
+
+/* SKEYSEED and the seven keys from the DH result and nonces; SK keys per direction. */
+static int
+keys_derive(struct v2_sa *s, const uint8_t *peer_ke, size_t peer_ke_len)
+{
+	uint8_t gir[IKE_CRYPTO_DH_MAX], seed[IKE_CRYPTO_PRF_MAX], si[8], sr[8];
+	const struct ikev2_prop_ike *p = &s->prop;
+	int gl, sl, il, el, rc = -EIO;
+
+	gl = ike_crypto_dh_shared(s->dh, peer_ke, peer_ke_len, gir, sizeof(gir));
+	if (gl < 0)
+		goto out;
+	sl = ike_crypto_v2_skeyseed(p->prf, s->ni, s->ni_len, s->nr, s->nr_len, gir, (size_t)gl,
+	    seed, sizeof(seed));
+	il = p->integ != 0 ? ike_crypto_integ_key_len(p->integ) : 0;
+	el = ike_crypto_encr_key_len(p->encr, p->encr_bits);
+	if (sl < 0 || il < 0 || el < 0)
+		goto out;
+	put64(si, s->sa.spi_i);
+	put64(sr, s->sa.spi_r);
+	if (ike_crypto_v2_keys_derive(p->prf, seed, (size_t)sl, s->ni, s->ni_len, s->nr, s->nr_len,
+	        si, sr, (size_t)il, (size_t)el, &s->keys) < 0)
+		goto out;
+	if (s->sa.initiator) {
+		rc = ikev2_crypt_keys_init(&s->kout, p->encr, p->integ, s->keys.sk_ei,
+		    s->keys.encr_len, s->keys.sk_ai, s->keys.integ_len);
+		if (rc == 0)
+			rc = ikev2_crypt_keys_init(&s->kin, p->encr, p->integ, s->keys.sk_er,
+			    s->keys.encr_len, s->keys.sk_ar, s->keys.integ_len);
+	} else {
+		rc = ikev2_crypt_keys_init(&s->kin, p->encr, p->integ, s->keys.sk_ei,
+		    s->keys.encr_len, s->keys.sk_ai, s->keys.integ_len);
+		if (rc == 0)
+			rc = ikev2_crypt_keys_init(&s->kout, p->encr, p->integ, s->keys.sk_er,
+			    s->keys.encr_len, s->keys.sk_ar, s->keys.integ_len);
+	}
+	s->have_keys = rc == 0;
+out:
+	ike_crypto_dh_destroy(s->dh);
+	s->dh = NULL;
+	explicit_bzero(gir, sizeof(gir));
+	explicit_bzero(seed, sizeof(seed));
+	return rc;
+}
+
+/* Protect the inner chain in e->ibuf (@ib) into e->obuf; the message length or -errno. */
+static int
+protect(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch, bool response,
+    uint32_t msgid)
+{
+	struct ike_buf b;
+
+	if (ike_payload_buf_finish(ib) != 0)
+		return -EINVAL;
+	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
+	ikev2_msg_build_hdr(&b, s->sa.spi_i, s->sa.spi_r, exch,
+	    (uint8_t)((s->sa.initiator ? IKEV2_FLAG_I : 0) | (response ? IKEV2_FLAG_R : 0)), msgid);
+	return ikev2_crypt_protect(&s->kout, &b, ib->first, e->ibuf, ib->len);
+}
+
+/* Send a protected notify-only answer to request @msgid of @s. */
+static void
+answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len, uint8_t exch,
+    uint32_t msgid, uint16_t type)
+{
+	struct ike_buf ib;
+	int n;
+
+	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
+	if (type != IKEV2_N_NONE)
+		ikev2_msg_build_notify(&ib, 0, NULL, 0, type, NULL, 0);
+	n = protect(e, s, &ib, exch, true, msgid);
+	if (n < 0)
+		return;
+	if (type != IKEV2_N_NONE)
+		V2_INC(e, notifies_sent);
+	reply_send(e, s, in, in_len, (size_t)n);
+}
+
+/* The PSK for our identity @me and the peer's (@peer, NULL: as configured). */
+static const struct config_secret *
+psk_find(const struct ikev2 *e, const struct config_connection *c, const struct v2_sa *s,
+    const struct ike_id *me, const struct ike_id *peer)
+{
+	enum config_id_type lt, rt;
+	char lid[IKE_ID_DATA_MAX], rid[IKE_ID_DATA_MAX];
+	uint8_t la[16] = { 0 }, ra[16] = { 0 };
+
+	if (ike_id_text(me, &lt, lid, sizeof(lid), la) < 0)
+		return NULL;
+	if (peer == NULL) {
+		const char *id;
+		const uint8_t *a;
+
+		ike_id_lookup_key(&c->remote, &s->sa.remote.a, &rt, &id, &a, rid, sizeof(rid));
+		if (id != rid)
+			snprintf(rid, sizeof(rid), "%s", id);
+		memcpy(ra, a, 16);
+	} else if (ike_id_text(peer, &rt, rid, sizeof(rid), ra) < 0) {
+		return NULL;
+	}
+	return ike_id_psk_find(e->cfg, lt, lid, la, rt, rid, ra);
+}
+
+/* Our AUTH (PSK) over @msg (our IKE_SA_INIT message), the peer's nonce and our ID body. */
+static int
+auth_build(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, const struct ike_id *peer)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct config_secret *sec;
+	uint8_t body[4 + IKE_ID_DATA_MAX];
+	struct ikev2_auth_octets o;
+
+	if (c->local.auth != CONFIG_AUTH_PSK)
+		return -EOPNOTSUPP;
+	sec = psk_find(e, c, s, me, peer);
+	if (sec == NULL)
+		return -ENOENT;
+	body[0] = me->type;
+	body[1] = body[2] = body[3] = 0;
+	memcpy(body + 4, me->data, me->len);
+	o = (struct ikev2_auth_octets){ .msg = s->sa.initiator ? s->init_i : s->init_r,
+		.msg_len = s->sa.initiator ? s->init_i_len : s->init_r_len,
+		.nonce = s->sa.initiator ? s->nr : s->ni,
+		.nonce_len = s->sa.initiator ? s->nr_len : s->ni_len,
+		.id = body,
+		.id_len = 4 + me->len,
+		.prf = s->prop.prf,
+		.sk_p = s->sa.initiator ? s->keys.sk_pi : s->keys.sk_pr,
+		.sk_p_len = s->keys.prf_len };
+	return ikev2_auth_psk_build(&o, sec->secret, sec->secret_len, e->abuf, sizeof(e->abuf));
+}
+
+/* The peer's ID and AUTH in e->m: 0, or -EACCES. */
+static int
+auth_verify(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, struct ike_id *peer)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct ikev2_id *id = s->sa.initiator ? &e->m.idr : &e->m.idi;
+	const struct config_secret *sec;
+	struct ikev2_auth_octets o;
+
+	if (ike_id_parse(id->type, id->data, id->len, peer) != 0 || !ike_id_match(&c->remote, peer))
+		return -EACCES;
+	if (e->m.auth.method != IKEV2_AUTH_PSK || c->remote.auth != CONFIG_AUTH_PSK)
+		return -EACCES;
+	sec = psk_find(e, c, s, me, peer);
+	if (sec == NULL)
+		return -EACCES;
+	o = (struct ikev2_auth_octets){ .msg = s->sa.initiator ? s->init_r : s->init_i,
+		.msg_len = s->sa.initiator ? s->init_r_len : s->init_i_len,
+		.nonce = s->sa.initiator ? s->ni : s->nr,
+		.nonce_len = s->sa.initiator ? s->ni_len : s->nr_len,
+		.id = id->body,
+		.id_len = id->body_len,
+		.prf = s->prop.prf,
+		.sk_p = s->sa.initiator ? s->keys.sk_pr : s->keys.sk_pi,
+		.sk_p_len = s->keys.prf_len };
+	return ikev2_auth_psk_verify(&o, sec->secret, sec->secret_len, e->m.auth.data,
+	           e->m.auth.len) == 0 ?
+	    0 :
+	    -EACCES;
+}
+
+/* ---- Child SA ---- */
+
+/* KEYMAT (RFC 7296 §2.17): initiator-to-responder keys first, each encryption then integrity. */
+static int
+child_keys(struct v2_sa *s, const struct alg_proposal *a, struct ike_child_sa *c)
+{
+	uint8_t km[2 * (CONFIG_ENC_KEY_MAX + CONFIG_INTEG_KEY_MAX)];
+	size_t enc = (size_t)a->cipher_key_len + a->salt_len, integ = a->aead ? 0 : a->auth_key_len;
+	struct ike_child_keys *ir = s->sa.initiator ? &c->out : &c->in;
+	struct ike_child_keys *ri = s->sa.initiator ? &c->in : &c->out;
+	int rc;
+
+	if (enc > CONFIG_ENC_KEY_MAX || integ > CONFIG_INTEG_KEY_MAX || enc + integ == 0)
+		return -EINVAL;
+	rc = ike_crypto_v2_child_keymat(s->prop.prf, s->keys.sk_d, s->keys.prf_len, NULL, 0, s->ni,
+	    s->ni_len, s->nr, s->nr_len, km, 2 * (enc + integ));
+	if (rc >= 0) {
+		memcpy(ir->enc, km, enc);
+		memcpy(ir->integ, km + enc, integ);
+		memcpy(ri->enc, km + enc + integ, enc);
+		memcpy(ri->integ, km + 2 * enc + integ, integ);
+		ir->enc_len = ri->enc_len = (uint8_t)enc;
+		ir->integ_len = ri->integ_len = (uint8_t)integ;
+		rc = 0;
+	}
+	explicit_bzero(km, sizeof(km));
+	return rc;
+}
+
+/* Install the Child SA of @s (e->cbuf, keys in it) through child_up; wipes the keys. */
+static void
+child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct ikev2_prop_esp *p,
+    uint32_t spi_in, bool transport, const struct ikev2_ts_payload *tsl,
+    const struct ikev2_ts_payload *tsr)
+{
+	const struct config_child *ch = &e->cfg->children[child];
+	struct ike_child_sa *c = &e->cbuf;
+	int nl, nr;
+
+	memset(c, 0, sizeof(*c));
+	c->child = child;
+	c->ike_sa = s->sa.id;
+	c->ike_version = 2;
+	c->proto = ALG_PROTO_ESP;
+	c->mode = transport ? CONFIG_MODE_TRANSPORT : CONFIG_MODE_TUNNEL;
+	c->alg = p->alg;
+	c->esn = p->esn;
+	c->spi_in = spi_in;
+	c->spi_out = ike_get32(p->spi);
+	c->local = s->sa.local.a;
+	c->remote = s->sa.remote.a;
+	c->encap = s->nat_local || s->nat_remote;
+	if (c->encap) {
+		c->local_port = s->sa.local.port;
+		c->remote_port = s->sa.remote.port;
+	}
+	nl = ikev2_prop_ts_install(tsl, c->local_ts, CONFIG_TS_MAX);
+	nr = ikev2_prop_ts_install(tsr, c->remote_ts, CONFIG_TS_MAX);
+	c->lifetime.hard_bytes = ch->life_bytes;
+	c->lifetime.soft_bytes = ch->rekey_bytes;
+	c->lifetime.hard_packets = ch->life_packets;
+	c->lifetime.soft_packets = ch->rekey_packets;
+	c->replay_window = ch->replay_window;
+	if (nl <= 0 || nr <= 0 || s->n_children >= V2_CHILDREN || child_keys(s, &p->alg, c) != 0) {
+		V2_INC(e, child_failed);
+		dbg(s, __func__, "Child SA cannot be installed");
+		goto out;
+	}
+	c->n_local_ts = (unsigned int)nl;
+	c->n_remote_ts = (unsigned int)nr;
+	if (e->ops->child_up(e->ops->ctx, c) != 0) {
+		V2_INC(e, child_up_failed);
+		goto out;
+	}
+	ike_child_sa_wipe(c);
+	s->children[s->n_children++] = *c;
+	V2_INC(e, child_done);
+	V2_INC(e, children);
+	log_info(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
+	    __func__, ch->name, c->spi_in, c->spi_out, p->alg.name);
+out:
+	ike_child_sa_wipe(c);
+}
+
+/* Move @s to port 4500 when a NAT is between us (RFC 7296 §2.23) or encapsulation is forced. */
+static void
+nat_float(struct ikev2 *e, struct v2_sa *s)
+{
+	if (s->nat_local || s->nat_remote) {
+		V2_INC(e, nat_detected);
+		s->sa.local.port = IKE_PORT_NATT;
+		s->sa.remote.port = IKE_PORT_NATT;
+	}
+}
+
+/* ---- initiator ---- */
+
+static int
+init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
+{
+	const struct config_connection *c = conn_of(e, s);
+	uint8_t ke[IKE_CRYPTO_DH_MAX], hashes[V2_HASHES_NLEN];
+	struct ikev2_sa_payload *offer;
+	struct ike_buf b;
+	int kl, hl, n;
+
+	ike_crypto_dh_destroy(s->dh);
+	s->dh = ike_crypto_dh_create(s->group);
+	kl = s->dh != NULL ? ike_crypto_dh_public(s->dh, ke, sizeof(ke)) : -EIO;
+	s->ni_len = V2_NONCE_LEN;
+	if (kl < 0 || ike_crypto_random(s->ni, s->ni_len) < 0)
+		return -EIO;
+	offer = &e->sa_out;
+	if (ikev2_prop_ike_offer(c, NULL, 0, offer) <= 0)
+		return -EINVAL;
+	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
+	ikev2_msg_build_hdr(&b, s->sa.spi_i, 0, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_I, 0);
+	ikev2_msg_build_sa(&b, offer);
+	ikev2_msg_build_ke(&b, s->group, ke, (size_t)kl);
+	ikev2_msg_build_nonce(&b, s->ni, s->ni_len);
+	if (natd_build(c, &b, s->sa.spi_i, 0, &s->sa.local, &s->sa.remote) < 0)
+		return -EIO;
+	hl = ikev2_auth_hashes_build(hashes, sizeof(hashes));
+	if (hl > 0)
+		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, hashes,
+		    (size_t)hl);
+	if (c->fragmentation != CONFIG_FRAG_NO)
+		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL,
+		    0);
+	n = ikev2_msg_build_finish(&b);
+	if (n < 0)
+		return n;
+	free(s->init_i);
+	s->init_i = dup(e->obuf, (size_t)n);
+	if (s->init_i == NULL)
+		return -ENOMEM;
+	s->init_i_len = (size_t)n;
+	s->msgid_next = 1;
+	request_send(e, s, (size_t)n, now);
+	return 0;
+}
+
+static int
+auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct config_child *ch = &e->cfg->children[s->child];
+	static struct ike_id me; /* 1 KB: control core only, one call at a time */
+	struct ikev2_sa_payload *offer = &e->sa_out;
+	struct ike_buf ib;
+	int al, n;
+
+	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0)
+		return -EINVAL;
+	al = auth_build(e, s, &me, NULL);
+	if (al < 0)
+		return al;
+	if (ike_crypto_random(s->spi_in, 4) < 0)
+		return -EIO;
+	s->spi_in[0] |= 0xc0; /* never a reserved SPI (RFC 4303 §2.1) */
+	if (ikev2_prop_esp_offer(ch, s->spi_in, false, offer) <= 0 ||
+	    ikev2_prop_ts_offer(ch->local_ts, ch->n_local_ts, &s->sa.local.a, NULL, &s->tsi) < 0 ||
+	    ikev2_prop_ts_offer(ch->remote_ts, ch->n_remote_ts, &s->sa.remote.a, NULL, &s->tsr) < 0)
+		return -EINVAL;
+	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
+	ikev2_msg_build_id(&ib, IKEV2_PL_IDI, me.type, me.data, me.len);
+	ikev2_msg_build_auth(&ib, IKEV2_AUTH_PSK, e->abuf, (size_t)al);
+	if (ch->mode == CONFIG_MODE_TRANSPORT)
+		ikev2_msg_build_notify(&ib, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	ikev2_msg_build_sa(&ib, offer);
+	ikev2_msg_build_ts(&ib, IKEV2_PL_TSI, &s->tsi);
+	ikev2_msg_build_ts(&ib, IKEV2_PL_TSR, &s->tsr);
+	explicit_bzero(e->abuf, sizeof(e->abuf));
+	n = protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, false, s->msgid_next);
+	if (n < 0)
+		return n;
+	s->msgid_next++;
+	request_send(e, s, (size_t)n, now);
+	return 0;
+}
+
+/* The IKE_SA_INIT response in e->m for our SA @s. */
+static void
+init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct ikev2_notification *nt;
+	const char *why = "";
+	unsigned int i;
+	int rc;
+
+	nt = ikev2_msg_notify_find(&e->m, IKEV2_N_INVALID_KE_PAYLOAD);
+	if (nt != NULL) {
+		uint16_t g = nt->data_len == 2 ? ike_get16(nt->data) : 0;
+		bool ours = false;
+
+		for (i = 0; i < c->n_proposals; i++)
+			ours = ours || c->proposals[i].dh == g;
+		/* RFC 7296 §1.3: once, to a group we offered and did not use. */
+		if (!ours || g == s->group || s->ke_retried) {
+			sa_fail(e, s, now, "INVALID_KE_PAYLOAD we cannot follow");
+			return;
+		}
+		s->ke_retried = true;
+		s->group = g;
+		V2_INC(e, invalid_ke_retries);
+		if (init_send(e, s, now) != 0)
+			sa_fail(e, s, now, "IKE_SA_INIT does not build");
+		return;
+	}
+	for (i = 0; i < e->m.n_notifies; i++) {
+		if (e->m.notifies[i].type > 0 && e->m.notifies[i].type < 16384) {
+			sa_fail(e, s, now, ikev2_msg_notify_name(e->m.notifies[i].type));
+			return;
+		}
+	}
+	if (!e->m.has_sa || !e->m.has_ke || e->m.nonce.p == NULL ||
+	    e->m.nonce.len < IKEV2_NONCE_MIN || e->m.nonce.len > IKEV2_NONCE_MAX ||
+	    e->m.hdr.rspi == 0) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		return;
+	}
+	if (ikev2_prop_ike_check(&e->m.sa, c, 0, &s->prop, &why) != IKEV2_N_NONE ||
+	    s->prop.dh != s->group || e->m.ke.group != s->group) {
+		V2_INC(e, dropped[IKE_DROP_NO_PROPOSAL]);
+		sa_fail(e, s, now, why[0] != '\0' ? why : "KE group is not the chosen one");
+		return;
+	}
+	s->req_busy = false;
+	ike_sa_set_spi_r(&e->t, &s->sa, e->m.hdr.rspi);
+	memcpy(s->nr, e->m.nonce.p, e->m.nonce.len);
+	s->nr_len = e->m.nonce.len;
+	s->peer_frag = ikev2_msg_notify_find(&e->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	natd_check(&e->m, s->sa.spi_i, s->sa.spi_r, &s->sa.local, &s->sa.remote, &s->nat_local,
+	    &s->nat_remote);
+	if (c->encap && ikev2_msg_notify_find(&e->m, IKEV2_N_NAT_DETECTION_SOURCE_IP) != NULL)
+		s->nat_local = true;
+	free(s->init_r);
+	s->init_r = dup(e->m.raw, e->m.raw_len);
+	s->init_r_len = e->m.raw_len;
+	if (s->init_r == NULL || keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
+		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
+		sa_fail(e, s, now, "key derivation");
+		return;
+	}
+	nat_float(e, s);
+	rc = auth_send(e, s, now);
+	if (rc != 0)
+		sa_fail(e, s, now, "IKE_AUTH does not build");
+}
+
+/* The IKE_AUTH response (decrypted into e->m) for our SA @s. */
+static void
+auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct config_child *ch = &e->cfg->children[s->child];
+	static struct ike_id me, peer;
+	struct ikev2_prop_esp esp;
+	const char *why = "";
+	unsigned int i;
+
+	s->req_busy = false;
+	if (!e->m.has_idr || !e->m.has_auth) {
+		for (i = 0; i < e->m.n_notifies; i++) {
+			if (e->m.notifies[i].type == IKEV2_N_AUTHENTICATION_FAILED)
+				V2_INC(e, auth_failed);
+		}
+		sa_fail(e, s, now,
+		    e->m.n_notifies > 0 ? ikev2_msg_notify_name(e->m.notifies[0].type) :
+		                          "IDr or AUTH missing");
+		return;
+	}
+	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0 ||
+	    auth_verify(e, s, &me, &peer) != 0) {
+		V2_INC(e, auth_failed);
+		V2_INC(e, dropped[IKE_DROP_AUTH]);
+		sa_fail(e, s, now, "the peer's AUTH does not verify");
+		return;
+	}
+	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
+	V2_INC(e, ike_done);
+	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
+	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
+	if (!e->m.has_sa || !e->m.has_tsi || !e->m.has_tsr) {
+		V2_INC(e, child_failed);
+		dbg(s, __func__, "no Child SA in the answer");
+		return;
+	}
+	if (ikev2_prop_esp_check(&e->m.sa, ch, false, &esp, &why) != IKEV2_N_NONE ||
+	    ikev2_prop_ts_check(&s->tsi, &e->m.tsi) != IKEV2_N_NONE ||
+	    ikev2_prop_ts_check(&s->tsr, &e->m.tsr) != IKEV2_N_NONE) {
+		V2_INC(e, child_failed);
+		dbg(s, __func__, "the Child SA answer is not one we offered");
+		return;
+	}
+	child_install(e, s, s->child, &esp, ike_get32(s->spi_in),
+	    ch->mode == CONFIG_MODE_TRANSPORT &&
+	        ikev2_msg_notify_find(&e->m, IKEV2_N_USE_TRANSPORT_MODE) != NULL,
+	    &e->m.tsi, &e->m.tsr);
+}
+
+int
+ikev2_initiate(struct ikev2 *e, uint64_t now_ns, unsigned int child)
+{
+	const struct config_connection *c;
+	struct v2_sa *s;
+	struct ike_sa *it;
+	int rc;
+
+	if (child >= e->cfg->n_children)
+		return -EINVAL;
+	c = &e->cfg->connections[e->cfg->children[child].connection];
+	if (c->version == 1 || c->n_proposals == 0 || c->n_local_addrs == 0)
+		return -EINVAL;
+	if (c->n_remote_addrs == 0)
+		return -EDESTADDRREQ;
+	for (it = e->t.head; it != NULL; it = it->next) {
+		if (it->version == 2 && it->connection == e->cfg->children[child].connection &&
+		    it->state != IKE_SA_STATE_DELETING)
+			return 0;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	if (ike_sa_new_spi(&e->t, &s->sa.spi_i) != 0) {
+		free(s);
+		return -EIO;
+	}
+	s->sa.version = 2;
+	s->sa.state = IKE_SA_STATE_CONNECTING;
+	s->sa.initiator = true;
+	s->sa.connection = e->cfg->children[child].connection;
+	s->sa.local = (struct ike_addr){ .a = c->local_addrs[0], .port = c->local_port };
+	s->sa.remote = (struct ike_addr){ .a = c->remote_addrs[0], .port = c->remote_port };
+	s->child = child;
+	s->group = c->proposals[0].dh;
+	ike_sa_insert(&e->t, &s->sa, now_ns);
+	rc = init_send(e, s, now_ns);
+	if (rc != 0)
+		sa_fail(e, s, now_ns, "IKE_SA_INIT does not build");
+	return rc;
+}
+
+/* ---- responder ---- */
+
+static bool
+addr_in(const struct config_addr *a, const struct config_addr *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (ike_sa_addr_eq(a, &list[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The IKEv2 connection for a peer at @r talking to @l, or -1. */
+static int
+conn_find(const struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r)
+{
+	const struct config_connection *c;
+	unsigned int i;
+
+	for (i = 0; i < e->cfg->n_connections; i++) {
+		c = &e->cfg->connections[i];
+		if (c->version == 1 || c->n_proposals == 0)
+			continue;
+		if (c->n_local_addrs > 0 && !addr_in(&l->a, c->local_addrs, c->n_local_addrs))
+			continue;
+		if (c->n_remote_addrs > 0 && !addr_in(&r->a, c->remote_addrs, c->n_remote_addrs))
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+/* An IKE_SA_INIT request in e->m. */
+static void
+init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct ike_addr *r)
+{
+	const struct config_connection *c;
+	struct ike_sa *old;
+	struct v2_sa *s;
+	struct ikev2_prop_ike prop;
+	struct ikev2_sa_payload *ans = &e->sa_out;
+	uint8_t ke[IKE_CRYPTO_DH_MAX], hashes[V2_HASHES_NLEN], g[2];
+	uint16_t want = 0;
+	const char *why = "";
+	enum ikev2_notify rc;
+	struct ike_buf b;
+	int ci, kl, hl, n;
+
+	old = ike_sa_lookup_spi_i(&e->t, 2, e->m.hdr.ispi, &r->a, false);
+	if (old != NULL && !old->initiator) {
+		s = (struct v2_sa *)old;
+		if (s->have_last && s->last_in_len == e->m.raw_len &&
+		    memcmp(s->last_in, e->m.raw, e->m.raw_len) == 0) {
+			V2_INC(e, dropped[IKE_DROP_RETRANSMIT]);
+			V2_INC(e, replies_resent);
+			send_raw(e, &s->sa.local, &s->sa.remote, s->last_out, s->last_out_len);
+		} else {
+			V2_INC(e, dropped[IKE_DROP_STATE]);
+		}
+		return;
+	}
+	ci = conn_find(e, l, r);
+	if (ci < 0) {
+		V2_INC(e, dropped[IKE_DROP_NO_CONNECTION]);
+		return;
+	}
+	c = &e->cfg->connections[ci];
+	if (ike_sa_half_open(&e->t) >= e->cfg->ike.half_open_max ||
+	    ike_sa_half_open_from(&e->t, &r->a) >= e->cfg->ike.half_open_per_source) {
+		V2_INC(e, dropped[IKE_DROP_HALF_OPEN]);
+		return;
+	}
+	if (!e->m.has_sa || !e->m.has_ke || e->m.nonce.p == NULL ||
+	    e->m.nonce.len < IKEV2_NONCE_MIN || e->m.nonce.len > IKEV2_NONCE_MAX) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		init_error(e, l, r, e->m.hdr.ispi, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	rc = ikev2_prop_ike_select(&e->m.sa, c, false, 0, e->m.ke.group, &prop, &ans->p[0], &want,
+	    &why);
+	if (rc == IKEV2_N_INVALID_KE_PAYLOAD) {
+		g[0] = (uint8_t)(want >> 8);
+		g[1] = (uint8_t)want;
+		V2_INC(e, invalid_ke_sent);
+		init_error(e, l, r, e->m.hdr.ispi, IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
+		return;
+	}
+	if (rc != IKEV2_N_NONE) {
+		log_debug(LOG_FAC_IKE, "%s: no proposal chosen for %s: %s", __func__, c->name, why);
+		V2_INC(e, dropped[IKE_DROP_NO_PROPOSAL]);
+		init_error(e, l, r, e->m.hdr.ispi, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (ike_crypto_dh_public_len(prop.dh) != (int)e->m.ke.len) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		init_error(e, l, r, e->m.hdr.ispi, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
+		return;
+	}
+	s->sa.version = 2;
+	s->sa.state = IKE_SA_STATE_CONNECTING;
+	s->sa.spi_i = e->m.hdr.ispi;
+	s->sa.connection = (unsigned int)ci;
+	s->sa.local = *l;
+	s->sa.remote = *r;
+	s->prop = prop;
+	s->group = prop.dh;
+	s->peer_msgid = 1;
+	s->nr_len = V2_NONCE_LEN;
+	s->dh = ike_crypto_dh_create(prop.dh);
+	kl = s->dh != NULL ? ike_crypto_dh_public(s->dh, ke, sizeof(ke)) : -EIO;
+	if (kl < 0 || ike_sa_new_spi(&e->t, &s->sa.spi_r) != 0 ||
+	    ike_crypto_random(s->nr, s->nr_len) < 0) {
+		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
+		ike_crypto_dh_destroy(s->dh);
+		free(s);
+		return;
+	}
+	ans->n = 1;
+	memcpy(s->ni, e->m.nonce.p, e->m.nonce.len);
+	s->ni_len = e->m.nonce.len;
+	s->peer_frag = ikev2_msg_notify_find(&e->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	natd_check(&e->m, s->sa.spi_i, 0, l, r, &s->nat_local, &s->nat_remote);
+	ike_sa_insert(&e->t, &s->sa, now);
+	s->init_i = dup(e->m.raw, e->m.raw_len);
+	s->init_i_len = e->m.raw_len;
+	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
+	ikev2_msg_build_hdr(&b, s->sa.spi_i, s->sa.spi_r, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_R, 0);
+	ikev2_msg_build_sa(&b, ans);
+	ikev2_msg_build_ke(&b, prop.dh, ke, (size_t)kl);
+	ikev2_msg_build_nonce(&b, s->nr, s->nr_len);
+	if (ikev2_msg_notify_find(&e->m, IKEV2_N_NAT_DETECTION_SOURCE_IP) != NULL &&
+	    natd_build(c, &b, s->sa.spi_i, s->sa.spi_r, l, r) < 0)
+		ike_payload_buf_fail(&b, -EIO);
+	if (ikev2_msg_notify_find(&e->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS) != NULL) {
+		hl = ikev2_auth_hashes_build(hashes, sizeof(hashes));
+		if (hl > 0)
+			ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS,
+			    hashes, (size_t)hl);
+	}
+	if (s->peer_frag && c->fragmentation != CONFIG_FRAG_NO)
+		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL,
+		    0);
+	n = ikev2_msg_build_finish(&b);
+	if (n < 0 || s->init_i == NULL || (s->init_r = dup(e->obuf, (size_t)n)) == NULL ||
+	    keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
+		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
+		sa_fail(e, s, now, "IKE_SA_INIT answer");
+		return;
+	}
+	s->init_r_len = (size_t)n;
+	if (c->encap)
+		s->nat_local = true;
+	/* The initiator moves to port 4500 (§2.23); sa_input() follows it there. */
+	if (s->nat_local || s->nat_remote)
+		V2_INC(e, nat_detected);
+	reply_send(e, s, e->m.raw, e->m.raw_len, (size_t)n);
+}
+
+/*
+ * The Child SA of an IKE_AUTH request in e->m: the first child of the
+ * connection whose selectors and proposals fit.  Builds SAr2, TSi, TSr
+ * into @ib and installs it; or a Child error notify (the IKE SA stays).
+ */
+static void
+auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct config_child *ch;
+	static struct ikev2_ts_payload tsi, tsr;
+	struct ikev2_sa_payload *ans = &e->sa_out;
+	struct ikev2_prop_esp esp;
+	uint16_t want = 0;
+	const char *why = "";
+	enum ikev2_notify err = IKEV2_N_TS_UNACCEPTABLE, rc;
+	uint8_t spi[4];
+	unsigned int i;
+	bool transport;
+
+	if (!e->m.has_sa || !e->m.has_tsi || !e->m.has_tsr)
+		return; /* childless (RFC 6023) */
+	for (i = c->first_child; i < c->first_child + c->n_children; i++) {
+		ch = &e->cfg->children[i];
+		if (ikev2_prop_ts_narrow(&e->m.tsi, ch->remote_ts, ch->n_remote_ts, &s->sa.remote.a,
+		        &tsi) != IKEV2_N_NONE ||
+		    ikev2_prop_ts_narrow(&e->m.tsr, ch->local_ts, ch->n_local_ts, &s->sa.local.a,
+		        &tsr) != IKEV2_N_NONE)
+			continue;
+		ans->n = 1;
+		rc = ikev2_prop_esp_select(&e->m.sa, ch, false, false, 0, &esp, &ans->p[0], &want,
+		    &why);
+		if (rc != IKEV2_N_NONE) {
+			err = rc;
+			continue;
+		}
+		if (ike_crypto_random(spi, 4) < 0)
+			break;
+		spi[0] |= 0xc0;
+		memcpy(ans->p[0].spi, spi, 4);
+		ans->p[0].spi_len = 4;
+		transport = ch->mode == CONFIG_MODE_TRANSPORT &&
+		    ikev2_msg_notify_find(&e->m, IKEV2_N_USE_TRANSPORT_MODE) != NULL;
+		if (transport)
+			ikev2_msg_build_notify(ib, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+		ikev2_msg_build_sa(ib, ans);
+		ikev2_msg_build_ts(ib, IKEV2_PL_TSI, &tsi);
+		ikev2_msg_build_ts(ib, IKEV2_PL_TSR, &tsr);
+		child_install(e, s, i, &esp, ike_get32(spi), transport, &tsr, &tsi);
+		return;
+	}
+	log_debug(LOG_FAC_IKE, "%s: no Child SA for %s: %s", __func__, c->name,
+	    why[0] != '\0' ? why : "traffic selectors unacceptable");
+	V2_INC(e, child_failed);
+	V2_INC(e, notifies_sent);
+	ikev2_msg_build_notify(ib, 0, NULL, 0, err, NULL, 0);
+}
+
+/* An IKE_AUTH request (decrypted into e->m) for responder SA @s. */
+static void
+auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, size_t in_len)
+{
+	const struct config_connection *c = conn_of(e, s);
+	static struct ike_id me, peer;
+	struct ike_buf ib;
+	int al, n;
+
+	if (s->sa.state != IKE_SA_STATE_CONNECTING) {
+		V2_INC(e, dropped[IKE_DROP_STATE]);
+		return;
+	}
+	if (!e->m.has_idi || !e->m.has_auth) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		    IKEV2_N_INVALID_SYNTAX);
+		sa_fail(e, s, now, "IDi or AUTH missing");
+		return;
+	}
+	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0 ||
+	    auth_verify(e, s, &me, &peer) != 0) {
+		V2_INC(e, auth_failed);
+		V2_INC(e, dropped[IKE_DROP_AUTH]);
+		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		    IKEV2_N_AUTHENTICATION_FAILED);
+		sa_fail(e, s, now, "the peer's AUTH does not verify");
+		return;
+	}
+	al = auth_build(e, s, &me, &peer);
+	if (al < 0) {
+		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		    IKEV2_N_AUTHENTICATION_FAILED);
+		sa_fail(e, s, now, "no PSK of ours");
+		return;
+	}
+	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
+	V2_INC(e, ike_done);
+	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
+	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
+	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
+	ikev2_msg_build_id(&ib, IKEV2_PL_IDR, me.type, me.data, me.len);
+	ikev2_msg_build_auth(&ib, IKEV2_AUTH_PSK, e->abuf, (size_t)al);
+	explicit_bzero(e->abuf, sizeof(e->abuf));
+	auth_child(e, s, &ib);
+	n = protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, true, e->m.hdr.msgid);
+	if (n < 0) {
+		sa_fail(e, s, now, "IKE_AUTH answer does not build");
+		return;
+	}
+	reply_send(e, s, in, in_len, (size_t)n);
+}
+
+/* ---- input ---- */
+
+/* A message for an existing SA (not IKE_SA_INIT): decrypt, then by exchange. */
+static void
+sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct ike_addr *r)
+{
+	const struct ike_hdr *h = &e->m.hdr;
+	bool response = (h->flags & IKEV2_FLAG_R) != 0;
+	struct ike_sa *is = ike_sa_lookup(&e->t, 2, h->ispi, h->rspi);
+	struct v2_sa *s = (struct v2_sa *)is;
+	const uint8_t *raw = e->m.raw;
+	size_t raw_len = e->m.raw_len;
+
+	if (s == NULL || s->sa.state == IKE_SA_STATE_DELETING || !s->have_keys) {
+		V2_INC(e, dropped[IKE_DROP_UNKNOWN_SA]);
+		return;
+	}
+	/* The I flag says who sent it (RFC 7296 §3.1). */
+	if (((h->flags & IKEV2_FLAG_I) != 0) == s->sa.initiator) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		return;
+	}
+	if (!response) {
+		if (s->have_last && h->msgid + 1 == s->peer_msgid) {
+			if (s->last_in_len == raw_len && memcmp(s->last_in, raw, raw_len) == 0) {
+				V2_INC(e, dropped[IKE_DROP_RETRANSMIT]);
+				V2_INC(e, replies_resent);
+				send_raw(e, &s->sa.local, &s->sa.remote, s->last_out,
+				    s->last_out_len);
+			} else {
+				V2_INC(e, dropped[IKE_DROP_STATE]);
+			}
+			return;
+		}
+		if (h->msgid != s->peer_msgid) {
+			V2_INC(e, dropped[IKE_DROP_STATE]);
+			return;
+		}
+	} else if (!s->req_busy || h->msgid + 1 != s->msgid_next) {
+		V2_INC(e, dropped[IKE_DROP_STATE]);
+		return;
+	}
+	if (!e->m.has_sk) {
+		V2_INC(e, dropped[e->m.has_skf ? IKE_DROP_UNSUPPORTED : IKE_DROP_MALFORMED]);
+		return;
+	}
+	if (ikev2_crypt_open(&s->kin, &e->m, e->pbuf, sizeof(e->pbuf)) != 0) {
+		V2_INC(e, dropped[e->m.decrypted ? IKE_DROP_MALFORMED : IKE_DROP_DECRYPT]);
+		return;
+	}
+	/* Authenticated: follow the peer to where it sends from (NAT-T, §2.23). */
+	if (s->nat_local || s->nat_remote) {
+		s->sa.local = *l;
+		s->sa.remote = *r;
+	}
+	if (response) {
+		if (h->exchange == IKEV2_EXCH_IKE_AUTH && s->sa.initiator &&
+		    s->sa.state == IKE_SA_STATE_CONNECTING) {
+			auth_response(e, s, now);
+		} else {
+			s->req_busy = false;
+			V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
+		}
+		return;
+	}
+	s->peer_msgid++;
+	if (h->exchange == IKEV2_EXCH_IKE_AUTH && !s->sa.initiator && h->msgid == 1) {
+		auth_request(e, s, now, raw, raw_len);
+	} else {
+		V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
+	}
+}
+
+void
+ikev2_input(struct ikev2 *e, uint64_t now_ns, const struct ike_addr *local,
+    const struct ike_addr *remote, const uint8_t *msg, size_t len)
+{
+	struct ike_sa *is;
+	int rc;
+
+	V2_INC(e, rx);
+	rc = ikev2_msg_parse(msg, len, &e->m);
+	if (rc != 0) {
+		dbg(NULL, __func__, "message does not parse");
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		return;
+	}
+	if (e->m.hdr.exchange != IKEV2_EXCH_IKE_SA_INIT) {
+		sa_input(e, now_ns, local, remote);
+		return;
+	}
+	if ((e->m.hdr.flags & IKEV2_FLAG_R) == 0) {
+		if (e->m.hdr.msgid != 0 || e->m.hdr.rspi != 0 ||
+		    (e->m.hdr.flags & IKEV2_FLAG_I) == 0) {
+			V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+			return;
+		}
+		init_request(e, now_ns, local, remote);
+		return;
+	}
+	is = ike_sa_lookup_spi_i(&e->t, 2, e->m.hdr.ispi, &remote->a, true);
+	if (is == NULL || !is->initiator || is->state != IKE_SA_STATE_CONNECTING ||
+	    e->m.hdr.msgid != 0 || ((struct v2_sa *)is)->msgid_next != 1 ||
+	    !((struct v2_sa *)is)->req_busy) {
+		V2_INC(e, dropped[is == NULL ? IKE_DROP_UNKNOWN_SA : IKE_DROP_STATE]);
+		return;
+	}
+	init_response(e, (struct v2_sa *)is, now_ns);
+}
+
+/* ---- timers ---- */
+
+void
+ikev2_tick(struct ikev2 *e, uint64_t now_ns)
+{
+	const struct config_ike *ci = &e->cfg->ike;
+	struct ike_sa *it, *next;
+	struct v2_sa *s;
+	double backoff;
+	unsigned int i;
+
+	for (it = e->t.head; it != NULL; it = next) {
+		next = it->next;
+		if (it->version != 2)
+			continue;
+		s = (struct v2_sa *)it;
+		if (!s->sa.initiator && s->sa.state == IKE_SA_STATE_CONNECTING &&
+		    now_ns - s->sa.created_ns >= (uint64_t)ci->half_open_timeout * 1000000000ull) {
+			V2_INC(e, half_open_timeouts);
+			sa_fail(e, s, now_ns, "half-open timeout");
+			continue;
+		}
+		if (!s->req_busy || now_ns < s->req_next_ns)
+			continue;
+		if (s->req_tries >= ci->retransmit_tries || s->req == NULL) {
+			sa_fail(e, s, now_ns, "no answer: retransmissions exhausted");
+			continue;
+		}
+		s->req_tries++;
+		backoff = (double)ci->retransmit_timeout;
+		for (i = 0; i < s->req_tries; i++)
+			backoff *= ci->retransmit_base > 1.0 ? ci->retransmit_base : 1.0;
+		s->req_next_ns = now_ns + (uint64_t)backoff * 1000000ull;
+		V2_INC(e, retransmits);
+		send_raw(e, &s->sa.local, &s->sa.remote, s->req, s->req_len);
+	}
+}
+
+/* ---- life cycle, stats ---- */
+
+struct ikev2 *
+ikev2_create(const struct config *cfg, const struct ike_ops *ops)
+{
+	struct ikev2 *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	e->cfg = cfg;
+	e->ops = ops;
+	if (ike_sa_table_init(&e->t, 256) != 0) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void
+ikev2_destroy(struct ikev2 *e)
+{
+	if (e == NULL)
+		return;
+	while (e->t.head != NULL)
+		sa_free(e, (struct v2_sa *)e->t.head);
+	ike_sa_table_fini(&e->t);
+	free(e);
+}
+
+void
+ikev2_stats_read(const struct ikev2 *e, struct ikev2_stats *out)
+{
+	const uint64_t *src = (const uint64_t *)&e->st;
+	uint64_t *dst = (uint64_t *)out;
+	size_t i;
+
+	for (i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	out->half_open = e->t.half_open;
+	for (i = 0; i < IKE_SA_STATE__MAX; i++)
+		out->sas[i] = e->t.by_state[i];
+}
