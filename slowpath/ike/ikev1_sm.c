@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "slowpath/ike/ike.h"
 #include "slowpath/ike/ike_crypto.h"
+#include "slowpath/ike/ike_id.h"
 #include "slowpath/ike/ike_payload.h"
 #include "slowpath/ike/ike_sa.h"
 #include "slowpath/ike/ikev1_crypt.h"
@@ -49,7 +50,6 @@
 #define DEF_HO_SRC   20
 #define DEF_HO_S     30
 #define BITS_PER     8
-#define ID_DATA_MAX  1024        /* an ID payload's data: an FQDN, or a certificate's DER subject */
 #define FRAG_VID_CAP 0x80000000u /* FRAGMENTATION capability: main/aggressive mode fragments */
 
 /* Vendor IDs (RFC 3947 §3.1, RFC 3706 §3, and strongSwan's). */
@@ -390,8 +390,13 @@ reauth_retry(struct ikev1 *e, struct v1_sa *s)
 	    s->sa.id, s->reauth_tries, (unsigned int)((at - e->now_ns) / V1_ONE_S));
 }
 
-void
-ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why)
+/*
+ * Remove @s, its deletion logged (info), or with @quiet only with
+ * diagnostics on (debug): a half-open responder SA that a spoofed MM1 can
+ * make must not fill the log ring.
+ */
+static void
+sa_remove(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why, bool quiet)
 {
 	struct log_corr corr;
 	struct v1_child *c;
@@ -408,8 +413,10 @@ ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const ch
 	    (o = ike_sa_find_id(&e->t, s->reauth_from)) != NULL && o->version == 1)
 		reauth_retry(e, v1_sa_of(o));
 	ikev1_sm_corr(s, &corr);
-	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr, "%s: IKE SA %" PRIu64 " of %s deleted: %s",
-	    __func__, s->sa.id, s->conn != NULL ? s->conn->name : "-", why);
+	if (!quiet || log_diagnostics())
+		log_text(LOG_FAC_IKE, quiet ? LOG_SEV_DEBUG : LOG_SEV_INFO, &corr,
+		    "%s: IKE SA %" PRIu64 " of %s deleted: %s", __func__, s->sa.id,
+		    s->conn != NULL ? s->conn->name : "-", why);
 	if (send_deletes && s->sa.state == IKE_SA_STATE_ESTABLISHED && s->have_keys) {
 		/* Phase-2 SAs first, then the ISAKMP SA (as strongSwan orders them). */
 		for (c = s->children; c != NULL; c = c->next) {
@@ -426,11 +433,32 @@ ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const ch
 	while ((c = s->children) != NULL)
 		ikev1_qm_child_remove(e, s, c, false, why);
 	ikev1_qm_release(e, s);
-	if (s->sa.state != IKE_SA_STATE_DELETING)
+	/* A quiet one leaves the table straight from connecting (ike_sa_remove
+	 * unlinks it from the half-open list): no "-> deleting" record either. */
+	if (s->sa.state != IKE_SA_STATE_DELETING && !quiet)
 		ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_DELETING, e->now_ns);
 	ike_sa_remove(&e->t, &s->sa);
 	sa_free(s);
 	ikev1_sm_gauges(e);
+}
+
+void
+ikev1_sm_sa_delete(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why)
+{
+	sa_remove(e, s, send_deletes, why, false);
+}
+
+/*
+ * A responder SA made by an MM1 that never saw MM3 (a spoofed source, or a
+ * peer gone): its end by half-open timeout or eviction is counted, and
+ * logged only with diagnostics on, so a flood does not overwrite the log
+ * ring's history.  Its MM1 was logged ("Starting IKE main mode responder
+ * negotiation").
+ */
+static bool
+half_open_r1(const struct v1_sa *s)
+{
+	return !s->sa.initiator && s->mm == V1_MM_R1 && s->sa.state == IKE_SA_STATE_CONNECTING;
 }
 
 /* Is @o an established ISAKMP SA that may hold @s's pairs: same connection, peer and identity? */
@@ -501,6 +529,14 @@ p1_fail(struct ikev1 *e, struct v1_sa *s, const char *why)
 {
 	V1_INC(e, p1_failed);
 	ikev1_sm_sa_delete(e, s, false, why);
+}
+
+/* A half-open SA's time is up: count, remove (quietly when it only saw MM1). */
+static void
+p1_timeout(struct ikev1 *e, struct v1_sa *s)
+{
+	V1_INC(e, p1_failed);
+	sa_remove(e, s, false, "half-open timeout", half_open_r1(s));
 }
 
 /* ---- vendor IDs ---- */
@@ -594,74 +630,24 @@ sig_auth(const struct v1_sa *s)
 	return s->prop.auth != IKEV1_AUTH_PSK;
 }
 
-/* Our ID payload (RFC 2407 §4.6.2): protocol and port 0, data into @data. */
+/*
+ * Our ID payload (RFC 2407 §4.6.2): protocol and port 0, the data in @lid.
+ * RFC 2407 §4.6.2.1 numbers the types we send as RFC 7296 and config do.
+ */
 static int
-own_id(const struct v1_sa *s, uint8_t *data, struct ikev1_id *id)
+own_id(const struct v1_sa *s, struct ike_id *lid, struct ikev1_id *id)
 {
-	const struct config_ike_auth *a = &s->conn->local;
-	size_t n;
-
 	const struct v1_creds *cr = own_creds(s);
-	const uint8_t *subj;
-	size_t slen;
 	int rc;
 
 	memset(id, 0, sizeof(*id));
-	id->data = data;
-	if ((a->id[0] == '\0' || a->id_type == CONFIG_ID_DN) && cr != NULL) {
-		/* strongSwan's default with a certificate: its subject.  A DN
-		 * equal to the subject goes as the subject's own DER. */
-		ike_crypto_cred_subject(cr->cred, &subj, &slen);
-		id->type = IKEV1_ID_DER_ASN1_DN;
-		if (a->id[0] != '\0') {
-			rc = ike_crypto_dn_parse(a->id, data, ID_DATA_MAX);
-			if (rc < 0)
-				return rc;
-			id->len = (size_t)rc;
-			if (!ike_crypto_dn_equal(data, id->len, subj, slen))
-				return 0;
-		}
-		if (slen > ID_DATA_MAX)
-			return -ENOSPC;
-		memcpy(data, subj, slen);
-		id->len = slen;
-		return 0;
-	}
-	if (a->id[0] == '\0' || a->id_type == CONFIG_ID_ANY) {
-		id->type = s->sa.local.a.family == 4 ? IKEV1_ID_IPV4_ADDR : IKEV1_ID_IPV6_ADDR;
-		id->len = s->sa.local.a.family == 4 ? 4 : 16;
-		memcpy(data, s->sa.local.a.addr, id->len);
-		return 0;
-	}
-	switch (a->id_type) {
-	case CONFIG_ID_IPV4:
-		id->type = IKEV1_ID_IPV4_ADDR;
-		id->len = 4;
-		memcpy(data, a->id_addr, 4);
-		return 0;
-	case CONFIG_ID_IPV6:
-		id->type = IKEV1_ID_IPV6_ADDR;
-		id->len = 16;
-		memcpy(data, a->id_addr, 16);
-		return 0;
-	case CONFIG_ID_FQDN:
-	case CONFIG_ID_RFC822:
-		id->type = a->id_type == CONFIG_ID_FQDN ? IKEV1_ID_FQDN : IKEV1_ID_USER_FQDN;
-		n = strnlen(a->id, CONFIG_ID_MAX);
-		memcpy(data, a->id, n);
-		id->len = n;
-		return 0;
-	case CONFIG_ID_DN:
-		/* Without a certificate (PSK): the DN as written. */
-		rc = ike_crypto_dn_parse(a->id, data, ID_DATA_MAX);
-		if (rc < 0)
-			return rc;
-		id->type = IKEV1_ID_DER_ASN1_DN;
-		id->len = (size_t)rc;
-		return 0;
-	default:
-		return -ENOTSUP;
-	}
+	rc = ike_id_local(&s->conn->local, &s->sa.local.a, cr != NULL ? cr->cred : NULL, lid);
+	if (rc != 0)
+		return rc;
+	id->type = lid->type;
+	id->data = lid->data;
+	id->len = lid->len;
+	return 0;
 }
 
 /* The body of an ID payload (type, protocol, port, data) as hashed (IDii_b / IDir_b). */
@@ -676,54 +662,18 @@ id_body(const struct ikev1_id *id, uint8_t *out)
 	return 4 + id->len;
 }
 
-/* A peer identity as text and config type, for secrets, checks and logs. */
+/* The peer's ID payload @id into @pid, as text and config type, for checks and logs. */
 static int
-peer_id_text(const struct ikev1_id *id, enum config_id_type *type, char *text, size_t len,
-    uint8_t *addr)
+peer_id_text(const struct ikev1_id *id, struct ike_id *pid, enum config_id_type *type, char *text,
+    size_t len, uint8_t *addr)
 {
-	memset(addr, 0, 16);
-	switch (id->type) {
-	case IKEV1_ID_IPV4_ADDR:
-		*type = CONFIG_ID_IPV4;
-		memcpy(addr, id->data, 4);
-		config_addr_format(&(struct config_addr){ .family = 4,
-		                       .addr = { id->data[0], id->data[1], id->data[2],
-		                           id->data[3] } },
-		    text, len);
-		return 0;
-	case IKEV1_ID_IPV6_ADDR: {
-		struct config_addr a = { .family = 6 };
+	int rc;
 
-		*type = CONFIG_ID_IPV6;
-		memcpy(addr, id->data, 16);
-		memcpy(a.addr, id->data, 16);
-		config_addr_format(&a, text, len);
-		return 0;
-	}
-	case IKEV1_ID_FQDN:
-	case IKEV1_ID_USER_FQDN:
-		*type = id->type == IKEV1_ID_FQDN ? CONFIG_ID_FQDN : CONFIG_ID_RFC822;
-		if (id->len >= len || memchr(id->data, '\0', id->len) != NULL)
-			return -EINVAL;
-		memcpy(text, id->data, id->len);
-		text[id->len] = '\0';
-		return 0;
-	case IKEV1_ID_DER_ASN1_DN: {
-		char dn[ID_DATA_MAX];
-		size_t n;
-
-		*type = CONFIG_ID_DN;
-		if (ike_crypto_dn_format(id->data, id->len, dn, sizeof(dn)) < 0)
-			return -EINVAL;
-		/* A long DN is cut for the logs; its DER is what is compared. */
-		n = strnlen(dn, len - 1);
-		memcpy(text, dn, n);
-		text[n] = '\0';
-		return 0;
-	}
-	default:
-		return -ENOTSUP;
-	}
+	text[0] = '\0';
+	rc = ike_id_parse(id->type, id->data, id->len, pid);
+	if (rc != 0)
+		return rc;
+	return ike_id_text(pid, type, text, len, addr);
 }
 
 /*
@@ -735,78 +685,14 @@ peer_id_text(const struct ikev1_id *id, enum config_id_type *type, char *text, s
 static const struct config_secret *
 psk_find(const struct ikev1 *e, const struct v1_sa *s)
 {
-	const struct config_ike_auth *l = &s->conn->local, *r = &s->conn->remote;
-	const struct config_secret *best = NULL, *sec;
 	enum config_id_type lt, rt;
 	const char *lid, *rid;
-	char lbuf[64], rbuf[64];
 	const uint8_t *laddr, *raddr;
-	unsigned int i;
-	int score, best_score = 0;
+	char lbuf[64], rbuf[64];
 
-	if (l->id[0] == '\0' || l->id_type == CONFIG_ID_ANY) {
-		lt = s->sa.local.a.family == 4 ? CONFIG_ID_IPV4 : CONFIG_ID_IPV6;
-		lid = addr_str(&s->sa.local.a, lbuf, sizeof(lbuf));
-		laddr = s->sa.local.a.addr;
-	} else {
-		lt = l->id_type;
-		lid = l->id;
-		laddr = l->id_addr;
-	}
-	if (r->id[0] == '\0' || r->id_type == CONFIG_ID_ANY) {
-		rt = s->sa.remote.a.family == 4 ? CONFIG_ID_IPV4 : CONFIG_ID_IPV6;
-		rid = addr_str(&s->sa.remote.a, rbuf, sizeof(rbuf));
-		raddr = s->sa.remote.a.addr;
-	} else {
-		rt = r->id_type;
-		rid = r->id;
-		raddr = r->id_addr;
-	}
-	for (i = 0; i < e->cfg->n_secrets; i++) {
-		sec = &e->cfg->secrets[i];
-		if (sec->type != CONFIG_SECRET_IKE)
-			continue;
-		score = config_secret_match(sec, lt, lid, laddr) +
-		    config_secret_match(sec, rt, rid, raddr);
-		/* Secrets with ids must name one end (strongSwan's owners rule). */
-		if (sec->n_ids > 0 && config_secret_match(sec, lt, lid, laddr) == 0 &&
-		    config_secret_match(sec, rt, rid, raddr) == 0)
-			continue;
-		if (score > best_score) {
-			best = sec;
-			best_score = score;
-		}
-	}
-	return best;
-}
-
-/* Does the peer's identity fit the connection's remote one?  "" and %any take any. */
-static bool
-peer_id_ok(const struct config_ike_auth *r, const struct ikev1_id *id, enum config_id_type type,
-    const char *text, const uint8_t *addr)
-{
-	uint8_t dn[ID_DATA_MAX];
-	int n;
-
-	if (r->id[0] == '\0' || r->id_type == CONFIG_ID_ANY)
-		return true;
-	if (r->id_type != type)
-		return false;
-	switch (type) {
-	case CONFIG_ID_DN:
-		/* RFC 5280 §7.1 comparison: case, spaces and string types aside. */
-		n = ike_crypto_dn_parse(r->id, dn, sizeof(dn));
-		return n > 0 && ike_crypto_dn_equal(dn, (size_t)n, id->data, id->len);
-	case CONFIG_ID_IPV4:
-		return memcmp(r->id_addr, addr, 4) == 0;
-	case CONFIG_ID_IPV6:
-		return memcmp(r->id_addr, addr, 16) == 0;
-	case CONFIG_ID_FQDN:
-	case CONFIG_ID_RFC822:
-		return strcasecmp(r->id, text) == 0;
-	default:
-		return false;
-	}
+	ike_id_lookup_key(&s->conn->local, &s->sa.local.a, &lt, &lid, &laddr, lbuf, sizeof(lbuf));
+	ike_id_lookup_key(&s->conn->remote, &s->sa.remote.a, &rt, &rid, &raddr, rbuf, sizeof(rbuf));
+	return ike_id_psk_find(e->cfg, lt, lid, laddr, rt, rid, raddr);
 }
 
 /* ---- phase-1 keys ---- */
@@ -1090,13 +976,14 @@ mm56_send(struct ikev1 *e, struct v1_sa *s)
 {
 	struct ike_crypto_v1_hash_prm prm;
 	struct ikev1_notification n;
-	uint8_t data[ID_DATA_MAX], body[ID_DATA_MAX + 4], hash[IKE_CRYPTO_PRF_MAX], spi[16];
+	uint8_t body[IKE_ID_DATA_MAX + 4], hash[IKE_CRYPTO_PRF_MAX], spi[16];
 	struct ikev1_id id;
+	struct ike_id lid;
 	struct ike_buf b;
 	size_t blen;
 	int rc, hl;
 
-	if ((rc = own_id(s, data, &id)) != 0)
+	if ((rc = own_id(s, &lid, &id)) != 0)
 		return rc;
 	blen = id_body(&id, body);
 	put64(spi, s->sa.spi_i);
@@ -1279,8 +1166,10 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 	 */
 	if (ike_sa_half_open_from(&e->t, &remote->a) >= ho_src ||
 	    (ike_sa_half_open(&e->t) >= ho_max && (victim = ho_victim(e)) == NULL)) {
-		log_text(LOG_FAC_IKE, LOG_SEV_DEBUG, &corr,
-		    "%s: half-open limit reached, MM1 dropped", __func__);
+		/* Counted; a record per dropped MM1 only with diagnostics on. */
+		if (log_diagnostics())
+			log_text(LOG_FAC_IKE, LOG_SEV_DEBUG, &corr,
+			    "%s: half-open limit reached, MM1 dropped", __func__);
 		V1_DROP(e, IKE_DROP_HALF_OPEN);
 		return;
 	}
@@ -1310,7 +1199,8 @@ mm_r1(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remo
 	}
 	if (victim != NULL) {
 		V1_INC(e, half_open_evicted);
-		ikev1_sm_sa_delete(e, victim, false, "half-open limit: evicted for a new MM1");
+		sa_remove(e, victim, false, "half-open limit: evicted for a new MM1",
+		    half_open_r1(victim));
 	}
 	if ((rc = ike_sa_new_spi(&e->t, &spi_r)) != 0 || (s = sa_alloc(e, conn)) == NULL) {
 		V1_DROP(e, IKE_DROP_INTERNAL);
@@ -1544,6 +1434,7 @@ sig_check(struct v1_sa *s, const struct ikev1_msg *m, const uint8_t *hash, size_
 {
 	const struct v1_creds *cr = own_creds(s);
 	const struct ikev1_id *id = &m->ids[0];
+	struct ike_id pid;
 	struct ike_crypto_chunk chain[IKE_CRYPTO_CERTS_MAX];
 	struct ike_crypto_cert *cert = NULL;
 	enum ike_crypto_cert_err why;
@@ -1557,7 +1448,7 @@ sig_check(struct v1_sa *s, const struct ikev1_msg *m, const uint8_t *hash, size_
 	int idt, rc = -EACCES;
 
 	s->auth_err = IKEV1_N_AUTHENTICATION_FAILED;
-	if (peer_id_text(id, &type, text, sizeof(text), addr) != 0)
+	if (peer_id_text(id, &pid, &type, text, sizeof(text), addr) != 0)
 		snprintf(text, sizeof(text), "(ID type %u)", id->type);
 	if (cr == NULL) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, corr,
@@ -1639,6 +1530,7 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 	uint8_t next_iv[V1_BLOCK], hash[IKE_CRYPTO_PRF_MAX], spi[16], addr[16];
 	enum config_id_type type;
 	struct log_corr corr;
+	struct ike_id pid;
 	char text[CONFIG_ID_MAX];
 	unsigned int i;
 	int hl;
@@ -1699,8 +1591,8 @@ mm56_take(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len, bool
 		    s->sa.initiator ? 'R' : 'I');
 		return -EACCES;
 	}
-	if (peer_id_text(&m->ids[0], &type, text, sizeof(text), addr) != 0 ||
-	    !peer_id_ok(&s->conn->remote, &m->ids[0], type, text, addr)) {
+	if (peer_id_text(&m->ids[0], &pid, &type, text, sizeof(text), addr) != 0 ||
+	    !ike_id_match(&s->conn->remote, &pid)) {
 		log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
 		    "%s: authentication failed: identity mismatch: the peer's identity (type %u) is not the remote id of connection %s",
 		    __func__, m->ids[0].type, s->conn->name);
@@ -1989,7 +1881,7 @@ method_of(enum ike_crypto_sig sig)
 static void
 creds_check_id(const struct config_connection *c, const struct ike_crypto_cred *cred)
 {
-	uint8_t data[ID_DATA_MAX];
+	uint8_t data[IKE_ID_DATA_MAX];
 	enum ike_crypto_id t;
 	size_t len;
 	int n;
@@ -2591,7 +2483,7 @@ ikev1_tick(struct ikev1 *e, uint64_t now_ns)
 			continue;
 		if (sa->state == IKE_SA_STATE_CONNECTING) {
 			if (now_ns - sa->created_ns >= (uint64_t)ho_s * V1_ONE_S) {
-				p1_fail(e, s, "half-open timeout");
+				p1_timeout(e, s);
 				continue;
 			}
 			continue;

@@ -12,6 +12,9 @@
 #include <CUnit/Basic.h>
 
 #include "common/alg.h"
+#include "common/log.h"
+#include "common/log_catalog.h"
+#include "common/log_ring.h"
 #include "config/config.h"
 #include "slowpath/ike/ike.h"
 #include "slowpath/ike/ike_child.h"
@@ -828,6 +831,163 @@ test_ikev1_sm_wrong_psk(void)
 	teardown();
 }
 
+/* Records from @from on, of peer 192.0.2.@d: MM1s logged, "deleted" ones and their severity. */
+struct ho_log {
+	unsigned int resp_start, deleted, deleting, info_deleted;
+};
+
+static struct ho_log
+ho_log_scan(const struct log_ring *r, uint64_t from, uint8_t d)
+{
+	struct ho_log h = { 0 };
+	struct log_record rec;
+	uint64_t t, end = log_ring_claim(r);
+
+	for (t = from; t < end; t++) {
+		if (log_ring_read(r, t, &rec) != LOG_RING_OK || rec.corr.peer_family != 4 ||
+		    rec.corr.peer[3] != d)
+			continue;
+		h.resp_start += rec.msg_id == LOG_MSG_MM_RESP_START;
+		if (strstr(rec.text, " deleted: ") != NULL) {
+			h.deleted++;
+			h.info_deleted += rec.severity == LOG_SEV_INFO;
+		}
+		h.deleting += strstr(rec.text, "-> deleting") != NULL;
+	}
+	return h;
+}
+
+/*
+ * A responder SA that only saw MM1 (a spoofed source's) ends by eviction or
+ * half-open timeout without a record of its own unless diagnostics are on
+ * (then one debug record): a flood must not overwrite the log ring.  Its
+ * MM1 is logged ("Starting IKE main mode responder negotiation"), and the
+ * initiator's own failed SA is still logged at info.
+ */
+static void
+test_ikev1_sm_half_open_quiet(void)
+{
+	char inst[64];
+	struct log_ring *r;
+	struct ho_log h;
+	struct ikev1_stats sr;
+	uint8_t *mm1;
+	uint64_t from;
+	size_t len;
+	int diag;
+
+	snprintf(inst, sizeof(inst), "test-v1ho-%ld", (long)getpid());
+	CU_ASSERT_FATAL(log_open(inst, 1024) == 0);
+	r = log_ring_attach(inst, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	for (diag = 0; diag < 2; diag++) {
+		log_set_diagnostics(diag != 0);
+		setup();
+		pr.cfg.ike.half_open_max = 1;
+		start();
+		from = log_ring_claim(r);
+		CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
+		CU_ASSERT_EQUAL_FATAL(n_wire, 1);
+		len = wire[0].len;
+		mm1 = wire[0].p;
+		n_wire = 0;
+		drop_all = true; /* MM2 never arrives */
+		ikev1_input(pr.e, now, &wire[0].to, &wire[0].from, mm1, len);
+		/* Another MM1 (another cookie) evicts the first SA, then times out. */
+		mm1[0] ^= 0xff;
+		ikev1_input(pr.e, now, &wire[0].to, &wire[0].from, mm1, len);
+		free(mm1);
+		sr = stats(&pr);
+		CU_ASSERT_EQUAL(sr.half_open_evicted, 1);
+		CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 1);
+		advance(40 * S);
+		sr = stats(&pr);
+		CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(sr.p1_failed, 1);
+		h = ho_log_scan(r, from, 1); /* R's records: the peer is I */
+		CU_ASSERT_EQUAL(h.resp_start, 2);
+		CU_ASSERT_EQUAL(h.deleted, diag ? 2 : 0);
+		CU_ASSERT_EQUAL(h.info_deleted, 0);
+		CU_ASSERT_EQUAL(h.deleting, 0);
+		h = ho_log_scan(r, from, 2); /* I's: its main mode failed */
+		CU_ASSERT_EQUAL(h.info_deleted, 1);
+		CU_ASSERT_EQUAL(h.deleting, 1);
+		teardown();
+	}
+	log_set_diagnostics(false);
+	log_ring_detach(r);
+	log_close();
+	CU_ASSERT_EQUAL(log_ring_unlink(inst), 0);
+}
+
+/* Secret @i of @p: @key, for the IPv4 identity 192.0.2.@d (0: no ids, any peer). */
+static void
+psk_set(struct peer *p, unsigned int i, const char *key, uint8_t d)
+{
+	struct config_secret *sec = &p->sec[i];
+
+	memset(sec, 0, sizeof(*sec));
+	sec->type = CONFIG_SECRET_IKE;
+	sec->secret_len = strlen(key);
+	memcpy(sec->secret, key, sec->secret_len);
+	if (d != 0) {
+		sec->n_ids = 1;
+		sec->id_types[0] = CONFIG_ID_IPV4;
+		snprintf(sec->ids[0], sizeof(sec->ids[0]), "192.0.2.%u", d);
+		memcpy(sec->id_addrs[0], (const uint8_t[]){ 192, 0, 2, d }, 4);
+	}
+	if (p->cfg.n_secrets < i + 1)
+		p->cfg.n_secrets = i + 1;
+}
+
+/*
+ * PSK choice as strongSwan's: a secret naming the peer (ID_MATCH_PERFECT,
+ * 20) beats one for any peer (two ID_MATCH_ANY, 1 + 1), whichever comes
+ * first; a secret naming another peer is never taken.
+ */
+static void
+test_ikev1_sm_psk_choice(void)
+{
+	unsigned int order;
+
+	for (order = 0; order < 2; order++) {
+		/* R: a wildcard secret and I's own; I has only its own. */
+		setup();
+		psk_set(&pr, order, "wildcard-psk", 0);
+		psk_set(&pr, 1 - order, "secret-psk", 1);
+		start();
+		negotiate();
+		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_AUTH], 0);
+		teardown();
+
+		/* I: the same on the initiator's side, R's secret named. */
+		setup();
+		psk_set(&pi, order, "wildcard-psk", 0);
+		psk_set(&pi, 1 - order, "secret-psk", 2);
+		start();
+		negotiate();
+		teardown();
+	}
+
+	/* A secret for another peer is not R's: the wildcard one is used. */
+	setup();
+	psk_set(&pr, 0, "secret-psk", 0);
+	psk_set(&pr, 1, "other-peer-psk", 9);
+	start();
+	negotiate();
+	teardown();
+
+	/* ... and with only that one, there is no key for I: no SA. */
+	setup();
+	psk_set(&pr, 0, "secret-psk", 9);
+	start();
+	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
+	pump();
+	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
+	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
+	teardown();
+}
+
 /* Find the notify type of a clear informational message, 0 when it is not one. */
 static unsigned int
 clear_notify_type(const struct msg *w)
@@ -1292,6 +1452,8 @@ main(void)
 		{ "test_ikev1_sm_dpd", test_ikev1_sm_dpd },
 		{ "test_ikev1_sm_retransmit", test_ikev1_sm_retransmit },
 		{ "test_ikev1_sm_wrong_psk", test_ikev1_sm_wrong_psk },
+		{ "test_ikev1_sm_psk_choice", test_ikev1_sm_psk_choice },
+		{ "test_ikev1_sm_half_open_quiet", test_ikev1_sm_half_open_quiet },
 		{ "test_ikev1_sm_no_proposal", test_ikev1_sm_no_proposal },
 		{ "test_ikev1_sm_child_up_fails", test_ikev1_sm_child_up_fails },
 		{ "test_ikev1_sm_aggressive", test_ikev1_sm_aggressive },
