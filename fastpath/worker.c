@@ -34,24 +34,56 @@ worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m)
 		flush_port(w, port);
 }
 
-/* Packets the control core could not send itself (ports without a spare tx queue). */
+/*
+ * Send the control frames of w->ctl_pend in order, each run of one port
+ * in one burst; what the tx queue has no room for stays pending (the
+ * order kept) and goes first next pass.  Frames for no port are dropped.
+ */
+static void
+ctl_pend_send(struct worker *w)
+{
+	struct rte_mbuf **pk = w->ctl_pend;
+	unsigned int i = 0, j, n = w->n_ctl_pend, keep = 0;
+	uint16_t sent;
+	int idx;
+
+	while (i < n) {
+		idx = port_index(pk[i]->port);
+		if (idx < 0) {
+			worker_drop(w, pk[i++], DROP_NO_ROUTE);
+			continue;
+		}
+		for (j = i + 1; j < n && pk[j]->port == pk[i]->port; j++)
+			;
+		sent = rte_eth_tx_burst(port_table.port[idx].port_id, (uint16_t)w->index, pk + i,
+		    (uint16_t)(j - i));
+		counter_add(&w->stats.ctl_tx, sent);
+		counter_add(&w->stats.tx, sent);
+		i += sent;
+		while (i < j) {
+			pk[keep++] = pk[i++];
+			counter_add(&w->stats.ctl_tx_deferred, 1);
+		}
+	}
+	w->n_ctl_pend = (uint16_t)keep;
+}
+
+/*
+ * Frames of the control core for ports without a spare tx queue (IKE,
+ * ARP): they go before the pass's data, and a full tx queue delays them
+ * rather than drops them (data is what a full queue drops), so IKE holds
+ * up under a link saturated by the tunnels it keys.
+ */
 static void
 drain_ctl_tx(struct worker *w)
 {
-	struct rte_mbuf *pkts[BURST_MAX];
-	unsigned int i, n;
-	int idx;
-
-	n = rte_ring_sc_dequeue_burst(w->ctl_tx, (void **)pkts, BURST_MAX, NULL);
-	for (i = 0; i < n; i++) {
-		idx = port_index(pkts[i]->port);
-		if (idx < 0) {
-			worker_drop(w, pkts[i], DROP_NO_ROUTE);
-			continue;
-		}
-		counter_add(&w->stats.ctl_tx, 1);
-		worker_tx(w, (uint16_t)idx, pkts[i]);
-	}
+	if (w->n_ctl_pend != 0)
+		ctl_pend_send(w);
+	if (w->n_ctl_pend != 0 || w->ctl_tx == NULL || rte_ring_empty(w->ctl_tx))
+		return;
+	w->n_ctl_pend =
+	    (uint16_t)rte_ring_sc_dequeue_burst(w->ctl_tx, (void **)w->ctl_pend, BURST_MAX, NULL);
+	ctl_pend_send(w);
 }
 
 int
@@ -81,6 +113,8 @@ worker_main(void *arg)
 		if (!rte_ring_empty(w->sa_ring))
 			sa_sync_apply(w);
 		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
+		if (w->n_ctl_pend != 0 || (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx)))
+			drain_ctl_tx(w);
 		for (i = 0; i < w->n_rxq; i++) {
 			p = w->rxq[i].port;
 			n = rte_eth_rx_burst(port_table.port[p].port_id, w->rxq[i].queue, pkts,
@@ -92,8 +126,6 @@ worker_main(void *arg)
 			input_burst(w, p, pkts, n);
 		}
 		reasm_tick(w->reasm);
-		if (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx))
-			drain_ctl_tx(w);
 		if (!rte_ring_empty(w->handoff)) {
 			n = (uint16_t)rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts,
 			    BURST_MAX, NULL);
@@ -114,15 +146,21 @@ worker_main(void *arg)
 			busy = 0;
 		}
 	}
-	/* The control core's last frames (IKE deletes at shutdown) still leave. */
-	for (i = 0;
-	     w->ctl_tx != NULL && i < CTL_TX_RING_SIZE / BURST_MAX && !rte_ring_empty(w->ctl_tx);
-	     i++)
-		drain_ctl_tx(w);
+	/* The control core's last frames (IKE deletes at shutdown) still leave, data first. */
 	for (p = 0; p < port_table.n; p++) {
 		if (w->n_tx[p] != 0)
 			flush_port(w, p);
 	}
+	for (i = 0; i < 4 * CTL_TX_RING_SIZE / BURST_MAX &&
+	     (w->n_ctl_pend != 0 || (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx)));
+	     i++) {
+		drain_ctl_tx(w);
+		if (w->n_ctl_pend != 0)
+			rte_delay_us_block(100);
+	}
+	for (i = 0; i < w->n_ctl_pend; i++)
+		worker_drop(w, w->ctl_pend[i], DROP_TX_FULL);
+	w->n_ctl_pend = 0;
 	rte_rcu_qsbr_thread_offline(worker_set.qsbr, w->index);
 	rte_rcu_qsbr_thread_unregister(worker_set.qsbr, w->index);
 	return 0;

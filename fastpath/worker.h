@@ -30,6 +30,7 @@ struct worker_stats {
 	uint64_t nd_replies;      /* neighbour advertisements for our addresses */
 	uint64_t echo_replies;    /* ICMP and ICMPv6 echo replies */
 	uint64_t ctl_tx;          /* packets sent for the control core */
+	uint64_t ctl_tx_deferred; /* ... that waited a pass for room in the tx queue */
 	uint64_t events;          /* events sent to the control core */
 	uint64_t events_dropped;  /* events lost: the event ring was full */
 	uint64_t sa_msgs;         /* SA messages applied */
@@ -78,6 +79,9 @@ struct worker {
 	struct reasm *reasm; /* fragments addressed to the gateway (fastpath/reasm.c) */
 	uint16_t n_tx[PORTS_MAX];
 	struct rte_mbuf *tx[PORTS_MAX][BURST_MAX];
+	/* control frames the tx queue had no room for: sent before any data next pass */
+	uint16_t n_ctl_pend;
+	struct rte_mbuf *ctl_pend[BURST_MAX];
 	struct worker_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 

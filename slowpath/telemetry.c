@@ -160,6 +160,7 @@ stats_sum(unsigned int first, unsigned int last, struct worker_stats *sum)
 		sum->nd_replies += counter_read(&s->nd_replies);
 		sum->echo_replies += counter_read(&s->echo_replies);
 		sum->ctl_tx += counter_read(&s->ctl_tx);
+		sum->ctl_tx_deferred += counter_read(&s->ctl_tx_deferred);
 		sum->events += counter_read(&s->events);
 		sum->events_dropped += counter_read(&s->events_dropped);
 		sum->sa_msgs += counter_read(&s->sa_msgs);
@@ -295,6 +296,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "nd_replies", sum.nd_replies);
 	rte_tel_data_add_dict_u64(d, "echo_replies", sum.echo_replies);
 	rte_tel_data_add_dict_u64(d, "control_tx", sum.ctl_tx);
+	rte_tel_data_add_dict_u64(d, "control_tx_deferred", sum.ctl_tx_deferred);
 	rte_tel_data_add_dict_u64(d, "events", sum.events);
 	rte_tel_data_add_dict_u64(d, "events_dropped", sum.events_dropped);
 	rte_tel_data_add_dict_u64(d, "sa_msgs", sum.sa_msgs);
