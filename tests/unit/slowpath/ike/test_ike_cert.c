@@ -18,74 +18,10 @@
 
 #include "slowpath/ike/ike_crypto.h"
 
-/* Relative to the source root, the test's working directory. */
-#define MAKE_CERTS "tests/unit/slowpath/ike/make_certs.sh"
+#include "harness.h"
+#include "test_pki.h"
 
-#define WP_ENV     "FASTIPSEC_WYCHEPROOF"
-#define WP_DIR_REL "../shared/vectors/wycheproof"
-#define WP_DIR_ABS "/work/shared/vectors/wycheproof"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define DER_MAX  4096
-
-static char dir[64];
-static char wp_dir[512];
-static bool have_pki;
-
-static const char *
-path(const char *name)
-{
-	static char buf[4][256];
-	static unsigned int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
-
-/* DER of the first certificate in PEM file @name. */
-static size_t
-cert_der(const char *name, uint8_t *der, size_t size)
-{
-	FILE *f = fopen(path(name), "r");
-	unsigned char *p = der;
-	X509 *x;
-	int n;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-	n = i2d_X509(x, NULL);
-	CU_ASSERT_FATAL(n > 0 && (size_t)n <= size);
-	i2d_X509(x, &p);
-	X509_free(x);
-	return (size_t)n;
-}
-
-static struct ike_crypto_cred *
-cred(const char *cert, const char *key)
-{
-	const char *certs[1] = { path(cert) };
-	struct ike_crypto_cred *c = NULL;
-	char err[256];
-
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(certs, 1, path(key), &c, err, sizeof(err)), 0);
-	return c;
-}
-
-static struct ike_crypto_trust *
-trust(const char *ca, const char *crl)
-{
-	const char *cas[1] = { path(ca) }, *crls[1] = { crl != NULL ? path(crl) : NULL };
-	struct ike_crypto_trust *t = NULL;
-	char err[256];
-
-	CU_ASSERT_EQUAL(ike_crypto_trust_load(cas, 1, crls, crl != NULL ? 1 : 0, &t, err,
-	                    sizeof(err)),
-	    0);
-	return t;
-}
+#define DER_MAX 4096
 
 /* Verify the chain @names (end entity first) against @t; returns the error, the cert in *out. */
 static enum ike_crypto_cert_err
@@ -101,7 +37,7 @@ chain(const struct ike_crypto_trust *t, const char *const *names, size_t n, int6
 
 	for (i = 0; i < n; i++) {
 		ch[i].ptr = der[i];
-		ch[i].len = cert_der(names[i], der[i], DER_MAX);
+		ch[i].len = pki_cert_der(names[i], der[i], DER_MAX);
 	}
 	rc = ike_crypto_trust_verify(t, ch, n, at, &c, &why);
 	CU_ASSERT_EQUAL(rc == 0, why == IKE_CRYPTO_CERT_OK);
@@ -112,14 +48,6 @@ chain(const struct ike_crypto_trust *t, const char *const *names, size_t n, int6
 		ike_crypto_cert_destroy(c);
 	return why;
 }
-
-#define SKIP_WITHOUT_PKI()                                                            \
-	do {                                                                          \
-		if (!have_pki) {                                                      \
-			printf("\n    no test PKI (openssl CLI missing?), skipped "); \
-			return;                                                       \
-		}                                                                     \
-	} while (0)
 
 static void
 test_ike_cert_cred_load(void)
@@ -133,8 +61,9 @@ test_ike_cert_cred_load(void)
 
 	SKIP_WITHOUT_PKI();
 	/* A chain in one file: ours, then the intermediate. */
-	chain2[0] = path("rsa-gw1-chain.pem");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(chain2, 1, path("rsa-gw1.key"), &c, err, sizeof(err)),
+	chain2[0] = pki_path("rsa-gw1-chain.pem");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(chain2, 1, pki_path("rsa-gw1.key"), &c, err,
+	                    sizeof(err)),
 	    0);
 	CU_ASSERT_EQUAL(ike_crypto_cred_sig(c), IKE_CRYPTO_SIG_RSA);
 	CU_ASSERT_EQUAL(ike_crypto_cred_cert(c, 0, &der, &len), 2);
@@ -142,59 +71,63 @@ test_ike_cert_cred_load(void)
 	CU_ASSERT_EQUAL(ike_crypto_cred_cert(c, 2, &der, &len), -ENOENT);
 	ike_crypto_cred_destroy(c);
 	/* The same as two files. */
-	two[0] = path("rsa-gw1.pem");
-	two[1] = path("rsa-int.pem");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 2, path("rsa-gw1.key"), &c, err, sizeof(err)), 0);
+	two[0] = pki_path("rsa-gw1.pem");
+	two[1] = pki_path("rsa-int.pem");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 2, pki_path("rsa-gw1.key"), &c, err, sizeof(err)),
+	    0);
 	CU_ASSERT_EQUAL(ike_crypto_cred_cert(c, 0, &der, &len), 2);
 	ike_crypto_cred_destroy(c);
 
-	c = cred("ec256-gw1.pem", "ec256-gw1.key");
+	c = pki_cred("ec256-gw1.pem", "ec256-gw1.key");
 	CU_ASSERT_EQUAL(ike_crypto_cred_sig(c), IKE_CRYPTO_SIG_ECDSA_P256);
 	ike_crypto_cred_destroy(c);
-	c = cred("ec384-gw2.pem", "ec384-gw2.key");
+	c = pki_cred("ec384-gw2.pem", "ec384-gw2.key");
 	CU_ASSERT_EQUAL(ike_crypto_cred_sig(c), IKE_CRYPTO_SIG_ECDSA_P384);
 	ike_crypto_cred_destroy(c);
 
 	/* A key of another certificate: refused, and the error says so. */
-	two[0] = path("rsa-gw1.pem");
+	two[0] = pki_path("rsa-gw1.pem");
 	c = (struct ike_crypto_cred *)&err; /* must be reset to NULL */
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("rsa-gw2.key"), &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("rsa-gw2.key"), &c, err, sizeof(err)),
 	    -EINVAL);
 	CU_ASSERT_PTR_NULL(c);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "does not belong"));
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("ec256-gw1.key"), &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("ec256-gw1.key"), &c, err,
+	                    sizeof(err)),
 	    -EINVAL);
 	/* Files that are missing, or no certificate / key. */
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("nope.key"), &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("nope.key"), &c, err, sizeof(err)),
 	    -ENOENT);
-	two[0] = path("rsa-gw1.key");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("rsa-gw1.key"), &c, err, sizeof(err)),
+	two[0] = pki_path("rsa-gw1.key");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("rsa-gw1.key"), &c, err, sizeof(err)),
 	    -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "certificate"));
-	two[0] = path("rsa-gw1.pem");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("rsa-gw1.pem"), &c, err, sizeof(err)),
+	two[0] = pki_path("rsa-gw1.pem");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("rsa-gw1.pem"), &c, err, sizeof(err)),
 	    -EINVAL);
-	f = fopen(path("garbage.pem"), "w");
+	f = fopen(pki_path("garbage.pem"), "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	fputs("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", f);
 	fclose(f);
-	two[0] = path("garbage.pem");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("rsa-gw1.key"), &c, err, sizeof(err)),
+	two[0] = pki_path("garbage.pem");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("rsa-gw1.key"), &c, err, sizeof(err)),
 	    -EINVAL);
 	/* An encrypted key: refused without asking for a pass phrase. */
 	CU_ASSERT_EQUAL(system("openssl pkey -in /dev/null 2>/dev/null; cd \"$CERT_DIR\" && "
 	                       "openssl pkey -in rsa-gw1.key -aes128 -passout pass:x "
 	                       "-out enc.key 2>/dev/null"),
 	    0);
-	two[0] = path("rsa-gw1.pem");
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("enc.key"), &c, err, sizeof(err)),
+	two[0] = pki_path("rsa-gw1.pem");
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("enc.key"), &c, err, sizeof(err)),
 	    -EINVAL);
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(NULL, 1, path("rsa-gw1.key"), &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(NULL, 1, pki_path("rsa-gw1.key"), &c, err,
+	                    sizeof(err)),
 	    -EINVAL);
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 0, path("rsa-gw1.key"), &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 0, pki_path("rsa-gw1.key"), &c, err, sizeof(err)),
 	    -EINVAL);
 	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, NULL, &c, err, sizeof(err)), -EINVAL);
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, path("rsa-gw1.key"), NULL, err, sizeof(err)),
+	CU_ASSERT_EQUAL(ike_crypto_cred_load(two, 1, pki_path("rsa-gw1.key"), NULL, err,
+	                    sizeof(err)),
 	    -EINVAL);
 	ike_crypto_cred_destroy(NULL);
 }
@@ -210,10 +143,10 @@ test_ike_cert_chain(void)
 	uint8_t junk[64];
 
 	SKIP_WITHOUT_PKI();
-	t = trust("rsa-ca.pem", NULL);
-	tc = trust("rsa-ca.pem", "rsa-ca.crl");
-	ti = trust("rsa-int.pem", NULL);
-	te = trust("ec256-ca.pem", NULL);
+	t = pki_trust("rsa-ca.pem", NULL);
+	tc = pki_trust("rsa-ca.pem", "rsa-ca.crl");
+	ti = pki_trust("rsa-int.pem", NULL);
+	te = pki_trust("ec256-ca.pem", NULL);
 	CU_ASSERT_EQUAL(chain(t, gw1, 2, 0, NULL), IKE_CRYPTO_CERT_OK);
 	/* Intermediates in any order after the end entity; without it: no chain. */
 	CU_ASSERT_EQUAL(chain(tc, gw1, 2, 0, NULL), IKE_CRYPTO_CERT_OK);
@@ -280,9 +213,9 @@ test_ike_cert_trust_load(void)
 	int n;
 
 	SKIP_WITHOUT_PKI();
-	cas[0] = path("rsa-ca.pem");
-	cas[1] = path("ec256-ca.pem");
-	crls[0] = path("rsa-ca.crl");
+	cas[0] = pki_path("rsa-ca.pem");
+	cas[1] = pki_path("ec256-ca.pem");
+	crls[0] = pki_path("rsa-ca.crl");
 	CU_ASSERT_EQUAL(ike_crypto_trust_load(cas, 2, crls, 1, &t, err, sizeof(err)), 0);
 	/* The CA subjects, for CERTREQ. */
 	CU_ASSERT_EQUAL(ike_crypto_trust_ca(t, 0, &der, &len), 2);
@@ -294,10 +227,10 @@ test_ike_cert_trust_load(void)
 	CU_ASSERT_EQUAL(ike_crypto_trust_ca(t, 2, &der, &len), -ENOENT);
 	ike_crypto_trust_destroy(t);
 	/* A CRL file that is a certificate, a missing CA file. */
-	crls[0] = path("rsa-ca.pem");
+	crls[0] = pki_path("rsa-ca.pem");
 	CU_ASSERT_EQUAL(ike_crypto_trust_load(cas, 1, crls, 1, &t, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "CRL"));
-	cas[0] = path("none.pem");
+	cas[0] = pki_path("none.pem");
 	CU_ASSERT_EQUAL(ike_crypto_trust_load(cas, 1, NULL, 0, &t, err, sizeof(err)), -ENOENT);
 	CU_ASSERT_EQUAL(ike_crypto_trust_load(NULL, 1, NULL, 0, &t, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_EQUAL(ike_crypto_trust_load(cas, 0, NULL, 0, &t, err, sizeof(err)), -EINVAL);
@@ -310,8 +243,8 @@ sign_verify(const char *cert, const char *key, const char *ca, enum ike_crypto_s
     size_t hash_len)
 {
 	const char *one[1] = { cert };
-	struct ike_crypto_cred *me = cred(cert, key);
-	struct ike_crypto_trust *t = trust(ca, NULL);
+	struct ike_crypto_cred *me = pki_cred(cert, key);
+	struct ike_crypto_trust *t = pki_trust(ca, NULL);
 	struct ike_crypto_cert *peer = NULL;
 	uint8_t hash[64], sig[IKE_CRYPTO_SIG_MAX], sig2[IKE_CRYPTO_SIG_MAX],
 	    out[IKE_CRYPTO_SIG_MAX];
@@ -361,7 +294,7 @@ sign_verify(const char *cert, const char *key, const char *ca, enum ike_crypto_s
 
 	/* Independently: the RSA signature opens to the bare data (no DigestInfo); the
 	 * ECDSA one, made DER, verifies with the data as the digest. */
-	f = fopen(path(key), "r");
+	f = fopen(pki_path(key), "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
@@ -416,7 +349,7 @@ test_ike_cert_identity(void)
 	static const uint8_t ip1[4] = { 192, 0, 2, 1 }, ip2[4] = { 192, 0, 2, 2 };
 	static const uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	const char *gw1[2] = { "rsa-gw1.pem", "rsa-int.pem" };
-	struct ike_crypto_trust *t = trust("rsa-ca.pem", NULL);
+	struct ike_crypto_trust *t = pki_trust("rsa-ca.pem", NULL);
 	struct ike_crypto_cert *c = NULL;
 	struct ike_crypto_cred *me;
 	uint8_t dn[512];
@@ -474,7 +407,7 @@ test_ike_cert_identity(void)
 	ike_crypto_cert_destroy(c);
 	ike_crypto_trust_destroy(t);
 	/* Our own certificate answers the same questions. */
-	me = cred("rsa-gw2.pem", "rsa-gw2.key");
+	me = pki_cred("rsa-gw2.pem", "rsa-gw2.key");
 	CU_ASSERT_EQUAL(ike_crypto_cred_has_id(me, IKE_CRYPTO_ID_IPV4, ip2, 4), 0);
 	CU_ASSERT_EQUAL(ike_crypto_cred_has_id(me, IKE_CRYPTO_ID_IPV4, ip1, 4), -ENOENT);
 	ike_crypto_cred_subject(me, &subj, &slen);
@@ -527,42 +460,6 @@ struct wp {
 	unsigned int groups, run, skipped, failed, valid, invalid;
 };
 
-static size_t
-unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = strlen(s) / 2, i;
-	unsigned int v;
-
-	if (n > max)
-		return SIZE_MAX;
-	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return SIZE_MAX;
-		out[i] = (uint8_t)v;
-	}
-	return n;
-}
-
-/* The string value of `"key": "value"` on @line, or NULL. */
-static const char *
-field(const char *line, const char *key, char *v, size_t vsize)
-{
-	char pat[40];
-	const char *s, *e;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	s = strstr(line, pat);
-	if (s == NULL)
-		return NULL;
-	s += strlen(pat);
-	e = strchr(s, '"');
-	if (e == NULL || (size_t)(e - s) >= vsize)
-		return NULL;
-	memcpy(v, s, (size_t)(e - s));
-	v[e - s] = '\0';
-	return v;
-}
-
 /*
  * DER ECDSA-Sig-Value to IKE's r | s: strict DER only (re-encoding gives
  * the same bytes), non-negative values that fit @w bytes.  false: the
@@ -612,16 +509,17 @@ wp_file(const char *file, const char *md, size_t w)
 	bool ok, accept;
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s/%s", wp_dir, file);
+	snprintf(p, sizeof(p), "%s/%s", pki_wycheproof_dir(), file);
 	f = fopen(p, "r");
 	if (f == NULL) {
-		printf("\n    wycheproof: %s not found under %s, skipped ", file, wp_dir);
+		printf("\n    wycheproof: %s not found under %s, skipped ", file,
+		    pki_wycheproof_dir());
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (field(line, "publicKeyDer", v, sizeof(v)) != NULL) {
+		if (pki_json_field(line, "publicKeyDer", v, sizeof(v)) != NULL) {
 			ike_crypto_key_destroy(k);
-			klen = unhex(v, key, sizeof(key));
+			klen = pki_unhex(v, key, sizeof(key));
 			k = klen == SIZE_MAX ? NULL : ike_crypto_key_create(key, klen);
 			c.groups++;
 			if (k == NULL)
@@ -630,15 +528,15 @@ wp_file(const char *file, const char *md, size_t w)
 		}
 		if (strstr(line, "\"tcId\"") != NULL)
 			tc = (unsigned int)strtoul(strchr(line, ':') + 1, NULL, 10);
-		if (field(line, "msg", v, sizeof(v)) != NULL) {
-			mlen = unhex(v, msg, sizeof(msg));
+		if (pki_json_field(line, "msg", v, sizeof(v)) != NULL) {
+			mlen = pki_unhex(v, msg, sizeof(msg));
 			continue;
 		}
-		if (field(line, "sig", v, sizeof(v)) != NULL) {
-			slen = unhex(v, sig, sizeof(sig));
+		if (pki_json_field(line, "sig", v, sizeof(v)) != NULL) {
+			slen = pki_unhex(v, sig, sizeof(sig));
 			continue;
 		}
-		if (field(line, "result", v, sizeof(v)) == NULL)
+		if (pki_json_field(line, "result", v, sizeof(v)) == NULL)
 			continue;
 		if (k == NULL || mlen == SIZE_MAX || slen == SIZE_MAX) {
 			c.skipped++;
@@ -718,10 +616,7 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ike_cert_cred_load", test_ike_cert_cred_load },
 		{ "test_ike_cert_trust_load", test_ike_cert_trust_load },
 		{ "test_ike_cert_chain", test_ike_cert_chain },
@@ -733,40 +628,13 @@ main(void)
 		{ "test_ike_cert_wycheproof_ecdsa_p384", test_ike_cert_wycheproof_ecdsa_p384 },
 		{ "test_ike_cert_wycheproof_rsa", test_ike_cert_wycheproof_rsa },
 	};
-	char cmd[256];
-	const char *env;
 	unsigned int fails;
-	CU_pSuite s;
-	FILE *probe;
-	size_t i;
 
-	env = getenv(WP_ENV);
-	if (env != NULL && *env != '\0') {
-		snprintf(wp_dir, sizeof(wp_dir), "%s", env);
-	} else {
-		probe = fopen(WP_DIR_REL "/rsa_signature_2048_sha256_test.json", "r");
-		snprintf(wp_dir, sizeof(wp_dir), "%s", probe != NULL ? WP_DIR_REL : WP_DIR_ABS);
-		if (probe != NULL)
-			fclose(probe);
-	}
-	snprintf(dir, sizeof(dir), "/tmp/test_ike_cert.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (pki_make("test_ike_cert") != 0)
 		return 1;
-	setenv("CERT_DIR", dir, 1);
-	snprintf(cmd, sizeof(cmd), "sh %s %s >/dev/null", MAKE_CERTS, dir);
-	have_pki = system(cmd) == 0;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ike_cert", NULL, NULL);
-	for (i = 0; i < NELEM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	setenv("CERT_DIR", pki_dir, 1);
+	fails = harness_run("ike_cert", tests, DIM(tests));
+	if (pki_remove() != 0)
 		fails++;
 	/* Without a PKI the certificate tests could not run: that is a failure, not a skip. */
 	return fails == 0 && have_pki ? 0 : 1;

@@ -18,15 +18,14 @@
 #include "slowpath/ike/ikev1_msg.h"
 #include "slowpath/ike/ikev1_test.h"
 
-#define DIM(a)   (sizeof(a) / sizeof((a)[0]))
-#define S        1000000000ull
-#define WIRE_MAX 256
-#define MSG_MAX  2048
-#define PL_MAX   32
+#include "harness.h"
+
+#define MSG_MAX 2048
+#define PL_MAX  32
 
 /*
- * Two engines back to back, "I" (192.0.2.1) and "R" (192.0.2.2), as in
- * test_ikev1_sm.c; the message with index `hold` (in the order sent) is
+ * Two engines back to back (harness.h), "I" (192.0.2.1) and "R"
+ * (192.0.2.2); the message with index `hold` (in the order sent) is
  * held back instead of delivered:
  *
  *   #  I                                    R
@@ -51,270 +50,13 @@
  * spoofed sender, not into the exchange under test.
  */
 
-struct msg {
-	struct ike_addr from, to;
-	uint8_t *p;
-	size_t len;
-};
-
-struct peer {
-	struct config cfg;
-	struct config_connection conn[1];
-	struct config_child child[1];
-	struct config_secret sec[1];
-	struct ike_ops ops;
-	struct ikev1 *e;
-	struct config_addr addr;
-	unsigned int n_up, n_down;
-};
-
-static struct msg wire[WIRE_MAX];
-static unsigned int n_wire;
-static struct msg sent[WIRE_MAX];
-static unsigned int n_sent;
-static uint64_t now;
-static struct peer pi, pr;
-static int hold = -1;   /* index in sent[] to hold back */
-static struct msg held; /* the message held */
-static bool have_held;
-
+/* The harness's pair, but half-open SAs live 60 s. */
 static void
-addr4(struct config_addr *a, uint8_t d)
+bad_setup(void)
 {
-	memset(a, 0, sizeof(*a));
-	a->family = 4;
-	a->addr[0] = 192;
-	a->addr[1] = 0;
-	a->addr[2] = 2;
-	a->addr[3] = d;
-}
-
-static void
-ts4(struct config_ts *ts, uint8_t a, uint8_t b, uint8_t c)
-{
-	memset(ts, 0, sizeof(*ts));
-	ts->net.a.family = 4;
-	ts->net.a.addr[0] = a;
-	ts->net.a.addr[1] = b;
-	ts->net.a.addr[2] = c;
-	ts->net.len = 24;
-	ts->protocol = -1;
-	ts->ports.last = 65535;
-}
-
-static void
-msg_copy(struct msg *d, const struct ike_addr *from, const struct ike_addr *to, const uint8_t *p,
-    size_t len)
-{
-	d->from = *from;
-	d->to = *to;
-	d->p = malloc(len);
-	memcpy(d->p, p, len);
-	d->len = len;
-}
-
-static int
-cb_send(void *ctx, const struct ike_addr *local, const struct ike_addr *remote, const uint8_t *msg,
-    size_t len)
-{
-	(void)ctx;
-	if (n_sent < WIRE_MAX)
-		msg_copy(&sent[n_sent++], local, remote, msg, len);
-	if (hold >= 0 && (unsigned int)hold == n_sent - 1) {
-		msg_copy(&held, local, remote, msg, len);
-		have_held = true;
-		return 0;
-	}
-	if (n_wire >= WIRE_MAX)
-		return -ENOBUFS;
-	msg_copy(&wire[n_wire++], local, remote, msg, len);
-	return 0;
-}
-
-static int
-cb_child_up(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-
-	(void)c;
-	p->n_up++;
-	return 0;
-}
-
-static void
-cb_child_down(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-
-	(void)c;
-	p->n_down++;
-}
-
-static struct peer *
-peer_at(const struct ike_addr *a)
-{
-	if (memcmp(a->a.addr, pi.addr.addr, 4) == 0)
-		return &pi;
-	if (memcmp(a->a.addr, pr.addr.addr, 4) == 0)
-		return &pr;
-	return NULL;
-}
-
-static void
-pump(void)
-{
-	struct msg batch[WIRE_MAX];
-	struct peer *to;
-	unsigned int i, n, rounds = 0;
-
-	while (n_wire > 0 && rounds++ < 100) {
-		n = n_wire;
-		memcpy(batch, wire, n * sizeof(batch[0]));
-		n_wire = 0;
-		for (i = 0; i < n; i++) {
-			to = peer_at(&batch[i].to);
-			if (to != NULL && to->e != NULL)
-				ikev1_input(to->e, now, &batch[i].to, &batch[i].from, batch[i].p,
-				    batch[i].len);
-			free(batch[i].p);
-		}
-	}
-}
-
-static void
-clear_msgs(struct msg *m, unsigned int *n)
-{
-	unsigned int i;
-
-	for (i = 0; i < *n; i++)
-		free(m[i].p);
-	*n = 0;
-}
-
-static void
-advance(uint64_t ns)
-{
-	uint64_t end = now + ns;
-
-	while (now < end) {
-		now += 100000000ull;
-		ikev1_tick(pi.e, now);
-		ikev1_tick(pr.e, now);
-		pump();
-	}
-}
-
-static void
-peer_init(struct peer *p, uint8_t me, uint8_t other, bool lnet_is_100)
-{
-	struct config_connection *c = &p->conn[0];
-	struct config_child *ch = &p->child[0];
-	char err[128];
-
-	memset(p, 0, sizeof(*p));
-	addr4(&p->addr, me);
-	p->cfg.ike = (struct config_ike){ .half_open_max = 1000,
-		.half_open_per_source = 20,
-		.half_open_timeout = 60,
-		.retransmit_timeout = 4000,
-		.retransmit_tries = 3,
-		.retransmit_base = 1.8 };
-	p->cfg.n_connections = 1;
-	p->cfg.connections = p->conn;
-	p->cfg.n_children = 1;
-	p->cfg.children = p->child;
-	p->cfg.n_secrets = 1;
-	p->cfg.secrets = p->sec;
-	snprintf(c->name, sizeof(c->name), "gw");
-	c->version = 1;
-	c->n_local_addrs = 1;
-	addr4(&c->local_addrs[0], me);
-	c->n_remote_addrs = 1;
-	addr4(&c->remote_addrs[0], other);
-	c->local_port = 500;
-	c->remote_port = 500;
-	c->n_proposals = 1;
-	c->proposals[0] = (struct config_ike_proposal){ .encr = 12,
-		.encr_bits = 128,
-		.prf = 5,
-		.integ = 12,
-		.dh = 14 };
-	snprintf(c->proposals[0].name, sizeof(c->proposals[0].name), "aes128-sha256-modp2048");
-	c->local.auth = CONFIG_AUTH_PSK;
-	c->remote.auth = CONFIG_AUTH_PSK;
-	c->fragmentation = CONFIG_FRAG_YES;
-	c->dpd_timeout = 150;
-	c->rekey_time = 14400;
-	c->over_time = 1440;
-	c->n_children = 1;
-	snprintf(ch->name, sizeof(ch->name), "net");
-	ch->n_local_ts = 1;
-	ch->n_remote_ts = 1;
-	ts4(&ch->local_ts[0], lnet_is_100 ? 198 : 203, lnet_is_100 ? 51 : 0,
-	    lnet_is_100 ? 100 : 113);
-	ts4(&ch->remote_ts[0], lnet_is_100 ? 203 : 198, lnet_is_100 ? 0 : 51,
-	    lnet_is_100 ? 113 : 100);
-	ch->n_esp_proposals = 1;
-	CU_ASSERT_EQUAL_FATAL(alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP,
-	                          &ch->esp_proposals[0].alg, err, sizeof(err)),
-	    0);
-	snprintf(ch->esp_proposals[0].name, sizeof(ch->esp_proposals[0].name), "aes128-sha256");
-	ch->mode = CONFIG_MODE_TUNNEL;
-	ch->rekey_time = 3600;
-	ch->life_time = 3960;
-	ch->replay_window = 32;
-	p->sec[0].type = CONFIG_SECRET_IKE;
-	memcpy(p->sec[0].secret, "secret-psk", 10);
-	p->sec[0].secret_len = 10;
-	p->ops = (struct ike_ops){ .ctx = p,
-		.send = cb_send,
-		.child_up = cb_child_up,
-		.child_down = cb_child_down };
-}
-
-static void
-setup(void)
-{
-	clear_msgs(wire, &n_wire);
-	clear_msgs(sent, &n_sent);
-	hold = -1;
-	have_held = false;
-	now = 1000 * S;
-	peer_init(&pi, 1, 2, true);
-	peer_init(&pr, 2, 1, false);
-}
-
-static void
-start(void)
-{
-	pi.e = ikev1_create(&pi.cfg, &pi.ops);
-	pr.e = ikev1_create(&pr.cfg, &pr.ops);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pi.e);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pr.e);
-}
-
-static void
-teardown(void)
-{
-	hold = 0; /* past every index: nothing more is held */
-	ikev1_destroy(pi.e);
-	ikev1_destroy(pr.e);
-	pi.e = pr.e = NULL;
-	clear_msgs(wire, &n_wire);
-	clear_msgs(sent, &n_sent);
-	if (have_held)
-		free(held.p);
-	have_held = false;
-	hold = -1;
-}
-
-static struct ikev1_stats
-stats(const struct peer *p)
-{
-	struct ikev1_stats st;
-
-	ikev1_stats_read(p->e, &st);
-	return st;
+	setup();
+	pi.cfg.ike.half_open_timeout = 60;
+	pr.cfg.ike.half_open_timeout = 60;
 }
 
 static int
@@ -668,25 +410,11 @@ struct bad_case {
 	bool completes;     /* the negotiation (or the delete) still completes */
 };
 
-/* The notify type of a clear informational, 0 when it is not one. */
-static unsigned int
-clear_ntype(const struct msg *w)
-{
-	struct ikev1_msg *m = malloc(sizeof(*m));
-	unsigned int t = 0;
-
-	if (ikev1_msg_parse(w->p, w->len, m) == 0 && !m->encrypted &&
-	    m->hdr.exchange == IKEV1_EXCH_INFORMATIONAL && m->n_notifies == 1)
-		t = m->notifies[0].type;
-	free(m);
-	return t;
-}
-
 /* Run the exchange up to message @k (held). */
 static void
 run_to(unsigned int k)
 {
-	setup();
+	bad_setup();
 	start();
 	hold = (int)k;
 	CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
@@ -703,13 +431,13 @@ static void
 deliver_bad(unsigned int k, const struct bad_case *c, const uint8_t *bad, size_t len)
 {
 	struct peer *rx = peer_at(&held.to);
-	struct ikev1_stats before = stats(rx), after;
+	struct ikev1_stats before = v1_stats(rx), after;
 	unsigned int i, sent0 = n_sent;
 	char what[96];
 
 	snprintf(what, sizeof(what), "message %u, %s", k, c->name);
 	ikev1_input(rx->e, now, &held.to, &held.from, bad, len);
-	after = stats(rx);
+	after = v1_stats(rx);
 	for (i = 0; i < IKE_DROP__MAX; i++) {
 		uint64_t want = before.dropped[i] + ((int)i == c->drop ? 1 : 0);
 
@@ -727,15 +455,16 @@ deliver_bad(unsigned int k, const struct bad_case *c, const uint8_t *bad, size_t
 		break;
 	case R_CLEAR:
 		if (n_sent != sent0 + 1 ||
-		    (c->ntype != 0 && clear_ntype(&sent[sent0]) != c->ntype) ||
-		    clear_ntype(&sent[sent0]) == 0 || clear_ntype(&sent[sent0]) >= 16384)
+		    (c->ntype != 0 && v1_clear_notify(&sent[sent0]) != c->ntype) ||
+		    v1_clear_notify(&sent[sent0]) == 0 || v1_clear_notify(&sent[sent0]) >= 16384)
 			fprintf(stderr, "  %s: %u answers, notify %u, want 1 notify %u\n", what,
-			    n_sent - sent0, n_sent > sent0 ? clear_ntype(&sent[sent0]) : 0,
+			    n_sent - sent0, n_sent > sent0 ? v1_clear_notify(&sent[sent0]) : 0,
 			    c->ntype);
 		CU_ASSERT_EQUAL_FATAL(n_sent, sent0 + 1);
-		CU_ASSERT_TRUE(clear_ntype(&sent[sent0]) > 0 && clear_ntype(&sent[sent0]) < 16384);
+		CU_ASSERT_TRUE(
+		    v1_clear_notify(&sent[sent0]) > 0 && v1_clear_notify(&sent[sent0]) < 16384);
 		if (c->ntype != 0)
-			CU_ASSERT_EQUAL(clear_ntype(&sent[sent0]), c->ntype);
+			CU_ASSERT_EQUAL(v1_clear_notify(&sent[sent0]), c->ntype);
 		/* to where the bad message came from */
 		CU_ASSERT_EQUAL(memcmp(&sent[sent0].to, &held.from, sizeof(held.from)), 0);
 		break;
@@ -756,7 +485,7 @@ deliver_bad(unsigned int k, const struct bad_case *c, const uint8_t *bad, size_t
 	/* Answers to a bad message go to whoever forged it, not into the
 	 * exchange; a message taken for the genuine one goes on. */
 	if (c->reply != R_REPLY)
-		clear_msgs(wire, &n_wire);
+		clear_wire();
 	/* Nothing the receiver held is lost by an injection. */
 	if (c->mode == INJECT) {
 		CU_ASSERT_EQUAL(after.sas[IKE_SA_STATE_CONNECTING],
@@ -784,7 +513,7 @@ finish(unsigned int k, const struct bad_case *c)
 	pump();
 	advance(40 * S); /* retransmissions recover a lost message */
 	if (k == 9)
-		done = pi.n_down == 1 && pr.n_down == 1 && stats(&pr).children == 0;
+		done = pi.n_down == 1 && pr.n_down == 1 && v1_stats(&pr).children == 0;
 	else
 		done = pi.n_up == 1 && pr.n_up == 1;
 	if (done != c->completes)
@@ -794,8 +523,8 @@ finish(unsigned int k, const struct bad_case *c)
 		/* A phase 1 that failed installs nothing and leaves no half-open SA. */
 		CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
 		advance(70 * S);
-		CU_ASSERT_EQUAL(stats(&pi).sas[IKE_SA_STATE_CONNECTING], 0);
-		CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(v1_stats(&pi).sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
 	}
 }
 
@@ -1027,10 +756,10 @@ test_ikev1_bad_duplicate(void)
 		rx = peer_at(&held.to);
 		msg_copy(&copy, &held.from, &held.to, held.p, held.len);
 		ikev1_input(rx->e, now, &held.to, &held.from, held.p, held.len);
-		before = stats(rx);
+		before = v1_stats(rx);
 		sent0 = n_sent;
 		ikev1_input(rx->e, now, &copy.to, &copy.from, copy.p, copy.len);
-		after = stats(rx);
+		after = v1_stats(rx);
 		if (k == 9) {
 			CU_ASSERT_EQUAL(after.deletes_received, before.deletes_received + 1);
 			CU_ASSERT_EQUAL(after.dropped[IKE_DROP_RETRANSMIT],
@@ -1280,14 +1009,14 @@ test_ikev1_bad_notify_port(void)
 {
 	const struct msg *n;
 
-	setup();
+	bad_setup();
 	pi.conn[0].encap = true;
 	memcpy(pr.sec[0].secret, "other-psk!", 10);
 	start();
 	CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_AUTH], 1);
-	CU_ASSERT_EQUAL(stats(&pr).notifies_sent, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_AUTH], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).notifies_sent, 1);
 	CU_ASSERT_EQUAL_FATAL(n_sent, 6); /* MM1..MM5, then R's notify */
 	CU_ASSERT_EQUAL(sent[4].from.port, 4500);
 	CU_ASSERT_EQUAL(sent[4].to.port, 4500);
@@ -1299,7 +1028,7 @@ test_ikev1_bad_notify_port(void)
 	teardown();
 
 	/* A NAT that also moved the initiator's port: the notify follows it. */
-	setup();
+	bad_setup();
 	pi.conn[0].encap = true;
 	memcpy(pr.sec[0].secret, "other-psk!", 10);
 	start();
@@ -1320,10 +1049,7 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ikev1_bad_notify_port", test_ikev1_bad_notify_port },
 		{ "test_ikev1_bad_header", test_ikev1_bad_header },
 		{ "test_ikev1_bad_cookie", test_ikev1_bad_cookie },
@@ -1334,18 +1060,9 @@ main(void)
 		{ "test_ikev1_bad_duplicate", test_ikev1_bad_duplicate },
 		{ "test_ikev1_bad_plaintext", test_ikev1_bad_plaintext },
 	};
-	CU_pSuite s;
 	unsigned int fails;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ikev1_bad", NULL, NULL);
-	for (i = 0; i < DIM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
+	harness_use(&harness_ikev1);
+	fails = harness_run("ikev1_bad", tests, DIM(tests));
 	return fails == 0 ? 0 : 1;
 }

@@ -16,6 +16,9 @@
 #include "slowpath/ike/ike.h"
 #include "slowpath/ike/ike_child.h"
 
+#include "harness.h"
+#include "test_pki.h"
+
 /*
  * Engines "I" (192.0.2.1) and "R" (192.0.2.2) with RSA certificates (I
  * sends an intermediate too) made by make_certs.sh, and a fragment size
@@ -31,28 +34,9 @@
  * length, fragment ID (2), number (1), flags (1), data.
  */
 
-#define DIM(a)     (sizeof(a) / sizeof((a)[0]))
-#define WIRE_MAX   512
-#define MAKE_CERTS "tests/unit/slowpath/ike/make_certs.sh"
-#define FRAG_SIZE  576
-#define PL_FRAG    132
-#define HDR_LEN    28
-
-struct msg {
-	struct ike_addr from, to;
-	uint8_t *p;
-	size_t len;
-};
-
-struct peer {
-	struct config cfg;
-	struct config_connection conn;
-	struct config_child child;
-	struct ike_ops ops;
-	struct ikev1 *e;
-	struct ike_child_sa up;
-	unsigned int n_up, n_down;
-};
+#define FRAG_SIZE 576
+#define PL_FRAG   132
+#define HDR_LEN   28
 
 /* How pump() delivers a batch. */
 enum mode {
@@ -61,39 +45,10 @@ enum mode {
 	M_DROP_LAST,   /* the first fragment flagged LAST is lost */
 };
 
-static struct msg wire[WIRE_MAX];
-static unsigned int n_wire;
 static size_t longest;
 static unsigned int n_frags; /* fragment datagrams seen on the wire */
-static uint64_t now = 1000000000000ull;
-static struct peer pi, pr;
-static char dir[64];
-static bool have_pki;
 static enum mode mode;
 static bool dropped_last;
-
-static void
-addr4(struct config_addr *a, uint8_t d)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = 4;
-	a->addr[0] = 192;
-	a->addr[2] = 2;
-	a->addr[3] = d;
-}
-
-static void
-ts4(struct config_ts *ts, uint8_t a, uint8_t b, uint8_t c)
-{
-	memset(ts, 0, sizeof(*ts));
-	ts->net.a.family = 4;
-	ts->net.a.addr[0] = a;
-	ts->net.a.addr[1] = b;
-	ts->net.a.addr[2] = c;
-	ts->net.len = 24;
-	ts->protocol = -1;
-	ts->ports.last = 65535;
-}
 
 static bool
 is_frag(const uint8_t *p, size_t len)
@@ -101,204 +56,59 @@ is_frag(const uint8_t *p, size_t len)
 	return len > HDR_LEN && p[16] == PL_FRAG;
 }
 
-static int
-cb_send(void *ctx, const struct ike_addr *local, const struct ike_addr *remote, const uint8_t *msg,
-    size_t len)
+static void
+note_sent(const uint8_t *msg, size_t len)
 {
-	(void)ctx;
-	if (n_wire >= WIRE_MAX)
-		return -ENOBUFS;
+	CU_ASSERT_TRUE(len >= HDR_LEN); /* at least an ISAKMP header */
 	if (len > longest)
 		longest = len;
 	if (is_frag(msg, len))
 		n_frags++;
-	wire[n_wire].from = *local;
-	wire[n_wire].to = *remote;
-	wire[n_wire].p = malloc(len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(wire[n_wire].p);
-	memcpy(wire[n_wire].p, msg, len);
-	wire[n_wire].len = len;
-	n_wire++;
-	return 0;
 }
 
-static int
-cb_child_up(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-
-	p->up = *c;
-	p->n_up++;
-	return 0;
-}
-
+/* One batch off the wire, in the order and with the losses of the mode. */
 static void
-cb_child_down(void *ctx, const struct ike_child_sa *c)
+frag_batch(struct msg *batch, unsigned int n)
 {
-	struct peer *p = ctx;
-
-	(void)c;
-	p->n_down++;
-}
-
-static void
-deliver(const struct msg *m)
-{
-	struct peer *to = m->to.a.addr[3] == 1 ? &pi : &pr;
-
-	if (to->e != NULL)
-		ikev1_input(to->e, now, &m->to, &m->from, m->p, m->len);
-}
-
-static void
-pump(void)
-{
-	static struct msg batch[WIRE_MAX];
-	unsigned int i, k, n, rounds = 0;
+	unsigned int i, k;
 	bool frag;
 
-	while (n_wire > 0 && rounds++ < 100) {
-		n = n_wire;
-		memcpy(batch, wire, n * sizeof(batch[0]));
-		n_wire = 0;
-		for (k = 0; k < n; k++) {
-			i = mode == M_REVERSE_DUP ? n - 1 - k : k;
-			frag = is_frag(batch[i].p, batch[i].len);
-			if (mode == M_DROP_LAST && !dropped_last && frag &&
-			    (batch[i].p[HDR_LEN + 7] & 1)) {
-				dropped_last = true;
-				free(batch[i].p);
-				continue;
-			}
-			deliver(&batch[i]);
-			if (mode == M_REVERSE_DUP && frag && batch[i].p[HDR_LEN + 6] != 1)
-				deliver(&batch[i]);
+	for (k = 0; k < n; k++) {
+		i = mode == M_REVERSE_DUP ? n - 1 - k : k;
+		frag = is_frag(batch[i].p, batch[i].len);
+		if (mode == M_DROP_LAST && !dropped_last && frag && (batch[i].p[HDR_LEN + 7] & 1)) {
+			dropped_last = true;
 			free(batch[i].p);
+			continue;
 		}
+		deliver(&batch[i]);
+		if (mode == M_REVERSE_DUP && frag && batch[i].p[HDR_LEN + 6] != 1)
+			deliver(&batch[i]);
+		free(batch[i].p);
 	}
 }
 
+/* Certificates (rsa-ca.pem trusted), fragments of FRAG_SIZE bytes. */
 static void
-clear_wire(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < n_wire; i++)
-		free(wire[i].p);
-	n_wire = 0;
-}
-
-static void
-file(char *out, const char *name)
-{
-	snprintf(out, CONFIG_PATH_MAX, "%s/%s", dir, name);
-}
-
-static void
-peer_init(struct peer *p, uint8_t me, uint8_t other, const char *cert, const char *inter,
+frag_peer(struct peer *p, uint8_t me, uint8_t other, const char *cert, const char *inter,
     const char *key)
 {
-	struct config_connection *c = &p->conn;
-	struct config_child *ch = &p->child;
-	char err[128];
-
-	memset(p, 0, sizeof(*p));
-	p->cfg.ike = (struct config_ike){ .half_open_max = 100,
-		.half_open_per_source = 20,
-		.half_open_timeout = 30,
-		.retransmit_timeout = 4000,
-		.retransmit_tries = 3,
-		.retransmit_base = 1.8,
-		.fragment_size = FRAG_SIZE };
-	p->cfg.n_connections = 1;
-	p->cfg.connections = c;
-	p->cfg.n_children = 1;
-	p->cfg.children = ch;
-	snprintf(c->name, sizeof(c->name), "gw");
-	c->version = 1;
-	c->n_local_addrs = 1;
-	addr4(&c->local_addrs[0], me);
-	c->n_remote_addrs = 1;
-	addr4(&c->remote_addrs[0], other);
-	c->local_port = c->remote_port = 500;
-	c->n_proposals = 1;
-	c->proposals[0] = (struct config_ike_proposal){ .encr = 12,
-		.encr_bits = 128,
-		.prf = 5,
-		.integ = 12,
-		.dh = 19 };
-	snprintf(c->proposals[0].name, sizeof(c->proposals[0].name), "aes128-sha256-ecp256");
-	c->local.auth = CONFIG_AUTH_PUBKEY;
-	c->local.n_certs = inter != NULL ? 2 : 1;
-	file(c->local.certs[0], cert);
-	if (inter != NULL)
-		file(c->local.certs[1], inter);
-	file(c->local.key, key);
-	c->remote.auth = CONFIG_AUTH_PUBKEY;
-	c->remote.n_cacerts = 1;
-	file(c->remote.cacerts[0], "rsa-ca.pem");
-	c->send_certreq = true;
-	c->fragmentation = CONFIG_FRAG_YES;
-	c->dpd_timeout = 150;
-	c->rekey_time = 14400;
-	c->over_time = 1440;
-	c->n_children = 1;
-	snprintf(ch->name, sizeof(ch->name), "net");
-	ch->n_local_ts = ch->n_remote_ts = 1;
-	ts4(&ch->local_ts[0], me == 1 ? 198 : 203, me == 1 ? 51 : 0, me == 1 ? 100 : 113);
-	ts4(&ch->remote_ts[0], me == 1 ? 203 : 198, me == 1 ? 0 : 51, me == 1 ? 113 : 100);
-	ch->n_esp_proposals = 1;
-	CU_ASSERT_EQUAL(alg_proposal_parse("aes128gcm16", ALG_PROTO_ESP, &ch->esp_proposals[0].alg,
-	                    err, sizeof(err)),
-	    0);
-	snprintf(ch->esp_proposals[0].name, sizeof(ch->esp_proposals[0].name), "aes128gcm16");
-	ch->mode = CONFIG_MODE_TUNNEL;
-	ch->rekey_time = 3600;
-	ch->life_time = 3960;
-	ch->replay_window = 32;
-	p->ops = (struct ike_ops){ .ctx = p,
-		.send = cb_send,
-		.child_up = cb_child_up,
-		.child_down = cb_child_down };
+	peer_init(p, me == 1 ? "I" : "R", me, other, me == 1 ? 100 : 113, me == 1 ? 113 : 100);
+	peer_pubkey(p, pki_dir, cert, inter, key, "rsa-ca.pem", NULL);
+	p->cfg.ike.half_open_max = 100;
+	p->cfg.ike.fragment_size = FRAG_SIZE;
 }
 
 /* The usual pair: I with its intermediate, R with its own certificate. */
 static void
 peers(void)
 {
-	peer_init(&pi, 1, 2, "rsa-gw1.pem", "rsa-int.pem", "rsa-gw1.key");
-	peer_init(&pr, 2, 1, "rsa-gw2.pem", NULL, "rsa-gw2.key");
+	frag_peer(&pi, 1, 2, "rsa-gw1.pem", "rsa-int.pem", "rsa-gw1.key");
+	frag_peer(&pr, 2, 1, "rsa-gw2.pem", NULL, "rsa-gw2.key");
 	longest = 0;
 	n_frags = 0;
 	mode = M_PLAIN;
 	dropped_last = false;
-}
-
-static void
-start(void)
-{
-	pi.e = ikev1_create(&pi.cfg, &pi.ops);
-	pr.e = ikev1_create(&pr.cfg, &pr.ops);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pi.e);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pr.e);
-}
-
-static void
-stop(void)
-{
-	ikev1_destroy(pi.e);
-	ikev1_destroy(pr.e);
-	pi.e = pr.e = NULL;
-	clear_wire();
-}
-
-static struct ikev1_stats
-stats(const struct peer *p)
-{
-	struct ikev1_stats s;
-
-	ikev1_stats_read(p->e, &s);
-	return s;
 }
 
 /* Both sides up with one pair that mirrors the other's. */
@@ -311,14 +121,6 @@ expect_up(void)
 	CU_ASSERT_EQUAL(pi.up.spi_out, pr.up.spi_in);
 }
 
-#define NEED_PKI()                                                                    \
-	do {                                                                          \
-		if (!have_pki) {                                                      \
-			printf("\n    no test PKI (openssl CLI missing?), skipped "); \
-			return;                                                       \
-		}                                                                     \
-	} while (0)
-
 /* Main mode with certificates through fragments, @ini initiating. */
 static void
 run_both_ways(struct peer *ini, struct peer *resp)
@@ -330,14 +132,14 @@ run_both_ways(struct peer *ini, struct peer *resp)
 	CU_ASSERT_EQUAL(ikev1_initiate(ini->e, now, 0), 0);
 	pump();
 	expect_up();
-	si = stats(ini);
-	sr = stats(resp);
+	si = v1_stats(ini);
+	sr = v1_stats(resp);
 	/* MM5 from the initiator, MM6 from the responder: each in fragments, each reassembled. */
 	CU_ASSERT_EQUAL(si.frag_tx_msgs, 1);
 	CU_ASSERT_EQUAL(sr.frag_tx_msgs, 1);
 	/* About 2.2 KB (I's, with the intermediate) and 1.4 KB in 548-byte datagrams. */
-	CU_ASSERT_TRUE(stats(&pi).frag_tx >= 5);
-	CU_ASSERT_TRUE(stats(&pr).frag_tx >= 3);
+	CU_ASSERT_TRUE(v1_stats(&pi).frag_tx >= 5);
+	CU_ASSERT_TRUE(v1_stats(&pr).frag_tx >= 3);
 	CU_ASSERT_EQUAL(sr.frag_rx, si.frag_tx);
 	CU_ASSERT_EQUAL(si.frag_rx, sr.frag_tx);
 	CU_ASSERT_EQUAL(si.frag_reassembled, 1);
@@ -348,13 +150,13 @@ run_both_ways(struct peer *ini, struct peer *resp)
 	CU_ASSERT_TRUE(longest <= FRAG_SIZE - 28);
 	printf("\n    %s initiating: %" PRIu64 " + %" PRIu64 " fragments, longest datagram %zu ",
 	    ini == &pi ? "I" : "R", si.frag_tx, sr.frag_tx, longest);
-	stop();
+	teardown();
 }
 
 static void
 test_ikev1_frag_cert_both_ways(void)
 {
-	NEED_PKI();
+	SKIP_WITHOUT_PKI();
 	run_both_ways(&pi, &pr);
 	/* R initiates: its connection names I as the remote too. */
 	run_both_ways(&pr, &pi);
@@ -366,42 +168,42 @@ test_ikev1_frag_negotiation(void)
 {
 	struct ikev1_stats si, sr;
 
-	NEED_PKI();
+	SKIP_WITHOUT_PKI();
 	peers();
-	pr.conn.fragmentation = CONFIG_FRAG_NO;
+	pr.conn[0].fragmentation = CONFIG_FRAG_NO;
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	expect_up();
-	si = stats(&pi);
-	sr = stats(&pr);
+	si = v1_stats(&pi);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(si.frag_tx + sr.frag_tx + n_frags, 0);
 	CU_ASSERT_TRUE(longest > 2000);
-	stop();
+	teardown();
 	/* accept on R: it announces and takes fragments, but sends MM6 whole. */
 	peers();
-	pr.conn.fragmentation = CONFIG_FRAG_ACCEPT;
+	pr.conn[0].fragmentation = CONFIG_FRAG_ACCEPT;
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	expect_up();
-	CU_ASSERT_EQUAL(stats(&pi).frag_tx_msgs, 1);
-	CU_ASSERT_EQUAL(stats(&pr).frag_reassembled, 1);
-	CU_ASSERT_EQUAL(stats(&pr).frag_tx, 0);
-	stop();
+	CU_ASSERT_EQUAL(v1_stats(&pi).frag_tx_msgs, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).frag_reassembled, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).frag_tx, 0);
+	teardown();
 	/* force on I against no on R: I fragments anyway, R refuses the fragments. */
 	peers();
-	pi.conn.fragmentation = CONFIG_FRAG_FORCE;
-	pr.conn.fragmentation = CONFIG_FRAG_NO;
+	pi.conn[0].fragmentation = CONFIG_FRAG_FORCE;
+	pr.conn[0].fragmentation = CONFIG_FRAG_NO;
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_TRUE(sr.frag_rx >= 4);
 	CU_ASSERT_EQUAL(sr.frag_dropped, sr.frag_rx);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_UNSUPPORTED], sr.frag_rx);
-	stop();
+	teardown();
 }
 
 /* Fragments backwards and twice each; a lost last fragment is made good by the retransmission. */
@@ -411,21 +213,21 @@ test_ikev1_frag_order_loss(void)
 	struct ikev1_stats si, sr;
 	int i;
 
-	NEED_PKI();
+	SKIP_WITHOUT_PKI();
 	peers();
 	mode = M_REVERSE_DUP;
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	expect_up();
-	si = stats(&pi);
-	sr = stats(&pr);
+	si = v1_stats(&pi);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(si.frag_reassembled, 1);
 	CU_ASSERT_EQUAL(sr.frag_reassembled, 1);
 	/* Each fragment but the completing one came twice: the second is dropped as a duplicate. */
 	CU_ASSERT_EQUAL(sr.frag_dropped, si.frag_tx - 1);
 	CU_ASSERT_EQUAL(si.frag_dropped, sr.frag_tx - 1);
-	stop();
+	teardown();
 
 	/* The last fragment of MM5 is lost: R waits; I retransmits all of MM5. */
 	peers();
@@ -434,7 +236,7 @@ test_ikev1_frag_order_loss(void)
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
-	CU_ASSERT_EQUAL(stats(&pr).frag_reassembled, 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).frag_reassembled, 0);
 	mode = M_PLAIN;
 	for (i = 0; i < 60 && pi.n_up == 0; i++) {
 		now += 100000000ull;
@@ -443,21 +245,21 @@ test_ikev1_frag_order_loss(void)
 		pump();
 	}
 	expect_up();
-	si = stats(&pi);
-	sr = stats(&pr);
+	si = v1_stats(&pi);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(si.retransmits, 1);
 	CU_ASSERT_EQUAL(si.frag_tx_msgs, 2);
 	CU_ASSERT_EQUAL(sr.frag_reassembled, 1);
 	/* The same fragment ID: the retransmission filled the gap, its other fragments are duplicates. */
 	CU_ASSERT_EQUAL(sr.frag_dropped, si.frag_tx / 2 - 1);
-	stop();
+	teardown();
 
 	/* MM6 lost entirely: I retransmits MM5, R sees the same message and resends MM6. */
 	peers();
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	for (i = 0; i < 10 && n_wire > 0; i++) {
-		if (stats(&pr).frag_reassembled == 1) {
+		if (v1_stats(&pr).frag_reassembled == 1) {
 			clear_wire(); /* MM6 */
 			break;
 		}
@@ -473,18 +275,18 @@ test_ikev1_frag_order_loss(void)
 			}
 		}
 	}
-	CU_ASSERT_EQUAL(stats(&pr).frag_reassembled, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).frag_reassembled, 1);
 	CU_ASSERT_EQUAL(pi.n_up, 0);
 	now += 5000000000ull;
 	ikev1_tick(pi.e, now);
 	pump();
 	expect_up();
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.frag_reassembled, 2);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_RETRANSMIT], 1);
 	CU_ASSERT_EQUAL(sr.frag_tx_msgs, 2);
 	CU_ASSERT_EQUAL(sr.p1_done, 1);
-	stop();
+	teardown();
 }
 
 /* ---- bad fragments ---- */
@@ -550,26 +352,26 @@ test_ikev1_frag_bad(void)
 	size_t n, wl;
 	unsigned int i;
 
-	NEED_PKI();
+	SKIP_WITHOUT_PKI();
 	peers();
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	expect_up();
 	ikev1_sa_list(pr.e, 0, 1, grab_cookies, NULL);
-	a_i.a = pi.conn.local_addrs[0];
+	a_i.a = pi.conn[0].local_addrs[0];
 	a_i.port = 500;
-	a_r.a = pr.conn.local_addrs[0];
+	a_r.a = pr.conn[0].local_addrs[0];
 	a_r.port = 500;
 	memset(data, 0xa5, sizeof(data));
 
 #define CHECK(field, delta) CU_ASSERT_EQUAL(s.field - s0.field, (uint64_t)(delta))
-#define STEP(stmt)               \
-	do {                     \
-		s0 = stats(&pr); \
-		stmt;            \
-		s = stats(&pr);  \
-		clear_wire();    \
+#define STEP(stmt)                  \
+	do {                        \
+		s0 = v1_stats(&pr); \
+		stmt;               \
+		s = v1_stats(&pr);  \
+		clear_wire();       \
 	} while (0)
 
 	/* Unknown cookies: dropped, counted, no answer. */
@@ -653,7 +455,7 @@ test_ikev1_frag_bad(void)
 	CU_ASSERT_EQUAL(ikev1_child_delete(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL(pr.n_down, 1);
-	stop();
+	teardown();
 }
 
 /* A first message (MM1) in fragments, as strongSwan sends it with fragmentation=force. */
@@ -666,7 +468,7 @@ test_ikev1_frag_first_message(void)
 	unsigned int i;
 	uint8_t c0;
 
-	NEED_PKI();
+	SKIP_WITHOUT_PKI();
 	peers();
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
@@ -696,7 +498,7 @@ test_ikev1_frag_first_message(void)
 	/* They time out. */
 	STEP(now += 11000000000ull; ikev1_tick(pr.e, now));
 	CHECK(frag_dropped, 2);
-	stop();
+	teardown();
 }
 
 int main(void);
@@ -704,37 +506,23 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ikev1_frag_cert_both_ways", test_ikev1_frag_cert_both_ways },
 		{ "test_ikev1_frag_negotiation", test_ikev1_frag_negotiation },
 		{ "test_ikev1_frag_order_loss", test_ikev1_frag_order_loss },
 		{ "test_ikev1_frag_bad", test_ikev1_frag_bad },
 		{ "test_ikev1_frag_first_message", test_ikev1_frag_first_message },
 	};
-	char cmd[256];
 	unsigned int fails;
-	CU_pSuite s;
-	size_t i;
 
-	snprintf(dir, sizeof(dir), "/tmp/test_ikev1_frag.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (pki_make("test_ikev1_frag") != 0)
 		return 1;
-	snprintf(cmd, sizeof(cmd), "sh %s %s >/dev/null", MAKE_CERTS, dir);
-	have_pki = system(cmd) == 0;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ikev1_frag", NULL, NULL);
-	for (i = 0; i < DIM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	harness_use(&harness_ikev1);
+	harness_hooks.sent = note_sent;
+	harness_hooks.batch = frag_batch;
+	now = 1000 * S;
+	fails = harness_run("ikev1_frag", tests, DIM(tests));
+	if (pki_remove() != 0)
 		fails++;
 	return fails == 0 && have_pki ? 0 : 1;
 }

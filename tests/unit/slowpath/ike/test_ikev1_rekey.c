@@ -15,27 +15,19 @@
 #include "slowpath/ike/ike.h"
 #include "slowpath/ike/ike_child.h"
 
-#define DIM(a)   (sizeof(a) / sizeof((a)[0]))
-#define S        1000000000ull
-#define MS       1000000ull
-#define WIRE_MAX 256
+#include "harness.h"
+
 #define INST_MAX 32
 
 /*
  * Two engines, "I" (192.0.2.1, 198.51.100.0/24) and "R" (192.0.2.2,
- * 203.0.113.0/24), wired back to back as in test_ikev1_sm.c; time is the
- * test's (100 ms ticks).  Each side has a model of the SA installer
+ * 203.0.113.0/24), wired back to back by harness.h; time is the test's
+ * (100 ms ticks).  Each side has a model of the SA installer
  * (slowpath/sa_ike.c): its inbound SAs, and the child's outbound slot.
  * After every tick the zero-loss invariant is checked: the SA each side
  * sends on is installed inbound at the other side.  An inbound SA that
  * goes must have been out of the peer's slot for the grace period.
  */
-
-struct msg {
-	struct ike_addr from, to;
-	uint8_t *p;
-	size_t len;
-};
 
 struct inst {
 	uint32_t spi_in, spi_out;
@@ -44,35 +36,27 @@ struct inst {
 	struct config_lifetime lt;
 };
 
-struct peer {
-	const char *name;
-	struct config cfg;
-	struct config_connection conn[1];
-	struct config_child child[1];
-	struct config_secret sec[1];
-	struct ike_ops ops;
-	struct ikev1 *e;
-	struct config_addr addr;
+/* The installer's model at one side (pi's is mi, pr's is mr). */
+struct model {
 	struct inst inst[INST_MAX];
 	unsigned int n_inst;
-	uint32_t slot;      /* spi_out of the pair the child sends on, 0 none */
-	uint64_t slot_gone; /* when the previous slot SPI stopped being used */
-	uint32_t slot_prev; /* ... and which it was */
-	unsigned int n_up;  /* child_up + child_prepare */
-	unsigned int n_down;
+	uint32_t slot;          /* spi_out of the pair the child sends on, 0 none */
+	uint64_t slot_gone;     /* when the previous slot SPI stopped being used */
+	uint32_t slot_prev;     /* ... and which it was */
 	uint32_t spis_seen[64]; /* every spi_in installed, in order */
 	unsigned int n_seen;
 	bool two_step;
 };
 
-static struct msg wire[WIRE_MAX];
-static unsigned int n_wire;
-static uint64_t now;
-static struct peer pi, pr;
-static unsigned int drop_next;
-static bool drop_all;
+static struct model mi, mr;
 static unsigned int violations; /* zero-loss invariant broken */
 static unsigned int early_removals;
+
+static struct model *
+md(const struct peer *p)
+{
+	return p == &pi ? &mi : &mr;
+}
 
 static struct peer *
 other(const struct peer *p)
@@ -80,94 +64,49 @@ other(const struct peer *p)
 	return p == &pi ? &pr : &pi;
 }
 
-static void
-addr4(struct config_addr *a, uint8_t d)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = 4;
-	a->addr[0] = 192;
-	a->addr[1] = 0;
-	a->addr[2] = 2;
-	a->addr[3] = d;
-}
-
-static void
-ts4(struct config_ts *ts, uint8_t a, uint8_t b, uint8_t c)
-{
-	memset(ts, 0, sizeof(*ts));
-	ts->net.a.family = 4;
-	ts->net.a.addr[0] = a;
-	ts->net.a.addr[1] = b;
-	ts->net.a.addr[2] = c;
-	ts->net.len = 24;
-	ts->protocol = -1;
-	ts->ports.first = 0;
-	ts->ports.last = 65535;
-}
-
-static int
-cb_send(void *ctx, const struct ike_addr *local, const struct ike_addr *remote, const uint8_t *msg,
-    size_t len)
-{
-	struct msg *w;
-
-	(void)ctx;
-	if (drop_all)
-		return 0;
-	if (drop_next > 0) {
-		drop_next--;
-		return 0;
-	}
-	if (n_wire >= WIRE_MAX)
-		return -ENOBUFS;
-	w = &wire[n_wire++];
-	w->from = *local;
-	w->to = *remote;
-	w->p = malloc(len);
-	memcpy(w->p, msg, len);
-	w->len = len;
-	return 0;
-}
-
 static struct inst *
 inst_find(struct peer *p, uint32_t spi_in, uint32_t spi_out)
 {
+	struct model *m = md(p);
 	unsigned int i;
 
-	for (i = 0; i < p->n_inst; i++)
-		if (p->inst[i].spi_in == spi_in && p->inst[i].spi_out == spi_out)
-			return &p->inst[i];
+	for (i = 0; i < m->n_inst; i++)
+		if (m->inst[i].spi_in == spi_in && m->inst[i].spi_out == spi_out)
+			return &m->inst[i];
 	return NULL;
 }
 
 static void
 slot_set(struct peer *p, uint32_t spi_out)
 {
-	if (p->slot != 0 && p->slot != spi_out) {
-		p->slot_prev = p->slot;
-		p->slot_gone = now;
+	struct model *m = md(p);
+
+	if (m->slot != 0 && m->slot != spi_out) {
+		m->slot_prev = m->slot;
+		m->slot_gone = now;
 	}
-	p->slot = spi_out;
+	m->slot = spi_out;
 }
 
 static int
 add(struct peer *p, const struct ike_child_sa *c, bool out)
 {
+	struct model *m = md(p);
 	struct inst *n;
 
 	CU_ASSERT_EQUAL(c->child, 0);
 	CU_ASSERT_PTR_NULL(inst_find(p, c->spi_in, c->spi_out));
 	CU_ASSERT_TRUE(c->in.enc_len > 0); /* keys present at install time */
-	if (p->n_inst >= INST_MAX)
+	if (m->n_inst >= INST_MAX)
 		return -ENOSPC;
-	n = &p->inst[p->n_inst++];
+	n = &m->inst[m->n_inst++];
 	n->spi_in = c->spi_in;
 	n->spi_out = c->spi_out;
 	n->ike_sa = c->ike_sa;
 	n->out_ready = out;
 	n->lt = c->lifetime;
-	if (p->n_seen < DIM(p->spis_seen))
-		p->spis_seen[p->n_seen++] = c->spi_in;
+	if (m->n_seen < DIM(m->spis_seen))
+		m->spis_seen[m->n_seen++] = c->spi_in;
 	p->n_up++;
 	if (out)
 		slot_set(p, c->spi_out);
@@ -175,19 +114,19 @@ add(struct peer *p, const struct ike_child_sa *c, bool out)
 }
 
 static int
-cb_child_up(void *ctx, const struct ike_child_sa *c)
+model_child_up(void *ctx, const struct ike_child_sa *c)
 {
 	return add(ctx, c, true);
 }
 
 static int
-cb_child_prepare(void *ctx, const struct ike_child_sa *c)
+model_child_prepare(void *ctx, const struct ike_child_sa *c)
 {
 	return add(ctx, c, false);
 }
 
 static int
-cb_child_activate(void *ctx, const struct ike_child_sa *c)
+model_child_activate(void *ctx, const struct ike_child_sa *c)
 {
 	struct peer *p = ctx;
 	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
@@ -201,7 +140,7 @@ cb_child_activate(void *ctx, const struct ike_child_sa *c)
 
 /* The pair went to another IKE SA (reauthentication): the installer's row follows. */
 static void
-cb_child_move(void *ctx, const struct ike_child_sa *c)
+model_child_move(void *ctx, const struct ike_child_sa *c)
 {
 	struct inst *in = inst_find(ctx, c->spi_in, c->spi_out);
 
@@ -211,9 +150,10 @@ cb_child_move(void *ctx, const struct ike_child_sa *c)
 }
 
 static void
-cb_child_down(void *ctx, const struct ike_child_sa *c)
+model_child_down(void *ctx, const struct ike_child_sa *c)
 {
 	struct peer *p = ctx, *o = other(p);
+	struct model *m = md(p);
 	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
 	unsigned int i;
 	int k;
@@ -221,22 +161,23 @@ cb_child_down(void *ctx, const struct ike_child_sa *c)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	/* The peer stopped sending on it at least a grace period ago (or never did). */
 	if (o->e != NULL &&
-	    (o->slot == c->spi_in || (o->slot_prev == c->spi_in && now - o->slot_gone < 4 * S)))
+	    (md(o)->slot == c->spi_in ||
+	        (md(o)->slot_prev == c->spi_in && now - md(o)->slot_gone < 4 * S)))
 		early_removals++;
-	*n = p->inst[--p->n_inst];
+	*n = m->inst[--m->n_inst];
 	p->n_down++;
-	if (p->slot == c->spi_out) {
+	if (m->slot == c->spi_out) {
 		/* the installer falls back to the newest remaining usable pair */
-		p->slot = 0;
-		for (k = (int)p->n_inst - 1; k >= 0; k--) {
-			if (p->inst[k].out_ready) {
-				p->slot = p->inst[k].spi_out;
+		m->slot = 0;
+		for (k = (int)m->n_inst - 1; k >= 0; k--) {
+			if (m->inst[k].out_ready) {
+				m->slot = m->inst[k].spi_out;
 				break;
 			}
 		}
-		for (i = 0; i < p->n_inst && p->slot == 0; i++)
-			if (p->inst[i].out_ready)
-				p->slot = p->inst[i].spi_out;
+		for (i = 0; i < m->n_inst && m->slot == 0; i++)
+			if (m->inst[i].out_ready)
+				m->slot = m->inst[i].spi_out;
 	}
 }
 
@@ -252,156 +193,30 @@ check_invariant(void)
 	for (k = 0; k < 2; k++) {
 		p = ps[k];
 		o = other(p);
-		if (p->e == NULL || o->e == NULL || p->slot == 0)
+		if (p->e == NULL || o->e == NULL || md(p)->slot == 0)
 			continue;
 		ok = false;
-		for (i = 0; i < o->n_inst; i++)
-			ok = ok || o->inst[i].spi_in == p->slot;
+		for (i = 0; i < md(o)->n_inst; i++)
+			ok = ok || md(o)->inst[i].spi_in == md(p)->slot;
 		if (!ok)
 			violations++;
 	}
 }
 
 static void
-pump(void)
+rekey_setup(void)
 {
-	unsigned int rounds = 0, i, n;
-	struct msg batch[WIRE_MAX];
-	struct peer *to;
-
-	while (n_wire > 0 && rounds < 100) {
-		n = n_wire;
-		memcpy(batch, wire, n * sizeof(batch[0]));
-		n_wire = 0;
-		for (i = 0; i < n; i++) {
-			to = memcmp(batch[i].to.a.addr, pi.addr.addr, 4) == 0 ? &pi :
-			    memcmp(batch[i].to.a.addr, pr.addr.addr, 4) == 0  ? &pr :
-			                                                        NULL;
-			if (to != NULL && to->e != NULL)
-				ikev1_input(to->e, now, &batch[i].to, &batch[i].from, batch[i].p,
-				    batch[i].len);
-			free(batch[i].p);
-			check_invariant();
-		}
-		rounds++;
-	}
-}
-
-static void
-clear_wire(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < n_wire; i++)
-		free(wire[i].p);
-	n_wire = 0;
-}
-
-static void
-advance(uint64_t ns)
-{
-	uint64_t end = now + ns;
-
-	while (now < end) {
-		now += 100 * MS;
-		if (pi.e != NULL)
-			ikev1_tick(pi.e, now);
-		if (pr.e != NULL)
-			ikev1_tick(pr.e, now);
-		pump();
-		check_invariant();
-	}
-}
-
-static void
-peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other_host, bool left)
-{
-	struct config_connection *c = &p->conn[0];
-	struct config_child *ch = &p->child[0];
-	char err[128];
-
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->two_step = true;
-	addr4(&p->addr, me);
-	p->cfg.ike = (struct config_ike){ .half_open_max = 1000,
-		.half_open_per_source = 20,
-		.half_open_timeout = 30,
-		.retransmit_timeout = 4000,
-		.retransmit_tries = 3,
-		.retransmit_base = 1.8 };
-	p->cfg.n_connections = 1;
-	p->cfg.connections = p->conn;
-	p->cfg.n_children = 1;
-	p->cfg.children = p->child;
-	p->cfg.n_secrets = 1;
-	p->cfg.secrets = p->sec;
-	snprintf(c->name, sizeof(c->name), "gw");
-	c->version = 1;
-	c->n_local_addrs = 1;
-	addr4(&c->local_addrs[0], me);
-	c->n_remote_addrs = 1;
-	addr4(&c->remote_addrs[0], other_host);
-	c->local_port = 500;
-	c->remote_port = 500;
-	c->n_proposals = 1;
-	memset(&c->proposals[0], 0, sizeof(c->proposals[0]));
-	c->proposals[0].encr = 12;
-	c->proposals[0].encr_bits = 128;
-	c->proposals[0].prf = 5;
-	c->proposals[0].integ = 12;
-	c->proposals[0].dh = 14;
-	snprintf(c->proposals[0].name, sizeof(c->proposals[0].name), "aes128-sha256-modp2048");
-	c->local.auth = CONFIG_AUTH_PSK;
-	c->remote.auth = CONFIG_AUTH_PSK;
-	c->fragmentation = CONFIG_FRAG_YES;
-	c->dpd_timeout = 150;
-	c->rekey_time = 14400;
-	c->over_time = 1440;
-	c->first_child = 0;
-	c->n_children = 1;
-	snprintf(ch->name, sizeof(ch->name), "net");
-	ch->connection = 0;
-	ch->n_local_ts = 1;
-	ch->n_remote_ts = 1;
-	if (left) {
-		ts4(&ch->local_ts[0], 198, 51, 100);
-		ts4(&ch->remote_ts[0], 203, 0, 113);
-	} else {
-		ts4(&ch->local_ts[0], 203, 0, 113);
-		ts4(&ch->remote_ts[0], 198, 51, 100);
-	}
-	ch->n_esp_proposals = 1;
-	memset(&ch->esp_proposals[0], 0, sizeof(ch->esp_proposals[0]));
-	CU_ASSERT_EQUAL_FATAL(alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP,
-	                          &ch->esp_proposals[0].alg, err, sizeof(err)),
-	    0);
-	snprintf(ch->esp_proposals[0].name, sizeof(ch->esp_proposals[0].name), "aes128-sha256");
-	ch->mode = CONFIG_MODE_TUNNEL;
-	ch->rekey_time = 3600;
-	ch->life_time = 3960;
-	ch->rand_time = 0; /* deterministic unless a test wants jitter */
-	ch->replay_window = 32;
-	p->sec[0].type = CONFIG_SECRET_IKE;
-	memcpy(p->sec[0].secret, "secret-psk", 10);
-	p->sec[0].secret_len = 10;
-}
-
-static void
-setup(void)
-{
-	clear_wire();
-	drop_next = 0;
-	drop_all = false;
+	setup();
+	memset(&mi, 0, sizeof(mi));
+	memset(&mr, 0, sizeof(mr));
+	mi.two_step = mr.two_step = true;
 	violations = 0;
 	early_removals = 0;
-	now = 1000 * S;
-	peer_init(&pi, "I", 1, 2, true);
-	peer_init(&pr, "R", 2, 1, false);
+	harness_hooks.step = check_invariant;
 }
 
 static void
-start(void)
+rekey_start(void)
 {
 	struct peer *ps[2] = { &pi, &pr };
 	unsigned int i;
@@ -409,51 +224,36 @@ start(void)
 	for (i = 0; i < 2; i++) {
 		ps[i]->ops = (struct ike_ops){ .ctx = ps[i],
 			.send = cb_send,
-			.child_up = cb_child_up,
-			.child_down = cb_child_down,
-			.child_move = cb_child_move,
-			.child_prepare = ps[i]->two_step ? cb_child_prepare : NULL,
-			.child_activate = ps[i]->two_step ? cb_child_activate : NULL };
-		ps[i]->e = ikev1_create(&ps[i]->cfg, &ps[i]->ops);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(ps[i]->e);
+			.child_up = model_child_up,
+			.child_down = model_child_down,
+			.child_move = model_child_move,
+			.child_prepare = md(ps[i])->two_step ? model_child_prepare : NULL,
+			.child_activate = md(ps[i])->two_step ? model_child_activate : NULL };
 	}
+	start();
 }
 
 static void
-teardown(void)
+rekey_teardown(void)
 {
-	drop_all = true;
-	ikev1_destroy(pi.e);
-	ikev1_destroy(pr.e);
-	pi.e = pr.e = NULL;
-	drop_all = false;
-	clear_wire();
+	teardown();
 	/* destroy withdrew everything: nothing leaked */
-	CU_ASSERT_EQUAL(pi.n_inst, 0);
-	CU_ASSERT_EQUAL(pr.n_inst, 0);
-}
-
-static struct ikev1_stats
-stats(const struct peer *p)
-{
-	struct ikev1_stats st;
-
-	ikev1_stats_read(p->e, &st);
-	return st;
+	CU_ASSERT_EQUAL(mi.n_inst, 0);
+	CU_ASSERT_EQUAL(mr.n_inst, 0);
 }
 
 /* Exactly one pair on each side, the same one (mirrored), used both ways. */
 static void
 check_one_pair(void)
 {
-	CU_ASSERT_EQUAL_FATAL(pi.n_inst, 1);
-	CU_ASSERT_EQUAL_FATAL(pr.n_inst, 1);
-	CU_ASSERT_EQUAL(pi.inst[0].spi_in, pr.inst[0].spi_out);
-	CU_ASSERT_EQUAL(pi.inst[0].spi_out, pr.inst[0].spi_in);
-	CU_ASSERT_EQUAL(pi.slot, pi.inst[0].spi_out);
-	CU_ASSERT_EQUAL(pr.slot, pr.inst[0].spi_out);
-	CU_ASSERT_EQUAL(stats(&pi).children, 1);
-	CU_ASSERT_EQUAL(stats(&pr).children, 1);
+	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 1);
+	CU_ASSERT_EQUAL_FATAL(mr.n_inst, 1);
+	CU_ASSERT_EQUAL(mi.inst[0].spi_in, mr.inst[0].spi_out);
+	CU_ASSERT_EQUAL(mi.inst[0].spi_out, mr.inst[0].spi_in);
+	CU_ASSERT_EQUAL(mi.slot, mi.inst[0].spi_out);
+	CU_ASSERT_EQUAL(mr.slot, mr.inst[0].spi_out);
+	CU_ASSERT_EQUAL(v1_stats(&pi).children, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).children, 1);
 }
 
 /* Rekeys go on: wait for a moment between two (never more than 3 pairs meanwhile), check it. */
@@ -462,8 +262,8 @@ settle(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < 600 && (pi.n_inst != 1 || pr.n_inst != 1); i++) {
-		CU_ASSERT_TRUE(pi.n_inst <= 3 && pr.n_inst <= 3);
+	for (i = 0; i < 600 && (mi.n_inst != 1 || mr.n_inst != 1); i++) {
+		CU_ASSERT_TRUE(mi.n_inst <= 3 && mr.n_inst <= 3);
 		advance(100 * MS);
 	}
 	check_one_pair();
@@ -493,10 +293,10 @@ rekey_by(struct peer *a)
 	a->child[0].life_time = 130;
 	b->child[0].rekey_time = 115;
 	b->child[0].life_time = 130;
-	start();
+	rekey_start();
 	negotiate();
-	old_a_in = a->inst[0].spi_in;
-	old_b_in = b->inst[0].spi_in;
+	old_a_in = md(a)->inst[0].spi_in;
+	old_b_in = md(b)->inst[0].spi_in;
 	ups_a = a->n_up;
 	ups_b = b->n_up;
 	advance(99 * S);
@@ -505,32 +305,32 @@ rekey_by(struct peer *a)
 	/* QM done: the new pair is installed on both sides, the old one still there */
 	CU_ASSERT_EQUAL(a->n_up, ups_a + 1);
 	CU_ASSERT_EQUAL(b->n_up, ups_b + 1);
-	CU_ASSERT_EQUAL(a->n_inst, 2);
-	CU_ASSERT_EQUAL(b->n_inst, 2);
+	CU_ASSERT_EQUAL(md(a)->n_inst, 2);
+	CU_ASSERT_EQUAL(md(b)->n_inst, 2);
 	CU_ASSERT_EQUAL(a->n_down, 0);
 	CU_ASSERT_EQUAL(b->n_down, 0);
 	/* the responder sends on the new pair at once, the initiator a moment later */
-	CU_ASSERT_NOT_EQUAL(b->slot, old_a_in);
+	CU_ASSERT_NOT_EQUAL(md(b)->slot, old_a_in);
 	advance(2 * S);
-	CU_ASSERT_NOT_EQUAL(a->slot, old_b_in);
-	CU_ASSERT_EQUAL(a->n_inst, 2); /* grace: the old inbound SAs stay */
-	CU_ASSERT_EQUAL(b->n_inst, 2);
+	CU_ASSERT_NOT_EQUAL(md(a)->slot, old_b_in);
+	CU_ASSERT_EQUAL(md(a)->n_inst, 2); /* grace: the old inbound SAs stay */
+	CU_ASSERT_EQUAL(md(b)->n_inst, 2);
 	advance(5 * S);
 	check_one_pair();
-	CU_ASSERT_NOT_EQUAL(a->inst[0].spi_in, old_a_in);
-	CU_ASSERT_NOT_EQUAL(b->inst[0].spi_in, old_b_in);
-	CU_ASSERT_NOT_EQUAL(a->inst[0].spi_in, a->inst[0].spi_out);
+	CU_ASSERT_NOT_EQUAL(md(a)->inst[0].spi_in, old_a_in);
+	CU_ASSERT_NOT_EQUAL(md(b)->inst[0].spi_in, old_b_in);
+	CU_ASSERT_NOT_EQUAL(md(a)->inst[0].spi_in, md(a)->inst[0].spi_out);
 	CU_ASSERT_EQUAL(a->n_down, 1);
 	CU_ASSERT_EQUAL(b->n_down, 1);
-	CU_ASSERT_EQUAL(stats(a).p2_rekeys, 1);
-	CU_ASSERT_EQUAL(stats(b).p2_rekeys, 1);
-	CU_ASSERT_TRUE(stats(a).deletes_sent + stats(b).deletes_sent >= 1);
-	CU_ASSERT_EQUAL(stats(a).p2_failed, 0);
-	CU_ASSERT_EQUAL(stats(b).p2_failed, 0);
+	CU_ASSERT_EQUAL(v1_stats(a).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(b).p2_rekeys, 1);
+	CU_ASSERT_TRUE(v1_stats(a).deletes_sent + v1_stats(b).deletes_sent >= 1);
+	CU_ASSERT_EQUAL(v1_stats(a).p2_failed, 0);
+	CU_ASSERT_EQUAL(v1_stats(b).p2_failed, 0);
 	/* and again: the new pair rekeys on its own timer; b never rekeyed first */
 	advance(100 * S);
 	check_one_pair();
-	CU_ASSERT_EQUAL(stats(a).p2_rekeys, 2);
+	CU_ASSERT_EQUAL(v1_stats(a).p2_rekeys, 2);
 	CU_ASSERT_EQUAL(a->n_down, 2);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
@@ -539,64 +339,64 @@ rekey_by(struct peer *a)
 static void
 test_ikev1_rekey_p2_initiator(void)
 {
-	setup();
+	rekey_setup();
 	rekey_by(&pi);
-	teardown();
+	rekey_teardown();
 }
 
 /* The side that responded to the first quick mode rekeys; I answers. */
 static void
 test_ikev1_rekey_p2_responder(void)
 {
-	setup();
+	rekey_setup();
 	rekey_by(&pr);
-	teardown();
+	rekey_teardown();
 }
 
 /* The same with one-step installers (child_up only): still no loss window at the engine level. */
 static void
 test_ikev1_rekey_p2_one_step(void)
 {
-	setup();
-	pi.two_step = false;
-	pr.two_step = false;
+	rekey_setup();
+	mi.two_step = false;
+	mr.two_step = false;
 	pi.child[0].rekey_time = 100;
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 120;
 	pr.child[0].life_time = 130;
-	start();
+	rekey_start();
 	negotiate();
 	advance(110 * S);
 	check_one_pair();
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
-	CU_ASSERT_EQUAL(stats(&pr).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).p2_rekeys, 1);
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
-	teardown();
+	rekey_teardown();
 }
 
 /* A worker's soft lifetime event rekeys at once; a second event changes nothing. */
 static void
 test_ikev1_rekey_soft_event(void)
 {
-	setup();
-	start();
+	rekey_setup();
+	rekey_start();
 	negotiate();
 	advance(10 * S);
-	ikev1_sa_expired(pi.e, now, pi.inst[0].spi_out, false, false);
-	ikev1_sa_expired(pi.e, now, pi.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_out, false, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_in, true, false);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
 	advance(8 * S);
 	check_one_pair();
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	/* an event for a replaced pair's SPI is ignored */
-	ikev1_sa_expired(pi.e, now, pi.spis_seen[0], true, false);
+	ikev1_sa_expired(pi.e, now, mi.spis_seen[0], true, false);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(violations, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /* The rekey's QM1 is lost: retransmitted after retransmit_timeout, then the rekey completes. */
@@ -605,12 +405,12 @@ test_ikev1_rekey_qm1_lost(void)
 {
 	struct ikev1_stats si;
 
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_time = 100;
 	pi.child[0].life_time = 200;
 	pr.child[0].rekey_time = 150;
 	pr.child[0].life_time = 200;
-	start();
+	rekey_start();
 	negotiate();
 	advance(99 * S + 900 * MS);
 	drop_next = 1; /* the next message: QM1 of the rekey */
@@ -621,12 +421,12 @@ test_ikev1_rekey_qm1_lost(void)
 	CU_ASSERT_EQUAL(pr.n_up, 1); /* retransmit_timeout 4 s */
 	advance(2 * S);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
-	si = stats(&pi);
+	si = v1_stats(&pi);
 	CU_ASSERT_EQUAL(si.retransmits, 1);
 	advance(8 * S);
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -639,30 +439,30 @@ test_ikev1_rekey_hard_expiry(void)
 {
 	struct ikev1_stats si;
 
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_time = 100;
 	pi.child[0].life_time = 160;
 	pr.child[0].rekey_time = 1000;
 	pr.child[0].life_time = 2000;
-	start();
+	rekey_start();
 	negotiate();
 	advance(99 * S);
 	drop_all = true;
 	advance(59 * S);
-	si = stats(&pi);
+	si = v1_stats(&pi);
 	CU_ASSERT_TRUE(si.retransmits >= 3);
 	CU_ASSERT_TRUE(si.p2_failed >= 1);
-	CU_ASSERT_EQUAL(pi.n_inst, 1); /* still serving */
+	CU_ASSERT_EQUAL(mi.n_inst, 1); /* still serving */
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	advance(3 * S);
-	CU_ASSERT_EQUAL(pi.n_inst, 0);
+	CU_ASSERT_EQUAL(mi.n_inst, 0);
 	CU_ASSERT_EQUAL(pi.n_down, 1);
-	CU_ASSERT_EQUAL(stats(&pi).children, 0);
-	CU_ASSERT_TRUE(stats(&pi).deletes_sent >= 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).children, 0);
+	CU_ASSERT_TRUE(v1_stats(&pi).deletes_sent >= 1);
 	drop_all = false;
 	/* R took I's lifetime (the lower, RFC 2407 §4.5.4): its pair went too */
-	CU_ASSERT_EQUAL(pr.n_inst, 0);
-	teardown();
+	CU_ASSERT_EQUAL(mr.n_inst, 0);
+	rekey_teardown();
 }
 
 /*
@@ -675,18 +475,18 @@ test_ikev1_rekey_collision(void)
 {
 	unsigned int round;
 
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_time = 100;
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 100;
 	pr.child[0].life_time = 130;
-	start();
+	rekey_start();
 	negotiate();
 	for (round = 0; round < 3; round++) {
 		advance(110 * S);
 		fprintf(stderr,
 		    "# round %u: I %u pairs (%u up %u down) R %u pairs (%u up %u down)\n", round,
-		    pi.n_inst, pi.n_up, pi.n_down, pr.n_inst, pr.n_up, pr.n_down);
+		    mi.n_inst, pi.n_up, pi.n_down, mr.n_inst, pr.n_up, pr.n_down);
 		/* both rekeyed: three pairs each (the old one and two new) until the graces */
 		check_one_pair();
 		CU_ASSERT_EQUAL(violations, 0);
@@ -696,7 +496,7 @@ test_ikev1_rekey_collision(void)
 	CU_ASSERT_EQUAL(pi.n_down, 6);
 	CU_ASSERT_EQUAL(pr.n_down, 6);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -708,29 +508,29 @@ test_ikev1_rekey_collision(void)
 static void
 test_ikev1_rekey_peer_life_bytes(void)
 {
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_bytes = 1500000;
 	pi.child[0].life_bytes = 2000000; /* 1953 KB on the wire */
 	pr.child[0].rekey_bytes = 3000000;
 	pr.child[0].life_bytes = 3300000;
-	start();
+	rekey_start();
 	negotiate();
-	CU_ASSERT_EQUAL(pi.inst[0].lt.hard_bytes, 1953 * 1024);
-	CU_ASSERT_EQUAL(pi.inst[0].lt.soft_bytes, 1500000);
-	CU_ASSERT_EQUAL(pr.inst[0].lt.hard_bytes, 1953 * 1024);
-	CU_ASSERT_EQUAL(pr.inst[0].lt.soft_bytes, 1953 * 1024 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
-	teardown();
+	CU_ASSERT_EQUAL(mi.inst[0].lt.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(mi.inst[0].lt.soft_bytes, 1500000);
+	CU_ASSERT_EQUAL(mr.inst[0].lt.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(mr.inst[0].lt.soft_bytes, 1953 * 1024 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	rekey_teardown();
 
 	/* R has no volume limit of its own: it still rekeys before I's. */
-	setup();
+	rekey_setup();
 	pi.child[0].life_bytes = 1024000;
-	start();
+	rekey_start();
 	negotiate();
-	CU_ASSERT_EQUAL(pi.inst[0].lt.hard_bytes, 1024000);
-	CU_ASSERT_EQUAL(pi.inst[0].lt.soft_bytes, 0); /* I's own choice: no rekey_bytes */
-	CU_ASSERT_EQUAL(pr.inst[0].lt.hard_bytes, 1024000);
-	CU_ASSERT_EQUAL(pr.inst[0].lt.soft_bytes, 1024000 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
-	teardown();
+	CU_ASSERT_EQUAL(mi.inst[0].lt.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(mi.inst[0].lt.soft_bytes, 0); /* I's own choice: no rekey_bytes */
+	CU_ASSERT_EQUAL(mr.inst[0].lt.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(mr.inst[0].lt.soft_bytes, 1024000 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	rekey_teardown();
 }
 
 /*
@@ -743,12 +543,12 @@ test_ikev1_rekey_peer_life_time(void)
 {
 	unsigned int ups;
 
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_time = 0;
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 1000;
 	pr.child[0].life_time = 2000;
-	start();
+	rekey_start();
 	negotiate();
 	ups = pr.n_up;
 	advance(116 * S);
@@ -756,11 +556,11 @@ test_ikev1_rekey_peer_life_time(void)
 	advance(2 * S);
 	CU_ASSERT_EQUAL(pr.n_up, ups + 1);
 	settle();
-	CU_ASSERT_EQUAL(stats(&pr).p2_rekeys, 1);
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).p2_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -773,50 +573,50 @@ test_ikev1_rekey_hard_while_pending(void)
 {
 	uint32_t old_out;
 
-	setup();
-	start();
+	rekey_setup();
+	rekey_start();
 	negotiate();
 	advance(10 * S);
-	old_out = pi.inst[0].spi_out;
+	old_out = mi.inst[0].spi_out;
 	ikev1_sa_expired(pi.e, now, old_out, false, false);
 	pump();
-	CU_ASSERT_EQUAL_FATAL(pi.n_inst, 2);
-	CU_ASSERT_EQUAL(pi.slot, old_out); /* the new outbound waits for R */
+	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2);
+	CU_ASSERT_EQUAL(mi.slot, old_out); /* the new outbound waits for R */
 	ikev1_sa_expired(pi.e, now, old_out, false, true);
-	CU_ASSERT_EQUAL_FATAL(pi.n_inst, 1);
-	CU_ASSERT_TRUE(pi.inst[0].out_ready);
-	CU_ASSERT_EQUAL(pi.slot, pi.inst[0].spi_out);
-	CU_ASSERT_NOT_EQUAL(pi.slot, old_out);
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 1);
+	CU_ASSERT_TRUE(mi.inst[0].out_ready);
+	CU_ASSERT_EQUAL(mi.slot, mi.inst[0].spi_out);
+	CU_ASSERT_NOT_EQUAL(mi.slot, old_out);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	pump();
 	advance(8 * S);
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /* Jittered rekey times (rand_time) on both ends: many rekeys, never a loss, one pair left. */
 static void
 test_ikev1_rekey_jitter(void)
 {
-	setup();
+	rekey_setup();
 	pi.child[0].rekey_time = 30;
 	pi.child[0].life_time = 40;
 	pi.child[0].rand_time = 10;
 	pr.child[0].rekey_time = 30;
 	pr.child[0].life_time = 40;
 	pr.child[0].rand_time = 10;
-	start();
+	rekey_start();
 	negotiate();
 	advance(600 * S);
 	settle();
-	CU_ASSERT_TRUE(stats(&pi).p2_rekeys >= 20);
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, stats(&pr).p2_rekeys);
+	CU_ASSERT_TRUE(v1_stats(&pi).p2_rekeys >= 20);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, v1_stats(&pr).p2_rekeys);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
 	CU_ASSERT_EQUAL(pi.n_up - pi.n_down, 1);
 	CU_ASSERT_EQUAL(pr.n_up - pr.n_down, 1);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -836,13 +636,13 @@ reauth_by(struct peer *a)
 	a->conn[0].over_time = 10;
 	b->conn[0].rekey_time = 1000;
 	b->conn[0].over_time = 100;
-	start();
+	rekey_start();
 	negotiate();
-	old_id = pi.inst[0].ike_sa;
-	old_id_r = pr.inst[0].ike_sa;
+	old_id = mi.inst[0].ike_sa;
+	old_id_r = mr.inst[0].ike_sa;
 	advance(51 * S);
-	sa = stats(a);
-	sb = stats(b);
+	sa = v1_stats(a);
+	sb = v1_stats(b);
 	CU_ASSERT_EQUAL(sa.p1_done, 2);
 	CU_ASSERT_EQUAL(sb.p1_done, 2);
 	CU_ASSERT_EQUAL(sa.p1_rekeys, 1);
@@ -853,11 +653,11 @@ reauth_by(struct peer *a)
 	CU_ASSERT_EQUAL(pr.n_down, 0);
 	CU_ASSERT_EQUAL(sa.children, 1);
 	/* the installer was told: its rows name the new IKE SA */
-	CU_ASSERT_NOT_EQUAL(pi.inst[0].ike_sa, old_id);
-	CU_ASSERT_NOT_EQUAL(pr.inst[0].ike_sa, old_id_r);
+	CU_ASSERT_NOT_EQUAL(mi.inst[0].ike_sa, old_id);
+	CU_ASSERT_NOT_EQUAL(mr.inst[0].ike_sa, old_id_r);
 	advance(6 * S);
-	sa = stats(a);
-	sb = stats(b);
+	sa = v1_stats(a);
+	sb = v1_stats(b);
 	CU_ASSERT_EQUAL(sa.sas[IKE_SA_STATE_ESTABLISHED], 1);
 	CU_ASSERT_EQUAL(sb.sas[IKE_SA_STATE_ESTABLISHED], 1);
 	CU_ASSERT_EQUAL(sa.initial_contacts + sb.initial_contacts,
@@ -866,17 +666,17 @@ reauth_by(struct peer *a)
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	CU_ASSERT_EQUAL(pr.n_down, 0);
 	/* the pair rekeys on the new IKE SA */
-	ikev1_sa_expired(pi.e, now, pi.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_in, true, false);
 	pump();
 	advance(8 * S);
 	check_one_pair();
-	CU_ASSERT_NOT_EQUAL(pi.inst[0].ike_sa, old_id);
-	CU_ASSERT_EQUAL(stats(&pi).p2_rekeys, 1);
+	CU_ASSERT_NOT_EQUAL(mi.inst[0].ike_sa, old_id);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	/* and reauthenticates again, many times */
 	advance(300 * S);
-	CU_ASSERT_TRUE(stats(a).p1_rekeys >= 6);
-	CU_ASSERT_EQUAL(stats(a).sas[IKE_SA_STATE_ESTABLISHED], 1);
-	CU_ASSERT_EQUAL(stats(b).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_TRUE(v1_stats(a).p1_rekeys >= 6);
+	CU_ASSERT_EQUAL(v1_stats(a).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v1_stats(b).sas[IKE_SA_STATE_ESTABLISHED], 1);
 	check_one_pair();
 	CU_ASSERT_EQUAL(pi.n_down, 1);
 	CU_ASSERT_EQUAL(violations, 0);
@@ -885,17 +685,17 @@ reauth_by(struct peer *a)
 static void
 test_ikev1_rekey_p1_initiator(void)
 {
-	setup();
+	rekey_setup();
 	reauth_by(&pi);
-	teardown();
+	rekey_teardown();
 }
 
 static void
 test_ikev1_rekey_p1_responder(void)
 {
-	setup();
+	rekey_setup();
 	reauth_by(&pr);
-	teardown();
+	rekey_teardown();
 }
 
 /* Both ends reauthenticate and rekey the pair at once, with jitter: the pair survives every time. */
@@ -905,7 +705,7 @@ test_ikev1_rekey_p1_both(void)
 	struct peer *ps[2] = { &pi, &pr };
 	unsigned int i;
 
-	setup();
+	rekey_setup();
 	for (i = 0; i < 2; i++) {
 		ps[i]->conn[0].rekey_time = 40;
 		ps[i]->conn[0].over_time = 20;
@@ -914,16 +714,16 @@ test_ikev1_rekey_p1_both(void)
 		ps[i]->child[0].life_time = 35;
 		ps[i]->child[0].rand_time = 10;
 	}
-	start();
+	rekey_start();
 	negotiate();
 	advance(400 * S);
 	settle();
-	CU_ASSERT_TRUE(stats(&pi).p1_rekeys + stats(&pr).p1_rekeys >= 8);
-	CU_ASSERT_TRUE(stats(&pi).p2_rekeys >= 10);
-	CU_ASSERT_TRUE(stats(&pi).sas[IKE_SA_STATE_ESTABLISHED] <= 2);
+	CU_ASSERT_TRUE(v1_stats(&pi).p1_rekeys + v1_stats(&pr).p1_rekeys >= 8);
+	CU_ASSERT_TRUE(v1_stats(&pi).p2_rekeys >= 10);
+	CU_ASSERT_TRUE(v1_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED] <= 2);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -939,27 +739,27 @@ test_ikev1_rekey_p1_crossing(void)
 	struct peer *ps[2] = { &pi, &pr };
 	unsigned int i;
 
-	setup();
+	rekey_setup();
 	for (i = 0; i < 2; i++) {
 		ps[i]->conn[0].rekey_time = 50;
 		ps[i]->conn[0].over_time = 10;
 		ps[i]->conn[0].rand_time = 0;
 	}
-	start();
+	rekey_start();
 	negotiate();
 	advance(50 * S);
 	advance(7 * S);
 	for (i = 0; i < 2; i++) {
-		CU_ASSERT_EQUAL(stats(ps[i]).p1_done, 2);
-		CU_ASSERT_EQUAL(stats(ps[i]).p1_failed, 0);
-		CU_ASSERT_EQUAL(stats(ps[i]).p1_rekeys, 1);
-		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
-		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).p1_done, 2);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).p1_failed, 0);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).p1_rekeys, 1);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).sas[IKE_SA_STATE_CONNECTING], 0);
 		CU_ASSERT_EQUAL(ps[i]->n_down, 0);
 	}
 	check_one_pair();
 	/* the pair rekeys on the new IKE SA, with a delete both ends act on */
-	ikev1_sa_expired(pr.e, now, pr.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pr.e, now, mr.inst[0].spi_in, true, false);
 	pump();
 	advance(8 * S);
 	check_one_pair();
@@ -967,15 +767,15 @@ test_ikev1_rekey_p1_crossing(void)
 	CU_ASSERT_EQUAL(pr.n_down, 1);
 	advance(300 * S);
 	for (i = 0; i < 2; i++) {
-		CU_ASSERT_TRUE(stats(ps[i]).p1_rekeys >= 6);
-		CU_ASSERT_EQUAL(stats(ps[i]).p1_failed, 0);
-		CU_ASSERT_EQUAL(stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
+		CU_ASSERT_TRUE(v1_stats(ps[i]).p1_rekeys >= 6);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).p1_failed, 0);
+		CU_ASSERT_EQUAL(v1_stats(ps[i]).sas[IKE_SA_STATE_ESTABLISHED], 1);
 		CU_ASSERT_EQUAL(ps[i]->n_down, 1);
 	}
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /*
@@ -986,53 +786,53 @@ test_ikev1_rekey_p1_crossing(void)
 static void
 test_ikev1_rekey_p1_retry(void)
 {
-	setup();
+	rekey_setup();
 	pi.conn[0].rekey_time = 50;
 	pi.conn[0].over_time = 100;
 	pr.conn[0].rekey_time = 1000;
 	pr.conn[0].over_time = 100;
-	start();
+	rekey_start();
 	negotiate();
 	advance(49 * S);
 	drop_all = true;
 	advance(40 * S); /* MM1 unanswered: the main mode fails (half-open timeout) */
 	drop_all = false;
-	CU_ASSERT_TRUE(stats(&pi).p1_failed >= 1);
-	CU_ASSERT_EQUAL(stats(&pi).p1_rekeys, 0);
+	CU_ASSERT_TRUE(v1_stats(&pi).p1_failed >= 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_rekeys, 0);
 	advance(30 * S); /* the retry, 10 s after the failure */
-	CU_ASSERT_EQUAL(stats(&pi).p1_rekeys, 1);
-	CU_ASSERT_EQUAL(stats(&pr).p1_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).p1_rekeys, 1);
 	advance(6 * S);
-	CU_ASSERT_EQUAL(stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 1);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
 	check_one_pair();
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	CU_ASSERT_EQUAL(pr.n_down, 0);
-	teardown();
+	rekey_teardown();
 }
 
 /* A delete of the old ISAKMP SA from the peer leaves the adopted pair alone; INITIAL-CONTACT does not. */
 static void
 test_ikev1_rekey_initial_contact(void)
 {
-	setup();
-	start();
+	rekey_setup();
+	rekey_start();
 	negotiate();
 	/* I restarts: its SAs vanish without a word; its new main mode has INITIAL-CONTACT */
 	drop_all = true;
 	ikev1_destroy(pi.e);
 	drop_all = false;
 	clear_wire();
-	pi.n_inst = 0;
-	pi.slot = 0;
+	mi.n_inst = 0;
+	mi.slot = 0;
 	pi.e = ikev1_create(&pi.cfg, &pi.ops);
 	CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	check_one_pair();
 	CU_ASSERT_EQUAL(pr.n_down, 1); /* the stale pair */
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
-	CU_ASSERT_EQUAL(stats(&pr).p1_rekeys, 0);
-	teardown();
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).p1_rekeys, 0);
+	rekey_teardown();
 }
 
 int main(void);
@@ -1040,10 +840,7 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ikev1_rekey_p2_initiator", test_ikev1_rekey_p2_initiator },
 		{ "test_ikev1_rekey_p2_responder", test_ikev1_rekey_p2_responder },
 		{ "test_ikev1_rekey_p2_one_step", test_ikev1_rekey_p2_one_step },
@@ -1062,18 +859,9 @@ main(void)
 		{ "test_ikev1_rekey_p1_retry", test_ikev1_rekey_p1_retry },
 		{ "test_ikev1_rekey_initial_contact", test_ikev1_rekey_initial_contact },
 	};
-	CU_pSuite s;
 	unsigned int fails;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ikev1_rekey", NULL, NULL);
-	for (i = 0; i < DIM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
+	harness_use(&harness_ikev1);
+	fails = harness_run("ikev1_rekey", tests, DIM(tests));
 	return fails == 0 ? 0 : 1;
 }

@@ -22,16 +22,11 @@
 #include "slowpath/ike/ike_payload.h"
 #include "slowpath/ike/ikev1_msg.h"
 
-#define DIM(a)   (sizeof(a) / sizeof((a)[0]))
-#define S        1000000000ull
-#define WIRE_MAX 512
-#define UPS_MAX  16
+#include "harness.h"
 
 /*
- * Two engines in one process, "I" (192.0.2.1, protecting 198.51.100.0/24)
- * and "R" (192.0.2.2, protecting 203.0.113.0/24), wired back to back:
- * ops->send appends to one queue, pump() hands each message to the engine
- * whose address it was sent to.  Time is the test's: tick() moves it.
+ * Two engines back to back (harness.h), "I" (192.0.2.1, protecting
+ * 198.51.100.0/24) and "R" (192.0.2.2, protecting 203.0.113.0/24):
  *
  *   I                                    R
  *   MM1 SA ------------------------->
@@ -44,356 +39,6 @@
  *       <------------------------- QM2* HASH(2) SA Nr IDs
  *   QM3* HASH(3) ------------------>
  */
-
-struct msg {
-	struct ike_addr from, to;
-	uint8_t *p;
-	size_t len;
-};
-
-struct peer {
-	const char *name;
-	struct config cfg;
-	struct config_connection conn[2];
-	struct config_child child[4];
-	struct config_secret sec[2];
-	struct ike_ops ops;
-	struct ikev1 *e;
-	struct config_addr addr;
-	struct ike_child_sa ups[UPS_MAX]; /* as child_up saw them: keys included */
-	unsigned int n_up, n_down;
-	struct ike_child_sa last_down;
-	unsigned int keepalives;
-	int child_up_rc;
-};
-
-static struct msg wire[WIRE_MAX];
-static unsigned int n_wire;
-static uint64_t now;
-static struct peer pi, pr;
-/* Sent messages, for the tests that look at the wire: copies of every one. */
-static struct msg sent[WIRE_MAX];
-static unsigned int n_sent;
-/* Drop the next k messages (all of them when drop_all). */
-static unsigned int drop_next;
-static bool drop_all;
-static int drop_index = -1; /* drop sent[drop_index] once */
-
-static void
-addr4(struct config_addr *a, uint8_t d)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = 4;
-	a->addr[0] = 192;
-	a->addr[1] = 0;
-	a->addr[2] = 2;
-	a->addr[3] = d;
-}
-
-static void
-ts4(struct config_ts *ts, uint8_t a, uint8_t b, uint8_t c, uint8_t len)
-{
-	memset(ts, 0, sizeof(*ts));
-	ts->net.a.family = 4;
-	ts->net.a.addr[0] = a;
-	ts->net.a.addr[1] = b;
-	ts->net.a.addr[2] = c;
-	ts->net.len = len;
-	ts->protocol = -1;
-	ts->ports.first = 0;
-	ts->ports.last = 65535;
-}
-
-static int
-cb_send(void *ctx, const struct ike_addr *local, const struct ike_addr *remote, const uint8_t *msg,
-    size_t len)
-{
-	struct msg *w;
-
-	(void)ctx;
-	if (n_sent < WIRE_MAX) {
-		sent[n_sent].from = *local;
-		sent[n_sent].to = *remote;
-		sent[n_sent].p = malloc(len);
-		memcpy(sent[n_sent].p, msg, len);
-		sent[n_sent].len = len;
-		n_sent++;
-	}
-	if (drop_all || (drop_index >= 0 && (unsigned int)drop_index == n_sent - 1)) {
-		if (!drop_all)
-			drop_index = -1;
-		return 0;
-	}
-	if (drop_next > 0) {
-		drop_next--;
-		return 0;
-	}
-	if (n_wire >= WIRE_MAX)
-		return -ENOBUFS;
-	w = &wire[n_wire++];
-	w->from = *local;
-	w->to = *remote;
-	w->p = malloc(len);
-	memcpy(w->p, msg, len);
-	w->len = len;
-	return 0;
-}
-
-static int
-cb_child_up(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-
-	if (p->child_up_rc != 0)
-		return p->child_up_rc;
-	if (p->n_up < UPS_MAX)
-		p->ups[p->n_up] = *c;
-	p->n_up++;
-	return 0;
-}
-
-static void
-cb_child_down(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-
-	p->last_down = *c;
-	p->n_down++;
-}
-
-static int
-cb_keepalive(void *ctx, const struct ike_addr *local, const struct ike_addr *remote)
-{
-	struct peer *p = ctx;
-
-	(void)local;
-	(void)remote;
-	p->keepalives++;
-	return 0;
-}
-
-/* Hand every queued message to its receiver until the wire is quiet. */
-static unsigned int
-pump(void)
-{
-	unsigned int rounds = 0, i, n;
-	struct msg batch[WIRE_MAX];
-	struct peer *to;
-
-	while (n_wire > 0 && rounds < 100) {
-		n = n_wire;
-		memcpy(batch, wire, n * sizeof(batch[0]));
-		n_wire = 0;
-		for (i = 0; i < n; i++) {
-			to = memcmp(batch[i].to.a.addr, pi.addr.addr, 4) == 0 ? &pi :
-			    memcmp(batch[i].to.a.addr, pr.addr.addr, 4) == 0  ? &pr :
-			                                                        NULL;
-			if (to != NULL && to->e != NULL)
-				ikev1_input(to->e, now, &batch[i].to, &batch[i].from, batch[i].p,
-				    batch[i].len);
-			free(batch[i].p);
-		}
-		rounds++;
-	}
-	return rounds;
-}
-
-static void
-clear_sent(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < n_sent; i++)
-		free(sent[i].p);
-	n_sent = 0;
-}
-
-static void
-clear_wire(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < n_wire; i++)
-		free(wire[i].p);
-	n_wire = 0;
-}
-
-/* Move time by @ns in 100 ms ticks, delivering what the ticks send. */
-static void
-advance(uint64_t ns)
-{
-	uint64_t end = now + ns;
-
-	while (now < end) {
-		now += 100000000ull;
-		if (pi.e != NULL)
-			ikev1_tick(pi.e, now);
-		if (pr.e != NULL)
-			ikev1_tick(pr.e, now);
-		pump();
-	}
-}
-
-static void
-ike_prop(struct config_ike_proposal *p, uint16_t bits, uint16_t prf, uint16_t dh, const char *name)
-{
-	memset(p, 0, sizeof(*p));
-	p->encr = 12;
-	p->encr_bits = bits;
-	p->prf = prf;
-	p->integ = prf == 2 ? 2 : (uint16_t)(prf + 7);
-	p->dh = dh;
-	snprintf(p->name, sizeof(p->name), "%s", name);
-}
-
-static void
-esp_prop(struct config_esp_proposal *p, const char *kw, uint16_t dh)
-{
-	char err[128];
-
-	memset(p, 0, sizeof(*p));
-	CU_ASSERT_EQUAL_FATAL(alg_proposal_parse(kw, ALG_PROTO_ESP, &p->alg, err, sizeof(err)), 0);
-	p->dh = dh;
-	snprintf(p->name, sizeof(p->name), "%s", kw);
-}
-
-/*
- * A peer: one connection "gw" to the other, one child "net" from @local_net
- * to @remote_net (third octets given), PSK "secret-psk".
- */
-static void
-peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other, uint8_t lnet, uint8_t rnet)
-{
-	struct config_connection *c = &p->conn[0];
-	struct config_child *ch = &p->child[0];
-
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	addr4(&p->addr, me);
-	p->cfg.ike = (struct config_ike){ .half_open_max = 1000,
-		.half_open_per_source = 20,
-		.half_open_timeout = 30,
-		.retransmit_timeout = 4000,
-		.retransmit_tries = 3,
-		.retransmit_base = 1.8 };
-	p->cfg.n_connections = 1;
-	p->cfg.connections = p->conn;
-	p->cfg.n_children = 1;
-	p->cfg.children = p->child;
-	p->cfg.n_secrets = 1;
-	p->cfg.secrets = p->sec;
-	snprintf(c->name, sizeof(c->name), "gw");
-	c->version = 1;
-	c->n_local_addrs = 1;
-	addr4(&c->local_addrs[0], me);
-	c->n_remote_addrs = 1;
-	addr4(&c->remote_addrs[0], other);
-	c->local_port = 500;
-	c->remote_port = 500;
-	c->n_proposals = 1;
-	ike_prop(&c->proposals[0], 128, 5, 14, "aes128-sha256-modp2048");
-	c->local.auth = CONFIG_AUTH_PSK;
-	c->remote.auth = CONFIG_AUTH_PSK;
-	c->fragmentation = CONFIG_FRAG_YES;
-	c->dpd_timeout = 150;
-	c->rekey_time = 14400;
-	c->over_time = 1440;
-	c->first_child = 0;
-	c->n_children = 1;
-	snprintf(ch->name, sizeof(ch->name), "net");
-	ch->connection = 0;
-	ch->n_local_ts = 1;
-	ts4(&ch->local_ts[0], lnet == 100 ? 198 : 203, lnet == 100 ? 51 : 0, lnet, 24);
-	ch->n_remote_ts = 1;
-	ts4(&ch->remote_ts[0], rnet == 100 ? 198 : 203, rnet == 100 ? 51 : 0, rnet, 24);
-	ch->n_esp_proposals = 1;
-	esp_prop(&ch->esp_proposals[0], "aes128-sha256", 0);
-	ch->mode = CONFIG_MODE_TUNNEL;
-	ch->rekey_time = 3600;
-	ch->life_time = 3960;
-	ch->replay_window = 32;
-	p->sec[0].type = CONFIG_SECRET_IKE;
-	memcpy(p->sec[0].secret, "secret-psk", 10);
-	p->sec[0].secret_len = 10;
-	p->ops = (struct ike_ops){ .ctx = p,
-		.send = cb_send,
-		.child_up = cb_child_up,
-		.child_down = cb_child_down,
-		.keepalive = cb_keepalive };
-}
-
-static void
-setup(void)
-{
-	clear_wire();
-	clear_sent();
-	drop_next = 0;
-	drop_all = false;
-	drop_index = -1;
-	now = 1000 * S;
-	peer_init(&pi, "I", 1, 2, 100, 113);
-	peer_init(&pr, "R", 2, 1, 113, 100);
-}
-
-static void
-start(void)
-{
-	pi.e = ikev1_create(&pi.cfg, &pi.ops);
-	pr.e = ikev1_create(&pr.cfg, &pr.ops);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pi.e);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pr.e);
-}
-
-static void
-teardown(void)
-{
-	drop_all = true; /* the deletes of destroy go nowhere */
-	ikev1_destroy(pi.e);
-	ikev1_destroy(pr.e);
-	pi.e = pr.e = NULL;
-	drop_all = false;
-	clear_wire();
-	clear_sent();
-	ike_crypto_random_set_hook(NULL);
-}
-
-static struct ikev1_stats
-stats(const struct peer *p)
-{
-	struct ikev1_stats st;
-
-	ikev1_stats_read(p->e, &st);
-	return st;
-}
-
-/* In of one side is out of the other: same SPIs, same keys. */
-static void
-check_mirror(const struct ike_child_sa *a, const struct ike_child_sa *b)
-{
-	CU_ASSERT_EQUAL(a->spi_in, b->spi_out);
-	CU_ASSERT_EQUAL(a->spi_out, b->spi_in);
-	CU_ASSERT_TRUE(a->spi_in >= 256);
-	CU_ASSERT_TRUE(a->spi_out >= 256);
-	CU_ASSERT_EQUAL(a->in.enc_len, b->out.enc_len);
-	CU_ASSERT_EQUAL(a->in.integ_len, b->out.integ_len);
-	CU_ASSERT_EQUAL(memcmp(a->in.enc, b->out.enc, a->in.enc_len), 0);
-	CU_ASSERT_EQUAL(memcmp(a->in.integ, b->out.integ, a->in.integ_len), 0);
-	CU_ASSERT_EQUAL(memcmp(a->out.enc, b->in.enc, a->out.enc_len), 0);
-	CU_ASSERT_EQUAL(memcmp(a->out.integ, b->in.integ, a->out.integ_len), 0);
-	/* the two directions differ (different SPIs in KEYMAT) */
-	CU_ASSERT_NOT_EQUAL(memcmp(a->in.enc, a->out.enc, a->in.enc_len), 0);
-	CU_ASSERT_EQUAL(a->alg.cipher, b->alg.cipher);
-	CU_ASSERT_EQUAL(a->mode, b->mode);
-	CU_ASSERT_EQUAL(a->ike_version, 1);
-	CU_ASSERT_EQUAL(a->n_local_ts, 1);
-	CU_ASSERT_EQUAL(a->n_remote_ts, 1);
-	CU_ASSERT_EQUAL(memcmp(&a->local_ts[0].net, &b->remote_ts[0].net,
-	                    sizeof(a->local_ts[0].net)),
-	    0);
-	CU_ASSERT_EQUAL(memcmp(&a->remote_ts[0].net, &b->local_ts[0].net,
-	                    sizeof(a->remote_ts[0].net)),
-	    0);
-}
 
 /* Run one negotiation of child 0 from I and check the pair on both sides. */
 static void
@@ -414,8 +59,8 @@ test_ikev1_sm_basic(void)
 	setup();
 	start();
 	negotiate();
-	si = stats(&pi);
-	sr = stats(&pr);
+	si = v1_stats(&pi);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(si.p1_done, 1);
 	CU_ASSERT_EQUAL(sr.p1_done, 1);
 	CU_ASSERT_EQUAL(si.p2_done, 1);
@@ -546,7 +191,7 @@ test_ikev1_sm_two_children(void)
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
-	CU_ASSERT_EQUAL(stats(&pi).p1_done, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_done, 1);
 	CU_ASSERT_EQUAL(n_sent, 12);
 	CU_ASSERT_NOT_EQUAL(pi.ups[0].child, pi.ups[1].child);
 	CU_ASSERT_NOT_EQUAL(pi.ups[0].spi_in, pi.ups[1].spi_in);
@@ -642,14 +287,14 @@ test_ikev1_sm_delete(void)
 	CU_ASSERT_EQUAL(pr.n_down, 1);
 	CU_ASSERT_EQUAL(pi.last_down.spi_in, pr.last_down.spi_out);
 	CU_ASSERT_EQUAL(pi.last_down.in.enc_len, 0); /* keys zeroed for child_down */
-	CU_ASSERT_EQUAL(stats(&pr).deletes_received, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).deletes_received, 1);
 	CU_ASSERT_EQUAL(ikev1_child_delete(pi.e, now, 0), -ENOENT);
 	/* again over the same phase 1, then from the responder */
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
-	CU_ASSERT_EQUAL(stats(&pi).p1_done, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_done, 1);
 	check_mirror(&pi.ups[1], &pr.ups[1]);
 	CU_ASSERT_EQUAL(ikev1_child_delete(pr.e, now, 0), 0);
 	pump();
@@ -664,8 +309,8 @@ test_ikev1_sm_delete(void)
 	pump();
 	CU_ASSERT_EQUAL(pi.n_down, 3);
 	CU_ASSERT_EQUAL(pr.n_down, 3);
-	CU_ASSERT_EQUAL(stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 0);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
 	CU_ASSERT_EQUAL(ikev1_ike_delete(pr.e, now, info.id), -ENOENT);
 	/* hard lifetime event from a worker: pair deleted on both sides */
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
@@ -694,7 +339,7 @@ test_ikev1_sm_destroy_deletes(void)
 	CU_ASSERT_EQUAL(pi.n_down, 1);
 	pump();
 	CU_ASSERT_EQUAL(pr.n_down, 1);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
 	teardown();
 }
 
@@ -707,7 +352,7 @@ test_ikev1_sm_initial_contact(void)
 	setup();
 	start();
 	negotiate();
-	CU_ASSERT_EQUAL(stats(&pr).initial_contacts, 1); /* first contact ever */
+	CU_ASSERT_EQUAL(v1_stats(&pr).initial_contacts, 1); /* first contact ever */
 	/* I "reboots": its SAs vanish without a word */
 	drop_all = true;
 	ikev1_destroy(pi.e);
@@ -716,7 +361,7 @@ test_ikev1_sm_initial_contact(void)
 	pi.e = ikev1_create(&pi.cfg, &pi.ops);
 	CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.initial_contacts, 2);
 	CU_ASSERT_EQUAL(pr.n_down, 1); /* the old pair */
 	CU_ASSERT_EQUAL(pr.n_up, 2);
@@ -724,7 +369,7 @@ test_ikev1_sm_initial_contact(void)
 	CU_ASSERT_EQUAL(sr.children, 1);
 	check_mirror(&pi.ups[1], &pr.ups[1]);
 	/* R had another SA with I: it does not send INITIAL-CONTACT in MM6 now */
-	CU_ASSERT_EQUAL(stats(&pi).initial_contacts, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).initial_contacts, 1);
 	teardown();
 }
 
@@ -740,14 +385,14 @@ test_ikev1_sm_dpd(void)
 	start();
 	negotiate();
 	advance(25 * S);
-	si = stats(&pi);
+	si = v1_stats(&pi);
 	CU_ASSERT_TRUE(si.dpd_sent >= 2);
 	CU_ASSERT_EQUAL(si.dpd_timeouts, 0);
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	/* the link goes */
 	drop_all = true;
 	advance(60 * S);
-	si = stats(&pi);
+	si = v1_stats(&pi);
 	CU_ASSERT_EQUAL(si.dpd_timeouts, 1);
 	CU_ASSERT_EQUAL(pi.n_down, 1);
 	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_ESTABLISHED], 0);
@@ -774,10 +419,10 @@ test_ikev1_sm_retransmit(void)
 		CU_ASSERT_EQUAL(pr.n_up, 1);
 		if (pi.n_up == 1 && pr.n_up == 1)
 			check_mirror(&pi.ups[0], &pr.ups[0]);
-		CU_ASSERT_TRUE(stats(&pi).retransmits + stats(&pr).retransmits >= 1);
+		CU_ASSERT_TRUE(v1_stats(&pi).retransmits + v1_stats(&pr).retransmits >= 1);
 		/* a lost reply: the peer saw the request twice and answered from its store */
 		if (k == 1 || k == 3 || k == 5 || k == 7)
-			CU_ASSERT_TRUE(stats(&pr).dropped[IKE_DROP_RETRANSMIT] >= 1);
+			CU_ASSERT_TRUE(v1_stats(&pr).dropped[IKE_DROP_RETRANSMIT] >= 1);
 		teardown();
 	}
 }
@@ -793,13 +438,13 @@ test_ikev1_sm_wrong_psk(void)
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_AUTH], 1);
 	CU_ASSERT_EQUAL(sr.notifies_sent, 1);
 	CU_ASSERT_EQUAL(sr.p1_failed, 1);
 	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING] + sr.sas[IKE_SA_STATE_ESTABLISHED], 0);
 	advance(120 * S);
-	si = stats(&pi);
+	si = v1_stats(&pi);
 	CU_ASSERT_EQUAL(si.p1_failed, 1);
 	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_CONNECTING] + si.sas[IKE_SA_STATE_ESTABLISHED], 0);
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
@@ -813,8 +458,8 @@ test_ikev1_sm_wrong_psk(void)
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	si = stats(&pi);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_AUTH], 1);
+	si = v1_stats(&pi);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_AUTH], 1);
 	CU_ASSERT_EQUAL(si.p1_failed, 1);
 	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_CONNECTING], 0);
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
@@ -897,11 +542,11 @@ test_ikev1_sm_half_open_quiet(void)
 		mm1[0] ^= 0xff;
 		ikev1_input(pr.e, now, &wire[0].to, &wire[0].from, mm1, len);
 		free(mm1);
-		sr = stats(&pr);
+		sr = v1_stats(&pr);
 		CU_ASSERT_EQUAL(sr.half_open_evicted, 1);
 		CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 1);
 		advance(40 * S);
-		sr = stats(&pr);
+		sr = v1_stats(&pr);
 		CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 0);
 		CU_ASSERT_EQUAL(sr.p1_failed, 1);
 		h = ho_log_scan(r, from, 1); /* R's records: the peer is I */
@@ -957,7 +602,7 @@ test_ikev1_sm_psk_choice(void)
 		psk_set(&pr, 1 - order, "secret-psk", 1);
 		start();
 		negotiate();
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_AUTH], 0);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_AUTH], 0);
 		teardown();
 
 		/* I: the same on the initiator's side, R's secret named. */
@@ -984,22 +629,8 @@ test_ikev1_sm_psk_choice(void)
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 0);
 	teardown();
-}
-
-/* Find the notify type of a clear informational message, 0 when it is not one. */
-static unsigned int
-clear_notify_type(const struct msg *w)
-{
-	struct ikev1_msg *m = malloc(sizeof(*m));
-	unsigned int t = 0;
-
-	if (ikev1_msg_parse(w->p, w->len, m) == 0 && !m->encrypted &&
-	    m->hdr.exchange == IKEV1_EXCH_INFORMATIONAL && m->n_notifies == 1)
-		t = m->notifies[0].type;
-	free(m);
-	return t;
 }
 
 /* No common proposal: NO-PROPOSAL-CHOSEN in the clear; the initiator gives up. */
@@ -1014,12 +645,12 @@ test_ikev1_sm_no_proposal(void)
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
 	CU_ASSERT_EQUAL_FATAL(n_sent, 2);
-	CU_ASSERT_EQUAL(clear_notify_type(&sent[1]), IKEV1_N_NO_PROPOSAL_CHOSEN);
-	si = stats(&pi);
+	CU_ASSERT_EQUAL(v1_clear_notify(&sent[1]), IKEV1_N_NO_PROPOSAL_CHOSEN);
+	si = v1_stats(&pi);
 	CU_ASSERT_EQUAL(si.p1_failed, 1);
 	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_CONNECTING], 0);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_NO_PROPOSAL], 1);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_NO_PROPOSAL], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
 	teardown();
 
 	/* phase 2: ESP proposals do not meet */
@@ -1028,9 +659,9 @@ test_ikev1_sm_no_proposal(void)
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	CU_ASSERT_EQUAL(stats(&pi).p1_done, 1);
-	CU_ASSERT_EQUAL(stats(&pi).p2_failed, 1); /* the encrypted notify named our SPI */
-	CU_ASSERT_EQUAL(stats(&pr).p2_failed, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_done, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_failed, 1); /* the encrypted notify named our SPI */
+	CU_ASSERT_EQUAL(v1_stats(&pr).p2_failed, 1);
 	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
 	teardown();
 
@@ -1041,7 +672,7 @@ test_ikev1_sm_no_proposal(void)
 	start();
 	CU_ASSERT_EQUAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
-	CU_ASSERT_EQUAL(clear_notify_type(&sent[1]), IKEV1_N_NO_PROPOSAL_CHOSEN);
+	CU_ASSERT_EQUAL(v1_clear_notify(&sent[1]), IKEV1_N_NO_PROPOSAL_CHOSEN);
 	teardown();
 }
 
@@ -1057,7 +688,7 @@ test_ikev1_sm_child_up_fails(void)
 	CU_ASSERT_EQUAL(pi.n_up, 1);
 	CU_ASSERT_EQUAL(pr.n_up, 0);
 	CU_ASSERT_EQUAL(pi.n_down, 1); /* R's delete arrived */
-	CU_ASSERT_EQUAL(stats(&pr).child_up_failed, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).child_up_failed, 1);
 	teardown();
 }
 
@@ -1080,13 +711,13 @@ test_ikev1_sm_aggressive(void)
 	ikev1_msg_build_nonce(&b, nonce, sizeof(nonce));
 	CU_ASSERT_EQUAL_FATAL(ikev1_msg_build_finish(&b), 0);
 	ikev1_input(pr.e, now, &to, &from, m, b.len);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_UNSUPPORTED], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_UNSUPPORTED], 1);
 	CU_ASSERT_EQUAL_FATAL(n_wire, 1);
-	CU_ASSERT_EQUAL(clear_notify_type(&sent[0]), IKEV1_N_UNSUPPORTED_EXCHANGE_TYPE);
+	CU_ASSERT_EQUAL(v1_clear_notify(&sent[0]), IKEV1_N_UNSUPPORTED_EXCHANGE_TYPE);
 	pr.conn[0].aggressive = true;
 	ikev1_input(pr.e, now, &to, &from, m, b.len);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_UNSUPPORTED], 2);
-	CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_UNSUPPORTED], 2);
+	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
 	teardown();
 }
 
@@ -1108,7 +739,7 @@ test_ikev1_sm_malformed(void)
 	memset(m, 0, sizeof(m));
 	ikev1_input(pr.e, now, &to, &from, m, 10);
 	ikev1_input(pr.e, now, &to, &from, NULL, 0);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_MALFORMED], 2);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_MALFORMED], 2);
 	CU_ASSERT_EQUAL(n_sent, 0);
 
 	/* a real MM1 to play with */
@@ -1122,9 +753,9 @@ test_ikev1_sm_malformed(void)
 	m[27] ^= 0x40;
 	ikev1_input(pr.e, now, &to, &from, m, i);
 	m[27] ^= 0x40;
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_MALFORMED], 3);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_MALFORMED], 3);
 	CU_ASSERT_EQUAL_FATAL(n_sent, 1);
-	CU_ASSERT_EQUAL(clear_notify_type(&sent[0]), IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS);
+	CU_ASSERT_EQUAL(v1_clear_notify(&sent[0]), IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS);
 	/* garbage after the header: the chain does not parse */
 	{
 		uint8_t g[IKE_HDR_LEN + 40];
@@ -1135,15 +766,15 @@ test_ikev1_sm_malformed(void)
 		g[24] = g[25] = g[26] = 0;
 		g[27] = sizeof(g);
 		ikev1_input(pr.e, now, &to, &from, g, sizeof(g));
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_MALFORMED], 4);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_MALFORMED], 4);
 		/* an unknown payload type first: INVALID-PAYLOAD-TYPE */
 		g[16] = 99;
 		g[IKE_HDR_LEN] = 0;
 		g[IKE_HDR_LEN + 2] = 0;
 		g[IKE_HDR_LEN + 3] = 40;
 		ikev1_input(pr.e, now, &to, &from, g, sizeof(g));
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_MALFORMED], 5);
-		CU_ASSERT_EQUAL(clear_notify_type(&sent[n_sent - 1]), IKEV1_N_INVALID_PAYLOAD_TYPE);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_MALFORMED], 5);
+		CU_ASSERT_EQUAL(v1_clear_notify(&sent[n_sent - 1]), IKEV1_N_INVALID_PAYLOAD_TYPE);
 	}
 	/* unknown cookies: Unknown IKE cookie, INVALID-COOKIE */
 	{
@@ -1160,17 +791,17 @@ test_ikev1_sm_malformed(void)
 		CU_ASSERT_EQUAL_FATAL(ikev1_msg_build_finish(&b), 0);
 		before = n_sent;
 		ikev1_input(pr.e, now, &to, &from, u, b.len);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 1);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 1);
 		CU_ASSERT_EQUAL_FATAL(n_sent, before + 1);
-		CU_ASSERT_EQUAL(clear_notify_type(&sent[before]), IKEV1_N_INVALID_COOKIE);
+		CU_ASSERT_EQUAL(v1_clear_notify(&sent[before]), IKEV1_N_INVALID_COOKIE);
 		/* quick mode and informational for unknown cookies too */
 		u[18] = IKEV1_EXCH_QUICK;
 		u[20] = 1;
 		ikev1_input(pr.e, now, &to, &from, u, b.len);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 2);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 2);
 		u[18] = IKEV1_EXCH_INFORMATIONAL;
 		ikev1_input(pr.e, now, &to, &from, u, b.len);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 3);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_UNKNOWN_SA], 3);
 	}
 	/* MM1 without SA payload */
 	{
@@ -1185,8 +816,8 @@ test_ikev1_sm_malformed(void)
 		ikev1_msg_build_vid(&b, vid, sizeof(vid));
 		CU_ASSERT_EQUAL_FATAL(ikev1_msg_build_finish(&b), 0);
 		ikev1_input(pr.e, now, &to, &from, u, b.len);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_MALFORMED], 6);
-		CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_MALFORMED], 6);
+		CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_CONNECTING], 0);
 	}
 	teardown();
 
@@ -1199,7 +830,7 @@ test_ikev1_sm_malformed(void)
 
 		n_wire = 0;
 		ikev1_input(pr.e, now, &w.to, &w.from, w.p, w.len);
-		CU_ASSERT_EQUAL(stats(&pr).sas[IKE_SA_STATE_CONNECTING], 1);
+		CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_CONNECTING], 1);
 		CU_ASSERT_EQUAL_FATAL(n_wire, 1);
 		/* a quick mode with the cookies of the half-open SA: STATE */
 		memcpy(m, wire[0].p, IKE_HDR_LEN);
@@ -1211,10 +842,10 @@ test_ikev1_sm_malformed(void)
 		m[24] = m[25] = m[26] = 0;
 		m[27] = IKE_HDR_LEN + 32;
 		ikev1_input(pr.e, now, &w.to, &w.from, m, IKE_HDR_LEN + 32);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_STATE], 1);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_STATE], 1);
 		/* MM1 again, same bytes: MM2 again from the store */
 		ikev1_input(pr.e, now, &w.to, &w.from, w.p, w.len);
-		CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_RETRANSMIT], 1);
+		CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_RETRANSMIT], 1);
 		CU_ASSERT_EQUAL(n_wire, 2);
 		free(w.p);
 	}
@@ -1235,7 +866,7 @@ test_ikev1_sm_malformed(void)
 	/* flip a ciphertext bit of block 1: garbles the hash, and one more hash byte */
 	qm1[IKE_HDR_LEN + 17] ^= 0x01;
 	ikev1_input(pr.e, now, &sent[6].to, &sent[6].from, qm1, qm1_len);
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HASH], 1);
 	CU_ASSERT_EQUAL(pr.n_up, 0);
 	pump(); /* R's INVALID-HASH-INFORMATION notify reaches I */
@@ -1243,7 +874,7 @@ test_ikev1_sm_malformed(void)
 	qm1[IKE_HDR_LEN + 17] ^= 0x01;
 	qm1[27] = (uint8_t)(qm1[27] - 1);
 	ikev1_input(pr.e, now, &sent[6].to, &sent[6].from, qm1, qm1_len - 1);
-	CU_ASSERT_EQUAL(stats(&pr).dropped[IKE_DROP_DECRYPT], 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).dropped[IKE_DROP_DECRYPT], 1);
 	qm1[27] = (uint8_t)(qm1[27] + 1);
 	ikev1_input(pr.e, now, &sent[6].to, &sent[6].from, qm1, qm1_len);
 	pump();
@@ -1291,7 +922,7 @@ test_ikev1_sm_half_open(void)
 		mm1[0] = (uint8_t)(cookie0 ^ (i + 1));
 		ikev1_input(pr.e, now, &to, &from, mm1, len);
 	}
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 5);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HALF_OPEN], 15);
 	CU_ASSERT_EQUAL(sr.half_open_evicted, 0);
@@ -1301,7 +932,7 @@ test_ikev1_sm_half_open(void)
 		mm1[0] = (uint8_t)(cookie0 ^ (100 + i));
 		ikev1_input(pr.e, now, &to, &from, mm1, len);
 	}
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 10);
 	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_HALF_OPEN], 15);
 	CU_ASSERT_EQUAL(sr.half_open_evicted, 15);
@@ -1313,7 +944,7 @@ test_ikev1_sm_half_open(void)
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 1);
 	CU_ASSERT_EQUAL(pr.n_up, 1);
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open_evicted, 16);
 	CU_ASSERT_EQUAL(sr.half_open, 9);
 	CU_ASSERT_EQUAL(sr.p1_done, 1);
@@ -1321,7 +952,7 @@ test_ikev1_sm_half_open(void)
 	/* the 9 left time out; the established SA stays */
 	clear_wire();
 	advance(31 * S);
-	sr = stats(&pr);
+	sr = v1_stats(&pr);
 	CU_ASSERT_EQUAL(sr.half_open, 0);
 	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_CONNECTING], 0);
 	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_ESTABLISHED], 1);
@@ -1437,10 +1068,7 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ikev1_sm_basic", test_ikev1_sm_basic },
 		{ "test_ikev1_sm_proposal_sets", test_ikev1_sm_proposal_sets },
 		{ "test_ikev1_sm_select", test_ikev1_sm_select },
@@ -1461,18 +1089,9 @@ main(void)
 		{ "test_ikev1_sm_half_open", test_ikev1_sm_half_open },
 		{ "test_ikev1_sm_known_answer", test_ikev1_sm_known_answer },
 	};
-	CU_pSuite s;
 	unsigned int fails;
-	size_t i;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ikev1_sm", NULL, NULL);
-	for (i = 0; i < DIM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
+	harness_use(&harness_ikev1);
+	fails = harness_run("ikev1_sm", tests, DIM(tests));
 	return fails == 0 ? 0 : 1;
 }

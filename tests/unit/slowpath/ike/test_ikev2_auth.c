@@ -20,38 +20,11 @@
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ikev2_auth.h"
 
-/* Relative to the source root, the test's working directory. */
-#define MAKE_CERTS "tests/unit/slowpath/ike/make_certs.sh"
-
-#define WP_ENV     "FASTIPSEC_WYCHEPROOF"
-#define WP_DIR_REL "../shared/vectors/wycheproof"
-#define WP_DIR_ABS "/work/shared/vectors/wycheproof"
+#include "harness.h"
+#include "test_pki.h"
 
 #define DIM(a)  (sizeof(a) / sizeof((a)[0]))
 #define DER_MAX 4096
-
-static char dir[64];
-static char wp_dir[512];
-static bool have_pki;
-
-static const char *
-path(const char *name)
-{
-	static char buf[4][256];
-	static unsigned int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
-
-#define SKIP_WITHOUT_PKI()                                                            \
-	do {                                                                          \
-		if (!have_pki) {                                                      \
-			printf("\n    no test PKI (openssl CLI missing?), skipped "); \
-			return;                                                       \
-		}                                                                     \
-	} while (0)
 
 /* ---- a fixed set of octets ---- */
 
@@ -248,22 +221,6 @@ static const struct {
 	    "300a06082a8648ce3d040304" },
 };
 
-static size_t
-unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = strlen(s) / 2, i;
-	unsigned int v;
-
-	if (n > max)
-		return SIZE_MAX;
-	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return SIZE_MAX;
-		out[i] = (uint8_t)v;
-	}
-	return n;
-}
-
 static void
 test_ikev2_auth_algid(void)
 {
@@ -276,7 +233,7 @@ test_ikev2_auth_algid(void)
 	int n;
 
 	for (i = 0; i < DIM(algids); i++) {
-		wl = unhex(algids[i].hex, want, sizeof(want));
+		wl = pki_unhex(algids[i].hex, want, sizeof(want));
 		CU_ASSERT_EQUAL_FATAL(ike_crypto_sig_algid(algids[i].key, algids[i].hash, &der,
 		                          &len),
 		    0);
@@ -309,13 +266,13 @@ test_ikev2_auth_algid(void)
 	    -ENOTSUP);
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid(IKE_CRYPTO_SIG_RSA, 5, &der, &len), -ENOTSUP);
 	/* RSA without the NULL parameters (RFC 4055 §5): accepted. */
-	wl = unhex("300b06092a864886f70d01010b", bad, sizeof(bad));
+	wl = pki_unhex("300b06092a864886f70d01010b", bad, sizeof(bad));
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid_parse(bad, wl, &rsa, &hash), 0);
 	CU_ASSERT(rsa && hash == IKE_CRYPTO_HASH_SHA2_256);
 	/* RSASSA-PSS (RFC 7427 A.4.1, no parameters) and junk: not taken. */
-	wl = unhex("300b06092a864886f70d01010a", bad, sizeof(bad));
+	wl = pki_unhex("300b06092a864886f70d01010a", bad, sizeof(bad));
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid_parse(bad, wl, &rsa, &hash), -ENOTSUP);
-	wl = unhex("300a06082a8648ce3d0403020500", bad, sizeof(bad));
+	wl = pki_unhex("300a06082a8648ce3d0403020500", bad, sizeof(bad));
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid_parse(bad, wl, &rsa, &hash), -ENOTSUP);
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid_parse(bad, 0, &rsa, &hash), -ENOTSUP);
 	CU_ASSERT_EQUAL(ike_crypto_sig_algid_parse(NULL, 12, &rsa, &hash), -ENOTSUP);
@@ -323,71 +280,21 @@ test_ikev2_auth_algid(void)
 
 /* ---- signatures ---- */
 
-static size_t
-cert_der(const char *name, uint8_t *der, size_t size)
-{
-	FILE *f = fopen(path(name), "r");
-	unsigned char *p = der;
-	X509 *x;
-	int n;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-	n = i2d_X509(x, NULL);
-	CU_ASSERT_FATAL(n > 0 && (size_t)n <= size);
-	i2d_X509(x, &p);
-	X509_free(x);
-	return (size_t)n;
-}
-
 /* The peer's certificate, validated against @ca as the state machine will. */
 static struct ike_crypto_cert *
 peer_cert(const char *name, const char *ca)
 {
 	static uint8_t der[DER_MAX];
-	const char *cas[1] = { path(ca) };
-	struct ike_crypto_trust *t = NULL;
+	struct ike_crypto_trust *t = pki_trust(ca, NULL);
 	struct ike_crypto_cert *c = NULL;
 	struct ike_crypto_chunk ch;
 	enum ike_crypto_cert_err why;
-	char err[256];
 
-	CU_ASSERT_EQUAL_FATAL(ike_crypto_trust_load(cas, 1, NULL, 0, &t, err, sizeof(err)), 0);
 	ch.ptr = der;
-	ch.len = cert_der(name, der, sizeof(der));
+	ch.len = pki_cert_der(name, der, sizeof(der));
 	CU_ASSERT_EQUAL(ike_crypto_trust_verify(t, &ch, 1, 0, &c, &why), 0);
 	ike_crypto_trust_destroy(t);
 	return c;
-}
-
-static struct ike_crypto_cred *
-own_cred(const char *cert, const char *key)
-{
-	const char *certs[1] = { path(cert) };
-	struct ike_crypto_cred *c = NULL;
-	char err[256];
-
-	CU_ASSERT_EQUAL(ike_crypto_cred_load(certs, 1, path(key), &c, err, sizeof(err)), 0);
-	return c;
-}
-
-/* The public key of PEM certificate @name, for OpenSSL's own verification. */
-static EVP_PKEY *
-pubkey_of(const char *name)
-{
-	FILE *f = fopen(path(name), "r");
-	EVP_PKEY *pk;
-	X509 *x;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-	pk = X509_get_pubkey(x);
-	X509_free(x);
-	return pk;
 }
 
 static const EVP_MD *
@@ -430,9 +337,9 @@ sig_case(const char *cert, const char *key, const char *ca, uint8_t method, uint
 {
 	static uint8_t auth[IKEV2_AUTH_DATA_MAX], oct[1024], der[256];
 	struct ikev2_auth_octets o = octets(IKE_CRYPTO_PRF_HMAC_SHA2_256, 32);
-	struct ike_crypto_cred *me = own_cred(cert, key);
+	struct ike_crypto_cred *me = pki_cred(cert, key);
 	struct ike_crypto_cert *peer = peer_cert(cert, ca);
-	EVP_PKEY *pk = pubkey_of(cert);
+	EVP_PKEY *pk = pki_pubkey(cert);
 	const uint8_t *algid, *sig;
 	size_t olen = octets_ref(EVP_sha256(), 32, oct), alen = 0, slen;
 	EVP_MD_CTX *m;
@@ -538,8 +445,8 @@ test_ikev2_auth_sig_bad(void)
 	SKIP_WITHOUT_PKI();
 	fill();
 	o = octets(IKE_CRYPTO_PRF_HMAC_SHA2_256, 32);
-	rsa = own_cred("rsa-gw2.pem", "rsa-gw2.key");
-	ec = own_cred("ec256-gw1.pem", "ec256-gw1.key");
+	rsa = pki_cred("rsa-gw2.pem", "rsa-gw2.key");
+	ec = pki_cred("ec256-gw1.pem", "ec256-gw1.key");
 	rsa_peer = peer_cert("rsa-gw2.pem", "rsa-ca.pem");
 	ec_peer = peer_cert("ec256-gw1.pem", "ec256-ca.pem");
 	CU_ASSERT_FATAL(rsa && ec && rsa_peer && ec_peer);
@@ -636,25 +543,6 @@ struct wp {
 	unsigned int groups, run, skipped, failed, valid, invalid;
 };
 
-static const char *
-field(const char *line, const char *key, char *v, size_t vsize)
-{
-	char pat[40];
-	const char *s, *e;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	s = strstr(line, pat);
-	if (s == NULL)
-		return NULL;
-	s += strlen(pat);
-	e = strchr(s, '"');
-	if (e == NULL || (size_t)(e - s) >= vsize)
-		return NULL;
-	memcpy(v, s, (size_t)(e - s));
-	v[e - s] = '\0';
-	return v;
-}
-
 /* One Wycheproof verify file: the whole message goes in, hashed with @hash inside. */
 static void
 wp_file(const char *file, uint16_t hash, bool der)
@@ -669,16 +557,17 @@ wp_file(const char *file, uint16_t hash, bool der)
 	bool ok, accept;
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s/%s", wp_dir, file);
+	snprintf(p, sizeof(p), "%s/%s", pki_wycheproof_dir(), file);
 	f = fopen(p, "r");
 	if (f == NULL) {
-		printf("\n    wycheproof: %s not found under %s, skipped ", file, wp_dir);
+		printf("\n    wycheproof: %s not found under %s, skipped ", file,
+		    pki_wycheproof_dir());
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (field(line, "publicKeyDer", v, sizeof(v)) != NULL) {
+		if (pki_json_field(line, "publicKeyDer", v, sizeof(v)) != NULL) {
 			ike_crypto_key_destroy(k);
-			klen = unhex(v, key, sizeof(key));
+			klen = pki_unhex(v, key, sizeof(key));
 			k = klen == SIZE_MAX ? NULL : ike_crypto_key_create(key, klen);
 			c.groups++;
 			if (k == NULL)
@@ -687,15 +576,15 @@ wp_file(const char *file, uint16_t hash, bool der)
 		}
 		if (strstr(line, "\"tcId\"") != NULL)
 			tc = (unsigned int)strtoul(strchr(line, ':') + 1, NULL, 10);
-		if (field(line, "msg", v, sizeof(v)) != NULL) {
-			mlen = unhex(v, m, sizeof(m));
+		if (pki_json_field(line, "msg", v, sizeof(v)) != NULL) {
+			mlen = pki_unhex(v, m, sizeof(m));
 			continue;
 		}
-		if (field(line, "sig", v, sizeof(v)) != NULL) {
-			slen = unhex(v, sig, sizeof(sig));
+		if (pki_json_field(line, "sig", v, sizeof(v)) != NULL) {
+			slen = pki_unhex(v, sig, sizeof(sig));
 			continue;
 		}
-		if (field(line, "result", v, sizeof(v)) == NULL)
+		if (pki_json_field(line, "result", v, sizeof(v)) == NULL)
 			continue;
 		/* IKE never signs empty octets: those cases are skipped. */
 		if (k == NULL || mlen == SIZE_MAX || slen == SIZE_MAX || mlen == 0) {
@@ -767,7 +656,7 @@ make_p521(void)
 	    "openssl x509 -req -in ec521-gw1.csr -CA ec521-ca.pem -CAkey ec521-ca.key "
 	    "-CAcreateserial -days 3650 -sha512 -extfile ec521.ext -out ec521-gw1.pem "
 	    ">/dev/null 2>&1",
-	    dir);
+	    pki_dir);
 	return system(cmd) == 0;
 }
 
@@ -776,10 +665,7 @@ int main(void);
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct harness_test tests[] = {
 		{ "test_ikev2_auth_octets", test_ikev2_auth_octets },
 		{ "test_ikev2_auth_psk", test_ikev2_auth_psk },
 		{ "test_ikev2_auth_hashes", test_ikev2_auth_hashes },
@@ -791,39 +677,13 @@ main(void)
 		{ "test_ikev2_auth_wycheproof_ecdsa_p256", test_ikev2_auth_wycheproof_ecdsa_p256 },
 		{ "test_ikev2_auth_wycheproof_ecdsa_p384", test_ikev2_auth_wycheproof_ecdsa_p384 },
 	};
-	char cmd[256];
-	const char *env;
 	unsigned int fails;
-	CU_pSuite s;
-	FILE *probe;
-	size_t i;
 
-	env = getenv(WP_ENV);
-	if (env != NULL && *env != '\0') {
-		snprintf(wp_dir, sizeof(wp_dir), "%s", env);
-	} else {
-		probe = fopen(WP_DIR_REL "/rsa_signature_2048_sha256_test.json", "r");
-		snprintf(wp_dir, sizeof(wp_dir), "%s", probe != NULL ? WP_DIR_REL : WP_DIR_ABS);
-		if (probe != NULL)
-			fclose(probe);
-	}
-	snprintf(dir, sizeof(dir), "/tmp/test_ikev2_auth.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (pki_make("test_ikev2_auth") != 0)
 		return 1;
-	snprintf(cmd, sizeof(cmd), "sh %s %s >/dev/null", MAKE_CERTS, dir);
-	have_pki = system(cmd) == 0 && make_p521();
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ikev2_auth", NULL, NULL);
-	for (i = 0; i < DIM(tests); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	have_pki = have_pki && make_p521();
+	fails = harness_run("ikev2_auth", tests, DIM(tests));
+	if (pki_remove() != 0)
 		fails++;
 	/* Without a PKI the signature tests could not run: that is a failure, not a skip. */
 	return fails == 0 && have_pki ? 0 : 1;
