@@ -260,6 +260,32 @@ pfs_shared(struct v1_qm *q, const struct ikev1_blob *ke)
 	return 0;
 }
 
+/*
+ * The generation of a pair a quick mode of @child with the peer of @s,
+ * starting now, will make: one above every pair of the child it may
+ * replace (0 for the first).  Two pairs of one generation are a rekey
+ * collision; a later generation replaces an earlier one, whichever came
+ * up first (a quick mode that lost its race with the peer's rekey and the
+ * rekey after it finishes last, yet is the oldest).
+ */
+static uint32_t
+qm_gen(struct ikev1 *e, const struct v1_sa *s, unsigned int child)
+{
+	const struct ike_sa *sa;
+	const struct v1_child *c;
+	uint32_t gen = 0;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		if (((const struct v1_sa *)sa)->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		for (c = ((const struct v1_sa *)sa)->children; c != NULL; c = c->next)
+			if (c->c.child == child && c->gen + 1 > gen)
+				gen = c->gen + 1;
+	}
+	return gen;
+}
+
 static int
 qm_begin(struct ikev1 *e, struct v1_sa *s, unsigned int child, uint32_t rekey_spi)
 {
@@ -284,9 +310,11 @@ qm_begin(struct ikev1 *e, struct v1_sa *s, unsigned int child, uint32_t rekey_sp
 		return -ENOMEM;
 	q->initiator = true;
 	q->child = child;
+	q->gen = qm_gen(e, s, child);
 	q->rekey_spi = rekey_spi;
 	q->st = V1_QM_I1;
 	q->started_ns = e->now_ns;
+	q->started_seq = ++e->p2_seq;
 	q->ni_len = V1_NONCE_LEN;
 	if (ikev1_sm_new_msgid(s, &q->msgid) != 0 || ikev1_sm_new_spi(e, &q->spi_in) != 0 ||
 	    ike_crypto_random(q->ni, q->ni_len) != 0) {
@@ -516,7 +544,8 @@ pair_new(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, int *rc)
 	c->c.lifetime.hard_packets = ch->life_packets;
 	c->c.lifetime.soft_packets = ch->rekey_packets;
 	c->c.replay_window = ch->replay_window;
-	c->qm_ns = q->started_ns;
+	c->qm_seq = q->started_seq;
+	c->gen = q->gen;
 	tie_set(c, q);
 	if ((*rc = keymat(s, q, q->spi_in, &c->c.in)) != 0 ||
 	    (*rc = keymat(s, q, q->spi_out, &c->c.out)) != 0) {
@@ -556,6 +585,7 @@ pair_link(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, struct v1_child *c)
 	uint64_t rekey, jit;
 
 	c->up_ns = e->now_ns;
+	c->done_seq = ++e->p2_seq;
 	if (life_s != 0)
 		c->expire_ns = e->now_ns + (uint64_t)life_s * V1_ONE_S;
 	if (ch->rekey_time != 0 && (life_s == 0 || ch->rekey_time < life_s)) {
@@ -609,53 +639,89 @@ tie_cmp(const struct v1_child *a, const struct v1_child *b)
 }
 
 /*
+ * Does pair @l (live, of @n's child) beat @n, which is about to carry
+ * traffic?  RFC 2409 settles nothing.  Other peers (strongSwan,
+ * libreswan) send on the pair they installed last and delete only what
+ * they rekeyed themselves, so with them the pair finished last wins (an
+ * earlier one, even of a later rekey, is what the peer no longer uses).
+ * Two of us (our vendor ID) go by generation: a pair of a later rekey
+ * wins; two of one generation are a rekey collision, and the lower nonce
+ * loses, as in RFC 7296 §2.8.1, which both ends agree on.  A pair still
+ * waiting to move its outbound SA is judged when it does, unless it wins.
+ */
+static bool
+pair_beats(const struct v1_sa *s, const struct v1_child *l, const struct v1_child *n)
+{
+	if (!s->vid_self)
+		return l->done_seq > n->done_seq;
+	if (l->gen != n->gen)
+		return l->gen > n->gen;
+	return !l->out_pending && tie_cmp(n, l) < 0;
+}
+
+/*
  * Pair @n of @s carries traffic both ways from now on (@moved: child_up
- * moved the outbound SA already; else child_activate does it here).
- * The child's older live pairs with this peer are replaced.  A live pair
- * that came up while @n was negotiated is a collision (both ends rekeyed
- * at once): as in RFC 7296 §2.8.1, the pair with the lowest nonce goes,
- * which both ends agree on; when that is @n, its outbound is not moved.
+ * moved the outbound SA already; else child_activate does it here): the
+ * child's other live pairs with this peer are replaced (pair_beats),
+ * unless one of them beats @n, which then goes (its outbound not moved).
  */
 static void
 pair_activate(struct ikev1 *e, struct v1_sa *s, struct v1_child *n, bool moved)
 {
 	struct ike_sa *sa;
-	struct v1_child *l;
+	struct v1_child *l, *win = NULL;
 	struct log_corr corr;
-	bool lost = false, replaced = false;
+	bool replaced = false, overlap;
 	int rc;
 
-	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+	for (sa = e->t.head; sa != NULL && win == NULL; sa = sa->next) {
+		if (v1_sa_of(sa)->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		for (l = v1_sa_of(sa)->children; l != NULL && win == NULL; l = l->next)
+			if (l != n && l->c.child == n->c.child && !l->rekeyed &&
+			    pair_beats(s, l, n))
+				win = l;
+	}
+	for (sa = e->t.head; sa != NULL && win == NULL; sa = sa->next) {
 		if (v1_sa_of(sa)->conn != s->conn ||
 		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
 			continue;
 		for (l = v1_sa_of(sa)->children; l != NULL; l = l->next) {
 			if (l == n || l->c.child != n->c.child || l->rekeyed || l->out_pending)
 				continue;
-			if (l->up_ns < n->qm_ns) {
-				retire(e, v1_sa_of(sa), l, n, "replaced");
-				replaced = true;
-			} else if (tie_cmp(n, l) < 0) {
-				lost = true;
-			} else {
-				retire(e, v1_sa_of(sa), l, n, "lost a rekey collision");
-			}
+			/* Negotiated while @n was: both ends rekeyed at once. */
+			overlap = s->vid_self ? l->gen == n->gen : l->done_seq > n->qm_seq;
+			retire(e, v1_sa_of(sa), l, n,
+			    overlap ? "lost a rekey collision" : "replaced");
+			replaced = replaced || !overlap;
 		}
 	}
 	n->out_pending = false;
 	n->up_ns = e->now_ns;
 	if (replaced)
 		V1_INC(e, p2_rekeys);
-	if (lost) {
+	if (win != NULL) {
 		ikev1_sm_corr(s, &corr);
 		corr.ipsec_spi = n->c.spi_in;
 		n->rekeyed = true;
 		n->delete_ns = e->now_ns + V1_REKEY_GRACE_NS;
 		log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
-		    "%s: child %s SA pair %08" PRIx32 "/%08" PRIx32
-		    " lost a rekey collision, deleted in %u s",
+		    "%s: child %s SA pair %08" PRIx32 "/%08" PRIx32 " %s %08" PRIx32 "/%08" PRIx32
+		    ", deleted in %u s",
 		    __func__, e->cfg->children[n->c.child].name, n->c.spi_in, n->c.spi_out,
-		    (unsigned int)(V1_REKEY_GRACE_NS / V1_ONE_S));
+		    (s->vid_self ? win->gen > n->gen : win->qm_seq > n->done_seq) ?
+		        "is stale: a later rekey made" :
+		        "lost a rekey collision to",
+		    win->c.spi_in, win->c.spi_out, (unsigned int)(V1_REKEY_GRACE_NS / V1_ONE_S));
+		/* child_up sent on @n already: back to the winner, unless it moves itself later. */
+		if (moved && !win->out_pending && e->ops.child_activate != NULL &&
+		    (rc = e->ops.child_activate(e->ops.ctx, &win->c)) != 0)
+			log_text(LOG_FAC_IKE, LOG_SEV_ERR, &corr,
+			    "%s: child %s: the SA installer cannot move the outbound SA back to %08" PRIx32
+			    ": %s",
+			    __func__, e->cfg->children[n->c.child].name, win->c.spi_out,
+			    strerror(-rc));
 		return;
 	}
 	if (!moved && (rc = e->ops.child_activate(e->ops.ctx, &n->c)) != 0) {
@@ -876,8 +942,10 @@ qm_r1(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 	q->msgid = m->hdr.msgid;
 	q->initiator = false;
 	q->child = ci;
+	q->gen = qm_gen(e, s, ci);
 	q->st = V1_QM_R1;
 	q->started_ns = e->now_ns;
+	q->started_seq = ++e->p2_seq;
 	q->prop = prop;
 	q->ids = m->n_ids == 2;
 	q->local_ts = nl;

@@ -65,6 +65,9 @@ static const uint8_t vid_dpd[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0
 	0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 };
 static const uint8_t vid_strongswan[16] = { 0x88, 0x2f, 0xe5, 0x6d, 0x6f, 0xd2, 0x0d, 0xbc, 0x22,
 	0x51, 0x61, 0x3b, 0x2e, 0xbe, 0x5b, 0xeb };
+/* Ours: MD5("fastipsec IKEv1").  Two of us settle rekey collisions by nonce (ikev1_qm.c). */
+static const uint8_t vid_self[16] = { 0xee, 0x50, 0x20, 0xdd, 0xf0, 0xe5, 0xe7, 0x1f, 0xf2, 0xf4,
+	0x6d, 0x82, 0xfa, 0x7e, 0x1b, 0xa5 };
 static const uint8_t vid_frag[20] = { 0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85, 0x25, 0xe7,
 	0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3, 0x80, 0x00, 0x00, 0x00 };
 
@@ -560,6 +563,8 @@ vids_process(struct v1_sa *s, const struct ikev1_msg *m)
 			s->vid_dpd = true;
 		else if (v->len == 16 && memcmp(v->p, vid_strongswan, 16) == 0)
 			s->vid_strongswan = true;
+		else if (v->len == 16 && memcmp(v->p, vid_self, 16) == 0)
+			s->vid_self = true;
 		else if (v->len >= 16 && memcmp(v->p, vid_frag, 16) == 0)
 			/* strongSwan's reading: 16 bytes alone, or a capability word
 			 * with the main / aggressive mode bit. */
@@ -591,6 +596,7 @@ vids_build(struct ike_buf *b, const struct v1_sa *s)
 	}
 	ikev1_msg_build_vid(b, vid_dpd, sizeof(vid_dpd));
 	ikev1_msg_build_vid(b, vid_strongswan, sizeof(vid_strongswan));
+	ikev1_msg_build_vid(b, vid_self, sizeof(vid_self));
 	/* Fragmentation (ikev1_frag.c) is announced as strongSwan does: as
 	 * initiator, or answering a peer that sent it.  Certificates make MM5
 	 * and MM6 grow past the fragment size: they then go in fragments. */

