@@ -21,6 +21,7 @@
 #define ALWAYS             false
 #define OWN(id, ...)       [OWN_IDX(id)] = { (id), LOG_FAC_SYSTEM, __VA_ARGS__ }
 #define OWN_IPSEC(id, ...) [OWN_IDX(id)] = { (id), LOG_FAC_IPSEC, __VA_ARGS__ }
+#define OWN_IKE(id, ...)   [OWN_IDX(id)] = { (id), LOG_FAC_IKE, __VA_ARGS__ }
 #define OWN_FLAGS          ALWAYS, true
 
 static const struct log_catalog_entry catalog[SEED_N + OWN_N] = {
@@ -128,6 +129,14 @@ static const struct log_catalog_entry catalog[SEED_N + OWN_N] = {
 	    DETAILS, OWN_FLAGS,
 	    "An outbound SA sent its last sequence number (2^32 - 1 without ESN, RFC 4303 3.3.3) "
 	    "and was stopped: its packets are dropped (seq_exhausted) until it is replaced."),
+	OWN_IKE(LOG_MSG_IKEV2_INIT_START, LOG_SEV_INFO, "Starting IKEv2 initiator negotiation",
+	    NO_DETAILS, OWN_FLAGS,
+	    "This gateway opens an IKEv2 exchange (IKE_SA_INIT) as initiator: the IKEv2 "
+	    "counterpart of the seed's main-mode message, which IKEv2 has no mode for."),
+	OWN_IKE(LOG_MSG_IKEV2_RESP_START, LOG_SEV_INFO, "Starting IKEv2 responder negotiation",
+	    NO_DETAILS, OWN_FLAGS,
+	    "A peer opened an IKEv2 exchange (IKE_SA_INIT) and this gateway answers as "
+	    "responder: the IKEv2 counterpart of the seed's main-mode message."),
 };
 
 const struct log_catalog_entry *

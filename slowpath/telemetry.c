@@ -388,6 +388,52 @@ add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
 		rte_tel_data_free(v);
 }
 
+/* The IKEv2 engine's counters, as a dict "ikev2" (snake_case as "ikev1"). */
+static void
+add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
+{
+	struct rte_tel_data *v = rte_tel_data_alloc();
+	unsigned int i;
+
+	if (v == NULL)
+		return;
+	rte_tel_data_start_dict(v);
+	rte_tel_data_add_dict_u64(v, "rx", s->rx);
+	rte_tel_data_add_dict_u64(v, "tx", s->tx);
+	rte_tel_data_add_dict_u64(v, "tx_failed", s->tx_failed);
+	rte_tel_data_add_dict_u64(v, "retransmits", s->retransmits);
+	rte_tel_data_add_dict_u64(v, "replies_resent", s->replies_resent);
+	rte_tel_data_add_dict_u64(v, "notifies_sent", s->notifies_sent);
+	for (i = 0; i < IKE_DROP__MAX; i++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "drop_%s", ike_drop_name((enum ike_drop)i));
+		rte_tel_data_add_dict_u64(v, key, s->dropped[i]);
+	}
+	rte_tel_data_add_dict_u64(v, "invalid_ke_sent", s->invalid_ke_sent);
+	rte_tel_data_add_dict_u64(v, "invalid_ke_retries", s->invalid_ke_retries);
+	rte_tel_data_add_dict_u64(v, "ike_done", s->ike_done);
+	rte_tel_data_add_dict_u64(v, "ike_failed", s->ike_failed);
+	rte_tel_data_add_dict_u64(v, "auth_failed", s->auth_failed);
+	rte_tel_data_add_dict_u64(v, "half_open_timeouts", s->half_open_timeouts);
+	rte_tel_data_add_dict_u64(v, "child_done", s->child_done);
+	rte_tel_data_add_dict_u64(v, "child_failed", s->child_failed);
+	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
+	rte_tel_data_add_dict_u64(v, "child_soft_expired", s->child_soft_expired);
+	rte_tel_data_add_dict_u64(v, "child_hard_expired", s->child_hard_expired);
+	rte_tel_data_add_dict_u64(v, "nat_detected", s->nat_detected);
+	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
+	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "ike_sas_%s", ike_sa_state_name((enum ike_sa_state)i));
+		rte_tel_data_add_dict_u64(v, key, s->sas[i]);
+	}
+	rte_tel_data_add_dict_u64(v, "ipsec_sa_pairs", s->children);
+	if (rte_tel_data_add_dict_container(d, "ikev2", v, 0) != 0)
+		rte_tel_data_free(v);
+}
+
 static int
 cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -395,6 +441,7 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct ike_io_stats io;
 	struct sa_ike_stats sa;
 	struct ikev1_stats v1;
+	struct ikev2_stats v2;
 
 	(void)cmd;
 	(void)params;
@@ -429,6 +476,8 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "acquire_no_handler", sa.acquire_no_handler);
 	if (ike_ctl_stats_read(&v1))
 		add_ikev1_stats(d, &v1);
+	if (ike_ctl_stats_read_v2(&v2))
+		add_ikev2_stats(d, &v2);
 	return 0;
 }
 

@@ -2182,6 +2182,32 @@ ike_crypto_trust_ca(const struct ike_crypto_trust *t, unsigned int i, const uint
 	return (int)t->n_cas;
 }
 
+int
+ike_crypto_trust_ca_keyid(const struct ike_crypto_trust *t, unsigned int i, uint8_t *out,
+    size_t size)
+{
+	unsigned char *spki = NULL;
+	unsigned int md_len = 0;
+	int n;
+
+	if (t == NULL || out == NULL || size < IKE_CRYPTO_KEYID_LEN)
+		return -EINVAL;
+	if (i >= t->n_cas)
+		return -ENOENT;
+	/* RFC 7296 §3.7: SHA-1 over the whole DER SubjectPublicKeyInfo. */
+	n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(t->cas[i]), &spki);
+	if (n <= 0)
+		return -EIO;
+	if (EVP_Digest(spki, (size_t)n, out, &md_len, EVP_sha1(), NULL) != 1 ||
+	    md_len != IKE_CRYPTO_KEYID_LEN) {
+		OPENSSL_free(spki);
+		ERR_clear_error();
+		return -EIO;
+	}
+	OPENSSL_free(spki);
+	return (int)t->n_cas;
+}
+
 struct ike_crypto_cert {
 	X509 *x;
 	EVP_PKEY *pk; /* X509_get0_pubkey(x): owned by x */

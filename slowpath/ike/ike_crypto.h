@@ -453,6 +453,14 @@ void ike_crypto_trust_destroy(struct ike_crypto_trust *t);
 /* The subjects of the CAs (DER Names), for CERTREQ payloads.  Returns the count, -ENOENT past it. */
 int ike_crypto_trust_ca(const struct ike_crypto_trust *t, unsigned int i, const uint8_t **der,
     size_t *len);
+/*
+ * The SHA-1 hash of CA @i's SubjectPublicKeyInfo (DER) into @out (@size at
+ * least IKE_CRYPTO_KEYID_LEN): what an IKEv2 CERTREQ names (RFC 7296
+ * §3.7).  Returns the count of CAs, -ENOENT past it, -EINVAL, -EIO.
+ */
+#define IKE_CRYPTO_KEYID_LEN 20
+int ike_crypto_trust_ca_keyid(const struct ike_crypto_trust *t, unsigned int i, uint8_t *out,
+    size_t size);
 
 /* A peer's end-entity certificate that chained to a trust anchor. */
 struct ike_crypto_cert;

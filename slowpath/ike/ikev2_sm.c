@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* slowpath/ike/ikev2_sm.c: the IKEv2 state machine (RFC 7296): IKE_SA_INIT, IKE_AUTH (PSK) and the first Child SA. */
+/* slowpath/ike/ikev2_sm.c: the IKEv2 state machine (RFC 7296): IKE_SA_INIT, IKE_AUTH (PSK, certificates) and the first Child SA. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ike_id.h"
 #include "slowpath/ike/ike_sa.h"
+#include "slowpath/ike/ike_ts.h"
 #include "slowpath/ike/ikev2_auth.h"
 #include "slowpath/ike/ikev2_crypt.h"
 #include "slowpath/ike/ikev2_msg.h"
@@ -19,11 +21,21 @@
  * The exchanges (RFC 7296 §1.2), window one (§2.3):
  *
  *   I  HDR(0), SAi1, KEi, Ni, N(NAT_D*), N(SIG_HASH), [N(FRAG)]  -->
- *      <--  HDR(0), SAr1, KEr, Nr, N(NAT_D*), N(SIG_HASH), [N(FRAG)]
+ *      <--  HDR(0), SAr1, KEr, Nr, [CERTREQ], N(NAT_D*), N(SIG_HASH), [N(FRAG)]
  *        (or N(INVALID_KE_PAYLOAD) / N(NO_PROPOSAL_CHOSEN): no state kept)
- *   I  HDR(1), SK{IDi, AUTH, SAi2, TSi, TSr}  -->          (port 4500 after NAT)
- *      <--  HDR(1), SK{IDr, AUTH, SAr2, TSi, TSr}
+ *   I  HDR(1), SK{IDi, [CERT+], [CERTREQ], AUTH, SAi2, TSi, TSr}  -->  (port 4500 after NAT)
+ *      <--  HDR(1), SK{IDr, [CERT+], AUTH, SAr2, TSi, TSr}
  *        (or SK{N(AUTHENTICATION_FAILED)}; or IDr, AUTH and a Child error)
+ *
+ * Each end authenticates as its connection says, PSK or certificates
+ * (local auth pubkey: our certificate and intermediates in CERT payloads,
+ * AUTH a signature), and the two ends may differ (RFC 7296 §2.15 signs the
+ * same octets either way).  Signatures are RFC 7427 Digital Signatures
+ * (method 14) when the peer sent SIGNATURE_HASH_ALGORITHMS, else the key's
+ * classic method (1 RSA, 9/10/11 ECDSA).  A CERTREQ names our trust
+ * anchors for the peer (SHA-1 of their SubjectPublicKeyInfo, §3.7) when
+ * the peer authenticates with certificates and send_certreq is on: in the
+ * IKE_SA_INIT answer and, as strongSwan does, in the IKE_AUTH request.
  *
  * Each SA keeps its last request (resent on tick with the config's
  * backoff until retransmit_tries) and, as responder, the last request
@@ -36,6 +48,7 @@
 #define V2_CHILDREN    4 /* Child SAs one IKE SA holds in this increment */
 #define V2_INNER_MAX   8192
 #define V2_HASHES_NLEN 16
+#define V2_CERTREQ_CAS 16 /* CA key hashes in our CERTREQ */
 
 #define V2_INC(e, f) __atomic_fetch_add(&(e)->st.f, 1, __ATOMIC_RELAXED)
 
@@ -56,6 +69,8 @@ struct v2_sa {
 	bool have_keys;
 	bool nat_local, nat_remote;
 	bool peer_frag;
+	uint16_t hashes[IKEV2_AUTH_HASHES_MAX]; /* the peer's SIGNATURE_HASH_ALGORITHMS */
+	unsigned int n_hashes;
 	/* our request in flight */
 	uint8_t *req;
 	size_t req_len;
@@ -73,6 +88,14 @@ struct v2_sa {
 	struct ikev2_ts_payload tsi, tsr;
 	unsigned int n_children;
 	struct ike_child_sa children[V2_CHILDREN]; /* installed, keys zeroed */
+	char peer_id[CONFIG_ID_MAX];               /* the peer's identity once authenticated */
+};
+
+/* The credentials of an IKEv2 connection: ours when local auth is pubkey, the trust anchors when remote. */
+struct v2_creds {
+	struct ike_crypto_cred *cred;
+	struct ike_crypto_trust *trust;
+	bool usable; /* what the connection's auth needs loaded */
 };
 
 struct ikev2 {
@@ -80,7 +103,9 @@ struct ikev2 {
 	const struct ike_ops *ops;
 	struct ike_sa_table t;
 	struct ikev2_stats st;
-	struct ikev2_msg m; /* never on the stack: 6 KB and more */
+	struct v2_creds *creds; /* per connection (IKEv2 ones loaded) */
+	bool sig_hashes;        /* RFC 7427: announce and use SIGNATURE_HASH_ALGORITHMS */
+	struct ikev2_msg m;     /* never on the stack: 6 KB and more */
 	uint8_t obuf[IKE_MSG_MAX];
 	uint8_t ibuf[V2_INNER_MAX];
 	uint8_t pbuf[IKE_MSG_MAX];
@@ -88,6 +113,20 @@ struct ikev2 {
 	struct ike_child_sa cbuf;
 	struct ikev2_sa_payload sa_out; /* SA payloads we build */
 };
+
+/*
+ * Local ids of IKEv2 SAs start here, so that they never meet the IKEv1
+ * engine's (both name their SAs to the installer and telemetry).
+ */
+#define V2_ID_BASE (1ull << 32)
+
+/* The seed's messages (README "Message catalog"), at the end of the file. */
+static void log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child);
+static void log_resp_start(const struct ikev2 *e, const struct v2_sa *s);
+static void log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer);
+static void log_child_done(const struct ikev2 *e, const struct v2_sa *s,
+    const struct ike_child_sa *c, const char *proposal);
+static void log_unknown_spi(const struct ike_hdr *h, const struct ike_addr *r);
 
 static void
 put64(uint8_t *p, uint64_t v)
@@ -380,64 +419,264 @@ psk_find(const struct ikev2 *e, const struct config_connection *c, const struct 
 	return ike_id_psk_find(e->cfg, lt, lid, la, rt, rid, ra);
 }
 
-/* Our AUTH (PSK) over @msg (our IKE_SA_INIT message), the peer's nonce and our ID body. */
+/* The credentials of @s's connection. */
+static const struct v2_creds *
+creds_of(const struct ikev2 *e, const struct v2_sa *s)
+{
+	return &e->creds[s->sa.connection];
+}
+
+/* Our identity: the configured one, or our certificate's subject, or our address. */
 static int
-auth_build(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, const struct ike_id *peer)
+own_id(const struct ikev2 *e, const struct v2_sa *s, struct ike_id *me)
 {
 	const struct config_connection *c = conn_of(e, s);
+
+	return ike_id_local(&c->local, &s->sa.local.a,
+	    c->local.auth == CONFIG_AUTH_PUBKEY ? creds_of(e, s)->cred : NULL, me);
+}
+
+/* The peer's SIGNATURE_HASH_ALGORITHMS notify in e->m (RFC 7427 §4), when we use them. */
+static void
+hashes_take(struct ikev2 *e, struct v2_sa *s)
+{
+	const struct ikev2_notification *n;
+	int k;
+
+	s->n_hashes = 0;
+	n = e->sig_hashes ? ikev2_msg_notify_find(&e->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS) : NULL;
+	if (n == NULL)
+		return;
+	k = ikev2_auth_hashes_parse(n->data, n->data_len, s->hashes, IKEV2_AUTH_HASHES_MAX);
+	if (k > 0)
+		s->n_hashes = (unsigned int)k;
+}
+
+/* A CERTREQ naming the CAs we trust for the peer, when it authenticates with certificates. */
+static void
+certreq_build(const struct ikev2 *e, const struct v2_sa *s, struct ike_buf *b)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct v2_creds *cr = creds_of(e, s);
+	uint8_t ids[V2_CERTREQ_CAS * IKE_CRYPTO_KEYID_LEN];
+	unsigned int i;
+	size_t n = 0;
+
+	if (c->remote.auth != CONFIG_AUTH_PUBKEY || !c->send_certreq || cr->trust == NULL)
+		return;
+	for (i = 0; i < V2_CERTREQ_CAS &&
+	     ike_crypto_trust_ca_keyid(cr->trust, i, ids + n, sizeof(ids) - n) > 0;
+	     i++)
+		n += IKE_CRYPTO_KEYID_LEN;
+	if (n > 0)
+		ikev2_msg_build_cert(b, IKEV2_PL_CERTREQ, IKEV2_CERT_X509_SIG, ids, n);
+}
+
+/* Our CERT payloads (X.509 signature: ours, then the intermediates) when we sign. */
+static void
+certs_build(const struct ikev2 *e, const struct v2_sa *s, struct ike_buf *b)
+{
+	const struct v2_creds *cr = creds_of(e, s);
+	const uint8_t *der;
+	size_t len;
+	unsigned int i;
+
+	if (conn_of(e, s)->local.auth != CONFIG_AUTH_PUBKEY || cr->cred == NULL)
+		return;
+	for (i = 0; ike_crypto_cred_cert(cr->cred, i, &der, &len) > 0; i++)
+		ikev2_msg_build_cert(b, IKEV2_PL_CERT, IKEV2_CERT_X509_SIG, der, len);
+}
+
+/* The octets an end signs (§2.15): ours (@ours) or the peer's, with ID payload body @id. */
+static struct ikev2_auth_octets
+octets_of(const struct v2_sa *s, bool ours, const uint8_t *id, size_t id_len)
+{
+	bool i = s->sa.initiator == ours; /* the initiator's octets */
+
+	return (struct ikev2_auth_octets){ .msg = i ? s->init_i : s->init_r,
+		.msg_len = i ? s->init_i_len : s->init_r_len,
+		.nonce = i ? s->nr : s->ni,
+		.nonce_len = i ? s->nr_len : s->ni_len,
+		.id = id,
+		.id_len = id_len,
+		.prf = s->prop.prf,
+		.sk_p = i ? s->keys.sk_pi : s->keys.sk_pr,
+		.sk_p_len = s->keys.prf_len };
+}
+
+/*
+ * Our AUTH data into e->abuf over our IKE_SA_INIT message, the peer's
+ * nonce and our ID body: PSK, or a signature with our key (method 14
+ * when the peer announced hashes, else the key's own).  The length with
+ * *@method set, or -errno.
+ */
+static int
+auth_build(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, const struct ike_id *peer,
+    uint8_t *method)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct ike_crypto_cred *cred = creds_of(e, s)->cred;
 	const struct config_secret *sec;
 	uint8_t body[4 + IKE_ID_DATA_MAX];
 	struct ikev2_auth_octets o;
+	uint16_t hash = 0;
 
-	if (c->local.auth != CONFIG_AUTH_PSK)
-		return -EOPNOTSUPP;
-	sec = psk_find(e, c, s, me, peer);
-	if (sec == NULL)
-		return -ENOENT;
 	body[0] = me->type;
 	body[1] = body[2] = body[3] = 0;
 	memcpy(body + 4, me->data, me->len);
-	o = (struct ikev2_auth_octets){ .msg = s->sa.initiator ? s->init_i : s->init_r,
-		.msg_len = s->sa.initiator ? s->init_i_len : s->init_r_len,
-		.nonce = s->sa.initiator ? s->nr : s->ni,
-		.nonce_len = s->sa.initiator ? s->nr_len : s->ni_len,
-		.id = body,
-		.id_len = 4 + me->len,
-		.prf = s->prop.prf,
-		.sk_p = s->sa.initiator ? s->keys.sk_pi : s->keys.sk_pr,
-		.sk_p_len = s->keys.prf_len };
+	o = octets_of(s, true, body, 4 + me->len);
+	if (c->local.auth == CONFIG_AUTH_PUBKEY) {
+		if (cred == NULL)
+			return -ENOKEY;
+		*method =
+		    ikev2_auth_sig_choose(ike_crypto_cred_sig(cred), s->hashes, s->n_hashes, &hash);
+		if (*method == 0)
+			return -ENOTSUP;
+		return ikev2_auth_sig_build(cred, *method, hash, &o, e->abuf, sizeof(e->abuf));
+	}
+	sec = psk_find(e, c, s, me, peer);
+	if (sec == NULL)
+		return -ENOENT;
+	*method = IKEV2_AUTH_PSK;
 	return ikev2_auth_psk_build(&o, sec->secret, sec->secret_len, e->abuf, sizeof(e->abuf));
 }
 
-/* The peer's ID and AUTH in e->m: 0, or -EACCES. */
+/* The certificate identity type of an ID type (RFC 4945 §3.1), or -1. */
+static int
+cert_id_type(uint8_t type)
+{
+	switch (type) {
+	case CONFIG_ID_DN:
+		return IKE_CRYPTO_ID_DN;
+	case CONFIG_ID_FQDN:
+		return IKE_CRYPTO_ID_FQDN;
+	case CONFIG_ID_RFC822:
+		return IKE_CRYPTO_ID_EMAIL;
+	case CONFIG_ID_IPV4:
+		return IKE_CRYPTO_ID_IPV4;
+	case CONFIG_ID_IPV6:
+		return IKE_CRYPTO_ID_IPV6;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Signature authentication of the peer (RFC 7296 §2.15, RFC 7427): its
+ * X.509 CERTs chain to the remote end's cacerts (validity, CRLs), the end
+ * entity holds @peer (subject or subjectAltName) and its key made the AUTH
+ * in e->m over @o.  0, or -EACCES with *@why.
+ */
+static int
+sig_verify(struct ikev2 *e, const struct v2_sa *s, const struct ike_id *peer,
+    const struct ikev2_auth_octets *o, const char **why)
+{
+	const struct v2_creds *cr = creds_of(e, s);
+	struct ike_crypto_chunk chain[IKE_CRYPTO_CERTS_MAX];
+	struct ike_crypto_cert *cert = NULL;
+	enum ike_crypto_cert_err err = IKE_CRYPTO_CERT_OK;
+	unsigned int i;
+	size_t n = 0;
+	int idt, rc;
+
+	switch (e->m.auth.method) {
+	case IKEV2_AUTH_RSA_SIG:
+	case IKEV2_AUTH_ECDSA_256:
+	case IKEV2_AUTH_ECDSA_384:
+	case IKEV2_AUTH_ECDSA_521:
+	case IKEV2_AUTH_DIGITAL_SIG:
+		break;
+	default:
+		*why = "auth method is not a signature (remote auth is pubkey)";
+		return -EACCES;
+	}
+	if (cr->trust == NULL) {
+		*why = "no trust anchors loaded";
+		return -EACCES;
+	}
+	for (i = 0; i < e->m.n_certs && n < IKE_CRYPTO_CERTS_MAX; i++) {
+		if (e->m.certs[i].encoding != IKEV2_CERT_X509_SIG)
+			continue;
+		chain[n].ptr = e->m.certs[i].data;
+		chain[n].len = e->m.certs[i].len;
+		n++;
+	}
+	if (n == 0) {
+		*why = "no X.509 certificate";
+		return -EACCES;
+	}
+	if (ike_crypto_trust_verify(cr->trust, chain, n, 0, &cert, &err) != 0) {
+		*why = err == IKE_CRYPTO_CERT_UNKNOWN_CA ? "untrusted: no chain to our CAs" :
+		                                           ike_crypto_cert_err_name(err);
+		return -EACCES;
+	}
+	idt = cert_id_type(peer->type);
+	if (idt < 0 ||
+	    ike_crypto_cert_has_id(cert, (enum ike_crypto_id)idt, peer->data, peer->len) != 0) {
+		*why = "identity mismatch: the ID is not in the certificate";
+		rc = -EACCES;
+		goto out;
+	}
+	rc = ikev2_auth_sig_verify(cert, e->m.auth.method, e->m.auth.data, e->m.auth.len, o, NULL);
+	if (rc == -EBADMSG)
+		*why = "bad signature";
+	else if (rc != 0)
+		*why = "signature method or algorithm does not fit the certificate";
+out:
+	ike_crypto_cert_destroy(cert);
+	return rc == 0 ? 0 : -EACCES;
+}
+
+/*
+ * The peer's ID and AUTH in e->m: the ID fits the remote end, AUTH
+ * verifies as the remote end's auth says (PSK, or certificate and
+ * signature).  0, or -EACCES with the reason logged.
+ */
 static int
 auth_verify(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, struct ike_id *peer)
 {
 	const struct config_connection *c = conn_of(e, s);
 	const struct ikev2_id *id = s->sa.initiator ? &e->m.idr : &e->m.idi;
 	const struct config_secret *sec;
-	struct ikev2_auth_octets o;
+	struct ikev2_auth_octets o = octets_of(s, false, id->body, id->body_len);
+	enum config_id_type t;
+	const char *why = NULL;
+	char text[CONFIG_ID_MAX];
+	uint8_t addr[16];
 
-	if (ike_id_parse(id->type, id->data, id->len, peer) != 0 || !ike_id_match(&c->remote, peer))
-		return -EACCES;
-	if (e->m.auth.method != IKEV2_AUTH_PSK || c->remote.auth != CONFIG_AUTH_PSK)
-		return -EACCES;
-	sec = psk_find(e, c, s, me, peer);
-	if (sec == NULL)
-		return -EACCES;
-	o = (struct ikev2_auth_octets){ .msg = s->sa.initiator ? s->init_r : s->init_i,
-		.msg_len = s->sa.initiator ? s->init_r_len : s->init_i_len,
-		.nonce = s->sa.initiator ? s->ni : s->nr,
-		.nonce_len = s->sa.initiator ? s->ni_len : s->nr_len,
-		.id = id->body,
-		.id_len = id->body_len,
-		.prf = s->prop.prf,
-		.sk_p = s->sa.initiator ? s->keys.sk_pr : s->keys.sk_pi,
-		.sk_p_len = s->keys.prf_len };
-	return ikev2_auth_psk_verify(&o, sec->secret, sec->secret_len, e->m.auth.data,
-	           e->m.auth.len) == 0 ?
-	    0 :
-	    -EACCES;
+	if (ike_id_parse(id->type, id->data, id->len, peer) != 0) {
+		snprintf(text, sizeof(text), "(ID type %u)", id->type);
+		why = "identity does not parse";
+	} else {
+		if (ike_id_text(peer, &t, text, sizeof(text), addr) != 0)
+			snprintf(text, sizeof(text), "(ID type %u)", id->type);
+		if (!ike_id_match(&c->remote, peer))
+			why = "identity mismatch: not the remote id";
+	}
+	if (why == NULL && c->remote.auth == CONFIG_AUTH_PUBKEY) {
+		(void)sig_verify(e, s, peer, &o, &why);
+	} else if (why == NULL) {
+		sec = e->m.auth.method == IKEV2_AUTH_PSK ? psk_find(e, c, s, me, peer) : NULL;
+		if (e->m.auth.method != IKEV2_AUTH_PSK)
+			why = "auth method is not PSK (remote auth is psk)";
+		else if (sec == NULL)
+			why = "no PSK for the peer";
+		else if (ikev2_auth_psk_verify(&o, sec->secret, sec->secret_len, e->m.auth.data,
+		             e->m.auth.len) != 0)
+			why = "PSK AUTH does not verify";
+	}
+	if (why == NULL) {
+		log_debug(LOG_FAC_IKE,
+		    "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
+		    "_r of %s: peer %s authenticated (auth method %u)",
+		    __func__, s->sa.spi_i, s->sa.spi_r, c->name, text, e->m.auth.method);
+		return 0;
+	}
+	log_warn(LOG_FAC_IKE,
+	    "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
+	    "_r of %s: authentication of peer %s failed: %s",
+	    __func__, s->sa.spi_i, s->sa.spi_r, c->name, text, why);
+	return -EACCES;
 }
 
 /* ---- Child SA ---- */
@@ -520,6 +759,7 @@ child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct
 	V2_INC(e, children);
 	log_info(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
 	    __func__, ch->name, c->spi_in, c->spi_out, p->alg.name);
+	log_child_done(e, s, c, p->alg.name);
 out:
 	ike_child_sa_wipe(c);
 }
@@ -562,7 +802,7 @@ init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	ikev2_msg_build_nonce(&b, s->ni, s->ni_len);
 	if (natd_build(c, &b, s->sa.spi_i, 0, &s->sa.local, &s->sa.remote) < 0)
 		return -EIO;
-	hl = ikev2_auth_hashes_build(hashes, sizeof(hashes));
+	hl = e->sig_hashes ? ikev2_auth_hashes_build(hashes, sizeof(hashes)) : 0;
 	if (hl > 0)
 		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, hashes,
 		    (size_t)hl);
@@ -585,16 +825,16 @@ init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 static int
 auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
-	const struct config_connection *c = conn_of(e, s);
 	const struct config_child *ch = &e->cfg->children[s->child];
 	static struct ike_id me; /* 1 KB: control core only, one call at a time */
 	struct ikev2_sa_payload *offer = &e->sa_out;
 	struct ike_buf ib;
+	uint8_t method = 0;
 	int al, n;
 
-	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0)
+	if (own_id(e, s, &me) != 0)
 		return -EINVAL;
-	al = auth_build(e, s, &me, NULL);
+	al = auth_build(e, s, &me, NULL, &method);
 	if (al < 0)
 		return al;
 	if (ike_crypto_random(s->spi_in, 4) < 0)
@@ -606,7 +846,9 @@ auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 		return -EINVAL;
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	ikev2_msg_build_id(&ib, IKEV2_PL_IDI, me.type, me.data, me.len);
-	ikev2_msg_build_auth(&ib, IKEV2_AUTH_PSK, e->abuf, (size_t)al);
+	certs_build(e, s, &ib);
+	certreq_build(e, s, &ib);
+	ikev2_msg_build_auth(&ib, method, e->abuf, (size_t)al);
 	if (ch->mode == CONFIG_MODE_TRANSPORT)
 		ikev2_msg_build_notify(&ib, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 	ikev2_msg_build_sa(&ib, offer);
@@ -673,6 +915,7 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	memcpy(s->nr, e->m.nonce.p, e->m.nonce.len);
 	s->nr_len = e->m.nonce.len;
 	s->peer_frag = ikev2_msg_notify_find(&e->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	hashes_take(e, s);
 	natd_check(&e->m, s->sa.spi_i, s->sa.spi_r, &s->sa.local, &s->sa.remote, &s->nat_local,
 	    &s->nat_remote);
 	if (c->encap && ikev2_msg_notify_find(&e->m, IKEV2_N_NAT_DETECTION_SOURCE_IP) != NULL)
@@ -713,17 +956,19 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 		                          "IDr or AUTH missing");
 		return;
 	}
-	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0 ||
-	    auth_verify(e, s, &me, &peer) != 0) {
+	if (own_id(e, s, &me) != 0 || auth_verify(e, s, &me, &peer) != 0) {
+		/* RFC 7296 §2.21.2 asks for an INFORMATIONAL with AUTHENTICATION_FAILED:
+		 * there is none yet, the SA just goes. */
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
-		sa_fail(e, s, now, "the peer's AUTH does not verify");
+		sa_fail(e, s, now, "authentication of the responder failed");
 		return;
 	}
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
 	V2_INC(e, ike_done);
 	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
+	log_ike_done(e, s, &peer);
 	if (!e->m.has_sa || !e->m.has_tsi || !e->m.has_tsr) {
 		V2_INC(e, child_failed);
 		dbg(s, __func__, "no Child SA in the answer");
@@ -753,7 +998,8 @@ ikev2_initiate(struct ikev2 *e, uint64_t now_ns, unsigned int child)
 	if (child >= e->cfg->n_children)
 		return -EINVAL;
 	c = &e->cfg->connections[e->cfg->children[child].connection];
-	if (c->version == 1 || c->n_proposals == 0 || c->n_local_addrs == 0)
+	if (c->version == 1 || c->n_proposals == 0 || c->n_local_addrs == 0 ||
+	    !e->creds[e->cfg->children[child].connection].usable)
 		return -EINVAL;
 	if (c->n_remote_addrs == 0)
 		return -EDESTADDRREQ;
@@ -778,6 +1024,7 @@ ikev2_initiate(struct ikev2 *e, uint64_t now_ns, unsigned int child)
 	s->child = child;
 	s->group = c->proposals[0].dh;
 	ike_sa_insert(&e->t, &s->sa, now_ns);
+	log_init_start(e, s, child);
 	rc = init_send(e, s, now_ns);
 	if (rc != 0)
 		sa_fail(e, s, now_ns, "IKE_SA_INIT does not build");
@@ -807,7 +1054,7 @@ conn_find(const struct ikev2 *e, const struct ike_addr *l, const struct ike_addr
 
 	for (i = 0; i < e->cfg->n_connections; i++) {
 		c = &e->cfg->connections[i];
-		if (c->version == 1 || c->n_proposals == 0)
+		if (c->version == 1 || c->n_proposals == 0 || !e->creds[i].usable)
 			continue;
 		if (c->n_local_addrs > 0 && !addr_in(&l->a, c->local_addrs, c->n_local_addrs))
 			continue;
@@ -912,8 +1159,10 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 	memcpy(s->ni, e->m.nonce.p, e->m.nonce.len);
 	s->ni_len = e->m.nonce.len;
 	s->peer_frag = ikev2_msg_notify_find(&e->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	hashes_take(e, s);
 	natd_check(&e->m, s->sa.spi_i, 0, l, r, &s->nat_local, &s->nat_remote);
 	ike_sa_insert(&e->t, &s->sa, now);
+	log_resp_start(e, s);
 	s->init_i = dup(e->m.raw, e->m.raw_len);
 	s->init_i_len = e->m.raw_len;
 	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
@@ -921,10 +1170,11 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 	ikev2_msg_build_sa(&b, ans);
 	ikev2_msg_build_ke(&b, prop.dh, ke, (size_t)kl);
 	ikev2_msg_build_nonce(&b, s->nr, s->nr_len);
+	certreq_build(e, s, &b);
 	if (ikev2_msg_notify_find(&e->m, IKEV2_N_NAT_DETECTION_SOURCE_IP) != NULL &&
 	    natd_build(c, &b, s->sa.spi_i, s->sa.spi_r, l, r) < 0)
 		ike_payload_buf_fail(&b, -EIO);
-	if (ikev2_msg_notify_find(&e->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS) != NULL) {
+	if (s->n_hashes > 0) {
 		hl = ikev2_auth_hashes_build(hashes, sizeof(hashes));
 		if (hl > 0)
 			ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS,
@@ -1014,6 +1264,7 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 	const struct config_connection *c = conn_of(e, s);
 	static struct ike_id me, peer;
 	struct ike_buf ib;
+	uint8_t method = 0;
 	int al, n;
 
 	if (s->sa.state != IKE_SA_STATE_CONNECTING) {
@@ -1027,29 +1278,31 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 		sa_fail(e, s, now, "IDi or AUTH missing");
 		return;
 	}
-	if (ike_id_local(&c->local, &s->sa.local.a, NULL, &me) != 0 ||
-	    auth_verify(e, s, &me, &peer) != 0) {
+	if (own_id(e, s, &me) != 0 || auth_verify(e, s, &me, &peer) != 0) {
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
 		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
 		    IKEV2_N_AUTHENTICATION_FAILED);
-		sa_fail(e, s, now, "the peer's AUTH does not verify");
+		sa_fail(e, s, now, "authentication of the initiator failed");
 		return;
 	}
-	al = auth_build(e, s, &me, &peer);
+	al = auth_build(e, s, &me, &peer, &method);
 	if (al < 0) {
 		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
 		    IKEV2_N_AUTHENTICATION_FAILED);
-		sa_fail(e, s, now, "no PSK of ours");
+		sa_fail(e, s, now,
+		    c->local.auth == CONFIG_AUTH_PUBKEY ? "our signature fails" : "no PSK of ours");
 		return;
 	}
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
 	V2_INC(e, ike_done);
 	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
+	log_ike_done(e, s, &peer);
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	ikev2_msg_build_id(&ib, IKEV2_PL_IDR, me.type, me.data, me.len);
-	ikev2_msg_build_auth(&ib, IKEV2_AUTH_PSK, e->abuf, (size_t)al);
+	certs_build(e, s, &ib);
+	ikev2_msg_build_auth(&ib, method, e->abuf, (size_t)al);
 	explicit_bzero(e->abuf, sizeof(e->abuf));
 	auth_child(e, s, &ib);
 	n = protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, true, e->m.hdr.msgid);
@@ -1074,6 +1327,8 @@ sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct i
 	size_t raw_len = e->m.raw_len;
 
 	if (s == NULL || s->sa.state == IKE_SA_STATE_DELETING || !s->have_keys) {
+		if (s == NULL)
+			log_unknown_spi(h, r);
 		V2_INC(e, dropped[IKE_DROP_UNKNOWN_SA]);
 		return;
 	}
@@ -1210,6 +1465,90 @@ ikev2_tick(struct ikev2 *e, uint64_t now_ns)
 
 /* ---- life cycle, stats ---- */
 
+/* Warn when the configured local identity is not in our certificate: peers will refuse it. */
+static void
+creds_check_id(const struct config_connection *c, const struct ike_crypto_cred *cred)
+{
+	static struct ike_id me; /* 1 KB: control core only */
+	struct config_addr none = { .family = 4 };
+	int t;
+
+	if (c->local.id[0] == '\0' || ike_id_local(&c->local, &none, cred, &me) != 0)
+		return;
+	t = cert_id_type(me.type);
+	if (t < 0 || ike_crypto_cred_has_id(cred, (enum ike_crypto_id)t, me.data, me.len) != 0)
+		log_warn(LOG_FAC_IKE,
+		    "%s: connection %s: local id \"%s\" is neither the subject nor a subjectAltName of %s: peers will refuse it",
+		    __func__, c->name, c->local.id, c->local.certs[0]);
+}
+
+/*
+ * Certificates, keys, CAs and CRLs of the IKEv2 connections, the same
+ * files IKEv1 loads (ike_crypto.c).  A connection whose files do not load
+ * is logged and left unusable: it neither initiates nor answers.
+ * -ENOMEM only.
+ */
+static int
+creds_load(struct ikev2 *e)
+{
+	const struct config_connection *c;
+	const char *certs[CONFIG_CERTS_MAX], *cas[CONFIG_CERTS_MAX], *crls[CONFIG_CERTS_MAX];
+	char err[CONFIG_PATH_MAX + 128];
+	struct v2_creds *cr;
+	unsigned int i, k, n;
+	int rc;
+
+	e->creds = calloc(e->cfg->n_connections + 1, sizeof(*e->creds));
+	if (e->creds == NULL)
+		return -ENOMEM;
+	for (i = 0; i < e->cfg->n_connections; i++) {
+		c = &e->cfg->connections[i];
+		cr = &e->creds[i];
+		if (c->version == 1)
+			continue;
+		rc = 0;
+		if (c->local.auth == CONFIG_AUTH_PUBKEY) {
+			for (k = 0; k < c->local.n_certs && k < CONFIG_CERTS_MAX; k++)
+				certs[k] = c->local.certs[k];
+			rc = ike_crypto_cred_load(certs, k, c->local.key, &cr->cred, err,
+			    sizeof(err));
+		}
+		if (rc == 0 && c->remote.auth == CONFIG_AUTH_PUBKEY) {
+			for (n = 0; n < c->remote.n_cacerts && n < CONFIG_CERTS_MAX; n++)
+				cas[n] = c->remote.cacerts[n];
+			for (k = 0; k < c->remote.n_crls && k < CONFIG_CERTS_MAX; k++)
+				crls[k] = c->remote.crls[k];
+			rc = ike_crypto_trust_load(cas, n, crls, k, &cr->trust, err, sizeof(err));
+		}
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc != 0) {
+			log_err(LOG_FAC_IKE, "%s: connection %s is disabled: %s", __func__, c->name,
+			    err);
+			continue;
+		}
+		cr->usable = true;
+		if (cr->cred != NULL)
+			creds_check_id(c, cr->cred);
+	}
+	return 0;
+}
+
+static void
+creds_free(struct ikev2 *e)
+{
+	unsigned int i;
+
+	if (e->creds == NULL)
+		return;
+	for (i = 0; i < e->cfg->n_connections; i++) {
+		ike_crypto_cred_destroy(e->creds[i].cred);
+		ike_crypto_trust_destroy(e->creds[i].trust);
+	}
+	free(e->creds);
+	e->creds = NULL;
+}
+
 struct ikev2 *
 ikev2_create(const struct config *cfg, const struct ike_ops *ops)
 {
@@ -1223,6 +1562,12 @@ ikev2_create(const struct config *cfg, const struct ike_ops *ops)
 		free(e);
 		return NULL;
 	}
+	e->t.next_id = V2_ID_BASE;
+	e->sig_hashes = true;
+	if (creds_load(e) != 0) {
+		ikev2_destroy(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -1234,7 +1579,14 @@ ikev2_destroy(struct ikev2 *e)
 	while (e->t.head != NULL)
 		sa_free(e, (struct v2_sa *)e->t.head);
 	ike_sa_table_fini(&e->t);
+	creds_free(e);
 	free(e);
+}
+
+void
+ikev2_set_signature_authentication(struct ikev2 *e, bool on)
+{
+	e->sig_hashes = on;
 }
 
 void
@@ -1249,4 +1601,236 @@ ikev2_stats_read(const struct ikev2 *e, struct ikev2_stats *out)
 	out->half_open = e->t.half_open;
 	for (i = 0; i < IKE_SA_STATE__MAX; i++)
 		out->sas[i] = e->t.by_state[i];
+}
+
+/* ---- logs (the seed's messages: Phase-1 = the IKE SA, Phase-2 = a Child SA) ---- */
+
+/* The correlation fields of @s: its SPIs and the peer's address. */
+static void
+v2_corr(const struct v2_sa *s, struct log_corr *corr)
+{
+	memset(corr, 0, sizeof(*corr));
+	corr->ike_spi_i = s->sa.spi_i;
+	corr->ike_spi_r = s->sa.spi_r;
+	corr->peer_family = s->sa.remote.a.family;
+	memcpy(corr->peer, s->sa.remote.a.addr, s->sa.remote.a.family == 4 ? 4 : 16);
+}
+
+/* @n selectors of @ts as "a,b,...". */
+static void
+ts_list(const struct config_ts *ts, unsigned int n, char *buf, size_t size)
+{
+	char one[96];
+	size_t off = 0;
+	unsigned int i;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		ike_ts_format(&ts[i], one, sizeof(one));
+		w = snprintf(buf + off, size - off, "%s%s", off ? "," : "", one);
+		if (w < 0 || (size_t)w >= size - off)
+			break;
+		off += (size_t)w;
+	}
+}
+
+/* We start IKE_SA_INIT for @child: its selectors, our proposals, then the start itself. */
+static void
+log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child)
+{
+	const struct config_connection *c = conn_of(e, s);
+	const struct config_child *ch = &e->cfg->children[child];
+	char lts[512], rts[512], names[256];
+	struct log_corr corr;
+	size_t off = 0;
+	unsigned int i;
+	int w;
+
+	v2_corr(s, &corr);
+	ts_list(ch->local_ts, ch->n_local_ts, lts, sizeof(lts));
+	ts_list(ch->remote_ts, ch->n_remote_ts, rts, sizeof(rts));
+	log_event(LOG_MSG_SA_TS_LOCAL, &corr, "connection=%s child=%s local=%s remote=%s", c->name,
+	    ch->name, lts, rts);
+	names[0] = '\0';
+	for (i = 0; i < c->n_proposals; i++) {
+		w = snprintf(names + off, sizeof(names) - off, "%s%s", off ? "," : "",
+		    c->proposals[i].name);
+		if (w < 0 || (size_t)w >= sizeof(names) - off)
+			break;
+		off += (size_t)w;
+	}
+	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=2 proposal=%s", c->name,
+	    names);
+	log_event(LOG_MSG_IKEV2_INIT_START, &corr, NULL);
+}
+
+/* A peer's IKE_SA_INIT (in e->m) made responder SA @s: the start, then the proposals it sent. */
+static void
+log_resp_start(const struct ikev2 *e, const struct v2_sa *s)
+{
+	char offered[256], one[96];
+	struct log_corr corr;
+	size_t off = 0;
+	unsigned int i;
+	int w;
+
+	offered[0] = '\0';
+	for (i = 0; i < e->m.sa.n; i++) {
+		ikev2_prop_name(&e->m.sa.p[i], one, sizeof(one));
+		w = snprintf(offered + off, sizeof(offered) - off, "%s%s", off ? "," : "", one);
+		if (w < 0 || (size_t)w >= sizeof(offered) - off)
+			break;
+		off += (size_t)w;
+	}
+	v2_corr(s, &corr);
+	log_event(LOG_MSG_IKEV2_RESP_START, &corr, NULL);
+	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=2 proposal=%s",
+	    conn_of(e, s)->name, offered);
+}
+
+/* IKE SA @s is established (IKE_AUTH done); @peer is the identity it authenticated. */
+static void
+log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer)
+{
+	const struct config_connection *c = conn_of(e, s);
+	char local[64], remote[64];
+	enum config_id_type type;
+	uint8_t addr[16];
+	struct log_corr corr;
+
+	if (ike_id_text(peer, &type, s->peer_id, sizeof(s->peer_id), addr) != 0)
+		s->peer_id[0] = '\0';
+	config_addr_format(&s->sa.local.a, local, sizeof(local));
+	config_addr_format(&s->sa.remote.a, remote, sizeof(remote));
+	v2_corr(s, &corr);
+	log_event(s->sa.initiator ? LOG_MSG_P1_INIT_DONE : LOG_MSG_P1_RESP_DONE, &corr,
+	    "connection=%s peer=%s local=%s auth=%s proposal=%s version=2", c->name, remote, local,
+	    c->local.auth == CONFIG_AUTH_PUBKEY ? "pubkey" : "psk",
+	    c->proposals[s->prop.index].name);
+}
+
+/* Child SA @c (installed, keys wiped) of @s is up. */
+static void
+log_child_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_child_sa *c,
+    const char *proposal)
+{
+	char lts[512], rts[512];
+	struct log_corr corr;
+
+	ts_list(c->local_ts, c->n_local_ts, lts, sizeof(lts));
+	ts_list(c->remote_ts, c->n_remote_ts, rts, sizeof(rts));
+	v2_corr(s, &corr);
+	corr.ipsec_spi = c->spi_in;
+	log_event(s->sa.initiator ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
+	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
+	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
+	    conn_of(e, s)->name, e->cfg->children[c->child].name, c->spi_in, c->spi_out, lts, rts,
+	    proposal, config_mode_name(c->mode), c->encap ? "yes" : "no");
+}
+
+/* A message for IKE SPIs we do not hold (diagnostics only). */
+static void
+log_unknown_spi(const struct ike_hdr *h, const struct ike_addr *r)
+{
+	struct log_corr corr;
+
+	memset(&corr, 0, sizeof(corr));
+	corr.ike_spi_i = h->ispi;
+	corr.ike_spi_r = h->rspi;
+	corr.peer_family = r->a.family;
+	memcpy(corr.peer, r->a.addr, r->a.family == 4 ? 4 : 16);
+	log_event(LOG_MSG_UNKNOWN_COOKIE, &corr, NULL);
+}
+
+/* ---- appliance: start, lifetimes, listing ---- */
+
+void
+ikev2_start(struct ikev2 *e, uint64_t now_ns)
+{
+	const struct config_child *c;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < e->cfg->n_children; i++) {
+		c = &e->cfg->children[i];
+		if (c->start_action != CONFIG_START_START ||
+		    e->cfg->connections[c->connection].version == 1)
+			continue;
+		rc = ikev2_initiate(e, now_ns, i);
+		if (rc != 0)
+			log_text(LOG_FAC_IKE, LOG_SEV_WARN, NULL, "%s: child %s: %s", __func__,
+			    c->name, strerror(-rc));
+	}
+}
+
+void
+ikev2_sa_expired(struct ikev2 *e, uint64_t now_ns, uint32_t spi, bool inbound, bool hard)
+{
+	struct ike_child_sa *c;
+	struct log_corr corr;
+	struct ike_sa *it;
+	struct v2_sa *s;
+	unsigned int i;
+
+	(void)now_ns;
+	for (it = e->t.head; it != NULL; it = it->next) {
+		if (it->version != 2)
+			continue;
+		s = (struct v2_sa *)it;
+		for (i = 0; i < s->n_children; i++) {
+			c = &s->children[i];
+			if ((inbound ? c->spi_in : c->spi_out) != spi)
+				continue;
+			v2_corr(s, &corr);
+			corr.ipsec_spi = c->spi_in;
+			if (!hard) {
+				V2_INC(e, child_soft_expired);
+				log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
+				    "%s: Child SA %s %08" PRIx32 "_i %08" PRIx32
+				    "_o: soft lifetime reached, not rekeyed (IKEv2 CREATE_CHILD_SA "
+				    "is not implemented yet): it stops at its hard lifetime",
+				    __func__, e->cfg->children[c->child].name, c->spi_in,
+				    c->spi_out);
+				return;
+			}
+			V2_INC(e, child_hard_expired);
+			log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
+			    "%s: Child SA %s %08" PRIx32 "_i %08" PRIx32
+			    "_o: hard lifetime reached, removed (the peer is not told: no IKEv2 "
+			    "INFORMATIONAL exchange yet)",
+			    __func__, e->cfg->children[c->child].name, c->spi_in, c->spi_out);
+			if (e->ops->child_down != NULL)
+				e->ops->child_down(e->ops->ctx, c);
+			__atomic_fetch_sub(&e->st.children, 1, __ATOMIC_RELAXED);
+			s->n_children--;
+			memmove(c, c + 1, (s->n_children - i) * sizeof(*c));
+			return;
+		}
+	}
+}
+
+unsigned int
+ikev2_sa_list(struct ikev2 *e, unsigned int start, unsigned int max, ike_sa_visit_fn fn, void *arg)
+{
+	struct ike_sa_info info;
+	struct ike_sa *sa;
+	struct v2_sa *s;
+	unsigned int n = 0;
+
+	for (sa = ike_sa_at(&e->t, start); sa != NULL && n < max; sa = sa->next) {
+		s = (struct v2_sa *)sa;
+		ike_sa_info_fill(sa, &info);
+		info.nat_local = s->nat_local;
+		info.nat_remote = s->nat_remote;
+		if (s->have_keys)
+			snprintf(info.proposal, sizeof(info.proposal), "%s",
+			    conn_of(e, s)->proposals[s->prop.index].name);
+		snprintf(info.peer_id, sizeof(info.peer_id), "%s", s->peer_id);
+		info.n_children = s->n_children;
+		n++;
+		if (fn(arg, &info) != 0)
+			break;
+	}
+	return n;
 }

@@ -16,10 +16,11 @@
  * inside the call that triggered them and must not call back).
  *
  * This first increment does IKE_SA_INIT (with INVALID_KE_PAYLOAD and
- * NO_PROPOSAL_CHOSEN) and IKE_AUTH with pre-shared keys and the first
- * Child SA, both as initiator and as responder, with a window of one
- * message, retransmission of our requests and stored replies to
- * retransmitted requests.  Not yet: certificates, cookies, fragments,
+ * NO_PROPOSAL_CHOSEN) and IKE_AUTH with pre-shared keys or X.509
+ * certificates (RSA, ECDSA; RFC 7427 signatures; each end as its
+ * connection says) and the first Child SA, both as initiator and as
+ * responder, with a window of one message, retransmission of our requests
+ * and stored replies to retransmitted requests.  Not yet: cookies, fragments,
  * CREATE_CHILD_SA, INFORMATIONAL (deletes, liveness), rekeying: such
  * requests are dropped and counted as unsupported.
  */
@@ -30,6 +31,16 @@ struct ikev2;
 struct ikev2 *ikev2_create(const struct config *cfg, const struct ike_ops *ops);
 /* Free every SA (child_down for the installed children).  NULL is fine. */
 void ikev2_destroy(struct ikev2 *e);
+
+/*
+ * RFC 7427 signature authentication, strongSwan's
+ * charon.signature_authentication (default on): announce
+ * SIGNATURE_HASH_ALGORITHMS in IKE_SA_INIT and sign with method 14 when
+ * the peer announces them too.  Off: no notify sent, the peer's ignored,
+ * signatures with the key's classic method (1 RSA, 9-11 ECDSA).  Applies
+ * to IKE SAs started after the call.
+ */
+void ikev2_set_signature_authentication(struct ikev2 *e, bool on);
 
 /* A message arrived (UDP payload, non-ESP marker stripped): as ikev1_input(). */
 void ikev2_input(struct ikev2 *e, uint64_t now_ns, const struct ike_addr *local,
@@ -67,10 +78,32 @@ struct ikev2_stats {
 	uint64_t nat_detected; /* IKE SAs that floated to port 4500 */
 	uint64_t half_open;    /* now */
 	uint64_t sas[IKE_SA_STATE__MAX];
-	uint64_t children; /* installed, now */
+	uint64_t children;           /* installed, now */
+	uint64_t child_soft_expired; /* soft lifetimes: logged, not rekeyed (no CREATE_CHILD_SA) */
+	uint64_t child_hard_expired; /* Child SAs removed at their hard lifetime */
 };
 
 /* Snapshot of the counters: safe from any thread. */
 void ikev2_stats_read(const struct ikev2 *e, struct ikev2_stats *out);
+
+/* Initiate every child with start_action start of the connections IKEv2 initiates (version 2 or 0). */
+void ikev2_start(struct ikev2 *e, uint64_t now_ns);
+
+/*
+ * Worker lifetime events for an installed Child SA, as
+ * ikev1_sa_expired(): spi is ours when inbound, the peer's when
+ * outbound.  Soft: logged and counted only, the Child SA is not rekeyed
+ * (CREATE_CHILD_SA is not there yet) and runs on to its hard lifetime.
+ * Hard: the pair is removed (child_down); the peer is not told (no
+ * INFORMATIONAL exchange yet).  Unknown SPIs are ignored.
+ */
+void ikev2_sa_expired(struct ikev2 *e, uint64_t now_ns, uint32_t spi, bool inbound, bool hard);
+
+/*
+ * The IKE SAs from position start on, as ikev1_sa_list() (struct
+ * ike_sa_info with version 2).  Control core only.
+ */
+unsigned int ikev2_sa_list(struct ikev2 *e, unsigned int start, unsigned int max,
+    ike_sa_visit_fn fn, void *arg);
 
 #endif

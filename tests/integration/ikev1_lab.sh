@@ -6,7 +6,8 @@
 # own 198.51.100.1 with libipsec (strongSwan's userspace data path, always
 # on UDP 4500: LAB-NOTES.md).  The tests write their own charon connection
 # and gateway config; this file makes the namespaces, starts charon and
-# gives the helpers they share.
+# gives the helpers they share.  The IKEv2 tests use it too: SS_VERSION and
+# GW_VERSION (default 1) set the version ss_conn_psk and gw_conf_psk write.
 
 # ikl_setup TAG: namespaces TAG-gw/ss/in-PID, the gateway's instance and
 # file prefix, $TMP and charon's directory $SSD, the exit trap; charon
@@ -64,12 +65,12 @@ ikl_cleanup() {
 	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
 }
 
-# ss_conn_psk IKE_PROPOSAL ESP_PROPOSAL ($PSK): charon's swanctl.conf, connection gw / child net.
+# ss_conn_psk IKE_PROPOSAL ESP_PROPOSAL ($PSK, $SS_VERSION): charon's swanctl.conf, connection gw / child net.
 ss_conn_psk() {
 	cat >"$SSD/swanctl.conf" <<EOF
 connections {
 	gw {
-		version = 1
+		version = ${SS_VERSION:-1}
 		local_addrs = 192.0.2.1
 		remote_addrs = 192.0.2.2
 		proposals = $1
@@ -107,7 +108,8 @@ EOF
 	ss_load "$SSD" "$SSD/swanctl.conf"
 }
 
-# gw_conf_psk IKE_PROPOSAL ESP_PROPOSAL START_ACTION ($PSK): the gateway's config.
+# gw_conf_psk IKE_PROPOSAL ESP_PROPOSAL START_ACTION ($PSK, $GW_VERSION): the gateway's config.
+# IKE_PROPOSAL may be a YAML list body ("a, b").
 gw_conf_psk() {
 	cat >"$TMP/gw.yaml" <<EOF
 instance: $INSTANCE
@@ -122,7 +124,7 @@ ike:
   retransmit_base: 1.4
 connections:
   gw:
-    version: 1
+    version: ${GW_VERSION:-1}
     local_addrs: [192.0.2.2]
     remote_addrs: [192.0.2.1]
     proposals: [$1]
@@ -242,4 +244,31 @@ else:
     a = lines.index("\t\tchildren {")
     b = lines.index("\t\t}", a) + 1
 open(path, "w").write("\n".join(lines[:a] + new.rstrip("\n").split("\n") + lines[b:]))' "$1" "$(cat)"
+}
+
+# wire_only_ike_esp [FILE]: every IPv4 packet in the capture (default
+# $TMP/wire.pcap) is UDP 500/4500; prints the counts.
+wire_only_ike_esp() {
+	local f=${1:-$TMP/wire.pcap} all ok
+	all=$(tcpdump -r "$f" -n ip 2>/dev/null | wc -l)
+	ok=$(tcpdump -r "$f" -n 'ip and udp and (port 500 or port 4500)' 2>/dev/null | wc -l)
+	echo "# wire: $all IPv4 packets, $ok of them IKE or ESP-in-UDP"
+	[ "$all" -gt 0 ] && [ "$all" = "$ok" ]
+}
+
+# seq_in_order FILE TEXT...: each text appears in FILE on a line after the previous one's.
+seq_in_order() {
+	$PY - "$@" <<'EOF'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+pos = 0
+for t in sys.argv[2:]:
+    for i in range(pos, len(lines)):
+        if t in lines[i]:
+            pos = i + 1
+            break
+    else:
+        print("# missing after line %d: %s" % (pos, t))
+        sys.exit(1)
+EOF
 }

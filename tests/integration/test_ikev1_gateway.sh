@@ -64,15 +64,6 @@ s.close()' "$TMP/blob"
 	cmp -s "$TMP/blob" "$TMP/recv"
 }
 
-# wire_only_ike_esp: every IPv4 packet in the capture is UDP 500/4500; prints the counts.
-wire_only_ike_esp() {
-	local all ok
-	all=$(tcpdump -r "$TMP/wire.pcap" -n ip 2>/dev/null | wc -l)
-	ok=$(tcpdump -r "$TMP/wire.pcap" -n 'ip and udp and (port 500 or port 4500)' 2>/dev/null | wc -l)
-	echo "# wire: $all IPv4 packets, $ok of them IKE or ESP-in-UDP"
-	[ "$all" -gt 0 ] && [ "$all" = "$ok" ]
-}
-
 # ---- (a) charon initiates: aes128-sha256-modp2048 / esp aes128-sha256 ----
 gw_conf_psk aes128-sha256-modp2048 aes128-sha256 none
 ss_conn_psk aes128-sha256-modp2048 aes128-sha256 || notok "(a) charon loads its configuration"
@@ -114,21 +105,6 @@ check "(a) the gateway stops with exit 0" test "$GW_RC" = 0
 
 # The seed's normal-operation sequence, as responder, in order; diagnostics were on.
 "$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-a.txt" 2>&1
-seq_in_order() { # FILE TEXT...: each text appears after the previous one
-	$PY - "$@" <<'EOF'
-import sys
-lines = open(sys.argv[1]).read().splitlines()
-pos = 0
-for t in sys.argv[2:]:
-    for i in range(pos, len(lines)):
-        if t in lines[i]:
-            pos = i + 1
-            break
-    else:
-        print("# missing after line %d: %s" % (pos, t))
-        sys.exit(1)
-EOF
-}
 check "(a) the log shows the responder's sequence in order" seq_in_order "$TMP/log-a.txt" \
 	"Starting IKE main mode responder negotiation" "IKE SA proposal" \
 	"IKE Phase-1 responder done" "IKE Phase-2 responder done" "Delete notification received"

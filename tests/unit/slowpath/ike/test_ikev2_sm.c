@@ -443,6 +443,82 @@ test_ikev2_sm_transport(void)
 	teardown();
 }
 
+static int
+list_one(void *arg, const struct ike_sa_info *info)
+{
+	struct ike_sa_info *out = arg;
+
+	*out = *info;
+	return 0;
+}
+
+/*
+ * What the appliance calls: ikev2_start() for start_action start (not for
+ * a version-1 connection), ikev2_sa_list(), and ikev2_sa_expired(): a
+ * soft expiry is counted only, a hard one removes the pair, unknown SPIs
+ * are ignored.
+ */
+static void
+test_ikev2_sm_appliance(void)
+{
+	struct ike_sa_info info;
+	struct ikev2_stats st;
+
+	setup();
+	pi.child[0].start_action = CONFIG_START_START;
+	pi.conn[0].version = 1;
+	start();
+	ikev2_start(pi.e, now);
+	CU_ASSERT_EQUAL(n_wire, 0);
+	teardown();
+
+	setup();
+	pi.child[0].start_action = CONFIG_START_START;
+	pi.conn[0].version = 0; /* either: IKEv2 initiates */
+	start();
+	ikev2_start(pi.e, now);
+	pump();
+	CU_ASSERT_EQUAL_FATAL(pi.n_up, 1);
+	CU_ASSERT_EQUAL_FATAL(pr.n_up, 1);
+	check_mirror(&pi.ups[0], &pr.ups[0]);
+	memset(&info, 0, sizeof(info));
+	CU_ASSERT_EQUAL(ikev2_sa_list(pi.e, 0, 16, list_one, &info), 1);
+	CU_ASSERT_EQUAL(info.version, 2);
+	CU_ASSERT_TRUE(info.initiator);
+	CU_ASSERT_EQUAL(info.state, IKE_SA_STATE_ESTABLISHED);
+	CU_ASSERT_STRING_EQUAL(info.proposal, "aes128-sha256-ecp256");
+	CU_ASSERT_STRING_EQUAL(info.peer_id, "192.0.2.2");
+	CU_ASSERT_EQUAL(info.n_children, 1);
+	CU_ASSERT_EQUAL(info.id, pi.ups[0].ike_sa);
+	CU_ASSERT_TRUE(info.id >= (1ull << 32)); /* never an IKEv1 engine's id */
+	CU_ASSERT_EQUAL(ikev2_sa_list(pi.e, 1, 16, list_one, &info), 0);
+	CU_ASSERT_EQUAL(ikev2_sa_list(pr.e, 0, 16, list_one, &info), 1);
+	CU_ASSERT_FALSE(info.initiator);
+	CU_ASSERT_STRING_EQUAL(info.peer_id, "192.0.2.1");
+
+	ikev2_sa_expired(pi.e, now, pi.ups[0].spi_in ^ 1, true, true);
+	ikev2_sa_expired(pi.e, now, pi.ups[0].spi_out, true, true); /* wrong direction */
+	CU_ASSERT_EQUAL(pi.n_down, 0);
+	ikev2_sa_expired(pi.e, now, pi.ups[0].spi_in, true, false);
+	st = v2_stats(&pi);
+	CU_ASSERT_EQUAL(st.child_soft_expired, 1);
+	CU_ASSERT_EQUAL(st.children, 1);
+	CU_ASSERT_EQUAL(pi.n_down, 0);
+	ikev2_sa_expired(pi.e, now, pi.ups[0].spi_out, false, true);
+	st = v2_stats(&pi);
+	CU_ASSERT_EQUAL(st.child_hard_expired, 1);
+	CU_ASSERT_EQUAL(st.children, 0);
+	CU_ASSERT_EQUAL(pi.n_down, 1);
+	CU_ASSERT_EQUAL(pi.last_down.spi_in, pi.ups[0].spi_in);
+	CU_ASSERT_EQUAL(pi.last_down.spi_out, pi.ups[0].spi_out);
+	ikev2_sa_list(pi.e, 0, 16, list_one, &info);
+	CU_ASSERT_EQUAL(info.n_children, 0);
+	ikev2_sa_expired(pi.e, now, pi.ups[0].spi_out, false, true); /* gone already */
+	CU_ASSERT_EQUAL(pi.n_down, 1);
+	teardown();
+	CU_ASSERT_EQUAL(pi.n_down, 1); /* destroy does not remove it twice */
+}
+
 int
 main(void)
 {
@@ -461,6 +537,7 @@ main(void)
 		{ "test_ikev2_sm_narrow", test_ikev2_sm_narrow },
 		{ "test_ikev2_sm_ts_unacceptable", test_ikev2_sm_ts_unacceptable },
 		{ "test_ikev2_sm_transport", test_ikev2_sm_transport },
+		{ "test_ikev2_sm_appliance", test_ikev2_sm_appliance },
 	};
 	unsigned int fails;
 
