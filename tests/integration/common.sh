@@ -54,15 +54,17 @@ gw_wait_ready() {
 	return 1
 }
 
-# gw_stop SIGNALS...: send each signal (by PID, ours), then wait at most 2 s
+# gw_stop SIGNALS...: send each signal (by PID, ours), then wait at most 10 s
 # for the exit; sets GW_RC (124 when it did not exit in time).
 gw_stop() {
 	local sig i
 	for sig in "$@"; do
 		kill -s "$sig" "$GW_PID" 2>/dev/null || true
 	done
-	# The gateway's own deadline is SHUTDOWN_DEADLINE_MS (2 s); a loaded machine gets more.
-	for ((i = 0; i < 50; i++)); do
+	# The gateway's own deadline is SHUTDOWN_DEADLINE_MS (2 s); a loaded machine
+	# (or a sanitizer build) gets more: the EAL's cleanup and the unmapping of
+	# hugepages come after it.
+	for ((i = 0; i < 100; i++)); do
 		if ! kill -0 "$GW_PID" 2>/dev/null; then
 			wait "$GW_PID"
 			GW_RC=$?

@@ -144,11 +144,15 @@ ok "ipsec-secgw starts with the mirror SAs"
 # Everything on the wire between the gateways, for the last check.  The af_packet
 # PMD bypasses the qdisc (and the taps) when it sends: each end's capture sees
 # what the other gateway sent.
-ip netns exec "$GW" tcpdump -i fo$ID -n -w "$TMP/wire-fo.pcap" >/dev/null 2>&1 &
+ip netns exec "$GW" tcpdump -i fo$ID -n -w "$TMP/wire-fo.pcap" >/dev/null 2>"$TMP/cap-fo.err" &
 CAP_PID=$!
-ip netns exec "$SG" tcpdump -i so$ID -n -w "$TMP/wire-so.pcap" >/dev/null 2>&1 &
+ip netns exec "$SG" tcpdump -i so$ID -n -w "$TMP/wire-so.pcap" >/dev/null 2>"$TMP/cap-so.err" &
 CAP2_PID=$!
-sleep 1
+# Both captures listening before the first ping (a loaded machine starts them late).
+for ((i = 0; i < 100; i++)); do
+	grep -q "listening on" "$TMP/cap-fo.err" && grep -q "listening on" "$TMP/cap-so.err" && break
+	sleep 0.1
+done
 
 # ping NS ARGS...: 5 echo requests, at least 4 answered (the first may wait for ARP).
 pings() {
