@@ -585,7 +585,9 @@ pair_link(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, struct v1_child *c)
 	uint64_t rekey, jit;
 
 	c->up_ns = e->now_ns;
-	c->done_seq = ++e->p2_seq;
+	/* When the peer installed it, as near as we see: on our QM3 when we
+	 * initiated, on our QM2 (sent as QM1 came) when it did. */
+	c->done_seq = q->initiator ? ++e->p2_seq : q->started_seq;
 	if (life_s != 0)
 		c->expire_ns = e->now_ns + (uint64_t)life_s * V1_ONE_S;
 	if (ch->rekey_time != 0 && (life_s == 0 || ch->rekey_time < life_s)) {
@@ -642,8 +644,10 @@ tie_cmp(const struct v1_child *a, const struct v1_child *b)
  * Does pair @l (live, of @n's child) beat @n, which is about to carry
  * traffic?  RFC 2409 settles nothing.  Other peers (strongSwan,
  * libreswan) send on the pair they installed last and delete only what
- * they rekeyed themselves, so with them the pair finished last wins (an
- * earlier one, even of a later rekey, is what the peer no longer uses).
+ * they rekeyed themselves, so with them the pair the peer installed last
+ * wins (done_seq: an earlier one, even of a later rekey, is what the peer
+ * no longer uses; a strongSwan initiator installs on QM2, a responder on
+ * QM3).
  * Two of us (our vendor ID) go by generation: a pair of a later rekey
  * wins; two of one generation are a rekey collision, and the lower nonce
  * loses, as in RFC 7296 §2.8.1, which both ends agree on.  A pair still

@@ -81,7 +81,7 @@ struct v1_child {
 	struct v1_child *next;
 	struct ike_child_sa c;   /* keys wiped once child_up returned */
 	uint64_t qm_seq;         /* e->p2_seq when its quick mode started (rekey collisions) */
-	uint64_t done_seq;       /* ... when it finished here */
+	uint64_t done_seq;       /* ... when the peer installed it (our QM3 or QM2 sent) */
 	uint64_t up_ns;          /* in use both ways (activated) */
 	uint32_t gen;            /* rekey generation: 1 + that of the pairs it replaces */
 	uint64_t expire_ns;      /* hard lifetime in time, 0 for none */

@@ -152,6 +152,7 @@ for ((i = 0; i < 50; i++)); do
 	[ -e "$TMP/recv-in.ready" ] && [ -e "$TMP/recv-out.ready" ] && break
 	sleep 0.1
 done
+T_STREAM=$(date +%T.%N)
 ip netns exec "$IN" $PY "$TMP/udp_stream.py" send 203.0.113.2 198.51.100.1 5002 "$RATE" "$STREAM_S" "$TMP/sent-in" &
 SEND1=$!
 ip netns exec "$SS" $PY "$TMP/udp_stream.py" send 198.51.100.1 203.0.113.2 5003 "$RATE" "$STREAM_S" "$TMP/sent-out" &
@@ -178,6 +179,9 @@ SS_REAUTH=$(($(grep -c "initiating Main Mode IKE_SA gw" "$SSD/charon.log") - MM_
 SS_IGNORED=$(grep -cE "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown" "$SSD/charon.log")
 echo "# (1) host -> charon: sent $SENT_IN received $RCV_IN unique $UNI_IN duplicates $DUP_IN lost $((SENT_IN - UNI_IN))"
 echo "# (1) charon -> host: sent $SENT_OUT received $RCV_OUT unique $UNI_OUT duplicates $DUP_OUT lost $((SENT_OUT - UNI_OUT))"
+# Where a loss is, in the streams that started at T_STREAM (number / RATE = seconds after it).
+sed -n 's/^gaps/# (1) host -> charon from '"$T_STREAM"': gaps/p' "$TMP/recv-in"
+sed -n 's/^gaps/# (1) charon -> host from '"$T_STREAM"': gaps/p' "$TMP/recv-out"
 echo "# (1) gateway: p2_rekeys $P2 p1_rekeys $P1 p2_done $(v1stat p2_done) p1_done $(v1stat p1_done) p2_failed $(v1stat p2_failed) deletes_sent $(v1stat deletes_sent) deletes_received $(v1stat deletes_received)"
 echo "# (1) charon: CHILD_SAs established $CH_EST, IKE_SAs established $IKE_EST (both sides' rekeys), reauthentications it initiated $SS_REAUTH, deletes it ignored $SS_IGNORED; at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
 # the gateway's drop counters that are not zero, for a loss's diagnosis

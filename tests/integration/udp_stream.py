@@ -25,8 +25,15 @@ if mode == "recv":
         if len(b) >= 8 and b[:4] == b"FIPS":
             total += 1
             seen.add(struct.unpack("!I", b[4:8])[0])
+    gaps, prev = [], -1
+    for n in sorted(seen):
+        if n > prev + 1:
+            gaps.append("%d-%d" % (prev + 1, n - 1))
+        prev = n
     with open(out, "w") as f:
         f.write("received %d unique %d duplicates %d\n" % (total, len(seen), total - len(seen)))
+        if gaps:
+            f.write("gaps (first 10; numbers sent at RATE a second) %s\n" % " ".join(gaps[:10]))
 else:
     src, dst, port, rate, seconds, out = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
