@@ -158,4 +158,8 @@ _Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
 #define IKEV2_FRAGS_MAX     64 /* RFC 7383: Total Fragments we reassemble */
 #define IKEV2_FRAG_MSGS_MAX 4  /* messages a reassembler holds at once */
 
+/* IKEv2 fragments of the peer, reassembled per IKE SA (slowpath/ike/ikev2_frag.c) */
+#define IKEV2_FRAG_BYTES_MAX (16u << 10) /* plaintext of one reassembled message */
+#define IKEV2_FRAG_TIMEOUT_S 10          /* to receive every fragment of a message */
+
 #endif

@@ -299,7 +299,7 @@ struct config_ike {
 	uint32_t retransmit_timeout;   /* ms, first retransmission (default 4000) */
 	uint32_t retransmit_tries;     /* default 5 */
 	double retransmit_base;        /* backoff factor (default 1.8) */
-	uint32_t fragment_size;        /* IKEv1 fragments: bytes of the IP packet (default 1280) */
+	uint32_t fragment_size;        /* IKE fragments: bytes of the IP packet (default 1280) */
 };
 
 struct config {

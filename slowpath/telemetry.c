@@ -412,6 +412,10 @@ add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
 	}
 	rte_tel_data_add_dict_u64(v, "invalid_ke_sent", s->invalid_ke_sent);
 	rte_tel_data_add_dict_u64(v, "invalid_ke_retries", s->invalid_ke_retries);
+	rte_tel_data_add_dict_u64(v, "cookies_sent", s->cookies_sent);
+	rte_tel_data_add_dict_u64(v, "cookies_valid", s->cookies_valid);
+	rte_tel_data_add_dict_u64(v, "cookies_invalid", s->cookies_invalid);
+	rte_tel_data_add_dict_u64(v, "cookie_retries", s->cookie_retries);
 	rte_tel_data_add_dict_u64(v, "ike_done", s->ike_done);
 	rte_tel_data_add_dict_u64(v, "ike_failed", s->ike_failed);
 	rte_tel_data_add_dict_u64(v, "auth_failed", s->auth_failed);
@@ -421,7 +425,32 @@ add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
 	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
 	rte_tel_data_add_dict_u64(v, "child_soft_expired", s->child_soft_expired);
 	rte_tel_data_add_dict_u64(v, "child_hard_expired", s->child_hard_expired);
+	rte_tel_data_add_dict_u64(v, "child_rekeys", s->child_rekeys);
+	rte_tel_data_add_dict_u64(v, "child_rekeys_started", s->child_rekeys_started);
+	rte_tel_data_add_dict_u64(v, "child_rekey_failed", s->child_rekey_failed);
+	rte_tel_data_add_dict_u64(v, "ike_rekeys", s->ike_rekeys);
+	rte_tel_data_add_dict_u64(v, "ike_rekeys_started", s->ike_rekeys_started);
+	rte_tel_data_add_dict_u64(v, "ike_rekey_failed", s->ike_rekey_failed);
+	rte_tel_data_add_dict_u64(v, "ike_expired", s->ike_expired);
+	rte_tel_data_add_dict_u64(v, "collisions", s->collisions);
+	rte_tel_data_add_dict_u64(v, "temporary_failures", s->temporary_failures);
+	rte_tel_data_add_dict_u64(v, "child_not_found", s->child_not_found);
+	rte_tel_data_add_dict_u64(v, "deletes_sent", s->deletes_sent);
+	rte_tel_data_add_dict_u64(v, "deletes_received", s->deletes_received);
+	rte_tel_data_add_dict_u64(v, "children_deleted", s->children_deleted);
+	rte_tel_data_add_dict_u64(v, "ike_deleted", s->ike_deleted);
+	rte_tel_data_add_dict_u64(v, "dpd_sent", s->dpd_sent);
+	rte_tel_data_add_dict_u64(v, "dpd_answered", s->dpd_answered);
+	rte_tel_data_add_dict_u64(v, "dpd_timeouts", s->dpd_timeouts);
+	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
+	rte_tel_data_add_dict_u64(v, "initial_contact_sent", s->initial_contact_sent);
+	rte_tel_data_add_dict_u64(v, "keepalives", s->keepalives);
 	rte_tel_data_add_dict_u64(v, "nat_detected", s->nat_detected);
+	rte_tel_data_add_dict_u64(v, "frag_tx", s->frag_tx);
+	rte_tel_data_add_dict_u64(v, "frag_tx_msgs", s->frag_tx_msgs);
+	rte_tel_data_add_dict_u64(v, "frag_rx", s->frag_rx);
+	rte_tel_data_add_dict_u64(v, "frag_reassembled", s->frag_reassembled);
+	rte_tel_data_add_dict_u64(v, "frag_dropped", s->frag_dropped);
 	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
 	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
 		char key[40];

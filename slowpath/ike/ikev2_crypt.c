@@ -163,6 +163,13 @@ ikev2_crypt_protect(const struct ikev2_crypt_keys *k, struct ike_buf *b, uint8_t
 }
 
 int
+ikev2_crypt_protect_skf(const struct ikev2_crypt_keys *k, struct ike_buf *b, uint8_t next,
+    uint16_t num, uint16_t total, const uint8_t *inner, size_t len)
+{
+	return seal(k, b, IKEV2_PL_SKF, next, num, total, inner, len);
+}
+
+int
 ikev2_crypt_unprotect(const struct ikev2_crypt_keys *k, const struct ikev2_msg *m, uint8_t *out,
     size_t cap)
 {

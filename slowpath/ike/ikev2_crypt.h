@@ -111,6 +111,15 @@ int ikev2_crypt_protect_frags(const struct ikev2_crypt_keys *k, const struct ike
     struct ikev2_frag_out *frags, unsigned int frags_max);
 
 /*
+ * One SKF fragment as it stands (Fragment Number @num of @total, Next
+ * Payload @next, @len bytes of @inner), appended to @b as
+ * ikev2_crypt_protect() does; no check of the numbering, so that tests
+ * can make bad fragments under valid keys.  Returns as it.
+ */
+int ikev2_crypt_protect_skf(const struct ikev2_crypt_keys *k, struct ike_buf *b, uint8_t next,
+    uint16_t num, uint16_t total, const uint8_t *inner, size_t len);
+
+/*
  * A bounded reassembler for one IKE SA (RFC 7383 §2.6): up to
  * IKEV2_FRAG_MSGS_MAX messages in progress (by Message ID), each with at
  * most IKEV2_FRAGS_MAX fragments and max_bytes of plaintext in total.

@@ -15,7 +15,7 @@
 #include "slowpath/ike/ikev2_crypt.h"
 #include "slowpath/ike/ikev2_msg.h"
 #include "slowpath/ike/ikev2_prop.h"
-#include "slowpath/ike/ikev2_sm.h"
+#include "slowpath/ike/ikev2_int.h"
 
 /*
  * The exchanges (RFC 7296 §1.2), window one (§2.3):
@@ -40,85 +40,10 @@
  * Each SA keeps its last request (resent on tick with the config's
  * backoff until retransmit_tries) and, as responder, the last request
  * received and our reply to it: the same request again gets the stored
- * reply (§2.1) and is not processed twice.
+ * reply (§2.1) and is not processed twice.  A protected message too big
+ * for one datagram goes as SKF fragments, kept and retransmitted back to
+ * back, and the peer's fragments come back whole (RFC 7383, ikev2_frag.c).
  */
-
-#define V2_NONCE_LEN   32
-#define V2_NATD_LEN    20
-#define V2_CHILDREN    4 /* Child SAs one IKE SA holds in this increment */
-#define V2_INNER_MAX   8192
-#define V2_HASHES_NLEN 16
-#define V2_CERTREQ_CAS 16 /* CA key hashes in our CERTREQ */
-
-#define V2_INC(e, f) __atomic_fetch_add(&(e)->st.f, 1, __ATOMIC_RELAXED)
-
-struct v2_sa {
-	struct ike_sa sa;   /* first: the table links it */
-	unsigned int child; /* the child being negotiated */
-	struct ikev2_prop_ike prop;
-	bool prop_ok;
-	uint16_t group;
-	bool ke_retried;
-	struct ike_crypto_dh *dh;
-	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
-	size_t ni_len, nr_len;
-	uint8_t *init_i, *init_r; /* the IKE_SA_INIT messages, for AUTH (§2.15) */
-	size_t init_i_len, init_r_len;
-	struct ike_crypto_v2_keys keys;
-	struct ikev2_crypt_keys kin, kout;
-	bool have_keys;
-	bool nat_local, nat_remote;
-	bool peer_frag;
-	uint16_t hashes[IKEV2_AUTH_HASHES_MAX]; /* the peer's SIGNATURE_HASH_ALGORITHMS */
-	unsigned int n_hashes;
-	/* our request in flight */
-	uint8_t *req;
-	size_t req_len;
-	uint32_t msgid_next; /* our next request's */
-	bool req_busy;
-	unsigned int req_tries;
-	uint64_t req_next_ns;
-	/* the peer's requests */
-	uint32_t peer_msgid;         /* next expected */
-	uint8_t *last_in, *last_out; /* last request received and our reply */
-	size_t last_in_len, last_out_len;
-	bool have_last;
-	/* the Child SA offer (initiator) */
-	uint8_t spi_in[4];
-	struct ikev2_ts_payload tsi, tsr;
-	unsigned int n_children;
-	struct ike_child_sa children[V2_CHILDREN]; /* installed, keys zeroed */
-	char peer_id[CONFIG_ID_MAX];               /* the peer's identity once authenticated */
-};
-
-/* The credentials of an IKEv2 connection: ours when local auth is pubkey, the trust anchors when remote. */
-struct v2_creds {
-	struct ike_crypto_cred *cred;
-	struct ike_crypto_trust *trust;
-	bool usable; /* what the connection's auth needs loaded */
-};
-
-struct ikev2 {
-	const struct config *cfg;
-	const struct ike_ops *ops;
-	struct ike_sa_table t;
-	struct ikev2_stats st;
-	struct v2_creds *creds; /* per connection (IKEv2 ones loaded) */
-	bool sig_hashes;        /* RFC 7427: announce and use SIGNATURE_HASH_ALGORITHMS */
-	struct ikev2_msg m;     /* never on the stack: 6 KB and more */
-	uint8_t obuf[IKE_MSG_MAX];
-	uint8_t ibuf[V2_INNER_MAX];
-	uint8_t pbuf[IKE_MSG_MAX];
-	uint8_t abuf[IKEV2_AUTH_DATA_MAX];
-	struct ike_child_sa cbuf;
-	struct ikev2_sa_payload sa_out; /* SA payloads we build */
-};
-
-/*
- * Local ids of IKEv2 SAs start here, so that they never meet the IKEv1
- * engine's (both name their SAs to the installer and telemetry).
- */
-#define V2_ID_BASE (1ull << 32)
 
 /* The seed's messages (README "Message catalog"), at the end of the file. */
 static void log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child);
@@ -137,21 +62,15 @@ put64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)v;
 }
 
-static const struct config_connection *
-conn_of(const struct ikev2 *e, const struct v2_sa *s)
-{
-	return &e->cfg->connections[s->sa.connection];
-}
-
-static void
-dbg(const struct v2_sa *s, const char *fn, const char *what)
+void
+ikev2_sm_dbg(const struct v2_sa *s, const char *fn, const char *what)
 {
 	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r: %s", fn,
 	    s != NULL ? s->sa.spi_i : 0, s != NULL ? s->sa.spi_r : 0, what);
 }
 
-static uint8_t *
-dup(const uint8_t *p, size_t len)
+uint8_t *
+ikev2_sm_dup(const uint8_t *p, size_t len)
 {
 	uint8_t *d = malloc(len > 0 ? len : 1);
 
@@ -160,30 +79,29 @@ dup(const uint8_t *p, size_t len)
 	return d;
 }
 
-static void
-send_raw(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r, const uint8_t *p,
-    size_t len)
+void
+ikev2_sm_send_raw(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r,
+    const uint8_t *p, size_t len)
 {
 	V2_INC(e, tx);
+	if (ikev2_frag_send(e, l, r, p, len))
+		return;
 	if (e->ops->send(e->ops->ctx, l, r, p, len) != 0)
 		V2_INC(e, tx_failed);
 }
 
-static void
-sa_free(struct ikev2 *e, struct v2_sa *s)
+void
+ikev2_sm_sa_free(struct ikev2 *e, struct v2_sa *s)
 {
-	unsigned int i;
-
-	for (i = 0; i < s->n_children; i++) {
-		if (e->ops->child_down != NULL)
-			e->ops->child_down(e->ops->ctx, &s->children[i]);
-		__atomic_fetch_sub(&e->st.children, 1, __ATOMIC_RELAXED);
-	}
+	while (s->n_children > 0)
+		ikev2_sm_child_remove(e, s, s->n_children - 1);
 	ike_sa_remove(&e->t, &s->sa);
 	ike_crypto_dh_destroy(s->dh);
 	ike_crypto_v2_keys_fini(&s->keys);
 	ikev2_crypt_keys_fini(&s->kin);
 	ikev2_crypt_keys_fini(&s->kout);
+	ikev2_frag_sa_fini(s);
+	ikev2_child_sa_fini(s);
 	explicit_bzero(s->ni, sizeof(s->ni));
 	explicit_bzero(s->nr, sizeof(s->nr));
 	free(s->init_i);
@@ -194,43 +112,42 @@ sa_free(struct ikev2 *e, struct v2_sa *s)
 	free(s);
 }
 
-/* Give up on @s (counted as failed unless established). */
-static void
-sa_fail(struct ikev2 *e, struct v2_sa *s, uint64_t now, const char *why)
+void
+ikev2_sm_sa_fail(struct ikev2 *e, struct v2_sa *s, uint64_t now, const char *why)
 {
 	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s failed: %s",
-	    __func__, s->sa.spi_i, s->sa.spi_r, conn_of(e, s)->name, why);
+	    __func__, s->sa.spi_i, s->sa.spi_r, v2_conn(e, s)->name, why);
 	if (s->sa.state == IKE_SA_STATE_CONNECTING)
 		V2_INC(e, ike_failed);
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_DELETING, now);
-	sa_free(e, s);
+	ikev2_sm_sa_free(e, s);
 }
 
-/* Send a new request (copied for retransmission) of @s from e->obuf. */
-static void
-request_send(struct ikev2 *e, struct v2_sa *s, size_t len, uint64_t now)
+void
+ikev2_sm_request_send(struct ikev2 *e, struct v2_sa *s, uint8_t exch, size_t len, uint64_t now)
 {
 	free(s->req);
-	s->req = dup(e->obuf, len);
+	s->req_exch = exch;
+	s->req = ikev2_sm_dup(e->obuf, len);
 	s->req_len = s->req != NULL ? len : 0;
 	s->req_busy = true;
 	s->req_tries = 0;
 	s->req_next_ns = now + (uint64_t)e->cfg->ike.retransmit_timeout * 1000000ull;
-	send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
+	s->last_tx_ns = now;
+	ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
 }
 
-/* Send a reply from e->obuf and keep it with the request @in for retransmissions. */
-static void
-reply_send(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len, size_t len)
+void
+ikev2_sm_reply_send(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len, size_t len)
 {
 	free(s->last_in);
 	free(s->last_out);
-	s->last_in = dup(in, in_len);
-	s->last_out = dup(e->obuf, len);
+	s->last_in = ikev2_sm_dup(in, in_len);
+	s->last_out = ikev2_sm_dup(e->obuf, len);
 	s->have_last = s->last_in != NULL && s->last_out != NULL;
 	s->last_in_len = in_len;
 	s->last_out_len = len;
-	send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
+	ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, len);
 }
 
 /* NAT_DETECTION_*_IP data (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP | port). */
@@ -313,7 +230,7 @@ init_error(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r, 
 	if (n < 0)
 		return;
 	V2_INC(e, notifies_sent);
-	send_raw(e, l, r, e->obuf, (size_t)n);
+	ikev2_sm_send_raw(e, l, r, e->obuf, (size_t)n);
 }
 
 /* SKEYSEED and the seven keys from the DH result and nonces; SK keys per direction. */
@@ -360,25 +277,55 @@ out:
 	return rc;
 }
 
-/* Protect the inner chain in e->ibuf (@ib) into e->obuf; the message length or -errno. */
-static int
-protect(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch, bool response,
+int
+ikev2_sm_protect(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch, bool response,
     uint32_t msgid)
 {
 	struct ike_buf b;
+	int n;
 
 	if (ike_payload_buf_finish(ib) != 0)
 		return -EINVAL;
 	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
 	ikev2_msg_build_hdr(&b, s->sa.spi_i, s->sa.spi_r, exch,
 	    (uint8_t)((s->sa.initiator ? IKEV2_FLAG_I : 0) | (response ? IKEV2_FLAG_R : 0)), msgid);
-	return ikev2_crypt_protect(&s->kout, &b, ib->first, e->ibuf, ib->len);
+	n = ikev2_crypt_protect(&s->kout, &b, ib->first, e->ibuf, ib->len);
+	/* RFC 7383: too big for one datagram, it goes as fragments (back to back in e->obuf). */
+	if (n > 0 && ikev2_frag_wanted(e, s, (size_t)n))
+		n = ikev2_frag_protect(e, s, ib->first, e->ibuf, ib->len, (size_t)n);
+	return n;
 }
 
-/* Send a protected notify-only answer to request @msgid of @s. */
-static void
-answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len, uint8_t exch,
-    uint32_t msgid, uint16_t type)
+int
+ikev2_sm_request(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch, uint64_t now)
+{
+	int n;
+
+	if (s->req_busy)
+		return -EBUSY;
+	n = ikev2_sm_protect(e, s, ib, exch, false, s->msgid_next);
+	if (n < 0)
+		return n;
+	s->msgid_next++;
+	ikev2_sm_request_send(e, s, exch, (size_t)n, now);
+	return 0;
+}
+
+int
+ikev2_sm_reply(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch, uint32_t msgid,
+    const uint8_t *in, size_t in_len)
+{
+	int n = ikev2_sm_protect(e, s, ib, exch, true, msgid);
+
+	if (n < 0)
+		return n;
+	ikev2_sm_reply_send(e, s, in, in_len, (size_t)n);
+	return 0;
+}
+
+void
+ikev2_sm_answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len,
+    uint8_t exch, uint32_t msgid, uint16_t type)
 {
 	struct ike_buf ib;
 	int n;
@@ -386,12 +333,12 @@ answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	if (type != IKEV2_N_NONE)
 		ikev2_msg_build_notify(&ib, 0, NULL, 0, type, NULL, 0);
-	n = protect(e, s, &ib, exch, true, msgid);
+	n = ikev2_sm_protect(e, s, &ib, exch, true, msgid);
 	if (n < 0)
 		return;
 	if (type != IKEV2_N_NONE)
 		V2_INC(e, notifies_sent);
-	reply_send(e, s, in, in_len, (size_t)n);
+	ikev2_sm_reply_send(e, s, in, in_len, (size_t)n);
 }
 
 /* The PSK for our identity @me and the peer's (@peer, NULL: as configured). */
@@ -430,7 +377,7 @@ creds_of(const struct ikev2 *e, const struct v2_sa *s)
 static int
 own_id(const struct ikev2 *e, const struct v2_sa *s, struct ike_id *me)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 
 	return ike_id_local(&c->local, &s->sa.local.a,
 	    c->local.auth == CONFIG_AUTH_PUBKEY ? creds_of(e, s)->cred : NULL, me);
@@ -456,7 +403,7 @@ hashes_take(struct ikev2 *e, struct v2_sa *s)
 static void
 certreq_build(const struct ikev2 *e, const struct v2_sa *s, struct ike_buf *b)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct v2_creds *cr = creds_of(e, s);
 	uint8_t ids[V2_CERTREQ_CAS * IKE_CRYPTO_KEYID_LEN];
 	unsigned int i;
@@ -481,7 +428,7 @@ certs_build(const struct ikev2 *e, const struct v2_sa *s, struct ike_buf *b)
 	size_t len;
 	unsigned int i;
 
-	if (conn_of(e, s)->local.auth != CONFIG_AUTH_PUBKEY || cr->cred == NULL)
+	if (v2_conn(e, s)->local.auth != CONFIG_AUTH_PUBKEY || cr->cred == NULL)
 		return;
 	for (i = 0; ike_crypto_cred_cert(cr->cred, i, &der, &len) > 0; i++)
 		ikev2_msg_build_cert(b, IKEV2_PL_CERT, IKEV2_CERT_X509_SIG, der, len);
@@ -514,7 +461,7 @@ static int
 auth_build(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, const struct ike_id *peer,
     uint8_t *method)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct ike_crypto_cred *cred = creds_of(e, s)->cred;
 	const struct config_secret *sec;
 	uint8_t body[4 + IKE_ID_DATA_MAX];
@@ -635,7 +582,7 @@ out:
 static int
 auth_verify(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, struct ike_id *peer)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct ikev2_id *id = s->sa.initiator ? &e->m.idr : &e->m.idi;
 	const struct config_secret *sec;
 	struct ikev2_auth_octets o = octets_of(s, false, id->body, id->body_len);
@@ -682,9 +629,11 @@ auth_verify(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, struct ik
 /* ---- Child SA ---- */
 
 /* KEYMAT (RFC 7296 §2.17): initiator-to-responder keys first, each encryption then integrity. */
-static int
-child_keys(struct v2_sa *s, const struct alg_proposal *a, struct ike_child_sa *c)
+int
+ikev2_sm_child_keys(struct v2_sa *s, const struct alg_proposal *a,
+    const struct v2_keymat_seed *seed, struct ike_child_sa *c)
 {
+	const struct v2_keymat_seed own = { NULL, 0, s->ni, s->nr, s->ni_len, s->nr_len };
 	uint8_t km[2 * (CONFIG_ENC_KEY_MAX + CONFIG_INTEG_KEY_MAX)];
 	size_t enc = (size_t)a->cipher_key_len + a->salt_len, integ = a->aead ? 0 : a->auth_key_len;
 	struct ike_child_keys *ir = s->sa.initiator ? &c->out : &c->in;
@@ -693,8 +642,10 @@ child_keys(struct v2_sa *s, const struct alg_proposal *a, struct ike_child_sa *c
 
 	if (enc > CONFIG_ENC_KEY_MAX || integ > CONFIG_INTEG_KEY_MAX || enc + integ == 0)
 		return -EINVAL;
-	rc = ike_crypto_v2_child_keymat(s->prop.prf, s->keys.sk_d, s->keys.prf_len, NULL, 0, s->ni,
-	    s->ni_len, s->nr, s->nr_len, km, 2 * (enc + integ));
+	if (seed == NULL)
+		seed = &own;
+	rc = ike_crypto_v2_child_keymat(s->prop.prf, s->keys.sk_d, s->keys.prf_len, seed->gir,
+	    seed->gir_len, seed->ni, seed->ni_len, seed->nr, seed->nr_len, km, 2 * (enc + integ));
 	if (rc >= 0) {
 		memcpy(ir->enc, km, enc);
 		memcpy(ir->integ, km + enc, integ);
@@ -708,14 +659,16 @@ child_keys(struct v2_sa *s, const struct alg_proposal *a, struct ike_child_sa *c
 	return rc;
 }
 
-/* Install the Child SA of @s (e->cbuf, keys in it) through child_up; wipes the keys. */
-static void
-child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct ikev2_prop_esp *p,
-    uint32_t spi_in, bool transport, const struct ikev2_ts_payload *tsl,
-    const struct ikev2_ts_payload *tsr)
+/* The Child SA is built in e->cbuf (keys in it, wiped after). */
+struct v2_child *
+ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
+    const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
+    const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,
+    const struct v2_keymat_seed *seed, uint64_t now)
 {
 	const struct config_child *ch = &e->cfg->children[child];
 	struct ike_child_sa *c = &e->cbuf;
+	struct v2_child *v = NULL;
 	int nl, nr;
 
 	memset(c, 0, sizeof(*c));
@@ -742,9 +695,10 @@ child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct
 	c->lifetime.hard_packets = ch->life_packets;
 	c->lifetime.soft_packets = ch->rekey_packets;
 	c->replay_window = ch->replay_window;
-	if (nl <= 0 || nr <= 0 || s->n_children >= V2_CHILDREN || child_keys(s, &p->alg, c) != 0) {
+	if (nl <= 0 || nr <= 0 || s->n_children >= V2_CHILDREN ||
+	    ikev2_sm_child_keys(s, &p->alg, seed, c) != 0) {
 		V2_INC(e, child_failed);
-		dbg(s, __func__, "Child SA cannot be installed");
+		ikev2_sm_dbg(s, __func__, "Child SA cannot be installed");
 		goto out;
 	}
 	c->n_local_ts = (unsigned int)nl;
@@ -754,7 +708,10 @@ child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct
 		goto out;
 	}
 	ike_child_sa_wipe(c);
-	s->children[s->n_children++] = *c;
+	v = &s->children[s->n_children++];
+	memset(v, 0, sizeof(*v));
+	v->c = *c;
+	v->installed_ns = now;
 	V2_INC(e, child_done);
 	V2_INC(e, children);
 	log_info(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
@@ -762,6 +719,49 @@ child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct
 	log_child_done(e, s, c, p->alg.name);
 out:
 	ike_child_sa_wipe(c);
+	return v;
+}
+
+void
+ikev2_sm_child_remove(struct ikev2 *e, struct v2_sa *s, unsigned int i)
+{
+	if (i >= s->n_children)
+		return;
+	if (e->ops->child_down != NULL)
+		e->ops->child_down(e->ops->ctx, &s->children[i].c);
+	V2_DEC(e, children);
+	s->n_children--;
+	memmove(&s->children[i], &s->children[i + 1], (s->n_children - i) * sizeof(s->children[0]));
+}
+
+int
+ikev2_sm_child_find(const struct v2_sa *s, uint32_t spi, bool inbound)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_children; i++) {
+		if ((inbound ? s->children[i].c.spi_in : s->children[i].c.spi_out) == spi)
+			return (int)i;
+	}
+	return -1;
+}
+
+struct v2_sa *
+ikev2_sm_sa_of_child(struct ikev2 *e, uint32_t spi, bool inbound, unsigned int *idx)
+{
+	struct ike_sa *it;
+	int i;
+
+	for (it = e->t.head; it != NULL; it = it->next) {
+		if (it->version != 2)
+			continue;
+		i = ikev2_sm_child_find((struct v2_sa *)it, spi, inbound);
+		if (i >= 0) {
+			*idx = (unsigned int)i;
+			return (struct v2_sa *)it;
+		}
+	}
+	return NULL;
 }
 
 /* Move @s to port 4500 when a NAT is between us (RFC 7296 §2.23) or encapsulation is forced. */
@@ -780,7 +780,7 @@ nat_float(struct ikev2 *e, struct v2_sa *s)
 static int
 init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	uint8_t ke[IKE_CRYPTO_DH_MAX], hashes[V2_HASHES_NLEN];
 	struct ikev2_sa_payload *offer;
 	struct ike_buf b;
@@ -789,14 +789,16 @@ init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	ike_crypto_dh_destroy(s->dh);
 	s->dh = ike_crypto_dh_create(s->group);
 	kl = s->dh != NULL ? ike_crypto_dh_public(s->dh, ke, sizeof(ke)) : -EIO;
-	s->ni_len = V2_NONCE_LEN;
-	if (kl < 0 || ike_crypto_random(s->ni, s->ni_len) < 0)
+	/* A retry (INVALID_KE_PAYLOAD) keeps Ni: a cookie bound to it stays good (RFC 7296 §2.6.1). */
+	if (kl < 0 || (s->ni_len == 0 && ike_crypto_random(s->ni, V2_NONCE_LEN) < 0))
 		return -EIO;
+	s->ni_len = V2_NONCE_LEN;
 	offer = &e->sa_out;
 	if (ikev2_prop_ike_offer(c, NULL, 0, offer) <= 0)
 		return -EINVAL;
 	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
 	ikev2_msg_build_hdr(&b, s->sa.spi_i, 0, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_I, 0);
+	ikev2_cookie_build(&b, s);
 	ikev2_msg_build_sa(&b, offer);
 	ikev2_msg_build_ke(&b, s->group, ke, (size_t)kl);
 	ikev2_msg_build_nonce(&b, s->ni, s->ni_len);
@@ -813,12 +815,12 @@ init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	if (n < 0)
 		return n;
 	free(s->init_i);
-	s->init_i = dup(e->obuf, (size_t)n);
+	s->init_i = ikev2_sm_dup(e->obuf, (size_t)n);
 	if (s->init_i == NULL)
 		return -ENOMEM;
 	s->init_i_len = (size_t)n;
 	s->msgid_next = 1;
-	request_send(e, s, (size_t)n, now);
+	ikev2_sm_request_send(e, s, IKEV2_EXCH_IKE_SA_INIT, (size_t)n, now);
 	return 0;
 }
 
@@ -849,17 +851,18 @@ auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	certs_build(e, s, &ib);
 	certreq_build(e, s, &ib);
 	ikev2_msg_build_auth(&ib, method, e->abuf, (size_t)al);
+	ikev2_info_initial_contact_build(e, s, &ib);
 	if (ch->mode == CONFIG_MODE_TRANSPORT)
 		ikev2_msg_build_notify(&ib, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 	ikev2_msg_build_sa(&ib, offer);
 	ikev2_msg_build_ts(&ib, IKEV2_PL_TSI, &s->tsi);
 	ikev2_msg_build_ts(&ib, IKEV2_PL_TSR, &s->tsr);
 	explicit_bzero(e->abuf, sizeof(e->abuf));
-	n = protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, false, s->msgid_next);
+	n = ikev2_sm_protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, false, s->msgid_next);
 	if (n < 0)
 		return n;
 	s->msgid_next++;
-	request_send(e, s, (size_t)n, now);
+	ikev2_sm_request_send(e, s, IKEV2_EXCH_IKE_AUTH, (size_t)n, now);
 	return 0;
 }
 
@@ -867,12 +870,14 @@ auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 static void
 init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct ikev2_notification *nt;
 	const char *why = "";
 	unsigned int i;
 	int rc;
 
+	if (ikev2_cookie_response(e, s, now))
+		return;
 	nt = ikev2_msg_notify_find(&e->m, IKEV2_N_INVALID_KE_PAYLOAD);
 	if (nt != NULL) {
 		uint16_t g = nt->data_len == 2 ? ike_get16(nt->data) : 0;
@@ -882,19 +887,19 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 			ours = ours || c->proposals[i].dh == g;
 		/* RFC 7296 §1.3: once, to a group we offered and did not use. */
 		if (!ours || g == s->group || s->ke_retried) {
-			sa_fail(e, s, now, "INVALID_KE_PAYLOAD we cannot follow");
+			ikev2_sm_sa_fail(e, s, now, "INVALID_KE_PAYLOAD we cannot follow");
 			return;
 		}
 		s->ke_retried = true;
 		s->group = g;
 		V2_INC(e, invalid_ke_retries);
 		if (init_send(e, s, now) != 0)
-			sa_fail(e, s, now, "IKE_SA_INIT does not build");
+			ikev2_sm_sa_fail(e, s, now, "IKE_SA_INIT does not build");
 		return;
 	}
 	for (i = 0; i < e->m.n_notifies; i++) {
 		if (e->m.notifies[i].type > 0 && e->m.notifies[i].type < 16384) {
-			sa_fail(e, s, now, ikev2_msg_notify_name(e->m.notifies[i].type));
+			ikev2_sm_sa_fail(e, s, now, ikev2_msg_notify_name(e->m.notifies[i].type));
 			return;
 		}
 	}
@@ -907,7 +912,8 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	if (ikev2_prop_ike_check(&e->m.sa, c, 0, &s->prop, &why) != IKEV2_N_NONE ||
 	    s->prop.dh != s->group || e->m.ke.group != s->group) {
 		V2_INC(e, dropped[IKE_DROP_NO_PROPOSAL]);
-		sa_fail(e, s, now, why[0] != '\0' ? why : "KE group is not the chosen one");
+		ikev2_sm_sa_fail(e, s, now,
+		    why[0] != '\0' ? why : "KE group is not the chosen one");
 		return;
 	}
 	s->req_busy = false;
@@ -921,24 +927,24 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	if (c->encap && ikev2_msg_notify_find(&e->m, IKEV2_N_NAT_DETECTION_SOURCE_IP) != NULL)
 		s->nat_local = true;
 	free(s->init_r);
-	s->init_r = dup(e->m.raw, e->m.raw_len);
+	s->init_r = ikev2_sm_dup(e->m.raw, e->m.raw_len);
 	s->init_r_len = e->m.raw_len;
 	if (s->init_r == NULL || keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
 		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
-		sa_fail(e, s, now, "key derivation");
+		ikev2_sm_sa_fail(e, s, now, "key derivation");
 		return;
 	}
 	nat_float(e, s);
 	rc = auth_send(e, s, now);
 	if (rc != 0)
-		sa_fail(e, s, now, "IKE_AUTH does not build");
+		ikev2_sm_sa_fail(e, s, now, "IKE_AUTH does not build");
 }
 
 /* The IKE_AUTH response (decrypted into e->m) for our SA @s. */
 static void
 auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct config_child *ch = &e->cfg->children[s->child];
 	static struct ike_id me, peer;
 	struct ikev2_prop_esp esp;
@@ -951,7 +957,7 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 			if (e->m.notifies[i].type == IKEV2_N_AUTHENTICATION_FAILED)
 				V2_INC(e, auth_failed);
 		}
-		sa_fail(e, s, now,
+		ikev2_sm_sa_fail(e, s, now,
 		    e->m.n_notifies > 0 ? ikev2_msg_notify_name(e->m.notifies[0].type) :
 		                          "IDr or AUTH missing");
 		return;
@@ -961,7 +967,7 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 		 * there is none yet, the SA just goes. */
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
-		sa_fail(e, s, now, "authentication of the responder failed");
+		ikev2_sm_sa_fail(e, s, now, "authentication of the responder failed");
 		return;
 	}
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
@@ -969,22 +975,23 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
+	ikev2_info_initial_contact(e, s, now);
 	if (!e->m.has_sa || !e->m.has_tsi || !e->m.has_tsr) {
 		V2_INC(e, child_failed);
-		dbg(s, __func__, "no Child SA in the answer");
+		ikev2_sm_dbg(s, __func__, "no Child SA in the answer");
 		return;
 	}
 	if (ikev2_prop_esp_check(&e->m.sa, ch, false, &esp, &why) != IKEV2_N_NONE ||
 	    ikev2_prop_ts_check(&s->tsi, &e->m.tsi) != IKEV2_N_NONE ||
 	    ikev2_prop_ts_check(&s->tsr, &e->m.tsr) != IKEV2_N_NONE) {
 		V2_INC(e, child_failed);
-		dbg(s, __func__, "the Child SA answer is not one we offered");
+		ikev2_sm_dbg(s, __func__, "the Child SA answer is not one we offered");
 		return;
 	}
-	child_install(e, s, s->child, &esp, ike_get32(s->spi_in),
+	(void)ikev2_sm_child_install(e, s, s->child, &esp, ike_get32(s->spi_in),
 	    ch->mode == CONFIG_MODE_TRANSPORT &&
 	        ikev2_msg_notify_find(&e->m, IKEV2_N_USE_TRANSPORT_MODE) != NULL,
-	    &e->m.tsi, &e->m.tsr);
+	    &e->m.tsi, &e->m.tsr, NULL, now);
 }
 
 int
@@ -1003,11 +1010,20 @@ ikev2_initiate(struct ikev2 *e, uint64_t now_ns, unsigned int child)
 		return -EINVAL;
 	if (c->n_remote_addrs == 0)
 		return -EDESTADDRREQ;
+	rc = 0;
 	for (it = e->t.head; it != NULL; it = it->next) {
-		if (it->version == 2 && it->connection == e->cfg->children[child].connection &&
-		    it->state != IKE_SA_STATE_DELETING)
+		if (it->version != 2 || it->connection != e->cfg->children[child].connection ||
+		    it->state == IKE_SA_STATE_DELETING)
+			continue;
+		/* Up or under way: another child of it comes by CREATE_CHILD_SA. */
+		if (!((struct v2_sa *)it)->rekeyed) {
+			ikev2_child_want(e, (struct v2_sa *)it, child);
 			return 0;
+		}
+		rc = 1;
 	}
+	if (rc != 0)
+		return 0;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -ENOMEM;
@@ -1027,7 +1043,7 @@ ikev2_initiate(struct ikev2 *e, uint64_t now_ns, unsigned int child)
 	log_init_start(e, s, child);
 	rc = init_send(e, s, now_ns);
 	if (rc != 0)
-		sa_fail(e, s, now_ns, "IKE_SA_INIT does not build");
+		ikev2_sm_sa_fail(e, s, now_ns, "IKE_SA_INIT does not build");
 	return rc;
 }
 
@@ -1088,7 +1104,8 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 		    memcmp(s->last_in, e->m.raw, e->m.raw_len) == 0) {
 			V2_INC(e, dropped[IKE_DROP_RETRANSMIT]);
 			V2_INC(e, replies_resent);
-			send_raw(e, &s->sa.local, &s->sa.remote, s->last_out, s->last_out_len);
+			ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, s->last_out,
+			    s->last_out_len);
 		} else {
 			V2_INC(e, dropped[IKE_DROP_STATE]);
 		}
@@ -1100,6 +1117,8 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 		return;
 	}
 	c = &e->cfg->connections[ci];
+	if (!ikev2_cookie_admit(e, now, l, r))
+		return;
 	if (ike_sa_half_open(&e->t) >= e->cfg->ike.half_open_max ||
 	    ike_sa_half_open_from(&e->t, &r->a) >= e->cfg->ike.half_open_per_source) {
 		V2_INC(e, dropped[IKE_DROP_HALF_OPEN]);
@@ -1163,7 +1182,7 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 	natd_check(&e->m, s->sa.spi_i, 0, l, r, &s->nat_local, &s->nat_remote);
 	ike_sa_insert(&e->t, &s->sa, now);
 	log_resp_start(e, s);
-	s->init_i = dup(e->m.raw, e->m.raw_len);
+	s->init_i = ikev2_sm_dup(e->m.raw, e->m.raw_len);
 	s->init_i_len = e->m.raw_len;
 	ike_payload_buf_init(&b, e->obuf, sizeof(e->obuf));
 	ikev2_msg_build_hdr(&b, s->sa.spi_i, s->sa.spi_r, IKEV2_EXCH_IKE_SA_INIT, IKEV2_FLAG_R, 0);
@@ -1184,10 +1203,10 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL,
 		    0);
 	n = ikev2_msg_build_finish(&b);
-	if (n < 0 || s->init_i == NULL || (s->init_r = dup(e->obuf, (size_t)n)) == NULL ||
+	if (n < 0 || s->init_i == NULL || (s->init_r = ikev2_sm_dup(e->obuf, (size_t)n)) == NULL ||
 	    keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
 		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
-		sa_fail(e, s, now, "IKE_SA_INIT answer");
+		ikev2_sm_sa_fail(e, s, now, "IKE_SA_INIT answer");
 		return;
 	}
 	s->init_r_len = (size_t)n;
@@ -1196,7 +1215,7 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 	/* The initiator moves to port 4500 (§2.23); sa_input() follows it there. */
 	if (s->nat_local || s->nat_remote)
 		V2_INC(e, nat_detected);
-	reply_send(e, s, e->m.raw, e->m.raw_len, (size_t)n);
+	ikev2_sm_reply_send(e, s, e->m.raw, e->m.raw_len, (size_t)n);
 }
 
 /*
@@ -1205,9 +1224,9 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
  * into @ib and installs it; or a Child error notify (the IKE SA stays).
  */
 static void
-auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib)
+auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint64_t now)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct config_child *ch;
 	static struct ikev2_ts_payload tsi, tsr;
 	struct ikev2_sa_payload *ans = &e->sa_out;
@@ -1247,7 +1266,8 @@ auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib)
 		ikev2_msg_build_sa(ib, ans);
 		ikev2_msg_build_ts(ib, IKEV2_PL_TSI, &tsi);
 		ikev2_msg_build_ts(ib, IKEV2_PL_TSR, &tsr);
-		child_install(e, s, i, &esp, ike_get32(spi), transport, &tsr, &tsi);
+		(void)ikev2_sm_child_install(e, s, i, &esp, ike_get32(spi), transport, &tsr, &tsi,
+		    NULL, now);
 		return;
 	}
 	log_debug(LOG_FAC_IKE, "%s: no Child SA for %s: %s", __func__, c->name,
@@ -1261,7 +1281,7 @@ auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib)
 static void
 auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, size_t in_len)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	static struct ike_id me, peer;
 	struct ike_buf ib;
 	uint8_t method = 0;
@@ -1273,24 +1293,24 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 	}
 	if (!e->m.has_idi || !e->m.has_auth) {
 		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
-		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		ikev2_sm_answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
 		    IKEV2_N_INVALID_SYNTAX);
-		sa_fail(e, s, now, "IDi or AUTH missing");
+		ikev2_sm_sa_fail(e, s, now, "IDi or AUTH missing");
 		return;
 	}
 	if (own_id(e, s, &me) != 0 || auth_verify(e, s, &me, &peer) != 0) {
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
-		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		ikev2_sm_answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
 		    IKEV2_N_AUTHENTICATION_FAILED);
-		sa_fail(e, s, now, "authentication of the initiator failed");
+		ikev2_sm_sa_fail(e, s, now, "authentication of the initiator failed");
 		return;
 	}
 	al = auth_build(e, s, &me, &peer, &method);
 	if (al < 0) {
-		answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
+		ikev2_sm_answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
 		    IKEV2_N_AUTHENTICATION_FAILED);
-		sa_fail(e, s, now,
+		ikev2_sm_sa_fail(e, s, now,
 		    c->local.auth == CONFIG_AUTH_PUBKEY ? "our signature fails" : "no PSK of ours");
 		return;
 	}
@@ -1299,18 +1319,19 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
+	ikev2_info_initial_contact(e, s, now);
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	ikev2_msg_build_id(&ib, IKEV2_PL_IDR, me.type, me.data, me.len);
 	certs_build(e, s, &ib);
 	ikev2_msg_build_auth(&ib, method, e->abuf, (size_t)al);
 	explicit_bzero(e->abuf, sizeof(e->abuf));
-	auth_child(e, s, &ib);
-	n = protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, true, e->m.hdr.msgid);
+	auth_child(e, s, &ib, now);
+	n = ikev2_sm_protect(e, s, &ib, IKEV2_EXCH_IKE_AUTH, true, e->m.hdr.msgid);
 	if (n < 0) {
-		sa_fail(e, s, now, "IKE_AUTH answer does not build");
+		ikev2_sm_sa_fail(e, s, now, "IKE_AUTH answer does not build");
 		return;
 	}
-	reply_send(e, s, in, in_len, (size_t)n);
+	ikev2_sm_reply_send(e, s, in, in_len, (size_t)n);
 }
 
 /* ---- input ---- */
@@ -1337,12 +1358,18 @@ sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct i
 		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
 		return;
 	}
+	/* RFC 7383 fragments: window, ICV and reassembly there; the whole message comes back. */
+	if (e->m.has_skf) {
+		if (!ikev2_frag_input(e, s, now))
+			return;
+		goto opened;
+	}
 	if (!response) {
 		if (s->have_last && h->msgid + 1 == s->peer_msgid) {
 			if (s->last_in_len == raw_len && memcmp(s->last_in, raw, raw_len) == 0) {
 				V2_INC(e, dropped[IKE_DROP_RETRANSMIT]);
 				V2_INC(e, replies_resent);
-				send_raw(e, &s->sa.local, &s->sa.remote, s->last_out,
+				ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, s->last_out,
 				    s->last_out_len);
 			} else {
 				V2_INC(e, dropped[IKE_DROP_STATE]);
@@ -1358,34 +1385,78 @@ sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct i
 		return;
 	}
 	if (!e->m.has_sk) {
-		V2_INC(e, dropped[e->m.has_skf ? IKE_DROP_UNSUPPORTED : IKE_DROP_MALFORMED]);
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
 		return;
 	}
 	if (ikev2_crypt_open(&s->kin, &e->m, e->pbuf, sizeof(e->pbuf)) != 0) {
 		V2_INC(e, dropped[e->m.decrypted ? IKE_DROP_MALFORMED : IKE_DROP_DECRYPT]);
+		/* An authentic request with bad contents on an established SA gets the
+		 * error as its answer (RFC 7296 §2.21.3, §3.10.1), the SA stays. */
+		if (e->m.decrypted && !response && e->m.error != IKEV2_N_NONE &&
+		    s->sa.state == IKE_SA_STATE_ESTABLISHED) {
+			s->last_rx_ns = now;
+			s->peer_msgid++;
+			ikev2_sm_answer_notify(e, s, raw, raw_len, h->exchange, h->msgid,
+			    (uint16_t)e->m.error);
+		}
 		return;
 	}
+opened:
 	/* Authenticated: follow the peer to where it sends from (NAT-T, §2.23). */
 	if (s->nat_local || s->nat_remote) {
 		s->sa.local = *l;
 		s->sa.remote = *r;
 	}
+	s->last_rx_ns = now;
 	if (response) {
-		if (h->exchange == IKEV2_EXCH_IKE_AUTH && s->sa.initiator &&
-		    s->sa.state == IKE_SA_STATE_CONNECTING) {
-			auth_response(e, s, now);
-		} else {
-			s->req_busy = false;
-			V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
+		if (h->exchange != s->req_exch) {
+			V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+			return;
 		}
+		switch (h->exchange) {
+		case IKEV2_EXCH_IKE_AUTH:
+			if (s->sa.initiator && s->sa.state == IKE_SA_STATE_CONNECTING) {
+				auth_response(e, s, now);
+				return;
+			}
+			break;
+		case IKEV2_EXCH_INFORMATIONAL:
+			ikev2_info_response(e, s, now);
+			return;
+		case IKEV2_EXCH_CREATE_CHILD_SA:
+			if (s->sa.state == IKE_SA_STATE_ESTABLISHED) {
+				ikev2_child_response(e, s, now);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+		s->req_busy = false;
+		V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
 		return;
 	}
 	s->peer_msgid++;
-	if (h->exchange == IKEV2_EXCH_IKE_AUTH && !s->sa.initiator && h->msgid == 1) {
-		auth_request(e, s, now, raw, raw_len);
-	} else {
-		V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
+	s->last_tx_ns = now; /* answered below */
+	if (s->sa.state == IKE_SA_STATE_ESTABLISHED)
+		ikev2_child_peer_request(e, s, h->msgid, now);
+	switch (h->exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (!s->sa.initiator && h->msgid == 1) {
+			auth_request(e, s, now, raw, raw_len);
+			return;
+		}
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		ikev2_info_request(e, s, now, raw, raw_len);
+		return;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		ikev2_child_request(e, s, now, raw, raw_len);
+		return;
+	default:
+		break;
 	}
+	V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
 }
 
 void
@@ -1398,7 +1469,7 @@ ikev2_input(struct ikev2 *e, uint64_t now_ns, const struct ike_addr *local,
 	V2_INC(e, rx);
 	rc = ikev2_msg_parse(msg, len, &e->m);
 	if (rc != 0) {
-		dbg(NULL, __func__, "message does not parse");
+		ikev2_sm_dbg(NULL, __func__, "message does not parse");
 		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
 		return;
 	}
@@ -1441,16 +1512,26 @@ ikev2_tick(struct ikev2 *e, uint64_t now_ns)
 		if (it->version != 2)
 			continue;
 		s = (struct v2_sa *)it;
+		ikev2_frag_tick(e, s, now_ns);
 		if (!s->sa.initiator && s->sa.state == IKE_SA_STATE_CONNECTING &&
 		    now_ns - s->sa.created_ns >= (uint64_t)ci->half_open_timeout * 1000000000ull) {
 			V2_INC(e, half_open_timeouts);
-			sa_fail(e, s, now_ns, "half-open timeout");
+			ikev2_sm_sa_fail(e, s, now_ns, "half-open timeout");
 			continue;
 		}
-		if (!s->req_busy || now_ns < s->req_next_ns)
+		if (!s->req_busy || now_ns < s->req_next_ns) {
+			if (s->sa.state == IKE_SA_STATE_ESTABLISHED) {
+				ikev2_info_tick(e, s, now_ns);
+				ikev2_child_tick(e, s, now_ns); /* may free s */
+			}
 			continue;
+		}
 		if (s->req_tries >= ci->retransmit_tries || s->req == NULL) {
-			sa_fail(e, s, now_ns, "no answer: retransmissions exhausted");
+			if (s->sa.state == IKE_SA_STATE_ESTABLISHED)
+				ikev2_info_dead(e, s, now_ns);
+			else
+				ikev2_sm_sa_fail(e, s, now_ns,
+				    "no answer: retransmissions exhausted");
 			continue;
 		}
 		s->req_tries++;
@@ -1459,7 +1540,8 @@ ikev2_tick(struct ikev2 *e, uint64_t now_ns)
 			backoff *= ci->retransmit_base > 1.0 ? ci->retransmit_base : 1.0;
 		s->req_next_ns = now_ns + (uint64_t)backoff * 1000000ull;
 		V2_INC(e, retransmits);
-		send_raw(e, &s->sa.local, &s->sa.remote, s->req, s->req_len);
+		s->last_tx_ns = now_ns;
+		ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, s->req, s->req_len);
 	}
 }
 
@@ -1576,10 +1658,14 @@ ikev2_destroy(struct ikev2 *e)
 {
 	if (e == NULL)
 		return;
-	while (e->t.head != NULL)
-		sa_free(e, (struct v2_sa *)e->t.head);
+	/* Deletes leave while the transport still runs (the peer drops its SAs now). */
+	while (e->t.head != NULL) {
+		ikev2_info_ike_delete_now(e, (struct v2_sa *)e->t.head);
+		ikev2_sm_sa_free(e, (struct v2_sa *)e->t.head);
+	}
 	ike_sa_table_fini(&e->t);
 	creds_free(e);
+	ikev2_cookie_fini(&e->cookie);
 	free(e);
 }
 
@@ -1605,9 +1691,8 @@ ikev2_stats_read(const struct ikev2 *e, struct ikev2_stats *out)
 
 /* ---- logs (the seed's messages: Phase-1 = the IKE SA, Phase-2 = a Child SA) ---- */
 
-/* The correlation fields of @s: its SPIs and the peer's address. */
-static void
-v2_corr(const struct v2_sa *s, struct log_corr *corr)
+void
+ikev2_sm_corr(const struct v2_sa *s, struct log_corr *corr)
 {
 	memset(corr, 0, sizeof(*corr));
 	corr->ike_spi_i = s->sa.spi_i;
@@ -1639,7 +1724,7 @@ ts_list(const struct config_ts *ts, unsigned int n, char *buf, size_t size)
 static void
 log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	const struct config_child *ch = &e->cfg->children[child];
 	char lts[512], rts[512], names[256];
 	struct log_corr corr;
@@ -1647,7 +1732,7 @@ log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child)
 	unsigned int i;
 	int w;
 
-	v2_corr(s, &corr);
+	ikev2_sm_corr(s, &corr);
 	ts_list(ch->local_ts, ch->n_local_ts, lts, sizeof(lts));
 	ts_list(ch->remote_ts, ch->n_remote_ts, rts, sizeof(rts));
 	log_event(LOG_MSG_SA_TS_LOCAL, &corr, "connection=%s child=%s local=%s remote=%s", c->name,
@@ -1683,17 +1768,17 @@ log_resp_start(const struct ikev2 *e, const struct v2_sa *s)
 			break;
 		off += (size_t)w;
 	}
-	v2_corr(s, &corr);
+	ikev2_sm_corr(s, &corr);
 	log_event(LOG_MSG_IKEV2_RESP_START, &corr, NULL);
 	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=2 proposal=%s",
-	    conn_of(e, s)->name, offered);
+	    v2_conn(e, s)->name, offered);
 }
 
 /* IKE SA @s is established (IKE_AUTH done); @peer is the identity it authenticated. */
 static void
 log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer)
 {
-	const struct config_connection *c = conn_of(e, s);
+	const struct config_connection *c = v2_conn(e, s);
 	char local[64], remote[64];
 	enum config_id_type type;
 	uint8_t addr[16];
@@ -1703,7 +1788,7 @@ log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer)
 		s->peer_id[0] = '\0';
 	config_addr_format(&s->sa.local.a, local, sizeof(local));
 	config_addr_format(&s->sa.remote.a, remote, sizeof(remote));
-	v2_corr(s, &corr);
+	ikev2_sm_corr(s, &corr);
 	log_event(s->sa.initiator ? LOG_MSG_P1_INIT_DONE : LOG_MSG_P1_RESP_DONE, &corr,
 	    "connection=%s peer=%s local=%s auth=%s proposal=%s version=2", c->name, remote, local,
 	    c->local.auth == CONFIG_AUTH_PUBKEY ? "pubkey" : "psk",
@@ -1720,12 +1805,12 @@ log_child_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_ch
 
 	ts_list(c->local_ts, c->n_local_ts, lts, sizeof(lts));
 	ts_list(c->remote_ts, c->n_remote_ts, rts, sizeof(rts));
-	v2_corr(s, &corr);
+	ikev2_sm_corr(s, &corr);
 	corr.ipsec_spi = c->spi_in;
 	log_event(s->sa.initiator ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
 	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
 	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
-	    conn_of(e, s)->name, e->cfg->children[c->child].name, c->spi_in, c->spi_out, lts, rts,
+	    v2_conn(e, s)->name, e->cfg->children[c->child].name, c->spi_in, c->spi_out, lts, rts,
 	    proposal, config_mode_name(c->mode), c->encap ? "yes" : "no");
 }
 
@@ -1779,32 +1864,27 @@ ikev2_sa_expired(struct ikev2 *e, uint64_t now_ns, uint32_t spi, bool inbound, b
 			continue;
 		s = (struct v2_sa *)it;
 		for (i = 0; i < s->n_children; i++) {
-			c = &s->children[i];
+			c = &s->children[i].c;
 			if ((inbound ? c->spi_in : c->spi_out) != spi)
 				continue;
-			v2_corr(s, &corr);
+			ikev2_sm_corr(s, &corr);
 			corr.ipsec_spi = c->spi_in;
 			if (!hard) {
 				V2_INC(e, child_soft_expired);
-				log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
+				log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
 				    "%s: Child SA %s %08" PRIx32 "_i %08" PRIx32
-				    "_o: soft lifetime reached, not rekeyed (IKEv2 CREATE_CHILD_SA "
-				    "is not implemented yet): it stops at its hard lifetime",
+				    "_o: soft lifetime reached: rekeying",
 				    __func__, e->cfg->children[c->child].name, c->spi_in,
 				    c->spi_out);
+				ikev2_child_soft_expired(e, s, i, now_ns);
 				return;
 			}
 			V2_INC(e, child_hard_expired);
 			log_text(LOG_FAC_IKE, LOG_SEV_WARN, &corr,
 			    "%s: Child SA %s %08" PRIx32 "_i %08" PRIx32
-			    "_o: hard lifetime reached, removed (the peer is not told: no IKEv2 "
-			    "INFORMATIONAL exchange yet)",
+			    "_o: hard lifetime reached, removed and deleted towards the peer",
 			    __func__, e->cfg->children[c->child].name, c->spi_in, c->spi_out);
-			if (e->ops->child_down != NULL)
-				e->ops->child_down(e->ops->ctx, c);
-			__atomic_fetch_sub(&e->st.children, 1, __ATOMIC_RELAXED);
-			s->n_children--;
-			memmove(c, c + 1, (s->n_children - i) * sizeof(*c));
+			ikev2_info_child_delete(e, s, i, now_ns);
 			return;
 		}
 	}
@@ -1825,7 +1905,7 @@ ikev2_sa_list(struct ikev2 *e, unsigned int start, unsigned int max, ike_sa_visi
 		info.nat_remote = s->nat_remote;
 		if (s->have_keys)
 			snprintf(info.proposal, sizeof(info.proposal), "%s",
-			    conn_of(e, s)->proposals[s->prop.index].name);
+			    v2_conn(e, s)->proposals[s->prop.index].name);
 		snprintf(info.peer_id, sizeof(info.peer_id), "%s", s->peer_id);
 		info.n_children = s->n_children;
 		n++;

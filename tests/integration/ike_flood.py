@@ -15,6 +15,12 @@
 #       fast as the socket takes them).
 #       OUT gets "sent N sources S seconds T rate R end E" (E: the time of
 #       the last message, seconds since the epoch).
+#   flood2 IFACE GW_MAC GW4 GW6 PLAN RATE OUT
+#       The same with IKEv2 IKE_SA_INIT requests (test_ikev2_flood.sh), built
+#       with scapy: one proposal aes128-sha256-curve25519 (ENCR_AES_CBC 128,
+#       PRF_HMAC_SHA2_256, AUTH_HMAC_SHA2_256_128, group 31), KE the X25519
+#       base point (a valid public value: the gateway's DH works), a nonce;
+#       a fresh SPIi each, no cookie (the spoofed sources never see one).
 #   sink IFACE ARP_FIRST ARP_COUNT OUT SECONDS
 #       Answers ARP requests for ARP_COUNT addresses from ARP_FIRST with a
 #       MAC no host has (so the peer's kernel drops the frames sent to
@@ -31,6 +37,9 @@ import struct
 import sys
 import time
 
+from scapy.contrib.ikev2 import (IKEv2, IKEv2_payload_KE, IKEv2_payload_Nonce,
+                                 IKEv2_payload_Proposal, IKEv2_payload_SA,
+                                 IKEv2_payload_Transform)
 from scapy.layers.isakmp import (ISAKMP, ISAKMP_payload_Proposal, ISAKMP_payload_SA,
                                  ISAKMP_payload_Transform, ISAKMP_payload_VendorID)
 
@@ -61,6 +70,22 @@ def mm1_template():
     return bytes(m)
 
 
+def ike_sa_init_template():
+    """The IKEv2 bytes of one IKE_SA_INIT request; the SPIi is patched per message.
+    Next Payload is given for each payload: scapy 2.5 does not chain them right."""
+    t = (IKEv2_payload_Transform(transform_type="Encryption", transform_id=12, length=12,
+                                 key_length=128) /
+         IKEv2_payload_Transform(transform_type="PRF", transform_id=5) /
+         IKEv2_payload_Transform(transform_type="Integrity", transform_id=12) /
+         IKEv2_payload_Transform(transform_type="GroupDesc", transform_id=31))
+    p = IKEv2_payload_Proposal(proposal=1, proto="IKEv2", trans_nb=4, trans=t)
+    m = IKEv2(init_SPI=b"\0" * 8, resp_SPI=b"\0" * 8, exch_type=34, flags="Initiator") / \
+        IKEv2_payload_SA(next_payload=34, prop=p) / \
+        IKEv2_payload_KE(next_payload=40, group=31, load=bytes([9]) + bytes(31)) / \
+        IKEv2_payload_Nonce(next_payload=0, load=bytes(range(0xA0, 0xC0)))
+    return bytes(m)
+
+
 def csum(b):
     if len(b) % 2:
         b += b"\0"
@@ -87,13 +112,13 @@ def frame(gw_mac, my_mac, src, dst, ike):
     return gw_mac + my_mac + struct.pack("!H", ETH_P_IPV6) + ip + udp
 
 
-def flood(iface, gw_mac, gw4, gw6, plan, rate, out):
+def flood(iface, gw_mac, gw4, gw6, plan, rate, out, v2=False):
     gw_mac = bytes.fromhex(gw_mac.replace(":", ""))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
     my_mac = s.getsockname()[4]
-    tmpl = bytearray(mm1_template())
+    tmpl = bytearray(ike_sa_init_template() if v2 else mm1_template())
     gws = {4: ipaddress.ip_address(gw4), 6: ipaddress.ip_address(gw6)}
     # (position in the run, source): each group's messages spread evenly.
     order, nsrc = [], 0
@@ -183,9 +208,9 @@ def sink(iface, arp_first, arp_count, out, seconds):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "flood":
-        flood(*sys.argv[2:7], int(sys.argv[7]), sys.argv[8])
+    if sys.argv[1] in ("flood", "flood2"):
+        flood(*sys.argv[2:7], int(sys.argv[7]), sys.argv[8], v2=sys.argv[1] == "flood2")
     elif sys.argv[1] == "sink":
         sink(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], float(sys.argv[6]))
     else:
-        sys.exit("usage: ike_flood.py flood|sink ...")
+        sys.exit("usage: ike_flood.py flood|flood2|sink ...")

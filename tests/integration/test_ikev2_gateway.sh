@@ -11,17 +11,20 @@
 #   (c) a version-0 connection ("either": we initiate IKEv2) with a trap:
 #       the host's first packet starts it; we offer ecp256 first, charon
 #       takes modp2048 only and asks for it (INVALID_KE_PAYLOAD);
-#   (d) packet lifetimes: the soft limit is logged and counted only (no
-#       CREATE_CHILD_SA yet), the hard limit removes the pair.
+#   (d) a packet hard lifetime (no rekeying configured) removes the pair
+#       and deletes it at charon;
+#   (e) liveness (dpd_delay 2 s): charon killed and started again at once
+#       negotiates a new IKE SA whose INITIAL_CONTACT removes the stale
+#       one; charon killed for good: the gateway's liveness checks go
+#       unanswered and it removes the IKE SA and its pair.
 # Each time the SA pair must be installed with charon's SPIs mirrored,
 # pings cross both ways with the SAs' counters moving, the NAT-T float to
 # 4500 must have happened (charon's libipsec fakes a NAT: LAB-NOTES.md),
 # /fastipsec/ike/list shows the IKEv2 SA, the log holds the seed's
-# sequence, and the outside wire carries only IKE and ESP-in-UDP.  The
-# engine has no INFORMATIONAL exchange yet: a delete from charon is dropped
-# and counted (drop_unsupported) and our SAs stay, and when the gateway
-# stops charon is not told, so its SAs stay until charon removes them
-# itself; the test checks exactly that.  KEEP_TMP=1 keeps the logs.
+# sequence, and the outside wire carries only IKE and ESP-in-UDP.  Deletes
+# (INFORMATIONAL) go both ways: charon's delete of the child, then of the
+# IKE SA, removes them at the gateway, and when the gateway stops its
+# delete leaves charon with no SA.  KEEP_TMP=1 keeps the logs.
 set -u
 . "$(dirname "$0")/common.sh"
 # shellcheck source=strongswan.sh
@@ -80,17 +83,25 @@ tunnel_checks() {
 		jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["ike_done"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["child_done"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["nat_detected"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["ipsec_sa_pairs"] == 1'
 }
 
-# stop_checks TAG: the gateway stops with exit 0; no delete reaches charon
-# (no INFORMATIONAL exchange yet), so charon still holds the SAs: they are
-# then removed on charon's side without waiting for us.
+# ss_sas_are "CHILDREN IKES" SECONDS: until charon holds that many Child and IKE SAs.
+ss_sas_are() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		[ "$(ss_count "$SSD" child) $(ss_count "$SSD" ike)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# stop_checks TAG: the gateway stops with exit 0 and its Delete of the IKE
+# SA, sent on the way out, leaves charon with no SA.
 stop_checks() {
 	local tag=$1
 	gw_stop TERM
 	check "($tag) the gateway stops with exit 0" test "$GW_RC" = 0
-	check "($tag) no IKEv2 delete yet: charon still holds its IKE SA after our stop" \
-		test "$(ss_count "$SSD" ike)" = 1
+	check "($tag) the gateway's delete at stop: charon holds no SA left" \
+		ss_wait_count "$SSD" ike 0 3
 	ss_swanctl "$SSD" --terminate --ike gw --force --timeout 2 >/dev/null 2>&1
-	check "($tag) charon's SAs go once charon removes them" ss_wait_count "$SSD" ike 0 5
 }
 
 # ---- (a) charon initiates: aes128-sha256-ecp256 / ESP aes256-sha256 ----
@@ -114,22 +125,38 @@ fi
 check "(a) the gateway installs the SA pair" wait_gw_children 2 5
 echo "# (a) charon's initiate to both SAs installed: $((($(date +%s%N) - T0) / 1000000)) ms"
 tunnel_checks a responder aes128-sha256-ecp256
-# charon's delete (INFORMATIONAL) is not taken yet: dropped as unsupported, our pair stays.
-U0=$(ike2 drop_unsupported)
-ss_terminate "$SSD" ike gw 1 >/dev/null 2>&1
-sleep 0.5
-check "(a) charon's INFORMATIONAL delete is dropped and counted (drop_unsupported)" \
-	test "$(ike2 drop_unsupported)" -gt "${U0:-0}"
-check "(a) ... and the gateway keeps its SA pair" test "$(gw_children | wc -l)" = 2
+# charon deletes the child (INFORMATIONAL): the gateway removes the pair and answers, the IKE SA stays.
+if ss_terminate "$SSD" child net 5 >"$TMP/term-a.out" 2>&1; then
+	ok "(a) charon deletes its Child SA: the gateway answers"
+else
+	notok "(a) charon deletes its Child SA: the gateway answers"
+	sed 's/^/# /' "$TMP/term-a.out"
+fi
+check "(a) ... the gateway removes the pair" wait_gw_children 0 3
+check "(a) ... counted (deletes_received 1, children_deleted 1), the IKE SA stays at both ends" \
+	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["deletes_received"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["children_deleted"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["ipsec_sa_pairs"] == 0 and r["/fastipsec/ike/stats"]["ikev2"]["ike_sas_established"] == 1'
+check "(a) ... charon holds its IKE SA and no Child SA" ss_sas_are "0 1" 2
+# charon deletes the IKE SA: answered at once, everything goes at the gateway.
+if ss_terminate "$SSD" ike gw 5 >"$TMP/term-a.out" 2>&1; then
+	ok "(a) charon deletes its IKE SA: the gateway answers"
+else
+	notok "(a) charon deletes its IKE SA: the gateway answers"
+	sed 's/^/# /' "$TMP/term-a.out"
+fi
+check "(a) ... the gateway removes the IKE SA (ike_deleted 1)" wait_ike_sas 0 3
+check "(a) ... and charon holds none" test "$(ss_count "$SSD" ike)" = 0
+check "(a) ... counted: ike_deleted 1, deletes_received 2" \
+	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["ike_deleted"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["deletes_received"] == 2'
 dump_stop
 check "(a) the outside wire carries only IKE and ESP-in-UDP, ESP both ways" wire_ike_esp "$TMP/wire-a.pcap"
 gw_stop TERM
 check "(a) the gateway stops with exit 0" test "$GW_RC" = 0
-check "(a) charon removes its SAs after its unanswered delete" ss_wait_count "$SSD" ike 0 8
 "$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-a.txt" 2>&1
-check "(a) the log shows the responder's sequence in order" seq_in_order "$TMP/log-a.txt" \
-	"Starting IKEv2 responder negotiation" "IKE SA proposal connection=gw version=2" \
-	"IKE Phase-1 responder done" "IKE Phase-2 responder done"
+check "(a) the log shows the responder's sequence in order, then the deletes" seq_in_order \
+	"$TMP/log-a.txt" "Starting IKEv2 responder negotiation" \
+	"IKE SA proposal connection=gw version=2" "IKE Phase-1 responder done" \
+	"IKE Phase-2 responder done" "Delete notification received protocol=esp" \
+	"Sending delete notification protocol=esp" "Delete notification received protocol=ike"
 check "(a) Phase-2 done names the child, both SPIs, the ESP proposal and encap=yes" \
 	grep -qE "IKE Phase-2 responder done connection=gw child=net spi_in=[0-9a-f]{8} spi_out=[0-9a-f]{8} .*proposal=aes256-sha256 mode=tunnel encap=yes" "$TMP/log-a.txt"
 check "(a) no key material in the log" bash -c "! grep -qiE 'key=|secret|$PSK' '$TMP/log-a.txt'"
@@ -152,9 +179,10 @@ dump_stop
 check "(b) the outside wire carries only IKE and ESP-in-UDP, ESP both ways" wire_ike_esp "$TMP/wire-b.pcap"
 stop_checks b
 "$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-b.txt" 2>&1
-check "(b) the log shows the initiator's sequence in order" seq_in_order "$TMP/log-b.txt" \
-	"SA traffic selectors local" "IKE SA proposal" "Starting IKEv2 initiator negotiation" \
-	"IKE Phase-1 initiator done" "IKE Phase-2 initiator done"
+check "(b) the log shows the initiator's sequence in order, then the delete at stop" \
+	seq_in_order "$TMP/log-b.txt" "SA traffic selectors local" "IKE SA proposal" \
+	"Starting IKEv2 initiator negotiation" "IKE Phase-1 initiator done" \
+	"IKE Phase-2 initiator done" "Sending delete notification protocol=ike"
 
 # ---- (c) version 0, trap: the first packet; INVALID_KE_PAYLOAD to modp2048 ----
 GW_VERSION=0
@@ -177,28 +205,78 @@ check "(c) diagnostics off: the sequence without its diagnostics-only messages" 
 check "(c) ... no 'SA traffic selectors local' or 'IKE SA proposal'" \
 	bash -c "! grep -qE 'SA traffic selectors local|IKE SA proposal' '$TMP/log-c.txt'"
 
-# ---- (d) packet lifetimes: soft is logged and counted only, hard removes the pair ----
+# ---- (d) a packet hard lifetime: the pair goes at both ends ----
 GW_VERSION=2
 gw_conf_psk aes128-sha256-ecp256 aes128gcm16 start
-sed -i 's|^        rekey_time: 0$|        rekey_time: 0\n        rekey_packets: 4\n        life_packets: 14|' "$TMP/gw.yaml"
+sed -i 's|^        rekey_time: 0$|        rekey_time: 0\n        life_packets: 8|' "$TMP/gw.yaml"
 ss_conn_psk aes128-sha256-ecp256 aes128gcm16 || notok "(d) charon loads its configuration"
 if gw_up d && wait_gw_children 2 10; then
-	ok "(d) the gateway brings up a pair with rekey_packets 4, life_packets 14"
+	ok "(d) the gateway brings up a pair with life_packets 8 (no rekeying)"
 else
-	notok "(d) the gateway brings up a pair with rekey_packets 4, life_packets 14"
+	notok "(d) the gateway brings up a pair with life_packets 8 (no rekeying)"
 fi
-R=$(ip netns exec "$IN" ping -c 8 -i 0.2 -W 1 198.51.100.1 2>/dev/null | grep -o '[0-9]* received' | cut -d' ' -f1)
-echo "# (d) 8 pings past the soft limit: ${R:-0} received"
-check "(d) soft lifetime: counted (child_soft_expired), not rekeyed, traffic goes on" \
-	test "${R:-0}" = 8 -a "$(ike2 child_soft_expired)" -ge 1 -a "$(gw_children | wc -l)" = 2
+check "(d) ... and charon its Child SA" ss_sas_are "1 1" 3
 ip netns exec "$IN" ping -c 10 -i 0.2 -W 1 198.51.100.1 >/dev/null 2>&1
 check "(d) hard lifetime: the engine removes the pair (child_hard_expired)" wait_gw_children 0 5
-check "(d) ... counted once, no pair left in the engine" \
-	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["child_hard_expired"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["ipsec_sa_pairs"] == 0'
+check "(d) ... counted once, no pair left in the engine, deleted towards charon" \
+	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["child_hard_expired"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["ipsec_sa_pairs"] == 0 and r["/fastipsec/ike/stats"]["ikev2"]["deletes_sent"] == 1'
+check "(d) ... charon removes its Child SA, keeps the IKE SA" ss_sas_are "0 1" 3
 stop_checks d
 "$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-d.txt" 2>&1
-check "(d) the log says why: soft reached and not rekeyed, then hard and removed" seq_in_order \
-	"$TMP/log-d.txt" "IPsec SA soft lifetime reached" "not rekeyed (IKEv2 CREATE_CHILD_SA" \
-	"IPsec SA hard lifetime reached" "hard lifetime reached, removed"
+check "(d) the log says why: hard reached, removed and deleted towards the peer" seq_in_order \
+	"$TMP/log-d.txt" "IPsec SA hard lifetime reached" \
+	"hard lifetime reached, removed and deleted towards the peer"
+
+# ---- (e) liveness: charon killed and restarted (INITIAL_CONTACT), then killed for good ----
+# ss_kill: SIGKILL charon (by its PID): no delete leaves it.
+ss_kill() {
+	local pid
+	pid=$(ss_pid "$SSD")
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$SSD/charon.ss-pid"
+}
+# ike_spi_i: the initiator SPI of the gateway's one IKE SA.
+ike_spi_i() {
+	jget "$(tel "$PREFIX" /fastipsec/ike/list)" 'r["/fastipsec/ike/list"]["ike_0"]["spi_i"]'
+}
+gw_conf_psk aes128-sha256-ecp256 aes128gcm16 none
+sed -i 's|^    remote: {auth: psk, id: 192.0.2.1}$|&\n    dpd_delay: 2s|' "$TMP/gw.yaml"
+ss_conn_psk aes128-sha256-ecp256 aes128gcm16 || notok "(e) charon loads its configuration"
+gw_up e --diagnostics || notok "(e) the gateway starts with dpd_delay 2s"
+ss_initiate "$SSD" net gw 15 >/dev/null 2>&1
+check "(e) charon initiates: the pair is up" wait_gw_children 2 5
+OLD=$(ike_spi_i)
+ss_kill
+T0=$(date +%s%N)
+if ss_start "$SSD" "$SS" && ss_load "$SSD" "$SSD/swanctl.conf" &&
+	ss_initiate "$SSD" net gw 15 >/dev/null 2>&1; then
+	ok "(e) charon killed, started again and initiating: a new IKE SA"
+else
+	notok "(e) charon killed, started again and initiating: a new IKE SA"
+	ss_log_tail "$SSD"
+fi
+echo "# (e) charon's restart to its new IKE SA: $((($(date +%s%N) - T0) / 1000000)) ms"
+check "(e) INITIAL_CONTACT: the gateway keeps only the new IKE SA and its pair" \
+	wait_ike_sas 1 2
+check "(e) ... and one pair" wait_gw_children 2 2
+check "(e) ... not by a timeout: initial_contacts 2 (both first contacts), dpd_timeouts 0, a new SPI" \
+	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["initial_contacts"] == 2 and r["/fastipsec/ike/stats"]["ikev2"]["dpd_timeouts"] == 0'
+check "(e) ... the IKE SA left is the new one" test "$(ike_spi_i)" != "$OLD"
+spis_match || notok "(e) the new pair is mirrored at charon"
+ss_kill
+T0=$(date +%s%N)
+# 2 s of silence, then the check and 3 retransmissions (1, 1.4, 1.96 s) and 2.7 s more: ~9 s.
+check "(e) charon killed for good: the gateway removes its IKE SA and pair (liveness)" \
+	wait_ike_sas 0 15
+echo "# (e) charon's kill to the gateway's removal: $((($(date +%s%N) - T0) / 1000000)) ms"
+check "(e) ... no pair left, counted: dpd_sent >= 1, dpd_timeouts 1, retransmits >= 3" \
+	jtrue "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["ipsec_sa_pairs"] == 0 and r["/fastipsec/ike/stats"]["ikev2"]["dpd_sent"] >= 1 and r["/fastipsec/ike/stats"]["ikev2"]["dpd_timeouts"] == 1 and r["/fastipsec/ike/stats"]["ikev2"]["retransmits"] >= 3'
+check "(e) ... the gateway's pair is gone from the workers" test "$(gw_children | wc -l)" = 0
+gw_stop TERM
+check "(e) the gateway stops with exit 0" test "$GW_RC" = 0
+"$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log-e.txt" 2>&1
+check "(e) the log: INITIAL_CONTACT received, then the peer unreachable" seq_in_order \
+	"$TMP/log-e.txt" "Initial contact notification received" "peer unreachable for"
 
 finish

@@ -231,6 +231,7 @@ peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other, uint8_t l
 	p->cfg.ike = (struct config_ike){ .half_open_max = 1000,
 		.half_open_per_source = 20,
 		.half_open_timeout = 30,
+		.cookie_threshold = 100,
 		.retransmit_timeout = 4000,
 		.retransmit_tries = 3,
 		.retransmit_base = 1.8 };
