@@ -14,6 +14,11 @@
 # tunnel with scapy playing that peer, shows the SAs and state through
 # telemetry and charon's swanctl, prints the log of the IKE negotiation
 # (the seed's normal-operation sequence: diagnostics are on), then stops.
+# --ikev2 runs the same demo with IKEv2 on both sides: the embedded config
+# with its connection switched to `version: 2` (written to a temporary file
+# and passed with --config), charon's connection likewise; the tunnel is
+# IKE_SA_INIT + IKE_AUTH with the first Child SA, and at the stop the
+# gateway's IKEv2 delete removes charon's SAs.
 # --hold keeps it running until Ctrl-C.  FASTIPSEC_BUILD=DIR uses a build
 # directory made already, and DEMO_NO_SETUP=1 skips scripts/setup.sh and the
 # build (the test suite runs the demo so).
@@ -21,14 +26,17 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 HOLD=0
-case "${1:-}" in
---hold) HOLD=1 ;;
-"") ;;
-*)
-	echo "usage: scripts/demo.sh [--hold]" >&2
-	exit 2
-	;;
-esac
+IKE_V=1
+for arg in "$@"; do
+	case "$arg" in
+	--hold) HOLD=1 ;;
+	--ikev2) IKE_V=2 ;;
+	*)
+		echo "usage: scripts/demo.sh [--ikev2] [--hold]" >&2
+		exit 2
+		;;
+	esac
+done
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root (namespaces, hugepages)" >&2; exit 1; }
 
 B=${FASTIPSEC_BUILD:-build}
@@ -75,10 +83,10 @@ ss_ts_address "$OUT" 198.51.100.1/32
 ip -n "$OUT" rule add from 192.0.2.1 lookup main pref 100
 SS_INSTALL_ROUTES=yes ss_conf "$SSD"
 ss_start "$SSD" "$OUT" || { echo "demo.sh: charon did not start" >&2; cat "$SSD/charon.out" >&2; exit 1; }
-cat >"$SSD/swanctl.conf" <<'EOF'
+cat >"$SSD/swanctl.conf" <<EOF
 connections {
 	gw {
-		version = 1
+		version = $IKE_V
 		local_addrs = 192.0.2.1
 		remote_addrs = 192.0.2.2
 		proposals = aes128-sha256-modp2048
@@ -109,15 +117,28 @@ secrets {
 EOF
 ss_load "$SSD" "$SSD/swanctl.conf" || { echo "demo.sh: charon refused its configuration" >&2; exit 1; }
 
-echo "== starting fastipsec on the embedded demo config (IPsec diagnostics on)"
+CONF_ARGS=()
+if [ "$IKE_V" = 2 ]; then
+	# The embedded config, its IKEv1 connection made an IKEv2 one.
+	sed 's/^    version: 1$/    version: 2/' config/demo.yaml >"$SSD/demo-ikev2.yaml"
+	grep -q '^    version: 2$' "$SSD/demo-ikev2.yaml" || { echo "demo.sh: config/demo.yaml has no version: 1 connection" >&2; exit 1; }
+	CONF_ARGS=(--config "$SSD/demo-ikev2.yaml")
+	echo "== starting fastipsec on the demo config with IKEv2 ($SSD/demo-ikev2.yaml; IPsec diagnostics on)"
+else
+	echo "== starting fastipsec on the embedded demo config (IPsec diagnostics on)"
+fi
 "$B/fastipsec" --version
 T0=$(date +%s%N)
 ip netns exec "$GW" "$B/fastipsec" -l 0-1 --no-pci --socket-mem 128 --huge-unlink \
-	--vdev net_af_packet0,iface=fipd-gw-out --vdev net_af_packet1,iface=fipd-gw-in -- --diagnostics &
+	--vdev net_af_packet0,iface=fipd-gw-out --vdev net_af_packet1,iface=fipd-gw-in -- --diagnostics "${CONF_ARGS[@]}" &
 GW_PID=$!
 lab_wait_telemetry demo 20 || { echo "demo.sh: the gateway did not start" >&2; exit 1; }
 
-echo "== the IKEv1 tunnel: fastipsec initiates main mode + quick mode (start_action: start)"
+if [ "$IKE_V" = 2 ]; then
+	echo "== the IKEv2 tunnel: fastipsec initiates IKE_SA_INIT + IKE_AUTH (start_action: start)"
+else
+	echo "== the IKEv1 tunnel: fastipsec initiates main mode + quick mode (start_action: start)"
+fi
 up=0
 for ((i = 0; i < 100; i++)); do
 	if [ "$(ss_child_spis "$SSD" net | wc -l)" -ge 1 ]; then
@@ -190,4 +211,13 @@ wait "$GW_PID" || rc=$?
 GW_PID=
 echo "fastipsec exited with $rc"
 "$B/fastipsec-log" --instance demo | tail -n 4
+if [ "$IKE_V" = 2 ]; then
+	# The gateway's IKEv2 delete at its stop: charon keeps no IKE SA.
+	for ((i = 0; i < 30; i++)); do
+		[ "$(ss_count "$SSD" ike)" = 0 ] && break
+		sleep 0.1
+	done
+	echo "== charon's IKE SAs after the gateway's stop: $(ss_count "$SSD" ike)"
+	[ "$(ss_count "$SSD" ike)" = 0 ] || rc=1
+fi
 exit "$rc"
