@@ -70,7 +70,7 @@ ctl_pend_send(struct worker *w)
 
 /*
  * Frames of the control core for ports without a spare tx queue (IKE,
- * ARP): they go before the pass's data, and a full tx queue delays them
+ * ARP): they go before the pass's data (flushed after them), and a full tx queue delays them
  * rather than drops them (data is what a full queue drops), so IKE holds
  * up under a link saturated by the tunnels it keys.
  */
@@ -113,8 +113,6 @@ worker_main(void *arg)
 		if (!rte_ring_empty(w->sa_ring))
 			sa_sync_apply(w);
 		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
-		if (w->n_ctl_pend != 0 || (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx)))
-			drain_ctl_tx(w);
 		for (i = 0; i < w->n_rxq; i++) {
 			p = w->rxq[i].port;
 			n = rte_eth_rx_burst(port_table.port[p].port_id, w->rxq[i].queue, pkts,
@@ -126,6 +124,14 @@ worker_main(void *arg)
 			input_burst(w, p, pkts, n);
 		}
 		reasm_tick(w->reasm);
+		/*
+		 * Control frames leave after this pass's receive, never before:
+		 * the control core pushes an SA (sa_ring) before the IKE message
+		 * that lets the peer use it, and the SA is applied at the top of
+		 * the next pass, before any answer to that message is received.
+		 */
+		if (w->n_ctl_pend != 0 || (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx)))
+			drain_ctl_tx(w);
 		if (!rte_ring_empty(w->handoff)) {
 			n = (uint16_t)rte_ring_sc_dequeue_burst(w->handoff, (void **)pkts,
 			    BURST_MAX, NULL);
