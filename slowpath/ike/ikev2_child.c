@@ -252,43 +252,13 @@ pair_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct 
 	const struct config_child *ch = &e->cfg->children[child];
 	struct ike_child_sa *c = &e->cbuf;
 	struct v2_child *v = NULL;
-	int nl, nr, rc;
+	int rc;
 
-	memset(c, 0, sizeof(*c));
-	c->child = child;
-	c->ike_sa = s->sa.id;
-	c->ike_version = 2;
-	c->proto = ALG_PROTO_ESP;
-	c->mode = transport ? CONFIG_MODE_TRANSPORT : CONFIG_MODE_TUNNEL;
-	c->alg = p->alg;
-	c->esn = p->esn;
-	c->spi_in = spi_in;
-	c->spi_out = ike_get32(p->spi);
-	c->local = s->sa.local.a;
-	c->remote = s->sa.remote.a;
-	c->encap = s->nat_local || s->nat_remote;
-	if (c->encap) {
-		c->local_port = s->sa.local.port;
-		c->remote_port = s->sa.remote.port;
-	}
-	nl = ikev2_prop_ts_install(tsl, c->local_ts, CONFIG_TS_MAX);
-	nr = ikev2_prop_ts_install(tsr, c->remote_ts, CONFIG_TS_MAX);
-	c->lifetime.hard_bytes = ch->life_bytes;
-	c->lifetime.soft_bytes = ch->rekey_bytes;
-	c->lifetime.hard_packets = ch->life_packets;
-	c->lifetime.soft_packets = ch->rekey_packets;
-	c->replay_window = ch->replay_window;
-	if (nl <= 0 || nr <= 0 || s->n_children >= V2_CHILDREN ||
-	    ikev2_sm_child_keys(s, &p->alg, seed, c) != 0) {
-		V2_INC(e, child_failed);
-		ikev2_sm_dbg(s, __func__, "Child SA cannot be installed");
-		goto out;
-	}
+	if (ikev2_sm_child_fill(e, s, child, p, spi_in, transport, tsl, tsr, seed) != 0)
+		return NULL;
 	/* ikev2_sm_child_keys() takes the IKE SA's roles; KEYMAT goes by this exchange's. */
 	if (we_init != s->sa.initiator)
 		keys_swap(c);
-	c->n_local_ts = (unsigned int)nl;
-	c->n_remote_ts = (unsigned int)nr;
 	prepare = prepare && two_step(e);
 	rc = prepare ? e->ops->child_prepare(e->ops->ctx, c) : e->ops->child_up(e->ops->ctx, c);
 	if (rc != 0) {

@@ -243,6 +243,10 @@ int ikev2_sm_child_keys(struct v2_sa *s, const struct alg_proposal *a,
  * NULL: the IKE SA's nonces) through ops->child_up.  The entry in
  * s->children, or NULL (counted, logged).
  */
+int ikev2_sm_child_fill(struct ikev2 *e, struct v2_sa *s, unsigned int child,
+    const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
+    const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,
+    const struct v2_keymat_seed *seed);
 struct v2_child *ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
     const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
     const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,

@@ -659,16 +659,20 @@ ikev2_sm_child_keys(struct v2_sa *s, const struct alg_proposal *a,
 	return rc;
 }
 
-/* The Child SA is built in e->cbuf (keys in it, wiped after). */
-struct v2_child *
-ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
+/*
+ * Build the Child SA of @child negotiated on @s in e->cbuf: proposal @p
+ * (the peer's SPI), our @spi_in, the narrowed selectors, the child's
+ * lifetimes and its keys from @seed in the IKE SA's roles.  0, or -1
+ * (counted as child_failed, logged; e->cbuf wiped).
+ */
+int
+ikev2_sm_child_fill(struct ikev2 *e, struct v2_sa *s, unsigned int child,
     const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
     const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,
-    const struct v2_keymat_seed *seed, uint64_t now)
+    const struct v2_keymat_seed *seed)
 {
 	const struct config_child *ch = &e->cfg->children[child];
 	struct ike_child_sa *c = &e->cbuf;
-	struct v2_child *v = NULL;
 	int nl, nr;
 
 	memset(c, 0, sizeof(*c));
@@ -699,10 +703,27 @@ ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
 	    ikev2_sm_child_keys(s, &p->alg, seed, c) != 0) {
 		V2_INC(e, child_failed);
 		ikev2_sm_dbg(s, __func__, "Child SA cannot be installed");
-		goto out;
+		ike_child_sa_wipe(c);
+		return -1;
 	}
 	c->n_local_ts = (unsigned int)nl;
 	c->n_remote_ts = (unsigned int)nr;
+	return 0;
+}
+
+/* The Child SA is built in e->cbuf (keys in it, wiped after). */
+struct v2_child *
+ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
+    const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
+    const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,
+    const struct v2_keymat_seed *seed, uint64_t now)
+{
+	const struct config_child *ch = &e->cfg->children[child];
+	struct ike_child_sa *c = &e->cbuf;
+	struct v2_child *v = NULL;
+
+	if (ikev2_sm_child_fill(e, s, child, p, spi_in, transport, tsl, tsr, seed) != 0)
+		return NULL;
 	if (e->ops->child_up(e->ops->ctx, c) != 0) {
 		V2_INC(e, child_up_failed);
 		goto out;
