@@ -41,37 +41,17 @@ struct out_pkt {
 #define V4_PROTO 9
 #define V6_NH    6
 
-int
-esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
-    const uint8_t iv_key[16])
+void
+esp_outbound_sa_hdr(struct sa_rt_out *sa, const struct esp_sa_prm *prm)
 {
-	const struct alg_proposal *p = prm->prop;
-	uint8_t dec[16 * 11] __rte_aligned(16);
 	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)sa->hdr;
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)sa->hdr;
 	struct rte_udp_hdr *udp;
-	uint8_t l3;
+	uint8_t l3 = 0;
 
-	if ((prm->family != 4 && prm->family != 6) || p->icv_len > CRYPTO_MB_ICV_MAX ||
-	    (p->iv_len != 0 && p->iv_len != 8 && p->iv_len != 16) || p->icv_len < 4)
-		return -EINVAL;
-	sa->mode = prm->mode;
-	sa->esn = prm->esn;
-	sa->family = prm->family;
-	sa->encap = prm->encap;
-	sa->iv_len = p->iv_len;
-	sa->icv_len = p->icv_len;
-	sa->block_len = p->cipher == ALG_CIPHER_AES_CBC ? 16 : 4;
-	sa->seq = 0;
-	sa->seq_max = prm->esn ? UINT64_MAX : UINT32_MAX;
-	sa->iv_ctr = 1;
-	if (lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
-	        prm->hard_bytes) != 0)
-		return -EINVAL;
 	sa->encap_sport = rte_cpu_to_be_16(prm->encap_sport);
 	sa->encap_dport = rte_cpu_to_be_16(prm->encap_dport);
 	memset(sa->hdr, 0, sizeof(sa->hdr));
-	l3 = 0;
 	if (prm->mode == SA_MODE_TUNNEL && prm->family == 4) {
 		ip4->version_ihl = 0x45;
 		ip4->time_to_live = ESP_TTL;
@@ -97,6 +77,46 @@ esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm
 	}
 	/* SPI and sequence number, IV, ICV: the padding and its 2-byte trailer come per packet. */
 	sa->fixed = (uint16_t)(sa->hdr_len + 8 + sa->iv_len + sa->icv_len);
+}
+
+void
+esp_outbound_sa_move(struct sa_rt_out *sa, const struct sa_out_move *mv)
+{
+	memcpy(sa->hdr, mv->hdr, sizeof(sa->hdr));
+	sa->hdr_len = mv->hdr_len;
+	sa->hdr_sum = mv->hdr_sum;
+	sa->encap_sport = mv->encap_sport;
+	sa->encap_dport = mv->encap_dport;
+	sa->fixed = mv->fixed;
+	sa->mtu = mv->mtu;
+	/* A path MTU learned before was about the old path. */
+	__atomic_store_n(&sa->pmtu, 0, __ATOMIC_RELAXED);
+}
+
+int
+esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
+    const uint8_t iv_key[16])
+{
+	const struct alg_proposal *p = prm->prop;
+	uint8_t dec[16 * 11] __rte_aligned(16);
+
+	if ((prm->family != 4 && prm->family != 6) || p->icv_len > CRYPTO_MB_ICV_MAX ||
+	    (p->iv_len != 0 && p->iv_len != 8 && p->iv_len != 16) || p->icv_len < 4)
+		return -EINVAL;
+	sa->mode = prm->mode;
+	sa->esn = prm->esn;
+	sa->family = prm->family;
+	sa->encap = prm->encap;
+	sa->iv_len = p->iv_len;
+	sa->icv_len = p->icv_len;
+	sa->block_len = p->cipher == ALG_CIPHER_AES_CBC ? 16 : 4;
+	sa->seq = 0;
+	sa->seq_max = prm->esn ? UINT64_MAX : UINT32_MAX;
+	sa->iv_ctr = 1;
+	if (lifetime_init(&sa->lt, prm->soft_packets, prm->hard_packets, prm->soft_bytes,
+	        prm->hard_bytes) != 0)
+		return -EINVAL;
+	esp_outbound_sa_hdr(sa, prm);
 	IMB_AES_KEYEXP_128(mgr, iv_key, sa->iv_key, dec);
 	explicit_bzero(dec, sizeof(dec));
 	return 0;

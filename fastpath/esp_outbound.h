@@ -8,6 +8,7 @@
 #include <intel-ipsec-mb.h>
 #include <rte_mbuf.h>
 
+#include "common/sa_msg.h"
 #include "common/sa_rt.h"
 #include "fastpath/esp.h"
 #include "fastpath/worker.h"
@@ -23,6 +24,22 @@
  */
 int esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm *prm,
     const uint8_t iv_key[16]);
+
+/*
+ * The outer header template of @p sa from @p prm's family, mode,
+ * addresses and UDP encapsulation: hdr, hdr_len, hdr_sum, encap ports and
+ * fixed (iv_len and icv_len set before).  Part of esp_outbound_sa_init();
+ * alone, it builds the new header of an SA whose peer moved
+ * (struct sa_out_move).
+ */
+void esp_outbound_sa_hdr(struct sa_rt_out *sa, const struct esp_sa_prm *prm);
+
+/*
+ * Write @p mv's outer header into @p sa (mv->sa or a record not published
+ * yet); the sequence numbers, IV counter, counters and lifetime go on.
+ * Published, only by its owner (SA_MSG_MOVE_OUT in fastpath/sa_sync.c).
+ */
+void esp_outbound_sa_move(struct sa_rt_out *sa, const struct sa_out_move *mv);
 
 /*
  * Protect @p n packets, m[i] with sa[i].  On entry each mbuf (one

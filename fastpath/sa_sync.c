@@ -3,6 +3,8 @@
 #include <rte_ring.h>
 
 #include "common/sa_msg.h"
+#include "common/sa_rt.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/sa_sync.h"
 #include "fastpath/sad.h"
 
@@ -40,6 +42,14 @@ sa_sync_apply(struct worker *w)
 			else if (w->sa_out[msgs[i].id] == msgs[i].rt)
 				w->sa_out[msgs[i].id] = NULL;
 			break;
+		case SA_MSG_MOVE_OUT: {
+			const struct sa_out_move *mv = msgs[i].rt;
+
+			/* Only the owner reads the header: it changes between two of its bursts. */
+			if (mv->sa->owner == w->index)
+				esp_outbound_sa_move(mv->sa, mv);
+			break;
+		}
 		default:
 			/* A corrupt ring message is a broken invariant (STYLE rule 12). */
 			rte_panic("sa_sync: worker %u: bad sa_msg op %u\n", w->index, msgs[i].op);

@@ -153,6 +153,7 @@ ike_ctl_init(const struct config *cfg)
 	ops.child_prepare = sa_ike_child_prepare;
 	ops.child_activate = sa_ike_child_activate;
 	ops.child_move = sa_ike_child_move;
+	ops.child_remap = sa_ike_child_remap;
 	ops.keepalive = keepalive;
 	if (any_v1 && (v1 = ikev1_create(cfg, &ops)) == NULL)
 		goto nomem;

@@ -2,6 +2,7 @@
 /* slowpath/sa_build.c: an SA's runtime record built from its parameters, for static and IKE SAs alike. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -176,4 +177,45 @@ sa_build_out(const struct sa_build_prm *p, IMB_MGR *mgr, uint32_t id, uint16_t o
 	}
 	*out = rt;
 	return 0;
+}
+
+int
+sa_build_out_move(const struct sa_build_prm *p, struct sa_rt_out *sa, struct sa_out_move **out)
+{
+	struct sa_rt_out *tmp;
+	struct esp_sa_prm prm;
+	struct sa_out_move *mv;
+
+	if (sa->proto != SA_PROTO_ESP || p->local->family != sa->family ||
+	    p->remote->family != sa->family)
+		return -EINVAL;
+	/* A scratch record for the template: struct sa_rt_out is too big for the stack. */
+	tmp = rte_zmalloc("sa_rt_out_move", sizeof(*tmp), RTE_CACHE_LINE_SIZE);
+	mv = calloc(1, sizeof(*mv));
+	if (tmp == NULL || mv == NULL) {
+		rte_free(tmp);
+		free(mv);
+		return -ENOMEM;
+	}
+	esp_prm(p, &prm);
+	tmp->iv_len = sa->iv_len;
+	tmp->icv_len = sa->icv_len;
+	esp_outbound_sa_hdr(tmp, &prm);
+	mv->sa = sa;
+	memcpy(mv->hdr, tmp->hdr, sizeof(mv->hdr));
+	mv->hdr_len = tmp->hdr_len;
+	mv->hdr_sum = tmp->hdr_sum;
+	mv->encap_sport = tmp->encap_sport;
+	mv->encap_dport = tmp->encap_dport;
+	mv->fixed = tmp->fixed;
+	mv->mtu = egress_mtu(p->remote);
+	rte_free(tmp);
+	*out = mv;
+	return 0;
+}
+
+void
+sa_build_free_move(void *mv)
+{
+	free(mv);
 }

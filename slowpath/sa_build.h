@@ -9,6 +9,7 @@
 #include <intel-ipsec-mb.h>
 
 #include "common/alg.h"
+#include "common/sa_msg.h"
 #include "common/sa_rt.h"
 #include "config/config.h"
 
@@ -49,6 +50,17 @@ int sa_build_in(const struct sa_build_prm *prm, IMB_MGR *mgr, uint32_t id, uint1
     struct sa_rt_in **out);
 int sa_build_out(const struct sa_build_prm *prm, IMB_MGR *mgr, uint32_t id, uint16_t owner,
     struct sa_rt_out **out);
+
+/*
+ * The outer header of ESP record @p sa (published or not) rebuilt for the
+ * endpoints and UDP ports of @p p (the peer moved behind its NAT), as a
+ * struct sa_out_move for sa_push_move_out() or esp_outbound_sa_move().
+ * Returns 0, -EINVAL (not ESP, another address family) or -ENOMEM.
+ * Control core; free it with sa_build_free_move().
+ */
+int sa_build_out_move(const struct sa_build_prm *p, struct sa_rt_out *sa,
+    struct sa_out_move **out);
+void sa_build_free_move(void *mv);
 
 /* Wipe and free a record (an sa_push_free_fn: after its grace period, or at shutdown). */
 void sa_build_free_in(void *rt);

@@ -13,6 +13,7 @@
 
 #include "common/counters.h"
 #include "common/log.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "slowpath/sa_build.h"
@@ -145,6 +146,7 @@ sa_ike_stats_read(struct sa_ike_stats *out)
 	out->acquires = counter_read(&st.acquires);
 	out->acquire_ignored = counter_read(&st.acquire_ignored);
 	out->acquire_no_handler = counter_read(&st.acquire_no_handler);
+	out->remapped = counter_read(&st.remapped);
 }
 
 /* "<connection>/<child>" of child @p child. */
@@ -196,6 +198,22 @@ push(enum push_op op, void *rt)
 		sa_push_reclaim();
 		rte_delay_us_sleep(100);
 	}
+}
+
+/* push() for SA_MSG_MOVE_OUT: the same wait for room. */
+static int
+push_move(struct sa_out_move *mv)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * PUSH_WAIT_MS / 1000;
+	int rc;
+
+	while ((rc = sa_push_move_out(mv, sa_build_free_move)) == -ENOBUFS || rc == -ENOSPC) {
+		if (rte_get_timer_cycles() > deadline)
+			break;
+		sa_push_reclaim();
+		rte_delay_us_sleep(100);
+	}
+	return rc;
 }
 
 /* Bytes of encryption and integrity key @p prop takes (as the config's static SAs). */
@@ -470,6 +488,66 @@ sa_ike_child_move(void *ctx, const struct ike_child_sa *c)
 		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
 			p->ike_sa = c->ike_sa;
 	pthread_mutex_unlock(&lock);
+}
+
+int
+sa_ike_child_remap(void *ctx, const struct ike_child_sa *c)
+{
+	char name[2 * CONFIG_NAME_MAX], from[INET6_ADDRSTRLEN], to[INET6_ADDRSTRLEN];
+	struct sa_build_prm prm;
+	struct sa_out_move *mv;
+	uint16_t old_port;
+	struct pair *p;
+	int rc;
+
+	(void)ctx;
+	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
+		return -EINVAL;
+	for (p = pairs[c->child]; p != NULL; p = p->next)
+		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
+			break;
+	if (p == NULL || p->out == NULL)
+		return -ENOENT;
+	if (!p->encap || !c->encap || c->remote.family != p->remote.family ||
+	    c->local.family != p->local.family)
+		return -EINVAL;
+	memset(&prm, 0, sizeof(prm));
+	prm.protocol = p->proto;
+	prm.mode = p->mode;
+	prm.local = &c->local;
+	prm.remote = &c->remote;
+	prm.prop = &p->prop;
+	prm.esn = p->esn;
+	prm.encap = true;
+	prm.encap_sport = c->local_port;
+	prm.encap_dport = c->remote_port;
+	prm.lifetime = &p->lifetime;
+	if ((rc = sa_build_out_move(&prm, p->out, &mv)) != 0)
+		return rc;
+	if (p->out_pending) {
+		/* Not published: no worker knows it yet. */
+		esp_outbound_sa_move(p->out, mv);
+		sa_build_free_move(mv);
+	} else if ((rc = push_move(mv)) != 0) {
+		sa_build_free_move(mv);
+		log_warn(LOG_FAC_IPSEC, "%s: spi 0x%08x: outbound SA not moved: %s", __func__,
+		    c->spi_out, strerror(-rc));
+		return rc;
+	}
+	config_addr_format(&p->remote, from, sizeof(from));
+	config_addr_format(&c->remote, to, sizeof(to));
+	old_port = p->remote_port;
+	pthread_mutex_lock(&lock);
+	p->local = c->local;
+	p->remote = c->remote;
+	p->local_port = c->local_port;
+	p->remote_port = c->remote_port;
+	pthread_mutex_unlock(&lock);
+	counter_add(&st.remapped, 1);
+	child_name(c->child, name, sizeof(name));
+	log_info(LOG_FAC_IPSEC, "%s: %s spi_out 0x%08x: peer moved from %s:%u to %s:%u", __func__,
+	    name, c->spi_out, from, old_port, to, c->remote_port);
+	return 0;
 }
 
 void

@@ -72,6 +72,15 @@ int sa_ike_child_activate(void *ctx, const struct ike_child_sa *c);
 void sa_ike_child_down(void *ctx, const struct ike_child_sa *c);
 /* ike_ops.child_move: the pair of @c now belongs to IKE SA c->ike_sa (telemetry shows it). */
 void sa_ike_child_move(void *ctx, const struct ike_child_sa *c);
+/*
+ * ike_ops.child_remap: the peer of the UDP-encapsulated pair of @c moved
+ * (its NAT's address or port changed, RFC 7296 §2.23): its outbound SA
+ * sends to c->remote, c->remote_port from now on, from c->local,
+ * c->local_port, with its sequence numbers going on.  Returns 0,
+ * -ENOENT (unknown pair), -EINVAL (not UDP-encapsulated ESP), -ENOMEM,
+ * -ENOBUFS (the workers' rings stay full: the old header stays).
+ */
+int sa_ike_child_remap(void *ctx, const struct ike_child_sa *c);
 
 /*
  * A worker's EV_ACQUIRE: traffic for child ev->sa_id has no SA.  For a
@@ -148,6 +157,7 @@ struct sa_ike_stats {
 	uint64_t acquires;           /* acquire calls made (trap children) */
 	uint64_t acquire_ignored;    /* EV_ACQUIRE of children without trap, or with an SA */
 	uint64_t acquire_no_handler; /* a trap child's acquire without a registered engine */
+	uint64_t remapped;           /* outbound SAs moved to their peer's new NAT mapping */
 };
 
 void sa_ike_stats_read(struct sa_ike_stats *out);

@@ -118,6 +118,12 @@ sa_push_del_out(struct sa_rt_out *rt, sa_push_free_fn free_fn)
 	return withdraw(SA_MSG_DEL_OUT, rt->id, rt, free_fn);
 }
 
+int
+sa_push_move_out(struct sa_out_move *mv, sa_push_free_fn free_fn)
+{
+	return withdraw(SA_MSG_MOVE_OUT, mv->sa->id, mv, free_fn);
+}
+
 unsigned int
 sa_push_reclaim(void)
 {

@@ -3,6 +3,7 @@
 #ifndef FASTIPSEC_SA_PUSH_H
 #define FASTIPSEC_SA_PUSH_H
 
+#include "common/sa_msg.h"
 #include "common/sa_rt.h"
 
 /* Called with a record whose grace period ended (or at shutdown): free it. */
@@ -24,6 +25,15 @@ int sa_push_add_out(struct sa_rt_out *rt);
  */
 int sa_push_del_in(struct sa_rt_in *rt, sa_push_free_fn free_fn);
 int sa_push_del_out(struct sa_rt_out *rt, sa_push_free_fn free_fn);
+
+/*
+ * Give the published outbound record mv->sa the new outer header in @p mv
+ * (SA_MSG_MOVE_OUT: its owner writes it between two bursts, sequence
+ * numbers untouched); @p free_fn frees @p mv once every worker applied it
+ * and a grace period passed.  Returns 0, -ENOBUFS (nothing sent) or
+ * -ENOSPC as sa_push_del_out().
+ */
+int sa_push_move_out(struct sa_out_move *mv, sa_push_free_fn free_fn);
 
 /*
  * Wait (at most @p timeout_ms) until every worker has applied every message

@@ -71,6 +71,14 @@ struct ike_ops {
 	 */
 	void (*child_move)(void *ctx, const struct ike_child_sa *c);
 	/*
+	 * Optional.  The peer of the installed UDP-encapsulated pair c (keys
+	 * zeroed) moved: its NAT gave it another address or port (RFC 7296
+	 * §2.23).  c->remote and c->remote_port are where the pair's outbound
+	 * SA sends from now on; its sequence numbers go on.  0 or -errno (the
+	 * engine tries again with the peer's next message).
+	 */
+	int (*child_remap)(void *ctx, const struct ike_child_sa *c);
+	/*
 	 * Optional (NULL: none sent).  Send a NAT-keepalive (RFC 3948 §2.3:
 	 * one byte 0xff, no non-ESP marker) from local to remote, both on
 	 * port 4500 or the peer's floated port.  The engine calls it every

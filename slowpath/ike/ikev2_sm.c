@@ -2,6 +2,7 @@
 /* slowpath/ike/ikev2_sm.c: the IKEv2 state machine (RFC 7296): IKE_SA_INIT, IKE_AUTH (PSK, certificates) and the first Child SA. */
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -657,6 +658,56 @@ ikev2_sm_child_keys(struct v2_sa *s, const struct alg_proposal *a,
 	}
 	explicit_bzero(km, sizeof(km));
 	return rc;
+}
+
+static bool
+endpoint_eq(const struct config_addr *a, uint16_t port, const struct ike_addr *b)
+{
+	return port == b->port && ike_sa_addr_eq(a, &b->a);
+}
+
+/*
+ * RFC 7296 §2.23: with a NAT between us, the IKE SA and its Child SAs' UDP
+ * encapsulation go where the peer's last authenticated message came from
+ * (its NAT may have given it a new mapping).  A child the installer could
+ * not move is tried again at the next message.
+ */
+static void
+peer_follow(struct ikev2 *e, struct v2_sa *s, const struct ike_addr *l, const struct ike_addr *r)
+{
+	char from[INET6_ADDRSTRLEN], to[INET6_ADDRSTRLEN];
+	struct ike_child_sa *c;
+	struct ike_child_sa moved;
+	unsigned int i;
+
+	/* Not the float to port 4500 in IKE_AUTH: a move of an established SA. */
+	if (s->sa.state == IKE_SA_STATE_ESTABLISHED && !endpoint_eq(&r->a, r->port, &s->sa.remote)) {
+		config_addr_format(&s->sa.remote.a, from, sizeof(from));
+		config_addr_format(&r->a, to, sizeof(to));
+		log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
+		    "_r: the peer moved from %s:%u to %s:%u", __func__, s->sa.spi_i, s->sa.spi_r,
+		    from, s->sa.remote.port, to, r->port);
+	}
+	s->sa.local = *l;
+	s->sa.remote = *r;
+	for (i = 0; i < s->n_children; i++) {
+		c = &s->children[i].c;
+		if (!c->encap || (endpoint_eq(&c->remote, c->remote_port, &s->sa.remote) &&
+		                     endpoint_eq(&c->local, c->local_port, &s->sa.local)))
+			continue;
+		if (c->remote.family != s->sa.remote.a.family)
+			continue; /* a NAT64 is not a NAT-T port change */
+		moved = *c;
+		moved.local = s->sa.local.a;
+		moved.remote = s->sa.remote.a;
+		moved.local_port = s->sa.local.port;
+		moved.remote_port = s->sa.remote.port;
+		if (e->ops->child_remap != NULL && e->ops->child_remap(e->ops->ctx, &moved) != 0) {
+			ikev2_sm_dbg(s, __func__, "Child SA not moved to the peer's new endpoint");
+			continue;
+		}
+		*c = moved;
+	}
 }
 
 /*
@@ -1424,10 +1475,8 @@ sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct i
 	}
 opened:
 	/* Authenticated: follow the peer to where it sends from (NAT-T, §2.23). */
-	if (s->nat_local || s->nat_remote) {
-		s->sa.local = *l;
-		s->sa.remote = *r;
-	}
+	if (s->nat_local || s->nat_remote)
+		peer_follow(e, s, l, r);
 	s->last_rx_ns = now;
 	if (response) {
 		if (h->exchange != s->req_exch) {
