@@ -49,6 +49,7 @@ ikl_setup() {
 
 # ikl_cleanup: everything ikl_setup made and the processes the test started (by PID).
 ikl_cleanup() {
+	streams_kill
 	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
 		kill -9 "$GW_PID" 2>/dev/null
 		wait "$GW_PID" 2>/dev/null
@@ -271,4 +272,120 @@ for t in sys.argv[2:]:
         print("# missing after line %d: %s" % (pos, t))
         sys.exit(1)
 EOF
+}
+
+# v1stat NAME / v2stat NAME: a counter of the IKEv1 / IKEv2 engine (/fastipsec/ike/stats).
+v1stat() {
+	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev1"]["'"$1"'"]'
+}
+v2stat() {
+	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["'"$1"'"]'
+}
+
+# Numbered UDP streams (udp_stream.py) through the tunnel, each by a NAME:
+# its receiver writes $TMP/recv-NAME, its sender $TMP/sent-NAME.
+STREAM_PIDS=()
+# stream_recv NS ADDR PORT NAME SECONDS
+stream_recv() {
+	ip netns exec "$1" $PY "$TOP/tests/integration/udp_stream.py" recv "$2" "$3" "$5" "$TMP/recv-$4" &
+	STREAM_PIDS+=($!)
+}
+# stream_send NS SRC DST PORT NAME RATE SECONDS
+stream_send() {
+	ip netns exec "$1" $PY "$TOP/tests/integration/udp_stream.py" send "$2" "$3" "$4" "$6" "$7" \
+		"$TMP/sent-$5" &
+	STREAM_PIDS+=($!)
+}
+# streams_ready FILE...: wait (5 s at most) until each receiver (NAME) or other FILE.ready is there.
+streams_ready() {
+	local i f n
+	for ((i = 0; i < 50; i++)); do
+		n=0
+		for f in "$@"; do
+			[ -e "$TMP/recv-$f.ready" ] || [ -e "$TMP/$f.ready" ] && n=$((n + 1))
+		done
+		[ "$n" = $# ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# streams_wait: until every stream process ended.
+streams_wait() {
+	[ ${#STREAM_PIDS[@]} -eq 0 ] || wait "${STREAM_PIDS[@]}" 2>/dev/null
+	STREAM_PIDS=()
+}
+# streams_kill: the stream processes still running (at cleanup).
+streams_kill() {
+	local p
+	for p in "${STREAM_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	STREAM_PIDS=()
+}
+# stream_result NAME LABEL: sets S_SENT S_RCV S_UNI S_DUP S_LOST of stream NAME
+# and prints them, with where its gaps are, as "# LABEL: ..." lines.
+stream_result() {
+	read -r _ S_SENT <"$TMP/sent-$1"
+	read -r _ S_RCV _ S_UNI _ S_DUP <"$TMP/recv-$1"
+	S_LOST=$((S_SENT - S_UNI))
+	echo "# $2: sent $S_SENT received $S_RCV unique $S_UNI duplicates $S_DUP lost $S_LOST"
+	sed -n 's/^gaps/# '"$2"': gaps/p' "$TMP/recv-$1"
+}
+
+# gw_drops LABEL: the gateway's drop counters that are not zero, for a loss's diagnosis.
+gw_drops() {
+	tel "$PREFIX" /fastipsec/stats | $PY -c '
+import json, sys
+r = json.load(sys.stdin)["/fastipsec/stats"]
+d = {k: v for k, v in (r.get("drops") or {}).items() if isinstance(v, int) and v}
+print("# %s drops:" % sys.argv[1], d or "none")' "$1" 2>/dev/null
+}
+
+# pairs_match: charon's CHILD SAs (but those it lists as DELETED: gone from
+# libipsec, kept a moment for the listing) are the gateway's pairs, SPI for SPI.
+pairs_match() {
+	local ss gw
+	ss=$(ss_sas "$SSD" | $PY -c '
+import json, sys
+for ike in json.load(sys.stdin):
+    for c in ike["children"]:
+        if c.get("state") == "DELETED":
+            continue
+        print("outbound %08x" % int(c["spi-in"], 16))
+        print("inbound %08x" % int(c["spi-out"], 16))' | sort)
+	gw=$(gw_children | awk '{print $1, $2}' | sort)
+	[ -n "$gw" ] && [ "$ss" = "$gw" ]
+}
+# pairs_show: both ends' pairs, for a failed comparison.
+pairs_show() {
+	echo "# charon: $(ss_sas "$SSD" | $PY -c '
+import json, sys
+print(["%s:%s/%s(%s)" % (ike.get("uniqueid"), c["spi-in"], c["spi-out"], c.get("state")) for ike in json.load(sys.stdin) for c in ike["children"]])')"
+	echo "# gateway: $(gw_children | tr '\n' ' ') IKE SAs $(ike_total)"
+}
+
+# rows_on_live_ike: every pair's "ike_sa" in /fastipsec/sa/list is an
+# established IKE SA of /fastipsec/ike/list (adoptions and IKE rekeys
+# update it) that names the pair among its child_sas.
+rows_on_live_ike() {
+	$PY -c '
+import json, sys
+sa = json.loads(sys.argv[1])["/fastipsec/sa/list"]
+ike = json.loads(sys.argv[2])["/fastipsec/ike/list"]
+live = {v["id"]: v.get("child_sas", "") for v in ike.values() if isinstance(v, dict) and v.get("state") == "established"}
+rows = [v for v in sa.values() if isinstance(v, dict) and "ike_sa" in v]
+bad = [(v["spi"], v["ike_sa"]) for v in rows if v["ike_sa"] not in live or v["spi"][2:] not in live[v["ike_sa"]]]
+if bad or not rows:
+    print("# rows on no live IKE SA:", bad, "live:", live)
+sys.exit(1 if bad or not rows else 0)' "$(tel "$PREFIX" /fastipsec/sa/list)" "$(tel "$PREFIX" /fastipsec/ike/list)"
+}
+# wait_rows_on_live_ike: rows_on_live_ike within 5 s (a rekey moves them a moment later).
+wait_rows_on_live_ike() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		rows_on_live_ike >/dev/null && return 0
+		sleep 0.25
+	done
+	rows_on_live_ike
 }

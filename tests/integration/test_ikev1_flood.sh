@@ -200,9 +200,6 @@ secrets:
   - {type: ike, ids: [192.0.2.1, 192.0.2.3], secret: "$PSK"}
 EOF
 
-v1stat() { # NAME: a counter of the engine
-	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev1"]["'"$1"'"]'
-}
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$GW_PID/status" 2>/dev/null; }
 
 # probe_up SECONDS: charon's probe connection comes up (main + quick mode),
@@ -236,21 +233,13 @@ R=$(ping_both 2)
 check "(a) pings cross it ($R)" test "$R" = "2 2"
 
 STREAM_S=42 # (b), (c) and (d) run under it (checked below)
-cp "$HERE/udp_stream.py" "$TMP/udp_stream.py"
-ip netns exec "$SS" $PY "$TMP/udp_stream.py" recv 198.51.100.1 5002 $((STREAM_S + 4)) "$TMP/recv-in" &
-RECV1=$!
-ip netns exec "$IN" $PY "$TMP/udp_stream.py" recv 203.0.113.2 5003 $((STREAM_S + 4)) "$TMP/recv-out" &
-RECV2=$!
+stream_recv "$SS" 198.51.100.1 5002 in $((STREAM_S + 4))
+stream_recv "$IN" 203.0.113.2 5003 out $((STREAM_S + 4))
 ip netns exec "$SS" $PY "$HERE/ike_flood.py" sink so$ID 192.0.2.100 155 "$TMP/sink" 300 &
 SINK_PID=$!
-for ((i = 0; i < 50; i++)); do
-	[ -e "$TMP/recv-in.ready" ] && [ -e "$TMP/recv-out.ready" ] && [ -e "$TMP/sink.ready" ] && break
-	sleep 0.1
-done
-ip netns exec "$IN" $PY "$TMP/udp_stream.py" send 203.0.113.2 198.51.100.1 5002 $STREAM_RATE $STREAM_S "$TMP/sent-in" &
-SEND1=$!
-ip netns exec "$SS" $PY "$TMP/udp_stream.py" send 198.51.100.1 203.0.113.2 5003 $STREAM_RATE $STREAM_S "$TMP/sent-out" &
-SEND2=$!
+streams_ready in out sink
+stream_send "$IN" 203.0.113.2 198.51.100.1 5002 in $STREAM_RATE $STREAM_S
+stream_send "$SS" 198.51.100.1 203.0.113.2 5003 out $STREAM_RATE $STREAM_S
 STREAM_END=$(($(date +%s) + STREAM_S))
 
 # The sampler: every 0.2 s "TIME half_open drop_half_open half_open_evicted
@@ -356,15 +345,11 @@ if probe_up 15; then
 else
 	notok "(d) after the flood a legitimate main mode succeeds"
 fi
-wait "$SEND1" "$SEND2" "$RECV1" "$RECV2"
-read -r _ SENT_IN <"$TMP/sent-in"
-read -r _ SENT_OUT <"$TMP/sent-out"
-read -r _ RCV_IN _ UNI_IN _ DUP_IN <"$TMP/recv-in"
-read -r _ RCV_OUT _ UNI_OUT _ DUP_OUT <"$TMP/recv-out"
-LOST_IN=$((SENT_IN - UNI_IN))
-LOST_OUT=$((SENT_OUT - UNI_OUT))
-echo "# stream host -> charon: sent $SENT_IN received $RCV_IN unique $UNI_IN duplicates $DUP_IN lost $LOST_IN"
-echo "# stream charon -> host: sent $SENT_OUT received $RCV_OUT unique $UNI_OUT duplicates $DUP_OUT lost $LOST_OUT"
+streams_wait
+stream_result in "stream host -> charon"
+SENT_IN=$S_SENT LOST_IN=$S_LOST
+stream_result out "stream charon -> host"
+SENT_OUT=$S_SENT LOST_OUT=$S_LOST
 check "the stream host -> charon lost at most 1 % during the flood" test "$SENT_IN" -ge $((STREAM_RATE * STREAM_S)) -a $((LOST_IN * 100)) -le "$SENT_IN"
 check "the stream charon -> host lost at most 1 % during the flood" test "$SENT_OUT" -ge $((STREAM_RATE * STREAM_S)) -a $((LOST_OUT * 100)) -le "$SENT_OUT"
 kill "$SINK_PID" 2>/dev/null

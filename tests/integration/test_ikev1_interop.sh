@@ -122,10 +122,6 @@ ping_via() {
 	echo "${r:-0}"
 }
 
-# v1stat NAME: a counter of /fastipsec/ike/stats' ikev1 part.
-v1stat() {
-	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev1"]["'"$1"'"]'
-}
 
 # child_ping TAG N SRC DST OTHER: pings SRC -> DST and back over child N; its
 # SA counters move by at least 10 each way, the OTHER child's not at all.

@@ -104,14 +104,6 @@ secrets:
 EOF
 }
 
-v1stat() { # NAME: a counter of the engine
-	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev1"]["'"$1"'"]'
-}
-
-# The stream (tests/integration/udp_stream.py): SENDER writes "sent N" at the
-# end; RECEIVER "received R unique U duplicates D".
-cp "$(dirname "$0")/udp_stream.py" "$TMP/udp_stream.py"
-
 # ---- (1) rekeying under traffic ----
 # Gateway: phase 2 every 6-7 s, phase 1 every 9-10 s; charon: phase 2 every
 # 8-9 s, phase 1 (reauthentication) every 8-11 s: the two ends' reauthentications
@@ -144,19 +136,12 @@ IKE_EST0=$(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log")
 MM_INIT0=$(grep -c "initiating Main Mode IKE_SA gw" "$SSD/charon.log")
 
 RS=$((STREAM_S + 4))
-ip netns exec "$SS" $PY "$TMP/udp_stream.py" recv 198.51.100.1 5002 "$RS" "$TMP/recv-in" &
-RECV1=$!
-ip netns exec "$IN" $PY "$TMP/udp_stream.py" recv 203.0.113.2 5003 "$RS" "$TMP/recv-out" &
-RECV2=$!
-for ((i = 0; i < 50; i++)); do
-	[ -e "$TMP/recv-in.ready" ] && [ -e "$TMP/recv-out.ready" ] && break
-	sleep 0.1
-done
+stream_recv "$SS" 198.51.100.1 5002 in "$RS"
+stream_recv "$IN" 203.0.113.2 5003 out "$RS"
+streams_ready in out
 T_STREAM=$(date +%T.%N)
-ip netns exec "$IN" $PY "$TMP/udp_stream.py" send 203.0.113.2 198.51.100.1 5002 "$RATE" "$STREAM_S" "$TMP/sent-in" &
-SEND1=$!
-ip netns exec "$SS" $PY "$TMP/udp_stream.py" send 198.51.100.1 203.0.113.2 5003 "$RATE" "$STREAM_S" "$TMP/sent-out" &
-SEND2=$!
+stream_send "$IN" 203.0.113.2 198.51.100.1 5002 in "$RATE" "$STREAM_S"
+stream_send "$SS" 198.51.100.1 203.0.113.2 5003 out "$RATE" "$STREAM_S"
 MAXP=0
 MAXI=0
 for ((t = 0; t < STREAM_S; t++)); do
@@ -166,30 +151,21 @@ for ((t = 0; t < STREAM_S; t++)); do
 	n=$(ike_total)
 	[ "$n" -gt "$MAXI" ] && MAXI=$n
 done
-wait "$SEND1" "$SEND2" "$RECV1" "$RECV2"
-read -r _ SENT_IN <"$TMP/sent-in"
-read -r _ SENT_OUT <"$TMP/sent-out"
-read -r _ RCV_IN _ UNI_IN _ DUP_IN <"$TMP/recv-in"
-read -r _ RCV_OUT _ UNI_OUT _ DUP_OUT <"$TMP/recv-out"
+streams_wait
+# Where a loss is, in the streams that started at T_STREAM (number / RATE = seconds after it).
+stream_result in "(1) host -> charon from $T_STREAM"
+SENT_IN=$S_SENT UNI_IN=$S_UNI
+stream_result out "(1) charon -> host from $T_STREAM"
+SENT_OUT=$S_SENT UNI_OUT=$S_UNI
 P2=$(v1stat p2_rekeys)
 P1=$(v1stat p1_rekeys)
 CH_EST=$(($(grep -c "CHILD_SA net{[0-9]*} established" "$SSD/charon.log") - CH_EST0))
 IKE_EST=$(($(grep -c "IKE_SA gw\[[0-9]*\] established" "$SSD/charon.log") - IKE_EST0))
 SS_REAUTH=$(($(grep -c "initiating Main Mode IKE_SA gw" "$SSD/charon.log") - MM_INIT0))
 SS_IGNORED=$(grep -cE "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown" "$SSD/charon.log")
-echo "# (1) host -> charon: sent $SENT_IN received $RCV_IN unique $UNI_IN duplicates $DUP_IN lost $((SENT_IN - UNI_IN))"
-echo "# (1) charon -> host: sent $SENT_OUT received $RCV_OUT unique $UNI_OUT duplicates $DUP_OUT lost $((SENT_OUT - UNI_OUT))"
-# Where a loss is, in the streams that started at T_STREAM (number / RATE = seconds after it).
-sed -n 's/^gaps/# (1) host -> charon from '"$T_STREAM"': gaps/p' "$TMP/recv-in"
-sed -n 's/^gaps/# (1) charon -> host from '"$T_STREAM"': gaps/p' "$TMP/recv-out"
 echo "# (1) gateway: p2_rekeys $P2 p1_rekeys $P1 p2_done $(v1stat p2_done) p1_done $(v1stat p1_done) p2_failed $(v1stat p2_failed) deletes_sent $(v1stat deletes_sent) deletes_received $(v1stat deletes_received)"
 echo "# (1) charon: CHILD_SAs established $CH_EST, IKE_SAs established $IKE_EST (both sides' rekeys), reauthentications it initiated $SS_REAUTH, deletes it ignored $SS_IGNORED; at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
-# the gateway's drop counters that are not zero, for a loss's diagnosis
-tel "$PREFIX" /fastipsec/stats | $PY -c '
-import json, sys
-r = json.load(sys.stdin)["/fastipsec/stats"]
-d = {k: v for k, v in (r.get("drops") or {}).items() if isinstance(v, int) and v}
-print("# (1) gateway drops:", d or "none")' 2>/dev/null
+gw_drops "(1) gateway"
 cp "$SSD/charon.log" "$TMP/charon-rekey.log"
 check "(1) at least 10 phase-2 rekeys in ${STREAM_S} s" test "$P2" -ge 10 -a "$CH_EST" -ge 10
 check "(1) at least 6 phase-1 rekeys (reauthentications) in ${STREAM_S} s" test "$P1" -ge 6 -a "$IKE_EST" -ge 6
@@ -204,53 +180,16 @@ if [ "$SS_IGNORED" != 0 ]; then
 	grep -E "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown" "$SSD/charon.log" | head -5 | sed 's/^/# /'
 fi
 check "(1) charon ignored none of the gateway's deletes" test "$SS_IGNORED" = 0
-# pairs_match: charon's CHILD SAs (any state) are the gateway's pairs, SPI for SPI.
-pairs_match() {
-	local ss gw
-	ss=$(ss_sas "$SSD" | $PY -c '
-import json, sys
-for ike in json.load(sys.stdin):
-    for c in ike["children"]:
-        print("outbound %08x" % int(c["spi-in"], 16))
-        print("inbound %08x" % int(c["spi-out"], 16))' | sort)
-	gw=$(gw_children | awk '{print $1, $2}' | sort)
-	[ -n "$gw" ] && [ "$ss" = "$gw" ]
-}
 wait_pairs_match() {
 	local i
 	for ((i = 0; i < 60; i++)); do
 		pairs_match && return 0
 		sleep 0.25
 	done
-	echo "# charon: $(ss_sas "$SSD" | $PY -c '
-import json, sys
-print(["%s:%s/%s(%s)" % (ike.get("uniqueid"), c["spi-in"], c["spi-out"], c.get("state")) for ike in json.load(sys.stdin) for c in ike["children"]])')"
-	echo "# gateway: $(gw_children | tr '\n' ' ')"
+	pairs_show
 	return 1
 }
 check "(1) charon holds exactly the gateway's SA pairs (none left behind on either side)" wait_pairs_match
-# rows_on_live_ike: every pair's "ike_sa" in /fastipsec/sa/list is an established IKE SA
-# of /fastipsec/ike/list (adoptions update it) that names the pair among its child_sas.
-rows_on_live_ike() {
-	$PY -c '
-import json, sys
-sa = json.loads(sys.argv[1])["/fastipsec/sa/list"]
-ike = json.loads(sys.argv[2])["/fastipsec/ike/list"]
-live = {v["id"]: v.get("child_sas", "") for v in ike.values() if isinstance(v, dict) and v.get("state") == "established"}
-rows = [v for v in sa.values() if isinstance(v, dict) and "ike_sa" in v]
-bad = [(v["spi"], v["ike_sa"]) for v in rows if v["ike_sa"] not in live or v["spi"][2:] not in live[v["ike_sa"]]]
-if bad or not rows:
-    print("# rows on no live IKE SA:", bad, "live:", live)
-sys.exit(1 if bad or not rows else 0)' "$(tel "$PREFIX" /fastipsec/sa/list)" "$(tel "$PREFIX" /fastipsec/ike/list)"
-}
-wait_rows_on_live_ike() {
-	local i
-	for ((i = 0; i < 20; i++)); do
-		rows_on_live_ike >/dev/null && return 0
-		sleep 0.25
-	done
-	rows_on_live_ike
-}
 check "(1) /fastipsec/sa/list names the IKE SA that holds each pair now" wait_rows_on_live_ike
 ss_terminate "$SSD" ike gw >/dev/null 2>&1
 check "(1) after terminate: no SA left at the gateway" wait_gw_children 0 10

@@ -37,16 +37,10 @@ TMP=$(mktemp -d)
 SSD=$TMP/charon
 GW_PID=
 DUMP_PID=
-STREAM_PIDS=
 PSK=fastipsec-ikev2-nat-psk-0123456789
 RATE=200
 
 cleanup() {
-	local p
-	for p in $STREAM_PIDS; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
 	ikl_cleanup
 	lab_del "$NAT"
 }
@@ -233,22 +227,11 @@ check "traffic crosses the tunnel both ways through the NAT ($a/3 and $b/3 pings
 
 # Numbered streams both ways for the whole test: their losses show how long each move costs.
 STREAM_S=26
-ip netns exec "$IN" $PY "$TOP/tests/integration/udp_stream.py" recv 203.0.113.2 9001 \
-	$((STREAM_S + 6)) "$TMP/recv-in" &
-STREAM_PIDS="$STREAM_PIDS $!"
-ip netns exec "$SS" $PY "$TOP/tests/integration/udp_stream.py" recv 198.51.100.1 9002 \
-	$((STREAM_S + 6)) "$TMP/recv-ss" &
-STREAM_PIDS="$STREAM_PIDS $!"
-for ((i = 0; i < 50; i++)); do
-	[ -f "$TMP/recv-in.ready" ] && [ -f "$TMP/recv-ss.ready" ] && break
-	sleep 0.1
-done
-ip netns exec "$SS" $PY "$TOP/tests/integration/udp_stream.py" send 198.51.100.1 203.0.113.2 \
-	9001 $RATE $STREAM_S "$TMP/sent-ss" &
-STREAM_PIDS="$STREAM_PIDS $!"
-ip netns exec "$IN" $PY "$TOP/tests/integration/udp_stream.py" send 203.0.113.2 198.51.100.1 \
-	9002 $RATE $STREAM_S "$TMP/sent-in" &
-STREAM_PIDS="$STREAM_PIDS $!"
+stream_recv "$IN" 203.0.113.2 9001 in $((STREAM_S + 6))
+stream_recv "$SS" 198.51.100.1 9002 ss $((STREAM_S + 6))
+streams_ready in ss
+stream_send "$SS" 198.51.100.1 203.0.113.2 9001 in $RATE $STREAM_S
+stream_send "$IN" 203.0.113.2 198.51.100.1 9002 ss $RATE $STREAM_S
 sleep 3
 
 # wait_port LO HI SECONDS: until the outbound SA's UDP destination port is in LO..HI.
@@ -285,18 +268,11 @@ echo "# moved after $($PY -c "print(round($T1 - $T0, 1))") s: $(gw_peer)"
 check "the outbound SA now sends to 192.0.2.3" test "$(gw_out remote)" = "192.0.2.3"
 check "the same Child SA moved again (SPI $SPI0 kept)" test "$(gw_out spi)" = "$SPI0"
 
-for p in $STREAM_PIDS; do wait "$p" 2>/dev/null; done
-STREAM_PIDS=
-for d in ss in; do
-	read -r _ sent <"$TMP/sent-$d"
-	o=in
-	[ "$d" = in ] && o=ss
-	read -r _ rx _ uniq _ dup <"$TMP/recv-$o"
-	echo "# stream from $d: sent $sent, received $rx, unique $uniq, lost $((sent - uniq))"
-	sed -n 2p "$TMP/recv-$o" | sed 's/^/# /'
-	eval "LOST_$d=$((sent - uniq))"
-	eval "SENT_$d=$sent"
-done
+streams_wait
+stream_result in "stream charon -> host"
+SENT_ss=$S_SENT LOST_ss=$S_LOST
+stream_result ss "stream host -> charon"
+SENT_in=$S_SENT LOST_in=$S_LOST
 # charon -> host never depends on the gateway's move (ESP in UDP is taken
 # from any port); host -> charon is lost between a move and charon's next
 # liveness check (2 s, plus its retransmission when the first one met the

@@ -135,10 +135,6 @@ secrets:
   - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
 EOF
 
-v2stat() { # NAME: a counter of the IKEv2 engine
-	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["ikev2"]["'"$1"'"]'
-}
-
 if ! gw_up rekey --diagnostics; then
 	notok "the gateway starts"
 	sed 's/^/# /' "$TMP/gw-rekey.log"
@@ -165,34 +161,18 @@ check "one IKE SA at each end" one_ike
 check "the CREATE_CHILD_SA child is counted (child_done 2)" test "$(v2stat child_done)" = 2
 CH_EST0=$(grep -cE "CHILD_SA (net|web)\{[0-9]*\} established" "$SSD/charon.log")
 
-cp "$(dirname "$0")/udp_stream.py" "$TMP/udp_stream.py"
 RS=$((STREAM_S + 4))
-# stream NAME NS_FROM SRC NS_TO DST PORT: a receiver, then (after all are bound) a sender
-PIDS=()
-recv_start() { # NS ADDR PORT NAME
-	ip netns exec "$1" $PY "$TMP/udp_stream.py" recv "$2" "$3" "$RS" "$TMP/recv-$4" &
-	PIDS+=($!)
-}
-send_start() { # NS SRC DST PORT NAME RATE
-	ip netns exec "$1" $PY "$TMP/udp_stream.py" send "$2" "$3" "$4" "$6" "$STREAM_S" "$TMP/sent-$5" &
-	PIDS+=($!)
-}
 # REKEY_PCAP=1 captures the outside wire at charon's end ($TMP/wire.pcap, with KEEP_TMP=1).
 [ -n "${REKEY_PCAP:-}" ] && dump_start
-recv_start "$SS" 198.51.100.1 5002 net-in
-recv_start "$IN" 203.0.113.2 5003 net-out
-recv_start "$SS" 198.51.100.130 5004 web-in
-recv_start "$IN" 203.0.113.130 5005 web-out
-for ((i = 0; i < 50; i++)); do
-	n=0
-	for s in net-in net-out web-in web-out; do [ -e "$TMP/recv-$s.ready" ] && n=$((n + 1)); done
-	[ "$n" = 4 ] && break
-	sleep 0.1
-done
-send_start "$IN" 203.0.113.2 198.51.100.1 5002 net-in "$RATE"
-send_start "$SS" 198.51.100.1 203.0.113.2 5003 net-out "$RATE"
-send_start "$IN" 203.0.113.130 198.51.100.130 5004 web-in "$WEB_RATE"
-send_start "$SS" 198.51.100.130 203.0.113.130 5005 web-out "$WEB_RATE"
+stream_recv "$SS" 198.51.100.1 5002 net-in "$RS"
+stream_recv "$IN" 203.0.113.2 5003 net-out "$RS"
+stream_recv "$SS" 198.51.100.130 5004 web-in "$RS"
+stream_recv "$IN" 203.0.113.130 5005 web-out "$RS"
+streams_ready net-in net-out web-in web-out
+stream_send "$IN" 203.0.113.2 198.51.100.1 5002 net-in "$RATE" "$STREAM_S"
+stream_send "$SS" 198.51.100.1 203.0.113.2 5003 net-out "$RATE" "$STREAM_S"
+stream_send "$IN" 203.0.113.130 198.51.100.130 5004 web-in "$WEB_RATE" "$STREAM_S"
+stream_send "$SS" 198.51.100.130 203.0.113.130 5005 web-out "$WEB_RATE" "$STREAM_S"
 MAXP=0
 MAXI=0
 for ((t = 0; t < STREAM_S; t++)); do
@@ -202,15 +182,13 @@ for ((t = 0; t < STREAM_S; t++)); do
 	n=$(ike_total)
 	[ "$n" -gt "$MAXI" ] && MAXI=$n
 done
-wait "${PIDS[@]}"
+streams_wait
 [ -n "${REKEY_PCAP:-}" ] && dump_stop
 for s in net-in net-out web-in web-out; do
-	read -r _ SENT <"$TMP/sent-$s"
-	read -r _ RCV _ UNI _ DUP <"$TMP/recv-$s"
+	stream_result "$s" "$s"
 	r=$RATE
 	[ "${s#web}" != "$s" ] && r=$WEB_RATE
-	echo "# $s: sent $SENT received $RCV unique $UNI duplicates $DUP lost $((SENT - UNI))"
-	check "the $s stream lost nothing ($SENT packets)" test "$SENT" -ge $((r * STREAM_S)) -a "$UNI" = "$SENT"
+	check "the $s stream lost nothing ($S_SENT packets)" test "$S_SENT" -ge $((r * STREAM_S)) -a "$S_UNI" = "$S_SENT"
 done
 CR=$(v2stat child_rekeys)
 IR=$(v2stat ike_rekeys)
@@ -220,11 +198,10 @@ SS_COLL=$(grep -ciE "collision" "$SSD/charon.log")
 SS_IGNORED=$(grep -cE "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown|CHILD_SA_NOT_FOUND" "$SSD/charon.log")
 echo "# gateway: child_rekeys $CR (started $(v2stat child_rekeys_started), failed $(v2stat child_rekey_failed)) ike_rekeys $IR (started $(v2stat ike_rekeys_started), failed $(v2stat ike_rekey_failed)) collisions $(v2stat collisions) temporary_failures $(v2stat temporary_failures) child_not_found $(v2stat child_not_found) child_hard_expired $(v2stat child_hard_expired) ike_expired $(v2stat ike_expired) deletes_sent $(v2stat deletes_sent) deletes_received $(v2stat deletes_received)"
 echo "# charon: CHILD_SAs established $CH_EST, IKE_SAs rekeyed $SS_IKE_REKEY, collision lines $SS_COLL, ignored deletes $SS_IGNORED; at most $MAXP inbound SAs and $MAXI IKE SAs at the gateway at once"
+gw_drops gateway
 tel "$PREFIX" /fastipsec/stats | $PY -c '
 import json, sys
 r = json.load(sys.stdin)["/fastipsec/stats"]
-d = {k: v for k, v in (r.get("drops") or {}).items() if isinstance(v, int) and v}
-print("# gateway drops:", d or "none")
 print("# gateway counters:", {k: v for k, v in r.items() if isinstance(v, int) and v})' 2>/dev/null
 tel "$PREFIX" /fastipsec/ike/stats | $PY -c '
 import json, sys
@@ -247,21 +224,6 @@ if [ "$SS_IGNORED" != 0 ]; then
 	grep -E "CHILD_SA not found|DELETE for different IKE_SA|received DELETE for unknown|CHILD_SA_NOT_FOUND" "$SSD/charon.log" | head -5 | sed 's/^/# /'
 fi
 
-# pairs_match: charon's CHILD SAs (but those it lists as DELETED: gone from
-# libipsec, kept a moment for the listing) are the gateway's pairs, SPI for SPI.
-pairs_match() {
-	local ss gw
-	ss=$(ss_sas "$SSD" | $PY -c '
-import json, sys
-for ike in json.load(sys.stdin):
-    for c in ike["children"]:
-        if c.get("state") == "DELETED":
-            continue
-        print("outbound %08x" % int(c["spi-in"], 16))
-        print("inbound %08x" % int(c["spi-out"], 16))' | sort)
-	gw=$(gw_children | awk '{print $1, $2}' | sort)
-	[ -n "$gw" ] && [ "$ss" = "$gw" ]
-}
 wait_settled() {
 	local i
 	for ((i = 0; i < 60; i++)); do
@@ -269,27 +231,11 @@ wait_settled() {
 			[ "$(ss_count "$SSD" ike)" = 1 ] && return 0
 		sleep 0.25
 	done
-	echo "# charon: $(ss_sas "$SSD" | $PY -c '
-import json, sys
-print(["%s:%s/%s(%s)" % (ike.get("uniqueid"), c["spi-in"], c["spi-out"], c.get("state")) for ike in json.load(sys.stdin) for c in ike["children"]])')"
-	echo "# gateway: $(gw_children | tr '\n' ' ') IKE SAs $(ike_total)"
+	pairs_show
 	return 1
 }
 # Rekeys go on: compare between two (every few seconds both ends are at rest).
 check "the two ends hold the same two pairs in one IKE SA (none left behind)" wait_settled
-# rows_on_live_ike: every pair's "ike_sa" in /fastipsec/sa/list is the established IKE SA of /fastipsec/ike/list.
-rows_on_live_ike() {
-	$PY -c '
-import json, sys
-sa = json.loads(sys.argv[1])["/fastipsec/sa/list"]
-ike = json.loads(sys.argv[2])["/fastipsec/ike/list"]
-live = {v["id"]: v.get("child_sas", "") for v in ike.values() if isinstance(v, dict) and v.get("state") == "established"}
-rows = [v for v in sa.values() if isinstance(v, dict) and "ike_sa" in v]
-bad = [(v["spi"], v["ike_sa"]) for v in rows if v["ike_sa"] not in live or v["spi"][2:] not in live[v["ike_sa"]]]
-if bad or not rows:
-    print("# rows on no live IKE SA:", bad, "live:", live)
-sys.exit(1 if bad or not rows else 0)' "$(tel "$PREFIX" /fastipsec/sa/list)" "$(tel "$PREFIX" /fastipsec/ike/list)"
-}
 check "/fastipsec/sa/list names the IKE SA that holds each pair now" rows_on_live_ike
 R=$(ping_both 3)
 check "pings cross the rekeyed tunnel ($R)" test "$R" = "3 3"

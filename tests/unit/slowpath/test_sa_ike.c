@@ -599,6 +599,89 @@ test_sa_ike_fallback(void)
 	CU_ASSERT_PTR_NOT_NULL(sad_find(0x1001, A4));
 }
 
+/* A LAN packet through child 0 as ESP in UDP: its UDP destination port, SPI and sequence number. */
+static void
+encap_out(uint16_t *dport, uint32_t *spi, uint32_t *seq)
+{
+	static const uint8_t lo[4] = { 203, 0, 113, 5 }, dst[4] = { 198, 51, 100, 9 };
+	struct rte_mbuf *m = lan_packet(lo, dst, 100), *esp;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	uint32_t be[2];
+
+	input_burst(w, 1, &m, 1);
+	esp = taken(0);
+	CU_ASSERT_FATAL(esp != NULL);
+	ip = rte_pktmbuf_mtod_offset(esp, const struct rte_ipv4_hdr *, 14);
+	CU_ASSERT_EQUAL(ip->next_proto_id, IPPROTO_UDP);
+	CU_ASSERT(memcmp(&ip->dst_addr, C4, 4) == 0);
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	*dport = rte_be_to_cpu_16(udp->dst_port);
+	memcpy(be, udp + 1, 8);
+	*spi = rte_be_to_cpu_32(be[0]);
+	*seq = rte_be_to_cpu_32(be[1]);
+	rte_pktmbuf_free(esp);
+	drain_events();
+}
+
+/* The peer's NAT moved it: the outbound SA sends to the new port, its sequence numbers go on. */
+static void
+test_sa_ike_remap(void)
+{
+	struct ike_child_sa c, prep, plain;
+	struct sa_ike_stats before, after;
+	uint32_t spi, seq;
+	uint16_t dport;
+
+	sa_ike_stats_read(&before);
+	child(&c, 0, 0x1003, 0x2003, 11, 12);
+	c.encap = true;
+	c.local_port = 4500;
+	c.remote_port = 4500;
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &c), 0);
+	settle();
+	encap_out(&dport, &spi, &seq);
+	CU_ASSERT(dport == 4500 && spi == 0x2003 && seq == 1);
+	encap_out(&dport, &spi, &seq);
+	CU_ASSERT(dport == 4500 && seq == 2);
+
+	c.remote_port = 40001;
+	CU_ASSERT_EQUAL(sa_ike_child_remap(NULL, &c), 0);
+	CU_ASSERT_EQUAL(sa_push_pending(), 1); /* the move record, until every worker took it */
+	settle_all();
+	CU_ASSERT_EQUAL(sa_push_pending(), 0);
+	encap_out(&dport, &spi, &seq);
+	CU_ASSERT(dport == 40001 && spi == 0x2003 && seq == 3);
+
+	/* A prepared pair (outbound not published) is moved in place. */
+	child(&prep, 0, 0x1004, 0x2004, 13, 14);
+	prep.encap = true;
+	prep.local_port = 4500;
+	prep.remote_port = 4500;
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_prepare(NULL, &prep), 0);
+	prep.remote_port = 40002;
+	CU_ASSERT_EQUAL(sa_ike_child_remap(NULL, &prep), 0);
+	CU_ASSERT_EQUAL(sa_ike_child_activate(NULL, &prep), 0);
+	settle();
+	encap_out(&dport, &spi, &seq);
+	CU_ASSERT(dport == 40002 && spi == 0x2004 && seq == 1);
+
+	/* Refused: an unknown pair, a pair without UDP encapsulation. */
+	child(&plain, 0, 0x7001, 0x7002, 1, 2);
+	plain.encap = true;
+	CU_ASSERT_EQUAL(sa_ike_child_remap(NULL, &plain), -ENOENT);
+	child(&plain, 0, 0x1001, 0x2001, 6, 7);
+	plain.encap = true;
+	CU_ASSERT_EQUAL(sa_ike_child_remap(NULL, &plain), -EINVAL);
+	sa_ike_stats_read(&after);
+	CU_ASSERT_EQUAL(after.remapped - before.remapped, 2);
+
+	sa_ike_child_down(NULL, &prep);
+	sa_ike_child_down(NULL, &c);
+	settle_all();
+	CU_ASSERT_EQUAL(w->sa_out[SA_CHILD_SLOT_BASE]->spi, rte_cpu_to_be_32(0x2001));
+}
+
 static unsigned int acquired[2];
 
 static void
@@ -808,6 +891,7 @@ main(void)
 	CU_add_test(s, "test_sa_ike_telemetry", test_sa_ike_telemetry);
 	CU_add_test(s, "test_sa_ike_rekey", test_sa_ike_rekey);
 	CU_add_test(s, "test_sa_ike_fallback", test_sa_ike_fallback);
+	CU_add_test(s, "test_sa_ike_remap", test_sa_ike_remap);
 	CU_add_test(s, "test_sa_ike_down_and_acquire", test_sa_ike_down_and_acquire);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
