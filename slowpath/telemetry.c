@@ -335,55 +335,99 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
  * as the control core took them in and sent them out) and the installer
  * of IKE SAs.
  */
-/* The IKEv1 engine's counters, as a dict "ikev1" (drops by reason in "dropped"). */
-static void
-add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
+/*
+ * The counters both IKE engines keep under the same names: struct
+ * ikev1_stats and struct ikev2_stats name these fields alike, so one
+ * initializer fills the view from either.
+ */
+struct ike_stats_view {
+	uint64_t rx, tx, tx_failed, retransmits, notifies_sent, keepalives;
+	const uint64_t *dropped; /* [IKE_DROP__MAX] */
+	uint64_t child_up_failed;
+	uint64_t deletes_sent, deletes_received;
+	uint64_t dpd_sent, dpd_timeouts, initial_contacts;
+	uint64_t frag_tx, frag_tx_msgs, frag_rx, frag_reassembled, frag_dropped;
+	uint64_t half_open;
+	const uint64_t *sas; /* [IKE_SA_STATE__MAX] */
+	uint64_t children;
+};
+
+#define IKE_STATS_VIEW(s)                                                                        \
+	{                                                                                        \
+		.rx = (s)->rx, .tx = (s)->tx, .tx_failed = (s)->tx_failed,                       \
+		.retransmits = (s)->retransmits, .notifies_sent = (s)->notifies_sent,            \
+		.keepalives = (s)->keepalives, .dropped = (s)->dropped,                          \
+		.child_up_failed = (s)->child_up_failed, .deletes_sent = (s)->deletes_sent,      \
+		.deletes_received = (s)->deletes_received, .dpd_sent = (s)->dpd_sent,            \
+		.dpd_timeouts = (s)->dpd_timeouts, .initial_contacts = (s)->initial_contacts,    \
+		.frag_tx = (s)->frag_tx, .frag_tx_msgs = (s)->frag_tx_msgs,                      \
+		.frag_rx = (s)->frag_rx, .frag_reassembled = (s)->frag_reassembled,              \
+		.frag_dropped = (s)->frag_dropped, .half_open = (s)->half_open, .sas = (s)->sas, \
+		.children = (s)->children                                                        \
+	}
+
+/*
+ * A new dict with the counters of @c (drops by reason as drop_<reason>,
+ * IKE SAs by state as ike_sas_<state>); the caller adds its engine's own
+ * and hangs it under its name.  NULL when out of memory.
+ */
+static struct rte_tel_data *
+ike_stats_dict(const struct ike_stats_view *c)
 {
 	struct rte_tel_data *v = rte_tel_data_alloc();
+	char key[40];
 	unsigned int i;
 
 	if (v == NULL)
-		return;
+		return NULL;
 	rte_tel_data_start_dict(v);
-	rte_tel_data_add_dict_u64(v, "rx", s->rx);
-	rte_tel_data_add_dict_u64(v, "tx", s->tx);
-	rte_tel_data_add_dict_u64(v, "tx_failed", s->tx_failed);
-	rte_tel_data_add_dict_u64(v, "retransmits", s->retransmits);
-	rte_tel_data_add_dict_u64(v, "keepalives", s->keepalives);
-	rte_tel_data_add_dict_u64(v, "notifies_sent", s->notifies_sent);
-	rte_tel_data_add_dict_u64(v, "notifies_ratelimited", s->notifies_ratelimited);
+	rte_tel_data_add_dict_u64(v, "rx", c->rx);
+	rte_tel_data_add_dict_u64(v, "tx", c->tx);
+	rte_tel_data_add_dict_u64(v, "tx_failed", c->tx_failed);
+	rte_tel_data_add_dict_u64(v, "retransmits", c->retransmits);
+	rte_tel_data_add_dict_u64(v, "notifies_sent", c->notifies_sent);
+	rte_tel_data_add_dict_u64(v, "keepalives", c->keepalives);
 	for (i = 0; i < IKE_DROP__MAX; i++) {
-		char key[40];
-
 		snprintf(key, sizeof(key), "drop_%s", ike_drop_name((enum ike_drop)i));
-		rte_tel_data_add_dict_u64(v, key, s->dropped[i]);
+		rte_tel_data_add_dict_u64(v, key, c->dropped[i]);
 	}
+	rte_tel_data_add_dict_u64(v, "child_up_failed", c->child_up_failed);
+	rte_tel_data_add_dict_u64(v, "deletes_sent", c->deletes_sent);
+	rte_tel_data_add_dict_u64(v, "deletes_received", c->deletes_received);
+	rte_tel_data_add_dict_u64(v, "dpd_sent", c->dpd_sent);
+	rte_tel_data_add_dict_u64(v, "dpd_timeouts", c->dpd_timeouts);
+	rte_tel_data_add_dict_u64(v, "initial_contacts", c->initial_contacts);
+	rte_tel_data_add_dict_u64(v, "frag_tx", c->frag_tx);
+	rte_tel_data_add_dict_u64(v, "frag_tx_msgs", c->frag_tx_msgs);
+	rte_tel_data_add_dict_u64(v, "frag_rx", c->frag_rx);
+	rte_tel_data_add_dict_u64(v, "frag_reassembled", c->frag_reassembled);
+	rte_tel_data_add_dict_u64(v, "frag_dropped", c->frag_dropped);
+	rte_tel_data_add_dict_u64(v, "half_open", c->half_open);
+	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
+		snprintf(key, sizeof(key), "ike_sas_%s", ike_sa_state_name((enum ike_sa_state)i));
+		rte_tel_data_add_dict_u64(v, key, c->sas[i]);
+	}
+	rte_tel_data_add_dict_u64(v, "ipsec_sa_pairs", c->children);
+	return v;
+}
+
+/* The IKEv1 engine's counters, as a dict "ikev1". */
+static void
+add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
+{
+	const struct ike_stats_view c = IKE_STATS_VIEW(s);
+	struct rte_tel_data *v = ike_stats_dict(&c);
+
+	if (v == NULL)
+		return;
+	rte_tel_data_add_dict_u64(v, "notifies_ratelimited", s->notifies_ratelimited);
 	rte_tel_data_add_dict_u64(v, "p1_done", s->p1_done);
 	rte_tel_data_add_dict_u64(v, "p1_failed", s->p1_failed);
 	rte_tel_data_add_dict_u64(v, "half_open_evicted", s->half_open_evicted);
 	rte_tel_data_add_dict_u64(v, "p2_done", s->p2_done);
 	rte_tel_data_add_dict_u64(v, "p2_failed", s->p2_failed);
-	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
-	rte_tel_data_add_dict_u64(v, "deletes_sent", s->deletes_sent);
-	rte_tel_data_add_dict_u64(v, "deletes_received", s->deletes_received);
-	rte_tel_data_add_dict_u64(v, "dpd_sent", s->dpd_sent);
-	rte_tel_data_add_dict_u64(v, "dpd_timeouts", s->dpd_timeouts);
-	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
 	rte_tel_data_add_dict_u64(v, "p2_rekeys", s->p2_rekeys);
 	rte_tel_data_add_dict_u64(v, "p1_rekeys", s->p1_rekeys);
-	rte_tel_data_add_dict_u64(v, "frag_tx", s->frag_tx);
-	rte_tel_data_add_dict_u64(v, "frag_tx_msgs", s->frag_tx_msgs);
-	rte_tel_data_add_dict_u64(v, "frag_rx", s->frag_rx);
-	rte_tel_data_add_dict_u64(v, "frag_reassembled", s->frag_reassembled);
-	rte_tel_data_add_dict_u64(v, "frag_dropped", s->frag_dropped);
-	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
-	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
-		char key[40];
-
-		snprintf(key, sizeof(key), "ike_sas_%s", ike_sa_state_name((enum ike_sa_state)i));
-		rte_tel_data_add_dict_u64(v, key, s->sas[i]);
-	}
-	rte_tel_data_add_dict_u64(v, "ipsec_sa_pairs", s->children);
 	if (rte_tel_data_add_dict_container(d, "ikev1", v, 0) != 0)
 		rte_tel_data_free(v);
 }
@@ -392,24 +436,12 @@ add_ikev1_stats(struct rte_tel_data *d, const struct ikev1_stats *s)
 static void
 add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
 {
-	struct rte_tel_data *v = rte_tel_data_alloc();
-	unsigned int i;
+	const struct ike_stats_view c = IKE_STATS_VIEW(s);
+	struct rte_tel_data *v = ike_stats_dict(&c);
 
 	if (v == NULL)
 		return;
-	rte_tel_data_start_dict(v);
-	rte_tel_data_add_dict_u64(v, "rx", s->rx);
-	rte_tel_data_add_dict_u64(v, "tx", s->tx);
-	rte_tel_data_add_dict_u64(v, "tx_failed", s->tx_failed);
-	rte_tel_data_add_dict_u64(v, "retransmits", s->retransmits);
 	rte_tel_data_add_dict_u64(v, "replies_resent", s->replies_resent);
-	rte_tel_data_add_dict_u64(v, "notifies_sent", s->notifies_sent);
-	for (i = 0; i < IKE_DROP__MAX; i++) {
-		char key[40];
-
-		snprintf(key, sizeof(key), "drop_%s", ike_drop_name((enum ike_drop)i));
-		rte_tel_data_add_dict_u64(v, key, s->dropped[i]);
-	}
 	rte_tel_data_add_dict_u64(v, "invalid_ke_sent", s->invalid_ke_sent);
 	rte_tel_data_add_dict_u64(v, "invalid_ke_retries", s->invalid_ke_retries);
 	rte_tel_data_add_dict_u64(v, "cookies_sent", s->cookies_sent);
@@ -422,7 +454,6 @@ add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
 	rte_tel_data_add_dict_u64(v, "half_open_timeouts", s->half_open_timeouts);
 	rte_tel_data_add_dict_u64(v, "child_done", s->child_done);
 	rte_tel_data_add_dict_u64(v, "child_failed", s->child_failed);
-	rte_tel_data_add_dict_u64(v, "child_up_failed", s->child_up_failed);
 	rte_tel_data_add_dict_u64(v, "child_soft_expired", s->child_soft_expired);
 	rte_tel_data_add_dict_u64(v, "child_hard_expired", s->child_hard_expired);
 	rte_tel_data_add_dict_u64(v, "child_rekeys", s->child_rekeys);
@@ -435,30 +466,11 @@ add_ikev2_stats(struct rte_tel_data *d, const struct ikev2_stats *s)
 	rte_tel_data_add_dict_u64(v, "collisions", s->collisions);
 	rte_tel_data_add_dict_u64(v, "temporary_failures", s->temporary_failures);
 	rte_tel_data_add_dict_u64(v, "child_not_found", s->child_not_found);
-	rte_tel_data_add_dict_u64(v, "deletes_sent", s->deletes_sent);
-	rte_tel_data_add_dict_u64(v, "deletes_received", s->deletes_received);
 	rte_tel_data_add_dict_u64(v, "children_deleted", s->children_deleted);
 	rte_tel_data_add_dict_u64(v, "ike_deleted", s->ike_deleted);
-	rte_tel_data_add_dict_u64(v, "dpd_sent", s->dpd_sent);
 	rte_tel_data_add_dict_u64(v, "dpd_answered", s->dpd_answered);
-	rte_tel_data_add_dict_u64(v, "dpd_timeouts", s->dpd_timeouts);
-	rte_tel_data_add_dict_u64(v, "initial_contacts", s->initial_contacts);
 	rte_tel_data_add_dict_u64(v, "initial_contact_sent", s->initial_contact_sent);
-	rte_tel_data_add_dict_u64(v, "keepalives", s->keepalives);
 	rte_tel_data_add_dict_u64(v, "nat_detected", s->nat_detected);
-	rte_tel_data_add_dict_u64(v, "frag_tx", s->frag_tx);
-	rte_tel_data_add_dict_u64(v, "frag_tx_msgs", s->frag_tx_msgs);
-	rte_tel_data_add_dict_u64(v, "frag_rx", s->frag_rx);
-	rte_tel_data_add_dict_u64(v, "frag_reassembled", s->frag_reassembled);
-	rte_tel_data_add_dict_u64(v, "frag_dropped", s->frag_dropped);
-	rte_tel_data_add_dict_u64(v, "half_open", s->half_open);
-	for (i = 0; i < IKE_SA_STATE__MAX; i++) {
-		char key[40];
-
-		snprintf(key, sizeof(key), "ike_sas_%s", ike_sa_state_name((enum ike_sa_state)i));
-		rte_tel_data_add_dict_u64(v, key, s->sas[i]);
-	}
-	rte_tel_data_add_dict_u64(v, "ipsec_sa_pairs", s->children);
 	if (rte_tel_data_add_dict_container(d, "ikev2", v, 0) != 0)
 		rte_tel_data_free(v);
 }

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,7 @@ peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other, uint8_t l
 	c->local.auth = CONFIG_AUTH_PSK;
 	c->remote.auth = CONFIG_AUTH_PSK;
 	c->fragmentation = CONFIG_FRAG_YES;
+	c->signature_authentication = true; /* the config's default */
 	c->dpd_timeout = 150;
 	c->rekey_time = 14400;
 	c->over_time = 1440;
@@ -510,6 +512,212 @@ v1_clear_notify(const struct msg *w)
 		t = m->notifies[0].type;
 	free(m);
 	return t;
+}
+
+struct model mi, mr;
+unsigned int violations;
+unsigned int early_removals;
+static unsigned int model_kids = 1;
+static uint64_t model_grace;
+
+struct model *
+model_of(const struct peer *p)
+{
+	return p == &pi ? &mi : &mr;
+}
+
+struct peer *
+peer_other(const struct peer *p)
+{
+	return p == &pi ? &pr : &pi;
+}
+
+struct inst *
+model_find(struct peer *p, uint32_t spi_in, uint32_t spi_out)
+{
+	struct model *m = model_of(p);
+	unsigned int i;
+
+	for (i = 0; i < m->n_inst; i++)
+		if (m->inst[i].c.spi_in == spi_in && m->inst[i].c.spi_out == spi_out)
+			return &m->inst[i];
+	return NULL;
+}
+
+/* @p's child @child now sends on @spi_out. */
+static void
+slot_set(struct peer *p, unsigned int child, uint32_t spi_out)
+{
+	struct model *m = model_of(p);
+
+	if (m->slot[child] != 0 && m->slot[child] != spi_out) {
+		m->slot_prev[child] = m->slot[child];
+		m->slot_gone[child] = now;
+	}
+	m->slot[child] = spi_out;
+}
+
+static int
+model_add(struct peer *p, const struct ike_child_sa *c, bool out)
+{
+	struct model *m = model_of(p);
+	struct inst *n;
+
+	CU_ASSERT_TRUE(c->child < model_kids);
+	CU_ASSERT_PTR_NULL(model_find(p, c->spi_in, c->spi_out));
+	CU_ASSERT_TRUE(c->in.enc_len > 0); /* keys present at install time */
+	CU_ASSERT_EQUAL(c->ike_version, eng->version);
+	if (m->n_inst >= MODEL_INST_MAX || c->child >= model_kids)
+		return -ENOSPC;
+	n = &m->inst[m->n_inst++];
+	n->c = *c;
+	n->out_ready = out;
+	n->prepared = !out;
+	if (m->n_seen < DIM(m->spis_seen))
+		m->spis_seen[m->n_seen++] = c->spi_in;
+	p->n_up++;
+	if (out)
+		slot_set(p, c->child, c->spi_out);
+	return 0;
+}
+
+static int
+model_child_up(void *ctx, const struct ike_child_sa *c)
+{
+	return model_add(ctx, c, true);
+}
+
+static int
+model_child_prepare(void *ctx, const struct ike_child_sa *c)
+{
+	return model_add(ctx, c, false);
+}
+
+static int
+model_child_activate(void *ctx, const struct ike_child_sa *c)
+{
+	struct peer *p = ctx;
+	struct inst *n = model_find(p, c->spi_in, c->spi_out);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_FALSE(n->out_ready);
+	n->out_ready = true;
+	slot_set(p, c->child, c->spi_out);
+	return 0;
+}
+
+/* The pair went to another IKE SA (rekey, reauthentication): the installer's row follows. */
+static void
+model_child_move(void *ctx, const struct ike_child_sa *c)
+{
+	struct inst *in = model_find(ctx, c->spi_in, c->spi_out);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	in->c.ike_sa = c->ike_sa;
+}
+
+static void
+model_child_down(void *ctx, const struct ike_child_sa *c)
+{
+	struct peer *p = ctx, *o = peer_other(p);
+	struct model *m = model_of(p), *mo = model_of(o);
+	struct inst *n = model_find(p, c->spi_in, c->spi_out);
+	unsigned int ch = c->child;
+	int k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_TRUE_FATAL(ch < MODEL_KIDS);
+	/* The peer stopped sending on it at least a grace period ago (or never did). */
+	if (o->e != NULL &&
+	    (mo->slot[ch] == c->spi_in ||
+	        (mo->slot_prev[ch] == c->spi_in && now - mo->slot_gone[ch] < model_grace)))
+		early_removals++;
+	*n = m->inst[--m->n_inst];
+	p->n_down++;
+	if (m->slot[ch] == c->spi_out) {
+		/* the installer falls back to the newest remaining usable pair */
+		m->slot[ch] = 0;
+		for (k = (int)m->n_inst - 1; k >= 0; k--) {
+			if (m->inst[k].out_ready && m->inst[k].c.child == ch) {
+				m->slot[ch] = m->inst[k].c.spi_out;
+				break;
+			}
+		}
+	}
+}
+
+void
+model_check_invariant(void)
+{
+	const struct peer *ps[2] = { &pi, &pr };
+	const struct peer *p, *o;
+	unsigned int k, i, ch;
+	bool ok;
+
+	for (k = 0; k < 2; k++) {
+		p = ps[k];
+		o = peer_other(p);
+		if (p->e == NULL || o->e == NULL)
+			continue;
+		for (ch = 0; ch < model_kids; ch++) {
+			if (model_of(p)->slot[ch] == 0)
+				continue;
+			ok = false;
+			for (i = 0; i < model_of(o)->n_inst; i++)
+				ok = ok || model_of(o)->inst[i].c.spi_in == model_of(p)->slot[ch];
+			if (!ok) {
+				/* REKEY_DEBUG=1 in the environment names each one */
+				if (getenv("REKEY_DEBUG") != NULL)
+					fprintf(stderr,
+					    "# violation at %llu ms: %s child %u sends on %08" PRIx32
+					    "\n",
+					    (unsigned long long)(now / MS), p->name, ch,
+					    model_of(p)->slot[ch]);
+				violations++;
+			}
+		}
+	}
+}
+
+void
+model_setup(unsigned int kids, uint64_t grace)
+{
+	setup();
+	memset(&mi, 0, sizeof(mi));
+	memset(&mr, 0, sizeof(mr));
+	mi.two_step = mr.two_step = true;
+	model_kids = kids < MODEL_KIDS ? kids : MODEL_KIDS;
+	model_grace = grace;
+	violations = 0;
+	early_removals = 0;
+	harness_hooks.step = model_check_invariant;
+}
+
+void
+model_start(void)
+{
+	struct peer *ps[2] = { &pi, &pr };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		ps[i]->ops = (struct ike_ops){ .ctx = ps[i],
+			.send = cb_send,
+			.child_up = model_child_up,
+			.child_down = model_child_down,
+			.child_move = model_child_move,
+			.child_prepare = model_of(ps[i])->two_step ? model_child_prepare : NULL,
+			.child_activate = model_of(ps[i])->two_step ? model_child_activate : NULL };
+	}
+	start();
+}
+
+void
+model_teardown(void)
+{
+	teardown();
+	/* destroy withdrew everything: nothing leaked */
+	CU_ASSERT_EQUAL(mi.n_inst, 0);
+	CU_ASSERT_EQUAL(mr.n_inst, 0);
 }
 
 unsigned int

@@ -152,6 +152,60 @@ struct ikev2_stats v2_stats(const struct peer *p);
 /* The notify type of an IKEv1 informational in the clear, 0 when @w is not one. */
 unsigned int v1_clear_notify(const struct msg *w);
 
+/*
+ * A model of the SA installer (slowpath/sa_ike.c) at each side, for the
+ * rekey suites: its SA pairs (inbound installed; outbound built, usable
+ * once child_up or child_activate said so) and, per child, the outbound
+ * slot the child sends on.  After every message and every tick the
+ * zero-loss invariant is checked: the SPI each side sends on is installed
+ * inbound at the other side (else a violation).  A pair removed while the
+ * other side still sends on it, or stopped sending on it less than the
+ * grace period ago, is an early removal (a loss as well).
+ */
+#define MODEL_INST_MAX 32
+#define MODEL_KIDS     2
+#define MODEL_SEEN_MAX 64
+
+struct inst {
+	struct ike_child_sa c; /* as installed: keys included */
+	bool out_ready;        /* outbound usable (child_up or activated) */
+	bool prepared;         /* child_prepare installed it (this side answered its exchange) */
+};
+
+/* The installer's model at one side (pi's is mi, pr's is mr). */
+struct model {
+	struct inst inst[MODEL_INST_MAX];
+	unsigned int n_inst;
+	uint32_t slot[MODEL_KIDS];          /* spi_out the child sends on, 0 none */
+	uint32_t slot_prev[MODEL_KIDS];     /* the one before it */
+	uint64_t slot_gone[MODEL_KIDS];     /* ... and when it stopped being used */
+	uint32_t spis_seen[MODEL_SEEN_MAX]; /* every spi_in installed, in order */
+	unsigned int n_seen;
+	bool two_step; /* child_prepare/child_activate offered (model_setup: on) */
+};
+
+extern struct model mi, mr;
+extern unsigned int violations;     /* zero-loss invariant broken */
+extern unsigned int early_removals; /* a pair went while the peer could still send on it */
+
+struct model *model_of(const struct peer *p);
+struct peer *peer_other(const struct peer *p);
+/* The pair (@spi_in, @spi_out) in @p's model, NULL if none. */
+struct inst *model_find(struct peer *p, uint32_t spi_in, uint32_t spi_out);
+/*
+ * setup(), both models empty and two-step, the invariant checked at each
+ * step.  Children may be 0 .. @kids - 1 (at most MODEL_KIDS); a pair the
+ * peer stopped sending on less than @grace ns ago may not go yet (0: no
+ * such rule).
+ */
+void model_setup(unsigned int kids, uint64_t grace);
+/* start() with the model's callbacks at both sides. */
+void model_start(void);
+/* teardown(); the destroyed engines withdrew every pair. */
+void model_teardown(void);
+/* The zero-loss invariant once (the step hook model_setup() sets): violations counts. */
+void model_check_invariant(void);
+
 /* One CUnit suite @name of @n tests, run verbosely: the number of failures. */
 struct harness_test {
 	const char *name;

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/unit/slowpath/ike/test_ikev1_rekey.c: two IKEv1 engines back to back on a virtual clock: phase-2 rekeying, reauthentication, expiry, collisions. */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,229 +15,21 @@
 
 #include "harness.h"
 
-#define INST_MAX 32
-
 /*
  * Two engines, "I" (192.0.2.1, 198.51.100.0/24) and "R" (192.0.2.2,
  * 203.0.113.0/24), wired back to back by harness.h; time is the test's
- * (100 ms ticks).  Each side has a model of the SA installer
- * (slowpath/sa_ike.c): its inbound SAs, and the child's outbound slot.
- * After every tick the zero-loss invariant is checked: the SA each side
- * sends on is installed inbound at the other side.  An inbound SA that
- * goes must have been out of the peer's slot for the grace period.
+ * (100 ms ticks).  Each side has the harness's model of the SA installer
+ * (one child here) and the zero-loss invariant is checked after every
+ * step.  An inbound SA that goes must have been out of the peer's slot
+ * for the grace period.
  */
 
-struct inst {
-	uint32_t spi_in, spi_out;
-	uint64_t ike_sa;
-	bool out_ready; /* outbound usable (child_up or activated) */
-	struct config_lifetime lt;
-};
-
-/* The installer's model at one side (pi's is mi, pr's is mr). */
-struct model {
-	struct inst inst[INST_MAX];
-	unsigned int n_inst;
-	uint32_t slot;          /* spi_out of the pair the child sends on, 0 none */
-	uint64_t slot_gone;     /* when the previous slot SPI stopped being used */
-	uint32_t slot_prev;     /* ... and which it was */
-	uint32_t spis_seen[64]; /* every spi_in installed, in order */
-	unsigned int n_seen;
-	bool two_step;
-};
-
-static struct model mi, mr;
-static unsigned int violations; /* zero-loss invariant broken */
-static unsigned int early_removals;
-
-static struct model *
-md(const struct peer *p)
-{
-	return p == &pi ? &mi : &mr;
-}
-
-static struct peer *
-other(const struct peer *p)
-{
-	return p == &pi ? &pr : &pi;
-}
-
-static struct inst *
-inst_find(struct peer *p, uint32_t spi_in, uint32_t spi_out)
-{
-	struct model *m = md(p);
-	unsigned int i;
-
-	for (i = 0; i < m->n_inst; i++)
-		if (m->inst[i].spi_in == spi_in && m->inst[i].spi_out == spi_out)
-			return &m->inst[i];
-	return NULL;
-}
-
-static void
-slot_set(struct peer *p, uint32_t spi_out)
-{
-	struct model *m = md(p);
-
-	if (m->slot != 0 && m->slot != spi_out) {
-		m->slot_prev = m->slot;
-		m->slot_gone = now;
-	}
-	m->slot = spi_out;
-}
-
-static int
-add(struct peer *p, const struct ike_child_sa *c, bool out)
-{
-	struct model *m = md(p);
-	struct inst *n;
-
-	CU_ASSERT_EQUAL(c->child, 0);
-	CU_ASSERT_PTR_NULL(inst_find(p, c->spi_in, c->spi_out));
-	CU_ASSERT_TRUE(c->in.enc_len > 0); /* keys present at install time */
-	if (m->n_inst >= INST_MAX)
-		return -ENOSPC;
-	n = &m->inst[m->n_inst++];
-	n->spi_in = c->spi_in;
-	n->spi_out = c->spi_out;
-	n->ike_sa = c->ike_sa;
-	n->out_ready = out;
-	n->lt = c->lifetime;
-	if (m->n_seen < DIM(m->spis_seen))
-		m->spis_seen[m->n_seen++] = c->spi_in;
-	p->n_up++;
-	if (out)
-		slot_set(p, c->spi_out);
-	return 0;
-}
-
-static int
-model_child_up(void *ctx, const struct ike_child_sa *c)
-{
-	return add(ctx, c, true);
-}
-
-static int
-model_child_prepare(void *ctx, const struct ike_child_sa *c)
-{
-	return add(ctx, c, false);
-}
-
-static int
-model_child_activate(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
-	CU_ASSERT_FALSE(n->out_ready);
-	n->out_ready = true;
-	slot_set(p, c->spi_out);
-	return 0;
-}
-
-/* The pair went to another IKE SA (reauthentication): the installer's row follows. */
-static void
-model_child_move(void *ctx, const struct ike_child_sa *c)
-{
-	struct inst *in = inst_find(ctx, c->spi_in, c->spi_out);
-
-	CU_ASSERT_PTR_NOT_NULL(in);
-	if (in != NULL)
-		in->ike_sa = c->ike_sa;
-}
-
-static void
-model_child_down(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx, *o = other(p);
-	struct model *m = md(p);
-	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
-	unsigned int i;
-	int k;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
-	/* The peer stopped sending on it at least a grace period ago (or never did). */
-	if (o->e != NULL &&
-	    (md(o)->slot == c->spi_in ||
-	        (md(o)->slot_prev == c->spi_in && now - md(o)->slot_gone < 4 * S)))
-		early_removals++;
-	*n = m->inst[--m->n_inst];
-	p->n_down++;
-	if (m->slot == c->spi_out) {
-		/* the installer falls back to the newest remaining usable pair */
-		m->slot = 0;
-		for (k = (int)m->n_inst - 1; k >= 0; k--) {
-			if (m->inst[k].out_ready) {
-				m->slot = m->inst[k].spi_out;
-				break;
-			}
-		}
-		for (i = 0; i < m->n_inst && m->slot == 0; i++)
-			if (m->inst[i].out_ready)
-				m->slot = m->inst[i].spi_out;
-	}
-}
-
-/* Every SPI a side sends on is installed inbound at the other side. */
-static void
-check_invariant(void)
-{
-	const struct peer *ps[2] = { &pi, &pr };
-	const struct peer *p, *o;
-	unsigned int k, i;
-	bool ok;
-
-	for (k = 0; k < 2; k++) {
-		p = ps[k];
-		o = other(p);
-		if (p->e == NULL || o->e == NULL || md(p)->slot == 0)
-			continue;
-		ok = false;
-		for (i = 0; i < md(o)->n_inst; i++)
-			ok = ok || md(o)->inst[i].spi_in == md(p)->slot;
-		if (!ok)
-			violations++;
-	}
-}
+#define GRACE (4 * S)
 
 static void
 rekey_setup(void)
 {
-	setup();
-	memset(&mi, 0, sizeof(mi));
-	memset(&mr, 0, sizeof(mr));
-	mi.two_step = mr.two_step = true;
-	violations = 0;
-	early_removals = 0;
-	harness_hooks.step = check_invariant;
-}
-
-static void
-rekey_start(void)
-{
-	struct peer *ps[2] = { &pi, &pr };
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		ps[i]->ops = (struct ike_ops){ .ctx = ps[i],
-			.send = cb_send,
-			.child_up = model_child_up,
-			.child_down = model_child_down,
-			.child_move = model_child_move,
-			.child_prepare = md(ps[i])->two_step ? model_child_prepare : NULL,
-			.child_activate = md(ps[i])->two_step ? model_child_activate : NULL };
-	}
-	start();
-}
-
-static void
-rekey_teardown(void)
-{
-	teardown();
-	/* destroy withdrew everything: nothing leaked */
-	CU_ASSERT_EQUAL(mi.n_inst, 0);
-	CU_ASSERT_EQUAL(mr.n_inst, 0);
+	model_setup(1, GRACE);
 }
 
 /* Exactly one pair on each side, the same one (mirrored), used both ways. */
@@ -248,10 +38,10 @@ check_one_pair(void)
 {
 	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 1);
 	CU_ASSERT_EQUAL_FATAL(mr.n_inst, 1);
-	CU_ASSERT_EQUAL(mi.inst[0].spi_in, mr.inst[0].spi_out);
-	CU_ASSERT_EQUAL(mi.inst[0].spi_out, mr.inst[0].spi_in);
-	CU_ASSERT_EQUAL(mi.slot, mi.inst[0].spi_out);
-	CU_ASSERT_EQUAL(mr.slot, mr.inst[0].spi_out);
+	CU_ASSERT_EQUAL(mi.inst[0].c.spi_in, mr.inst[0].c.spi_out);
+	CU_ASSERT_EQUAL(mi.inst[0].c.spi_out, mr.inst[0].c.spi_in);
+	CU_ASSERT_EQUAL(mi.slot[0], mi.inst[0].c.spi_out);
+	CU_ASSERT_EQUAL(mr.slot[0], mr.inst[0].c.spi_out);
 	CU_ASSERT_EQUAL(v1_stats(&pi).children, 1);
 	CU_ASSERT_EQUAL(v1_stats(&pr).children, 1);
 }
@@ -285,7 +75,7 @@ negotiate(void)
 static void
 rekey_by(struct peer *a)
 {
-	struct peer *b = other(a);
+	struct peer *b = peer_other(a);
 	uint32_t old_a_in, old_b_in;
 	unsigned int ups_a, ups_b;
 
@@ -293,10 +83,10 @@ rekey_by(struct peer *a)
 	a->child[0].life_time = 130;
 	b->child[0].rekey_time = 115;
 	b->child[0].life_time = 130;
-	rekey_start();
+	model_start();
 	negotiate();
-	old_a_in = md(a)->inst[0].spi_in;
-	old_b_in = md(b)->inst[0].spi_in;
+	old_a_in = model_of(a)->inst[0].c.spi_in;
+	old_b_in = model_of(b)->inst[0].c.spi_in;
 	ups_a = a->n_up;
 	ups_b = b->n_up;
 	advance(99 * S);
@@ -305,21 +95,21 @@ rekey_by(struct peer *a)
 	/* QM done: the new pair is installed on both sides, the old one still there */
 	CU_ASSERT_EQUAL(a->n_up, ups_a + 1);
 	CU_ASSERT_EQUAL(b->n_up, ups_b + 1);
-	CU_ASSERT_EQUAL(md(a)->n_inst, 2);
-	CU_ASSERT_EQUAL(md(b)->n_inst, 2);
+	CU_ASSERT_EQUAL(model_of(a)->n_inst, 2);
+	CU_ASSERT_EQUAL(model_of(b)->n_inst, 2);
 	CU_ASSERT_EQUAL(a->n_down, 0);
 	CU_ASSERT_EQUAL(b->n_down, 0);
 	/* the responder sends on the new pair at once, the initiator a moment later */
-	CU_ASSERT_NOT_EQUAL(md(b)->slot, old_a_in);
+	CU_ASSERT_NOT_EQUAL(model_of(b)->slot[0], old_a_in);
 	advance(2 * S);
-	CU_ASSERT_NOT_EQUAL(md(a)->slot, old_b_in);
-	CU_ASSERT_EQUAL(md(a)->n_inst, 2); /* grace: the old inbound SAs stay */
-	CU_ASSERT_EQUAL(md(b)->n_inst, 2);
+	CU_ASSERT_NOT_EQUAL(model_of(a)->slot[0], old_b_in);
+	CU_ASSERT_EQUAL(model_of(a)->n_inst, 2); /* grace: the old inbound SAs stay */
+	CU_ASSERT_EQUAL(model_of(b)->n_inst, 2);
 	advance(5 * S);
 	check_one_pair();
-	CU_ASSERT_NOT_EQUAL(md(a)->inst[0].spi_in, old_a_in);
-	CU_ASSERT_NOT_EQUAL(md(b)->inst[0].spi_in, old_b_in);
-	CU_ASSERT_NOT_EQUAL(md(a)->inst[0].spi_in, md(a)->inst[0].spi_out);
+	CU_ASSERT_NOT_EQUAL(model_of(a)->inst[0].c.spi_in, old_a_in);
+	CU_ASSERT_NOT_EQUAL(model_of(b)->inst[0].c.spi_in, old_b_in);
+	CU_ASSERT_NOT_EQUAL(model_of(a)->inst[0].c.spi_in, model_of(a)->inst[0].c.spi_out);
 	CU_ASSERT_EQUAL(a->n_down, 1);
 	CU_ASSERT_EQUAL(b->n_down, 1);
 	CU_ASSERT_EQUAL(v1_stats(a).p2_rekeys, 1);
@@ -341,7 +131,7 @@ test_ikev1_rekey_p2_initiator(void)
 {
 	rekey_setup();
 	rekey_by(&pi);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* The side that responded to the first quick mode rekeys; I answers. */
@@ -350,7 +140,7 @@ test_ikev1_rekey_p2_responder(void)
 {
 	rekey_setup();
 	rekey_by(&pr);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* The same with one-step installers (child_up only): still no loss window at the engine level. */
@@ -364,7 +154,7 @@ test_ikev1_rekey_p2_one_step(void)
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 120;
 	pr.child[0].life_time = 130;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(110 * S);
 	check_one_pair();
@@ -372,7 +162,7 @@ test_ikev1_rekey_p2_one_step(void)
 	CU_ASSERT_EQUAL(v1_stats(&pr).p2_rekeys, 1);
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* A worker's soft lifetime event rekeys at once; a second event changes nothing. */
@@ -380,11 +170,11 @@ static void
 test_ikev1_rekey_soft_event(void)
 {
 	rekey_setup();
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(10 * S);
-	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_out, false, false);
-	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].c.spi_out, false, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].c.spi_in, true, false);
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(pr.n_up, 2);
@@ -396,7 +186,7 @@ test_ikev1_rekey_soft_event(void)
 	pump();
 	CU_ASSERT_EQUAL(pi.n_up, 2);
 	CU_ASSERT_EQUAL(violations, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* The rekey's QM1 is lost: retransmitted after retransmit_timeout, then the rekey completes. */
@@ -410,7 +200,7 @@ test_ikev1_rekey_qm1_lost(void)
 	pi.child[0].life_time = 200;
 	pr.child[0].rekey_time = 150;
 	pr.child[0].life_time = 200;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(99 * S + 900 * MS);
 	drop_next = 1; /* the next message: QM1 of the rekey */
@@ -426,7 +216,7 @@ test_ikev1_rekey_qm1_lost(void)
 	advance(8 * S);
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -444,7 +234,7 @@ test_ikev1_rekey_hard_expiry(void)
 	pi.child[0].life_time = 160;
 	pr.child[0].rekey_time = 1000;
 	pr.child[0].life_time = 2000;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(99 * S);
 	drop_all = true;
@@ -462,7 +252,7 @@ test_ikev1_rekey_hard_expiry(void)
 	drop_all = false;
 	/* R took I's lifetime (the lower, RFC 2407 §4.5.4): its pair went too */
 	CU_ASSERT_EQUAL(mr.n_inst, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -480,7 +270,7 @@ test_ikev1_rekey_collision(void)
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 100;
 	pr.child[0].life_time = 130;
-	rekey_start();
+	model_start();
 	negotiate();
 	for (round = 0; round < 3; round++) {
 		advance(110 * S);
@@ -496,7 +286,7 @@ test_ikev1_rekey_collision(void)
 	CU_ASSERT_EQUAL(pi.n_down, 6);
 	CU_ASSERT_EQUAL(pr.n_down, 6);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -513,24 +303,26 @@ test_ikev1_rekey_peer_life_bytes(void)
 	pi.child[0].life_bytes = 2000000; /* 1953 KB on the wire */
 	pr.child[0].rekey_bytes = 3000000;
 	pr.child[0].life_bytes = 3300000;
-	rekey_start();
+	model_start();
 	negotiate();
-	CU_ASSERT_EQUAL(mi.inst[0].lt.hard_bytes, 1953 * 1024);
-	CU_ASSERT_EQUAL(mi.inst[0].lt.soft_bytes, 1500000);
-	CU_ASSERT_EQUAL(mr.inst[0].lt.hard_bytes, 1953 * 1024);
-	CU_ASSERT_EQUAL(mr.inst[0].lt.soft_bytes, 1953 * 1024 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
-	rekey_teardown();
+	CU_ASSERT_EQUAL(mi.inst[0].c.lifetime.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(mi.inst[0].c.lifetime.soft_bytes, 1500000);
+	CU_ASSERT_EQUAL(mr.inst[0].c.lifetime.hard_bytes, 1953 * 1024);
+	CU_ASSERT_EQUAL(mr.inst[0].c.lifetime.soft_bytes,
+	    1953 * 1024 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	model_teardown();
 
 	/* R has no volume limit of its own: it still rekeys before I's. */
 	rekey_setup();
 	pi.child[0].life_bytes = 1024000;
-	rekey_start();
+	model_start();
 	negotiate();
-	CU_ASSERT_EQUAL(mi.inst[0].lt.hard_bytes, 1024000);
-	CU_ASSERT_EQUAL(mi.inst[0].lt.soft_bytes, 0); /* I's own choice: no rekey_bytes */
-	CU_ASSERT_EQUAL(mr.inst[0].lt.hard_bytes, 1024000);
-	CU_ASSERT_EQUAL(mr.inst[0].lt.soft_bytes, 1024000 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
-	rekey_teardown();
+	CU_ASSERT_EQUAL(mi.inst[0].c.lifetime.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(mi.inst[0].c.lifetime.soft_bytes, 0); /* I's own choice: no rekey_bytes */
+	CU_ASSERT_EQUAL(mr.inst[0].c.lifetime.hard_bytes, 1024000);
+	CU_ASSERT_EQUAL(mr.inst[0].c.lifetime.soft_bytes,
+	    1024000 / 100 * IKEV1_PEER_LIFE_REKEY_PCT);
+	model_teardown();
 }
 
 /*
@@ -548,7 +340,7 @@ test_ikev1_rekey_peer_life_time(void)
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 1000;
 	pr.child[0].life_time = 2000;
-	rekey_start();
+	model_start();
 	negotiate();
 	ups = pr.n_up;
 	advance(116 * S);
@@ -560,7 +352,7 @@ test_ikev1_rekey_peer_life_time(void)
 	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -574,25 +366,25 @@ test_ikev1_rekey_hard_while_pending(void)
 	uint32_t old_out;
 
 	rekey_setup();
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(10 * S);
-	old_out = mi.inst[0].spi_out;
+	old_out = mi.inst[0].c.spi_out;
 	ikev1_sa_expired(pi.e, now, old_out, false, false);
 	pump();
 	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2);
-	CU_ASSERT_EQUAL(mi.slot, old_out); /* the new outbound waits for R */
+	CU_ASSERT_EQUAL(mi.slot[0], old_out); /* the new outbound waits for R */
 	ikev1_sa_expired(pi.e, now, old_out, false, true);
 	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 1);
 	CU_ASSERT_TRUE(mi.inst[0].out_ready);
-	CU_ASSERT_EQUAL(mi.slot, mi.inst[0].spi_out);
-	CU_ASSERT_NOT_EQUAL(mi.slot, old_out);
+	CU_ASSERT_EQUAL(mi.slot[0], mi.inst[0].c.spi_out);
+	CU_ASSERT_NOT_EQUAL(mi.slot[0], old_out);
 	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	pump();
 	advance(8 * S);
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* Our vendor ID (MD5 of "fastipsec IKEv1"), as main mode carries it. */
@@ -634,31 +426,31 @@ test_ikev1_rekey_stale_pending(void)
 		rekey_setup();
 		if (round % 2 == 1)
 			harness_hooks.batch = vid_garble;
-		rekey_start();
+		model_start();
 		negotiate();
 		advance(10 * S);
-		p0_in = mi.inst[0].spi_in;
-		ikev1_sa_expired(pi.e, now, mi.inst[0].spi_out, false, false);
+		p0_in = mi.inst[0].c.spi_in;
+		ikev1_sa_expired(pi.e, now, mi.inst[0].c.spi_out, false, false);
 		pump();
 		CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2);
 		CU_ASSERT_EQUAL_FATAL(mr.n_inst, 2);
-		CU_ASSERT_EQUAL(mi.slot, mr.inst[0].spi_in); /* I still sends on P0 */
+		CU_ASSERT_EQUAL(mi.slot[0], mr.inst[0].c.spi_in); /* I still sends on P0 */
 		/* R sends on Pa (it installed it last) and rekeys it at once. */
-		CU_ASSERT_EQUAL_FATAL(mr.slot, mr.inst[1].spi_out);
-		ikev1_sa_expired(pr.e, now, mr.inst[1].spi_out, false, false);
+		CU_ASSERT_EQUAL_FATAL(mr.slot[0], mr.inst[1].c.spi_out);
+		ikev1_sa_expired(pr.e, now, mr.inst[1].c.spi_out, false, false);
 		pump();
 		CU_ASSERT_EQUAL(mi.n_inst, 3);
 		CU_ASSERT_EQUAL(mr.n_inst, 3);
 		advance(10 * S);
 		check_one_pair();
 		/* Pb: the last pair R installed, made by R's quick mode */
-		CU_ASSERT_EQUAL(mr.inst[0].spi_in, mr.spis_seen[mr.n_seen - 1]);
-		CU_ASSERT_NOT_EQUAL(mi.inst[0].spi_in, p0_in);
+		CU_ASSERT_EQUAL(mr.inst[0].c.spi_in, mr.spis_seen[mr.n_seen - 1]);
+		CU_ASSERT_NOT_EQUAL(mi.inst[0].c.spi_in, p0_in);
 		CU_ASSERT_EQUAL(pi.n_up, 3);
 		CU_ASSERT_EQUAL(pr.n_up, 3);
 		CU_ASSERT_EQUAL(violations, 0);
 		CU_ASSERT_EQUAL(early_removals, 0);
-		rekey_teardown();
+		model_teardown();
 	}
 }
 
@@ -673,7 +465,7 @@ test_ikev1_rekey_jitter(void)
 	pr.child[0].rekey_time = 30;
 	pr.child[0].life_time = 40;
 	pr.child[0].rand_time = 10;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(600 * S);
 	settle();
@@ -683,7 +475,7 @@ test_ikev1_rekey_jitter(void)
 	CU_ASSERT_EQUAL(early_removals, 0);
 	CU_ASSERT_EQUAL(pi.n_up - pi.n_down, 1);
 	CU_ASSERT_EQUAL(pr.n_up - pr.n_down, 1);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -695,7 +487,7 @@ test_ikev1_rekey_jitter(void)
 static void
 reauth_by(struct peer *a)
 {
-	struct peer *b = other(a);
+	struct peer *b = peer_other(a);
 	struct ikev1_stats sa, sb;
 	uint64_t old_id, old_id_r;
 
@@ -703,10 +495,10 @@ reauth_by(struct peer *a)
 	a->conn[0].over_time = 10;
 	b->conn[0].rekey_time = 1000;
 	b->conn[0].over_time = 100;
-	rekey_start();
+	model_start();
 	negotiate();
-	old_id = mi.inst[0].ike_sa;
-	old_id_r = mr.inst[0].ike_sa;
+	old_id = mi.inst[0].c.ike_sa;
+	old_id_r = mr.inst[0].c.ike_sa;
 	advance(51 * S);
 	sa = v1_stats(a);
 	sb = v1_stats(b);
@@ -720,8 +512,8 @@ reauth_by(struct peer *a)
 	CU_ASSERT_EQUAL(pr.n_down, 0);
 	CU_ASSERT_EQUAL(sa.children, 1);
 	/* the installer was told: its rows name the new IKE SA */
-	CU_ASSERT_NOT_EQUAL(mi.inst[0].ike_sa, old_id);
-	CU_ASSERT_NOT_EQUAL(mr.inst[0].ike_sa, old_id_r);
+	CU_ASSERT_NOT_EQUAL(mi.inst[0].c.ike_sa, old_id);
+	CU_ASSERT_NOT_EQUAL(mr.inst[0].c.ike_sa, old_id_r);
 	advance(6 * S);
 	sa = v1_stats(a);
 	sb = v1_stats(b);
@@ -733,11 +525,11 @@ reauth_by(struct peer *a)
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	CU_ASSERT_EQUAL(pr.n_down, 0);
 	/* the pair rekeys on the new IKE SA */
-	ikev1_sa_expired(pi.e, now, mi.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pi.e, now, mi.inst[0].c.spi_in, true, false);
 	pump();
 	advance(8 * S);
 	check_one_pair();
-	CU_ASSERT_NOT_EQUAL(mi.inst[0].ike_sa, old_id);
+	CU_ASSERT_NOT_EQUAL(mi.inst[0].c.ike_sa, old_id);
 	CU_ASSERT_EQUAL(v1_stats(&pi).p2_rekeys, 1);
 	/* and reauthenticates again, many times */
 	advance(300 * S);
@@ -754,7 +546,7 @@ test_ikev1_rekey_p1_initiator(void)
 {
 	rekey_setup();
 	reauth_by(&pi);
-	rekey_teardown();
+	model_teardown();
 }
 
 static void
@@ -762,7 +554,7 @@ test_ikev1_rekey_p1_responder(void)
 {
 	rekey_setup();
 	reauth_by(&pr);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* Both ends reauthenticate and rekey the pair at once, with jitter: the pair survives every time. */
@@ -781,7 +573,7 @@ test_ikev1_rekey_p1_both(void)
 		ps[i]->child[0].life_time = 35;
 		ps[i]->child[0].rand_time = 10;
 	}
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(400 * S);
 	settle();
@@ -790,7 +582,7 @@ test_ikev1_rekey_p1_both(void)
 	CU_ASSERT_TRUE(v1_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED] <= 2);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -812,7 +604,7 @@ test_ikev1_rekey_p1_crossing(void)
 		ps[i]->conn[0].over_time = 10;
 		ps[i]->conn[0].rand_time = 0;
 	}
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(50 * S);
 	advance(7 * S);
@@ -826,7 +618,7 @@ test_ikev1_rekey_p1_crossing(void)
 	}
 	check_one_pair();
 	/* the pair rekeys on the new IKE SA, with a delete both ends act on */
-	ikev1_sa_expired(pr.e, now, mr.inst[0].spi_in, true, false);
+	ikev1_sa_expired(pr.e, now, mr.inst[0].c.spi_in, true, false);
 	pump();
 	advance(8 * S);
 	check_one_pair();
@@ -842,7 +634,7 @@ test_ikev1_rekey_p1_crossing(void)
 	check_one_pair();
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -858,7 +650,7 @@ test_ikev1_rekey_p1_retry(void)
 	pi.conn[0].over_time = 100;
 	pr.conn[0].rekey_time = 1000;
 	pr.conn[0].over_time = 100;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(49 * S);
 	drop_all = true;
@@ -875,7 +667,7 @@ test_ikev1_rekey_p1_retry(void)
 	check_one_pair();
 	CU_ASSERT_EQUAL(pi.n_down, 0);
 	CU_ASSERT_EQUAL(pr.n_down, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* A delete of the old ISAKMP SA from the peer leaves the adopted pair alone; INITIAL-CONTACT does not. */
@@ -883,7 +675,7 @@ static void
 test_ikev1_rekey_initial_contact(void)
 {
 	rekey_setup();
-	rekey_start();
+	model_start();
 	negotiate();
 	/* I restarts: its SAs vanish without a word; its new main mode has INITIAL-CONTACT */
 	drop_all = true;
@@ -891,7 +683,7 @@ test_ikev1_rekey_initial_contact(void)
 	drop_all = false;
 	clear_wire();
 	mi.n_inst = 0;
-	mi.slot = 0;
+	mi.slot[0] = 0;
 	pi.e = ikev1_create(&pi.cfg, &pi.ops);
 	CU_ASSERT_EQUAL_FATAL(ikev1_initiate(pi.e, now, 0), 0);
 	pump();
@@ -899,7 +691,7 @@ test_ikev1_rekey_initial_contact(void)
 	CU_ASSERT_EQUAL(pr.n_down, 1); /* the stale pair */
 	CU_ASSERT_EQUAL(v1_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
 	CU_ASSERT_EQUAL(v1_stats(&pr).p1_rekeys, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 int main(void);

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/unit/slowpath/ike/test_ikev2_rekey.c: two IKEv2 engines back to back on a virtual clock: CREATE_CHILD_SA, Child SA and IKE SA rekeys, collisions, lifetimes. */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,61 +18,15 @@
 
 #include "harness.h"
 
-#define INST_MAX 32
-#define KIDS     2
+#define KIDS 2
 
 /*
  * Two engines, "I" (192.0.2.1, 198.51.100.0/24) and "R" (192.0.2.2,
  * 203.0.113.0/24), wired back to back by harness.h; time is the test's
- * (100 ms ticks).  Each side has a model of the SA installer
- * (slowpath/sa_ike.c): its SA pairs (inbound installed; outbound built,
- * usable once child_up or child_activate said so) and, per child, the
- * outbound slot the child sends on.  After every message and every tick
- * the zero-loss invariant is checked: the SPI each side sends on is
- * installed inbound at the other side.  A pair removed while the other
- * side still sends on it is an early removal (a loss as well).
+ * (100 ms ticks).  Each side has the harness's model of the SA installer
+ * (KIDS children here) and the zero-loss invariant is checked after every
+ * message and every tick.
  */
-
-struct inst {
-	struct ike_child_sa c; /* as installed: keys included */
-	bool out_ready;
-	bool prepared; /* child_prepare installed it (this side answered its exchange) */
-};
-
-struct model {
-	struct inst inst[INST_MAX];
-	unsigned int n_inst;
-	uint32_t slot[KIDS]; /* spi_out the child sends on, 0 none */
-	bool two_step;
-};
-
-static struct model mi, mr;
-static unsigned int violations;
-static unsigned int early_removals;
-
-static struct model *
-md(const struct peer *p)
-{
-	return p == &pi ? &mi : &mr;
-}
-
-static struct peer *
-other(const struct peer *p)
-{
-	return p == &pi ? &pr : &pi;
-}
-
-static struct inst *
-inst_find(struct peer *p, uint32_t spi_in, uint32_t spi_out)
-{
-	struct model *m = md(p);
-	unsigned int i;
-
-	for (i = 0; i < m->n_inst; i++)
-		if (m->inst[i].c.spi_in == spi_in && m->inst[i].c.spi_out == spi_out)
-			return &m->inst[i];
-	return NULL;
-}
 
 static unsigned int
 n_of(const struct model *m, unsigned int child)
@@ -86,158 +38,10 @@ n_of(const struct model *m, unsigned int child)
 	return n;
 }
 
-static int
-add(struct peer *p, const struct ike_child_sa *c, bool out)
-{
-	struct model *m = md(p);
-	struct inst *n;
-
-	CU_ASSERT_TRUE(c->child < KIDS);
-	CU_ASSERT_PTR_NULL(inst_find(p, c->spi_in, c->spi_out));
-	CU_ASSERT_TRUE(c->in.enc_len > 0); /* keys present at install time */
-	CU_ASSERT_EQUAL(c->ike_version, 2);
-	if (m->n_inst >= INST_MAX || c->child >= KIDS)
-		return -ENOSPC;
-	n = &m->inst[m->n_inst++];
-	n->c = *c;
-	n->out_ready = out;
-	n->prepared = !out;
-	p->n_up++;
-	if (out)
-		m->slot[c->child] = c->spi_out;
-	return 0;
-}
-
-static int
-model_child_up(void *ctx, const struct ike_child_sa *c)
-{
-	return add(ctx, c, true);
-}
-
-static int
-model_child_prepare(void *ctx, const struct ike_child_sa *c)
-{
-	return add(ctx, c, false);
-}
-
-static int
-model_child_activate(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx;
-	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
-	CU_ASSERT_FALSE(n->out_ready);
-	n->out_ready = true;
-	md(p)->slot[c->child] = c->spi_out;
-	return 0;
-}
-
-static void
-model_child_move(void *ctx, const struct ike_child_sa *c)
-{
-	struct inst *in = inst_find(ctx, c->spi_in, c->spi_out);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
-	in->c.ike_sa = c->ike_sa;
-}
-
-static void
-model_child_down(void *ctx, const struct ike_child_sa *c)
-{
-	struct peer *p = ctx, *o = other(p);
-	struct model *m = md(p);
-	struct inst *n = inst_find(p, c->spi_in, c->spi_out);
-	int k;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
-	if (o->e != NULL && md(o)->slot[c->child] == c->spi_in)
-		early_removals++;
-	*n = m->inst[--m->n_inst];
-	p->n_down++;
-	if (m->slot[c->child] == c->spi_out) {
-		/* the installer falls back to the newest remaining usable pair */
-		m->slot[c->child] = 0;
-		for (k = (int)m->n_inst - 1; k >= 0; k--) {
-			if (m->inst[k].out_ready && m->inst[k].c.child == c->child) {
-				m->slot[c->child] = m->inst[k].c.spi_out;
-				break;
-			}
-		}
-	}
-}
-
-/* Every SPI a side sends on is installed inbound at the other side. */
-static void
-check_invariant(void)
-{
-	const struct peer *ps[2] = { &pi, &pr };
-	const struct peer *p, *o;
-	unsigned int k, i, ch;
-	bool ok;
-
-	for (k = 0; k < 2; k++) {
-		p = ps[k];
-		o = other(p);
-		if (p->e == NULL || o->e == NULL)
-			continue;
-		for (ch = 0; ch < KIDS; ch++) {
-			if (md(p)->slot[ch] == 0)
-				continue;
-			ok = false;
-			for (i = 0; i < md(o)->n_inst; i++)
-				ok = ok || md(o)->inst[i].c.spi_in == md(p)->slot[ch];
-			if (!ok) {
-				/* REKEY_DEBUG=1 in the environment names each one */
-				if (getenv("REKEY_DEBUG") != NULL)
-					fprintf(stderr,
-					    "# violation at %llu ms: %s child %u sends on %08" PRIx32
-					    "\n",
-					    (unsigned long long)(now / MS), p->name, ch,
-					    md(p)->slot[ch]);
-				violations++;
-			}
-		}
-	}
-}
-
 static void
 rekey_setup(void)
 {
-	setup();
-	memset(&mi, 0, sizeof(mi));
-	memset(&mr, 0, sizeof(mr));
-	mi.two_step = mr.two_step = true;
-	violations = 0;
-	early_removals = 0;
-	harness_hooks.step = check_invariant;
-}
-
-static void
-rekey_start(void)
-{
-	struct peer *ps[2] = { &pi, &pr };
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		ps[i]->ops = (struct ike_ops){ .ctx = ps[i],
-			.send = cb_send,
-			.child_up = model_child_up,
-			.child_down = model_child_down,
-			.child_move = model_child_move,
-			.child_prepare = md(ps[i])->two_step ? model_child_prepare : NULL,
-			.child_activate = md(ps[i])->two_step ? model_child_activate : NULL };
-	}
-	start();
-}
-
-static void
-rekey_teardown(void)
-{
-	teardown();
-	/* destroy withdrew everything: nothing leaked */
-	CU_ASSERT_EQUAL(mi.n_inst, 0);
-	CU_ASSERT_EQUAL(mr.n_inst, 0);
+	model_setup(KIDS, 0);
 }
 
 /* A second child "web" of the connection: 198.51.100.0/24 <-> 192.0.2.0/24. */
@@ -371,7 +175,7 @@ negotiate(void)
 static void
 rekey_by(struct peer *a, uint16_t pfs)
 {
-	struct peer *b = other(a);
+	struct peer *b = peer_other(a);
 	uint32_t old_a_in, old_b_in;
 	unsigned int ups_a, ups_b, round;
 
@@ -383,11 +187,11 @@ rekey_by(struct peer *a, uint16_t pfs)
 		esp_prop(&a->child[0].esp_proposals[0], "aes128-sha256", pfs);
 		esp_prop(&b->child[0].esp_proposals[0], "aes128-sha256", pfs);
 	}
-	rekey_start();
+	model_start();
 	negotiate();
 	for (round = 0; round < 3; round++) {
-		old_a_in = md(a)->inst[0].c.spi_in;
-		old_b_in = md(b)->inst[0].c.spi_in;
+		old_a_in = model_of(a)->inst[0].c.spi_in;
+		old_b_in = model_of(b)->inst[0].c.spi_in;
 		ups_a = a->n_up;
 		ups_b = b->n_up;
 		advance(round == 0 ? 99 * S : 97 * S);
@@ -396,14 +200,14 @@ rekey_by(struct peer *a, uint16_t pfs)
 		CU_ASSERT_EQUAL(a->n_up, ups_a + 1);
 		CU_ASSERT_EQUAL(b->n_up, ups_b + 1);
 		/* the initiator sends on the new pair, and so does the responder (Delete came) */
-		CU_ASSERT_NOT_EQUAL(md(a)->slot[0], old_b_in);
-		CU_ASSERT_NOT_EQUAL(md(b)->slot[0], old_a_in);
-		CU_ASSERT_EQUAL(md(a)->n_inst, 2); /* grace: the old inbound SA stays */
-		CU_ASSERT_EQUAL(md(b)->n_inst, 1); /* the Delete removed it */
+		CU_ASSERT_NOT_EQUAL(model_of(a)->slot[0], old_b_in);
+		CU_ASSERT_NOT_EQUAL(model_of(b)->slot[0], old_a_in);
+		CU_ASSERT_EQUAL(model_of(a)->n_inst, 2); /* grace: the old inbound SA stays */
+		CU_ASSERT_EQUAL(model_of(b)->n_inst, 1); /* the Delete removed it */
 		advance(2 * S);
 		check_settled(1);
-		CU_ASSERT_NOT_EQUAL(md(a)->inst[0].c.spi_in, old_a_in);
-		CU_ASSERT_NOT_EQUAL(md(b)->inst[0].c.spi_in, old_b_in);
+		CU_ASSERT_NOT_EQUAL(model_of(a)->inst[0].c.spi_in, old_a_in);
+		CU_ASSERT_NOT_EQUAL(model_of(b)->inst[0].c.spi_in, old_b_in);
 		CU_ASSERT_EQUAL(v2_stats(a).child_rekeys, round + 1);
 		CU_ASSERT_EQUAL(v2_stats(b).child_rekeys, round + 1);
 		CU_ASSERT_EQUAL(v2_stats(a).child_rekeys_started, round + 1);
@@ -418,7 +222,7 @@ rekey_by(struct peer *a, uint16_t pfs)
 	CU_ASSERT_EQUAL(v2_stats(a).child_hard_expired + v2_stats(b).child_hard_expired, 0);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 static void
@@ -461,7 +265,7 @@ test_ikev2_rekey_child_invalid_ke(void)
 	pi.child[0].rekey_time = 100;
 	pr.child[0].rekey_time = 200;
 	pr.child[0].life_time = 220;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(101 * S);
 	settle(1, 10);
@@ -471,7 +275,7 @@ test_ikev2_rekey_child_invalid_ke(void)
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -487,14 +291,14 @@ test_ikev2_rekey_child_one_step(void)
 	pi.child[0].rekey_time = 100;
 	pr.child[0].rekey_time = 200;
 	pr.child[0].life_time = 220;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(103 * S);
 	check_settled(1);
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekeys, 1);
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, 1);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /* A soft lifetime from the workers rekeys the pair at once. */
@@ -504,7 +308,7 @@ test_ikev2_rekey_soft_event(void)
 	uint32_t old;
 
 	rekey_setup();
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(10 * S);
 	old = mi.inst[0].c.spi_out;
@@ -522,7 +326,7 @@ test_ikev2_rekey_soft_event(void)
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -537,7 +341,7 @@ test_ikev2_rekey_life_time(void)
 	pi.child[0].life_time = 50;
 	pr.child[0].rekey_time = 0;
 	pr.child[0].life_time = 60;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(49 * S);
 	CU_ASSERT_EQUAL(mi.n_inst, 1);
@@ -548,7 +352,7 @@ test_ikev2_rekey_life_time(void)
 	CU_ASSERT_EQUAL(v2_stats(&pr).children_deleted, 1);
 	CU_ASSERT_EQUAL(v2_stats(&pi).children, 0);
 	CU_ASSERT_EQUAL(v2_stats(&pr).children, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -567,7 +371,7 @@ test_ikev2_rekey_child_collision(void)
 	pi.child[0].life_time = 130;
 	pr.child[0].rekey_time = 100;
 	pr.child[0].life_time = 130;
-	rekey_start();
+	model_start();
 	negotiate();
 	for (round = 0; round < rounds; round++) {
 		advance(100 * S);
@@ -584,7 +388,7 @@ test_ikev2_rekey_child_collision(void)
 	CU_ASSERT_EQUAL(pr.n_down + 1, pr.n_up);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -595,7 +399,7 @@ test_ikev2_rekey_child_collision(void)
 static void
 ike_rekey_by(struct peer *a)
 {
-	struct peer *b = other(a);
+	struct peer *b = peer_other(a);
 	struct ids before;
 	unsigned int ups;
 
@@ -607,7 +411,7 @@ ike_rekey_by(struct peer *a)
 	pi.child[0].life_time = 350;
 	pr.child[0].rekey_time = 320;
 	pr.child[0].life_time = 350;
-	rekey_start();
+	model_start();
 	negotiate();
 	before = ids_of(a);
 	ups = a->n_up + b->n_up;
@@ -636,7 +440,7 @@ ike_rekey_by(struct peer *a)
 	CU_ASSERT_EQUAL(v2_stats(a).dpd_timeouts + v2_stats(b).dpd_timeouts, 0);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 static void
@@ -674,7 +478,7 @@ test_ikev2_rekey_ike_collision(void)
 	pr.child[0].rekey_time = pr.child[1].rekey_time = 0;
 	pi.child[0].life_time = pi.child[1].life_time = 0;
 	pr.child[0].life_time = pr.child[1].life_time = 0;
-	rekey_start();
+	model_start();
 	ikev2_start(pi.e, now);
 	pump();
 	advance(2 * S);
@@ -693,7 +497,7 @@ test_ikev2_rekey_ike_collision(void)
 	CU_ASSERT_EQUAL(v2_stats(&pi).ike_expired + v2_stats(&pr).ike_expired, 0);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -714,7 +518,7 @@ test_ikev2_rekey_crossing_kinds(void)
 	pr.child[0].life_time = 150;
 	pi.child[0].rekey_time = 1000;
 	pi.child[0].life_time = 1100;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(100 * S);
 	CU_ASSERT_TRUE(v2_stats(&pi).temporary_failures >= 1);
@@ -730,7 +534,7 @@ test_ikev2_rekey_crossing_kinds(void)
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -748,7 +552,7 @@ test_ikev2_rekey_second_child(void)
 	pi.child[1].life_time = 130;
 	pr.child[1].rekey_time = 120;
 	pr.child[1].life_time = 130;
-	rekey_start();
+	model_start();
 	ikev2_start(pi.e, now);
 	pump();
 	violations = 0; /* IKE_AUTH's pair: see negotiate() */
@@ -771,7 +575,7 @@ test_ikev2_rekey_second_child(void)
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, 1);
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -785,7 +589,7 @@ test_ikev2_rekey_not_found(void)
 
 	rekey_setup();
 	pi.child[0].rekey_time = 100;
-	rekey_start();
+	model_start();
 	negotiate();
 	s = (struct v2_sa *)((struct ikev2 *)pr.e)->t.head;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -797,13 +601,13 @@ test_ikev2_rekey_not_found(void)
 	advance(101 * S);
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_not_found, 1);
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekey_failed, 1);
-	harness_hooks.step = check_invariant;
+	harness_hooks.step = model_check_invariant;
 	advance(3 * S);
 	check_settled(1);
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_done, 2);
 	CU_ASSERT_EQUAL(v2_stats(&pr).child_done, 2);
 	CU_ASSERT_EQUAL(violations, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -820,7 +624,7 @@ test_ikev2_rekey_no_proposal(void)
 	pi.child[0].life_time = 125;
 	pr.child[0].rekey_time = 0;
 	pr.child[0].life_time = 0;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(101 * S);
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekey_failed, 1);
@@ -835,7 +639,7 @@ test_ikev2_rekey_no_proposal(void)
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_hard_expired, 1);
 	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekeys, 0);
 	CU_ASSERT_EQUAL(violations, 0);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -888,7 +692,7 @@ collide(uint8_t fi, uint8_t fr, bool ike)
 	} else {
 		pi.child[0].rekey_time = pr.child[0].rekey_time = 100;
 	}
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(99 * S);
 	ike_crypto_random_set_hook(nonce_random);
@@ -920,7 +724,7 @@ collide(uint8_t fi, uint8_t fr, bool ike)
 	}
 	CU_ASSERT_EQUAL(violations, 0);
 	CU_ASSERT_EQUAL(early_removals, 0);
-	rekey_teardown();
+	model_teardown();
 	return mine;
 }
 
@@ -956,7 +760,7 @@ test_ikev2_rekey_keymat(void)
 	pr.child[0].rekey_time = 100;
 	pi.child[0].rekey_time = 200;
 	pi.child[0].life_time = 220;
-	rekey_start();
+	model_start();
 	negotiate();
 	old = mr.inst[0].c.spi_in;
 	advance(99 * S);
@@ -987,7 +791,7 @@ test_ikev2_rekey_keymat(void)
 	CU_ASSERT_EQUAL(memcmp(n->c.in.integ, km + 64, 32), 0);
 	advance(3 * S);
 	check_settled(1);
-	rekey_teardown();
+	model_teardown();
 }
 
 /*
@@ -1002,7 +806,7 @@ test_ikev2_rekey_ike_over_time(void)
 	pi.conn[0].over_time = 10;
 	pi.conn[0].rand_time = 0;
 	pr.conn[0].rekey_time = 1000;
-	rekey_start();
+	model_start();
 	negotiate();
 	advance(99 * S);
 	drop_all = true;
@@ -1017,7 +821,7 @@ test_ikev2_rekey_ike_over_time(void)
 	advance(60 * S);
 	CU_ASSERT_EQUAL(v2_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 0);
 	drop_all = false;
-	rekey_teardown();
+	model_teardown();
 }
 
 int main(void);
