@@ -260,6 +260,8 @@ struct config_connection {
 	bool encap;        /* force UDP encapsulation (fake NAT-D) */
 	bool send_certreq; /* default true */
 	enum config_fragmentation fragmentation;
+	/* IKEv2: RFC 7427 signatures (SIGNATURE_HASH_ALGORITHMS), default true */
+	bool signature_authentication;
 	uint32_t dpd_delay;   /* s; 0 disables */
 	uint32_t dpd_timeout; /* s; IKEv1 only (default 150) */
 	uint32_t rekey_time;  /* s; IKE SA rekey (IKEv1: reauthentication), default 4h */

@@ -46,6 +46,7 @@ static const struct key_spec conn_keys[] = {
 	{ "encap", false },
 	{ "send_certreq", false },
 	{ "fragmentation", false },
+	{ "signature_authentication", false },
 	{ "dpd_delay", false },
 	{ "dpd_timeout", false },
 	{ "rekey_time", false },
@@ -67,6 +68,7 @@ enum {
 	CONN_ENCAP,
 	CONN_SEND_CERTREQ,
 	CONN_FRAGMENTATION,
+	CONN_SIGNATURE_AUTHENTICATION,
 	CONN_DPD_DELAY,
 	CONN_DPD_TIMEOUT,
 	CONN_REKEY_TIME,
@@ -1436,6 +1438,7 @@ do_connection(struct validate *v, struct walk *w, unsigned int idx, const struct
 	c->local_port = CONN_PORT_DEFAULT;
 	c->remote_port = CONN_PORT_DEFAULT;
 	c->send_certreq = true;
+	c->signature_authentication = true;
 	c->first_child = v->cfg->n_children;
 	if (!config_map_scan(v, n, path, conn_keys, CONN__MAX, seen.val))
 		return;
@@ -1479,6 +1482,13 @@ do_connection(struct validate *v, struct walk *w, unsigned int idx, const struct
 		    &c->send_certreq);
 	if (val[CONN_FRAGMENTATION] != NULL)
 		do_fragmentation(v, c, val[CONN_FRAGMENTATION], CONN_PATH(CONN_FRAGMENTATION));
+	/* RFC 7427 is IKEv2's: IKEv1 signs with the key's own method only */
+	if (val[CONN_SIGNATURE_AUTHENTICATION] != NULL &&
+	    config_want_bool(v, val[CONN_SIGNATURE_AUTHENTICATION],
+	        CONN_PATH(CONN_SIGNATURE_AUTHENTICATION), &c->signature_authentication) &&
+	    seen.version && c->version == 1)
+		config_error_add(v->errs, val[CONN_SIGNATURE_AUTHENTICATION], kpath,
+		    "signature_authentication (RFC 7427) is IKEv2's (version is 1)");
 #undef CONN_PATH
 	conn_times(v, c, val, path);
 	if (seen.version && c->version == 1 && seen.local && seen.remote &&

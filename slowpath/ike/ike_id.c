@@ -183,6 +183,59 @@ ike_id_match(const struct config_ike_auth *r, const struct ike_id *id)
 	}
 }
 
+int
+ike_id_remote(const struct config_ike_auth *r, struct ike_id *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (no_id(r))
+		return -ENOENT;
+	return ike_id_local(r, NULL, NULL, out);
+}
+
+int
+ike_id_cert_type(uint8_t type)
+{
+	switch (type) {
+	case CONFIG_ID_DN:
+		return IKE_CRYPTO_ID_DN;
+	case CONFIG_ID_FQDN:
+		return IKE_CRYPTO_ID_FQDN;
+	case CONFIG_ID_RFC822:
+		return IKE_CRYPTO_ID_EMAIL;
+	case CONFIG_ID_IPV4:
+		return IKE_CRYPTO_ID_IPV4;
+	case CONFIG_ID_IPV6:
+		return IKE_CRYPTO_ID_IPV6;
+	default:
+		return -1;
+	}
+}
+
+bool
+ike_id_equal(const struct ike_id *a, const struct ike_id *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == CONFIG_ID_DN)
+		return ike_crypto_dn_equal(a->data, a->len, b->data, b->len);
+	if (a->len != b->len)
+		return false;
+	if (a->type == CONFIG_ID_FQDN || a->type == CONFIG_ID_RFC822)
+		return strncasecmp((const char *)a->data, (const char *)b->data, a->len) == 0;
+	return memcmp(a->data, b->data, a->len) == 0;
+}
+
+bool
+ike_id_ours(const struct ike_id *me, const struct ike_crypto_cred *cred, const struct ike_id *id)
+{
+	int t = ike_id_cert_type(id->type);
+
+	if (ike_id_equal(me, id))
+		return true;
+	return cred != NULL && t >= 0 &&
+	    ike_crypto_cred_has_id(cred, (enum ike_crypto_id)t, id->data, id->len) == 0;
+}
+
 const struct config_secret *
 ike_id_psk_find(const struct config *cfg, enum config_id_type lt, const char *lid,
     const uint8_t *laddr, enum config_id_type rt, const char *rid, const uint8_t *raddr)

@@ -61,6 +61,27 @@ int ike_id_text(const struct ike_id *id, enum config_id_type *type, char *text, 
 bool ike_id_match(const struct config_ike_auth *r, const struct ike_id *id);
 
 /*
+ * The identity remote end @r names, as the initiator's IDr carries it
+ * (RFC 7296 §1.2: which of the responder's identities it wants):
+ * -ENOENT when @r names none ("" or %any), else as ike_id_local().
+ */
+int ike_id_remote(const struct config_ike_auth *r, struct ike_id *out);
+
+/* The certificate identity type (enum ike_crypto_id) of an ID type (RFC 4945 §3.1), or -1. */
+int ike_id_cert_type(uint8_t type);
+
+/* Two identities alike: a DN as RFC 5280 §7.1 says, names ignoring case, addresses byte for byte. */
+bool ike_id_equal(const struct ike_id *a, const struct ike_id *b);
+
+/*
+ * Is @id one of our identities: the one we use (@me, as ike_id_local()
+ * made it) or, with our credential @cred (NULL for PSK), one our
+ * certificate holds (the subject or a subjectAltName)?
+ */
+bool ike_id_ours(const struct ike_id *me, const struct ike_crypto_cred *cred,
+    const struct ike_id *id);
+
+/*
  * The pre-shared key for an IKE SA between local identity (@lt, @lid,
  * @laddr) and remote identity (@rt, @rid, @raddr), as strongSwan picks it:
  * the IKE secret whose ids fit the two ends best (per end 20 for an id

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "slowpath/ike/ike.h"
+#include "slowpath/ike/ike_creds.h"
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ike_id.h"
 #include "slowpath/ike/ike_payload.h"
@@ -1934,10 +1935,8 @@ static int
 creds_load(struct ikev1 *e)
 {
 	const struct config_connection *c;
-	const char *certs[CONFIG_CERTS_MAX], *cas[CONFIG_CERTS_MAX], *crls[CONFIG_CERTS_MAX];
 	struct v1_creds *cr;
-	char err[CONFIG_PATH_MAX + 128];
-	unsigned int i, k;
+	unsigned int i;
 	int rc;
 
 	e->creds = calloc(e->cfg->n_connections + 1, sizeof(*e->creds));
@@ -1949,24 +1948,11 @@ creds_load(struct ikev1 *e)
 		if (c->version == 2 || c->local.auth != CONFIG_AUTH_PUBKEY ||
 		    c->remote.auth != CONFIG_AUTH_PUBKEY)
 			continue;
-		for (k = 0; k < c->local.n_certs && k < CONFIG_CERTS_MAX; k++)
-			certs[k] = c->local.certs[k];
-		for (k = 0; k < c->remote.n_cacerts && k < CONFIG_CERTS_MAX; k++)
-			cas[k] = c->remote.cacerts[k];
-		for (k = 0; k < c->remote.n_crls && k < CONFIG_CERTS_MAX; k++)
-			crls[k] = c->remote.crls[k];
-		rc = ike_crypto_cred_load(certs, c->local.n_certs, c->local.key, &cr->cred, err,
-		    sizeof(err));
-		if (rc == 0)
-			rc = ike_crypto_trust_load(cas, c->remote.n_cacerts, crls, c->remote.n_crls,
-			    &cr->trust, err, sizeof(err));
+		rc = ike_creds_load(c, true, true, &cr->cred, &cr->trust);
 		if (rc == -ENOMEM)
 			return rc;
-		if (rc != 0) {
-			log_text(LOG_FAC_IKE, LOG_SEV_ERR, NULL,
-			    "%s: connection %s is disabled: %s", __func__, c->name, err);
+		if (rc != 0)
 			continue;
-		}
 		cr->method = method_of(ike_crypto_cred_sig(cr->cred));
 		creds_check_id(c, cr->cred);
 	}

@@ -240,23 +240,52 @@ ikev2_info_child_delete(struct ikev2 *e, struct v2_sa *s, unsigned int i, uint64
 	ikev2_info_run_pending(e, s, now);
 }
 
+/*
+ * @ib as an INFORMATIONAL request under @s, sent once and not kept: @s
+ * goes next, the answer (if any) finds no SA.
+ */
+static int
+request_once(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib)
+{
+	int n = ikev2_sm_protect(e, s, ib, IKEV2_EXCH_INFORMATIONAL, false, s->msgid_next);
+
+	if (n < 0)
+		return n;
+	s->msgid_next++;
+	ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, (size_t)n);
+	return 0;
+}
+
 void
 ikev2_info_ike_delete_now(struct ikev2 *e, struct v2_sa *s)
 {
 	struct ike_buf ib;
-	int n;
 
 	if (s->sa.state != IKE_SA_STATE_ESTABLISHED || !s->have_keys)
 		return;
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	ikev2_msg_build_delete(&ib, IKEV2_PROTO_IKE, 0, NULL, 0);
-	n = ikev2_sm_protect(e, s, &ib, IKEV2_EXCH_INFORMATIONAL, false, s->msgid_next);
-	if (n < 0)
+	if (request_once(e, s, &ib) != 0)
 		return;
-	s->msgid_next++;
 	log_delete(s, LOG_MSG_DELETE_SENT, IKEV2_PROTO_IKE, NULL, 0);
 	V2_INC(e, deletes_sent);
-	ikev2_sm_send_raw(e, &s->sa.local, &s->sa.remote, e->obuf, (size_t)n);
+}
+
+void
+ikev2_info_auth_failed(struct ikev2 *e, struct v2_sa *s)
+{
+	struct ike_buf ib;
+
+	/* §2.21.2: "usually with no other payloads"; the exception to not
+	 * starting an exchange on an error in a response. */
+	if (!s->have_keys)
+		return;
+	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
+	ikev2_msg_build_notify(&ib, 0, NULL, 0, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
+	if (request_once(e, s, &ib) != 0)
+		return;
+	V2_INC(e, notifies_sent);
+	ikev2_sm_dbg(s, __func__, "AUTHENTICATION_FAILED sent in INFORMATIONAL");
 }
 
 /* ---- liveness, keepalives ---- */

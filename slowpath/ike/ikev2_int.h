@@ -219,7 +219,10 @@ void ikev2_sm_reply_send(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, si
  */
 int ikev2_sm_reply(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint8_t exch,
     uint32_t msgid, const uint8_t *in, size_t in_len);
-/* A protected answer to request @msgid holding notify @type only (IKEV2_N_NONE: empty). */
+/*
+ * A protected answer to request @msgid holding notify @type only (IKEV2_N_NONE: empty);
+ * UNSUPPORTED_CRITICAL_PAYLOAD carries e->m.error_payload as its data.
+ */
 void ikev2_sm_answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size_t in_len,
     uint8_t exch, uint32_t msgid, uint16_t type);
 
@@ -306,6 +309,12 @@ void ikev2_info_dead(struct ikev2 *e, struct v2_sa *s, uint64_t now);
 void ikev2_info_child_delete(struct ikev2 *e, struct v2_sa *s, unsigned int i, uint64_t now);
 /* Shutdown: a Delete of established @s sent once, unanswered, before it is freed. */
 void ikev2_info_ike_delete_now(struct ikev2 *e, struct v2_sa *s);
+/*
+ * RFC 7296 §2.21.2: we (the initiator) did not accept the responder's
+ * IKE_AUTH answer on @s: N(AUTHENTICATION_FAILED) in an INFORMATIONAL
+ * request under @s, sent once, before the caller frees @s.
+ */
+void ikev2_info_auth_failed(struct ikev2 *e, struct v2_sa *s);
 /* INITIAL_CONTACT into our IKE_AUTH request @ib when we hold no other IKE SA with the peer. */
 void ikev2_info_initial_contact_build(struct ikev2 *e, const struct v2_sa *s, struct ike_buf *ib);
 /* After @s authenticated the peer: its INITIAL_CONTACT (in e->m) removes our older IKE SAs with it. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "slowpath/ike/ike_creds.h"
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ike_id.h"
 #include "slowpath/ike/ike_sa.h"
@@ -24,9 +25,10 @@
  *   I  HDR(0), SAi1, KEi, Ni, N(NAT_D*), N(SIG_HASH), [N(FRAG)]  -->
  *      <--  HDR(0), SAr1, KEr, Nr, [CERTREQ], N(NAT_D*), N(SIG_HASH), [N(FRAG)]
  *        (or N(INVALID_KE_PAYLOAD) / N(NO_PROPOSAL_CHOSEN): no state kept)
- *   I  HDR(1), SK{IDi, [CERT+], [CERTREQ], AUTH, SAi2, TSi, TSr}  -->  (port 4500 after NAT)
+ *   I  HDR(1), SK{IDi, [CERT+], [CERTREQ], [IDr], AUTH, SAi2, TSi, TSr}  -->  (4500 after NAT)
  *      <--  HDR(1), SK{IDr, [CERT+], AUTH, SAr2, TSi, TSr}
  *        (or SK{N(AUTHENTICATION_FAILED)}; or IDr, AUTH and a Child error)
+ *   I  HDR(2), SK{N(AUTHENTICATION_FAILED)}  -->  (once, when I refuses R's AUTH: §2.21.2)
  *
  * Each end authenticates as its connection says, PSK or certificates
  * (local auth pubkey: our certificate and intermediates in CERT payloads,
@@ -234,15 +236,26 @@ init_error(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r, 
 	ikev2_sm_send_raw(e, l, r, e->obuf, (size_t)n);
 }
 
-/* SKEYSEED and the seven keys from the DH result and nonces; SK keys per direction. */
+/*
+ * g^ir of @s's DH and the peer's KE data into @gir (IKE_CRYPTO_DH_MAX):
+ * its length, or -EINVAL when the peer's value is no public value of the
+ * group (RFC 6989 §2, RFC 8031 §2.3: refused before any state changes),
+ * -errno.  The DH stays for a genuine message.
+ */
 static int
-keys_derive(struct v2_sa *s, const uint8_t *peer_ke, size_t peer_ke_len)
+dh_gir(struct v2_sa *s, const struct ikev2_ke *ke, uint8_t *gir)
 {
-	uint8_t gir[IKE_CRYPTO_DH_MAX], seed[IKE_CRYPTO_PRF_MAX], si[8], sr[8];
-	const struct ikev2_prop_ike *p = &s->prop;
-	int gl, sl, il, el, rc = -EIO;
+	return ike_crypto_dh_shared(s->dh, ke->data, ke->len, gir, IKE_CRYPTO_DH_MAX);
+}
 
-	gl = ike_crypto_dh_shared(s->dh, peer_ke, peer_ke_len, gir, sizeof(gir));
+/* SKEYSEED and the seven keys from g^ir (@gl bytes, wiped) and nonces; SK keys per direction. */
+static int
+keys_derive(struct v2_sa *s, uint8_t *gir, int gl)
+{
+	uint8_t seed[IKE_CRYPTO_PRF_MAX], si[8], sr[8];
+	const struct ikev2_prop_ike *p = &s->prop;
+	int sl, il, el, rc = -EIO;
+
 	if (gl < 0)
 		goto out;
 	sl = ike_crypto_v2_skeyseed(p->prf, s->ni, s->ni_len, s->nr, s->nr_len, gir, (size_t)gl,
@@ -273,7 +286,7 @@ keys_derive(struct v2_sa *s, const uint8_t *peer_ke, size_t peer_ke_len)
 out:
 	ike_crypto_dh_destroy(s->dh);
 	s->dh = NULL;
-	explicit_bzero(gir, sizeof(gir));
+	explicit_bzero(gir, IKE_CRYPTO_DH_MAX);
 	explicit_bzero(seed, sizeof(seed));
 	return rc;
 }
@@ -329,10 +342,14 @@ ikev2_sm_answer_notify(struct ikev2 *e, struct v2_sa *s, const uint8_t *in, size
     uint8_t exch, uint32_t msgid, uint16_t type)
 {
 	struct ike_buf ib;
+	uint8_t pl = e->m.error_payload;
 	int n;
 
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
-	if (type != IKEV2_N_NONE)
+	/* UNSUPPORTED_CRITICAL_PAYLOAD names the payload type refused (RFC 7296 §3.10.1). */
+	if (type == IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD)
+		ikev2_msg_build_notify(&ib, 0, NULL, 0, type, &pl, 1);
+	else if (type != IKEV2_N_NONE)
 		ikev2_msg_build_notify(&ib, 0, NULL, 0, type, NULL, 0);
 	n = ikev2_sm_protect(e, s, &ib, exch, true, msgid);
 	if (n < 0)
@@ -384,6 +401,17 @@ own_id(const struct ikev2 *e, const struct v2_sa *s, struct ike_id *me)
 	    c->local.auth == CONFIG_AUTH_PUBKEY ? creds_of(e, s)->cred : NULL, me);
 }
 
+/*
+ * RFC 7427 for connection @c: the engine's switch and the connection's
+ * signature_authentication both on.  The responder asks the connection
+ * its addresses select in IKE_SA_INIT (the identities come later).
+ */
+static bool
+sig_hashes_on(const struct ikev2 *e, const struct config_connection *c)
+{
+	return e->sig_hashes && c->signature_authentication;
+}
+
 /* The peer's SIGNATURE_HASH_ALGORITHMS notify in e->m (RFC 7427 §4), when we use them. */
 static void
 hashes_take(struct ikev2 *e, struct v2_sa *s)
@@ -392,7 +420,9 @@ hashes_take(struct ikev2 *e, struct v2_sa *s)
 	int k;
 
 	s->n_hashes = 0;
-	n = e->sig_hashes ? ikev2_msg_notify_find(&e->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS) : NULL;
+	n = sig_hashes_on(e, v2_conn(e, s)) ?
+	    ikev2_msg_notify_find(&e->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS) :
+	    NULL;
 	if (n == NULL)
 		return;
 	k = ikev2_auth_hashes_parse(n->data, n->data_len, s->hashes, IKEV2_AUTH_HASHES_MAX);
@@ -489,26 +519,6 @@ auth_build(struct ikev2 *e, struct v2_sa *s, const struct ike_id *me, const stru
 	return ikev2_auth_psk_build(&o, sec->secret, sec->secret_len, e->abuf, sizeof(e->abuf));
 }
 
-/* The certificate identity type of an ID type (RFC 4945 §3.1), or -1. */
-static int
-cert_id_type(uint8_t type)
-{
-	switch (type) {
-	case CONFIG_ID_DN:
-		return IKE_CRYPTO_ID_DN;
-	case CONFIG_ID_FQDN:
-		return IKE_CRYPTO_ID_FQDN;
-	case CONFIG_ID_RFC822:
-		return IKE_CRYPTO_ID_EMAIL;
-	case CONFIG_ID_IPV4:
-		return IKE_CRYPTO_ID_IPV4;
-	case CONFIG_ID_IPV6:
-		return IKE_CRYPTO_ID_IPV6;
-	default:
-		return -1;
-	}
-}
-
 /*
  * Signature authentication of the peer (RFC 7296 §2.15, RFC 7427): its
  * X.509 CERTs chain to the remote end's cacerts (validity, CRLs), the end
@@ -558,7 +568,7 @@ sig_verify(struct ikev2 *e, const struct v2_sa *s, const struct ike_id *peer,
 		                                           ike_crypto_cert_err_name(err);
 		return -EACCES;
 	}
-	idt = cert_id_type(peer->type);
+	idt = ike_id_cert_type(peer->type);
 	if (idt < 0 ||
 	    ike_crypto_cert_has_id(cert, (enum ike_crypto_id)idt, peer->data, peer->len) != 0) {
 		*why = "identity mismatch: the ID is not in the certificate";
@@ -876,7 +886,7 @@ init_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	ikev2_msg_build_nonce(&b, s->ni, s->ni_len);
 	if (natd_build(c, &b, s->sa.spi_i, 0, &s->sa.local, &s->sa.remote) < 0)
 		return -EIO;
-	hl = e->sig_hashes ? ikev2_auth_hashes_build(hashes, sizeof(hashes)) : 0;
+	hl = sig_hashes_on(e, c) ? ikev2_auth_hashes_build(hashes, sizeof(hashes)) : 0;
 	if (hl > 0)
 		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, hashes,
 		    (size_t)hl);
@@ -900,7 +910,7 @@ static int
 auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
 	const struct config_child *ch = &e->cfg->children[s->child];
-	static struct ike_id me; /* 1 KB: control core only, one call at a time */
+	static struct ike_id me, you; /* 1 KB each: control core only, one call at a time */
 	struct ikev2_sa_payload *offer = &e->sa_out;
 	struct ike_buf ib;
 	uint8_t method = 0;
@@ -922,6 +932,9 @@ auth_send(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	ikev2_msg_build_id(&ib, IKEV2_PL_IDI, me.type, me.data, me.len);
 	certs_build(e, s, &ib);
 	certreq_build(e, s, &ib);
+	/* §1.2, §3.5: IDr names the responder's identity we want, when the remote id is one */
+	if (ike_id_remote(&v2_conn(e, s)->remote, &you) == 0)
+		ikev2_msg_build_id(&ib, IKEV2_PL_IDR, you.type, you.data, you.len);
 	ikev2_msg_build_auth(&ib, method, e->abuf, (size_t)al);
 	ikev2_info_initial_contact_build(e, s, &ib);
 	if (ch->mode == CONFIG_MODE_TRANSPORT)
@@ -944,9 +957,10 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
 	const struct config_connection *c = v2_conn(e, s);
 	const struct ikev2_notification *nt;
+	uint8_t gir[IKE_CRYPTO_DH_MAX];
 	const char *why = "";
 	unsigned int i;
-	int rc;
+	int rc, gl;
 
 	if (ikev2_cookie_response(e, s, now))
 		return;
@@ -988,6 +1002,13 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 		    why[0] != '\0' ? why : "KE group is not the chosen one");
 		return;
 	}
+	/* A KE that is no public value of the group: unauthenticated, so perhaps
+	 * not the responder's; wait on for the genuine answer (§2.4). */
+	gl = dh_gir(s, &e->m.ke, gir);
+	if (gl == -EINVAL) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		return;
+	}
 	s->req_busy = false;
 	ike_sa_set_spi_r(&e->t, &s->sa, e->m.hdr.rspi);
 	memcpy(s->nr, e->m.nonce.p, e->m.nonce.len);
@@ -1001,7 +1022,9 @@ init_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	free(s->init_r);
 	s->init_r = ikev2_sm_dup(e->m.raw, e->m.raw_len);
 	s->init_r_len = e->m.raw_len;
-	if (s->init_r == NULL || keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
+	if (s->init_r == NULL)
+		gl = -ENOMEM;
+	if (keys_derive(s, gir, gl) != 0) {
 		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
 		ikev2_sm_sa_fail(e, s, now, "key derivation");
 		return;
@@ -1035,10 +1058,10 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 		return;
 	}
 	if (own_id(e, s, &me) != 0 || auth_verify(e, s, &me, &peer) != 0) {
-		/* RFC 7296 §2.21.2 asks for an INFORMATIONAL with AUTHENTICATION_FAILED:
-		 * there is none yet, the SA just goes. */
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
+		/* RFC 7296 §2.21.2: the responder learns it from an INFORMATIONAL */
+		ikev2_info_auth_failed(e, s);
 		ikev2_sm_sa_fail(e, s, now, "authentication of the responder failed");
 		return;
 	}
@@ -1162,12 +1185,12 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 	struct v2_sa *s;
 	struct ikev2_prop_ike prop;
 	struct ikev2_sa_payload *ans = &e->sa_out;
-	uint8_t ke[IKE_CRYPTO_DH_MAX], hashes[V2_HASHES_NLEN], g[2];
+	uint8_t ke[IKE_CRYPTO_DH_MAX], gir[IKE_CRYPTO_DH_MAX], hashes[V2_HASHES_NLEN], g[2];
 	uint16_t want = 0;
 	const char *why = "";
 	enum ikev2_notify rc;
 	struct ike_buf b;
-	int ci, kl, hl, n;
+	int ci, kl, hl, n, gl;
 
 	old = ike_sa_lookup_spi_i(&e->t, 2, e->m.hdr.ispi, &r->a, false);
 	if (old != NULL && !old->initiator) {
@@ -1246,6 +1269,18 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 		free(s);
 		return;
 	}
+	/* RFC 6989 §2, RFC 8031 §2.3: a KE of the right length that is no public
+	 * value of the group (not on the curve, low order) is a broken payload,
+	 * answered as the wrong length is, and leaves no state. */
+	gl = dh_gir(s, &e->m.ke, gir);
+	if (gl < 0) {
+		V2_INC(e, dropped[gl == -EINVAL ? IKE_DROP_MALFORMED : IKE_DROP_INTERNAL]);
+		if (gl == -EINVAL)
+			init_error(e, l, r, e->m.hdr.ispi, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		ike_crypto_dh_destroy(s->dh);
+		free(s);
+		return;
+	}
 	ans->n = 1;
 	memcpy(s->ni, e->m.nonce.p, e->m.nonce.len);
 	s->ni_len = e->m.nonce.len;
@@ -1275,8 +1310,9 @@ init_request(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const stru
 		ikev2_msg_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL,
 		    0);
 	n = ikev2_msg_build_finish(&b);
-	if (n < 0 || s->init_i == NULL || (s->init_r = ikev2_sm_dup(e->obuf, (size_t)n)) == NULL ||
-	    keys_derive(s, e->m.ke.data, e->m.ke.len) != 0) {
+	if (n < 0 || s->init_i == NULL || (s->init_r = ikev2_sm_dup(e->obuf, (size_t)n)) == NULL)
+		gl = -ENOMEM;
+	if (keys_derive(s, gir, gl) != 0) {
 		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
 		ikev2_sm_sa_fail(e, s, now, "IKE_SA_INIT answer");
 		return;
@@ -1349,6 +1385,41 @@ auth_child(struct ikev2 *e, struct v2_sa *s, struct ike_buf *ib, uint64_t now)
 	ikev2_msg_build_notify(ib, 0, NULL, 0, err, NULL, 0);
 }
 
+/*
+ * The initiator's IDr in e->m, if it sent one (RFC 7296 §1.2: which of
+ * our identities it wants), names one of ours: @me, or one our certificate
+ * holds, which then becomes @me (our IDr and AUTH say it).  The RFC lets a
+ * responder answer with another identity; as strongSwan, which finds no
+ * config for an identity it does not have, we refuse instead: the
+ * initiator would close the IKE SA on our other IDr anyway.
+ */
+static bool
+idr_take(const struct ikev2 *e, const struct v2_sa *s, struct ike_id *me)
+{
+	const struct config_connection *c = v2_conn(e, s);
+	static struct ike_id want; /* 1 KB: control core only */
+	enum config_id_type t;
+	char text[CONFIG_ID_MAX];
+	uint8_t addr[16];
+
+	if (!e->m.has_idr)
+		return true;
+	if (ike_id_parse(e->m.idr.type, e->m.idr.data, e->m.idr.len, &want) == 0 &&
+	    ike_id_ours(me, c->local.auth == CONFIG_AUTH_PUBKEY ? creds_of(e, s)->cred : NULL,
+	        &want)) {
+		if (!ike_id_equal(me, &want))
+			*me = want;
+		return true;
+	}
+	if (ike_id_text(&want, &t, text, sizeof(text), addr) != 0)
+		snprintf(text, sizeof(text), "(ID type %u)", e->m.idr.type);
+	log_warn(LOG_FAC_IKE,
+	    "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
+	    "_r of %s: the initiator asks for identity %s (IDr): not one of ours",
+	    __func__, s->sa.spi_i, s->sa.spi_r, c->name, text);
+	return false;
+}
+
 /* An IKE_AUTH request (decrypted into e->m) for responder SA @s. */
 static void
 auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, size_t in_len)
@@ -1370,7 +1441,7 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 		ikev2_sm_sa_fail(e, s, now, "IDi or AUTH missing");
 		return;
 	}
-	if (own_id(e, s, &me) != 0 || auth_verify(e, s, &me, &peer) != 0) {
+	if (own_id(e, s, &me) != 0 || !idr_take(e, s, &me) || auth_verify(e, s, &me, &peer) != 0) {
 		V2_INC(e, auth_failed);
 		V2_INC(e, dropped[IKE_DROP_AUTH]);
 		ikev2_sm_answer_notify(e, s, in, in_len, IKEV2_EXCH_IKE_AUTH, e->m.hdr.msgid,
@@ -1471,6 +1542,16 @@ sa_input(struct ikev2 *e, uint64_t now, const struct ike_addr *l, const struct i
 			ikev2_sm_answer_notify(e, s, raw, raw_len, h->exchange, h->msgid,
 			    (uint16_t)e->m.error);
 		}
+		/* The same error in the IKE_AUTH request is the protected answer, and
+		 * no IKE SA comes of it (§2.21.2); a critical payload we do not know
+		 * MUST be refused that way (§2.5). */
+		if (e->m.decrypted && !response && e->m.error != IKEV2_N_NONE &&
+		    s->sa.state == IKE_SA_STATE_CONNECTING && !s->sa.initiator &&
+		    h->exchange == IKEV2_EXCH_IKE_AUTH) {
+			ikev2_sm_answer_notify(e, s, raw, raw_len, h->exchange, h->msgid,
+			    (uint16_t)e->m.error);
+			ikev2_sm_sa_fail(e, s, now, ikev2_msg_notify_name((uint16_t)e->m.error));
+		}
 		return;
 	}
 opened:
@@ -1504,6 +1585,15 @@ opened:
 		}
 		s->req_busy = false;
 		V2_INC(e, dropped[IKE_DROP_UNSUPPORTED]);
+		return;
+	}
+	/* Until IKE_AUTH is done the initiator's only request is IKE_AUTH (§1.2):
+	 * nothing else takes its Message ID.  The responder's requests racing its
+	 * IKE_AUTH answer wait for their retransmission. */
+	if (s->sa.state == IKE_SA_STATE_CONNECTING &&
+	    (s->sa.initiator ? h->exchange == IKEV2_EXCH_INFORMATIONAL :
+	                       h->exchange != IKEV2_EXCH_IKE_AUTH)) {
+		V2_INC(e, dropped[IKE_DROP_STATE]);
 		return;
 	}
 	s->peer_msgid++;
@@ -1541,6 +1631,14 @@ ikev2_input(struct ikev2 *e, uint64_t now_ns, const struct ike_addr *local,
 	if (rc != 0) {
 		ikev2_sm_dbg(NULL, __func__, "message does not parse");
 		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
+		/* §2.5: a critical payload we do not know MUST be refused with
+		 * UNSUPPORTED_CRITICAL_PAYLOAD; an IKE_SA_INIT request has no keys, the
+		 * answer goes in the clear (§2.21.1), to peers of a connection only. */
+		if (rc == -EOPNOTSUPP && e->m.hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+		    (e->m.hdr.flags & (IKEV2_FLAG_R | IKEV2_FLAG_I)) == IKEV2_FLAG_I &&
+		    e->m.hdr.msgid == 0 && e->m.hdr.rspi == 0 && conn_find(e, local, remote) >= 0)
+			init_error(e, local, remote, e->m.hdr.ispi,
+			    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &e->m.error_payload, 1);
 		return;
 	}
 	if (e->m.hdr.exchange != IKEV2_EXCH_IKE_SA_INIT) {
@@ -1554,6 +1652,11 @@ ikev2_input(struct ikev2 *e, uint64_t now_ns, const struct ike_addr *local,
 			return;
 		}
 		init_request(e, now_ns, local, remote);
+		return;
+	}
+	/* §3.1: the I flag is the original initiator's; a response carries it never. */
+	if ((e->m.hdr.flags & IKEV2_FLAG_I) != 0) {
+		V2_INC(e, dropped[IKE_DROP_MALFORMED]);
 		return;
 	}
 	is = ike_sa_lookup_spi_i(&e->t, 2, e->m.hdr.ispi, &remote->a, true);
@@ -1627,7 +1730,7 @@ creds_check_id(const struct config_connection *c, const struct ike_crypto_cred *
 
 	if (c->local.id[0] == '\0' || ike_id_local(&c->local, &none, cred, &me) != 0)
 		return;
-	t = cert_id_type(me.type);
+	t = ike_id_cert_type(me.type);
 	if (t < 0 || ike_crypto_cred_has_id(cred, (enum ike_crypto_id)t, me.data, me.len) != 0)
 		log_warn(LOG_FAC_IKE,
 		    "%s: connection %s: local id \"%s\" is neither the subject nor a subjectAltName of %s: peers will refuse it",
@@ -1644,10 +1747,8 @@ static int
 creds_load(struct ikev2 *e)
 {
 	const struct config_connection *c;
-	const char *certs[CONFIG_CERTS_MAX], *cas[CONFIG_CERTS_MAX], *crls[CONFIG_CERTS_MAX];
-	char err[CONFIG_PATH_MAX + 128];
 	struct v2_creds *cr;
-	unsigned int i, k, n;
+	unsigned int i;
 	int rc;
 
 	e->creds = calloc(e->cfg->n_connections + 1, sizeof(*e->creds));
@@ -1658,27 +1759,13 @@ creds_load(struct ikev2 *e)
 		cr = &e->creds[i];
 		if (c->version == 1)
 			continue;
-		rc = 0;
-		if (c->local.auth == CONFIG_AUTH_PUBKEY) {
-			for (k = 0; k < c->local.n_certs && k < CONFIG_CERTS_MAX; k++)
-				certs[k] = c->local.certs[k];
-			rc = ike_crypto_cred_load(certs, k, c->local.key, &cr->cred, err,
-			    sizeof(err));
-		}
-		if (rc == 0 && c->remote.auth == CONFIG_AUTH_PUBKEY) {
-			for (n = 0; n < c->remote.n_cacerts && n < CONFIG_CERTS_MAX; n++)
-				cas[n] = c->remote.cacerts[n];
-			for (k = 0; k < c->remote.n_crls && k < CONFIG_CERTS_MAX; k++)
-				crls[k] = c->remote.crls[k];
-			rc = ike_crypto_trust_load(cas, n, crls, k, &cr->trust, err, sizeof(err));
-		}
+		/* each end on its own (RFC 7296 §2.15): PSK one way, certificates the other */
+		rc = ike_creds_load(c, c->local.auth == CONFIG_AUTH_PUBKEY,
+		    c->remote.auth == CONFIG_AUTH_PUBKEY, &cr->cred, &cr->trust);
 		if (rc == -ENOMEM)
 			return rc;
-		if (rc != 0) {
-			log_err(LOG_FAC_IKE, "%s: connection %s is disabled: %s", __func__, c->name,
-			    err);
+		if (rc != 0)
 			continue;
-		}
 		cr->usable = true;
 		if (cr->cred != NULL)
 			creds_check_id(c, cr->cred);

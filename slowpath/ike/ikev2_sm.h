@@ -50,7 +50,8 @@ void ikev2_destroy(struct ikev2 *e);
  * SIGNATURE_HASH_ALGORITHMS in IKE_SA_INIT and sign with method 14 when
  * the peer announces them too.  Off: no notify sent, the peer's ignored,
  * signatures with the key's classic method (1 RSA, 9-11 ECDSA).  Applies
- * to IKE SAs started after the call.
+ * to IKE SAs started after the call.  A connection's
+ * signature_authentication: false turns it off for that connection alone.
  */
 void ikev2_set_signature_authentication(struct ikev2 *e, bool on);
 

@@ -183,6 +183,7 @@ test_load_full(void)
 	    "    encap: true\n"
 	    "    send_certreq: false\n"
 	    "    fragmentation: force\n"
+	    "    signature_authentication: false\n"
 	    "    dpd_delay: 30s\n"
 	    "    dpd_timeout: 2m\n"
 	    "    rekey_time: 4h\n"
@@ -253,6 +254,7 @@ test_load_full(void)
 	CU_ASSERT_TRUE(c->encap);
 	CU_ASSERT_FALSE(c->send_certreq);
 	CU_ASSERT_EQUAL(c->fragmentation, CONFIG_FRAG_FORCE);
+	CU_ASSERT_FALSE(c->signature_authentication);
 	CU_ASSERT_EQUAL(c->dpd_delay, 30);
 	CU_ASSERT_EQUAL(c->dpd_timeout, 120);
 	CU_ASSERT_EQUAL(c->rekey_time, 4 * 3600);
@@ -343,6 +345,7 @@ test_defaults(void)
 	CU_ASSERT_FALSE(c->encap);
 	CU_ASSERT_TRUE(c->send_certreq);
 	CU_ASSERT_EQUAL(c->fragmentation, CONFIG_FRAG_YES);
+	CU_ASSERT_TRUE(c->signature_authentication);
 	CU_ASSERT_EQUAL(c->dpd_delay, 0);
 	CU_ASSERT_EQUAL(c->dpd_timeout, 150);
 	CU_ASSERT_EQUAL(c->rekey_time, 14400);
@@ -1160,7 +1163,17 @@ test_conn_misc_errors(void)
 	    "gw.yaml:23:16: connections.branch.rand_time: rand_time (3600s) must be below rekey_time (3600s)\n"
 	    "gw.yaml:24:15: connections.branch.children: expected a mapping of child names to children\n"
 	    "gw.yaml:31:16: connections.c2.rand_time: rand_time (100s) must be below reauth_time (100s)\n"
-	    "gw.yaml:32:5: connections.c2.lifetime: unknown key 'lifetime' (valid keys: version, local_addrs, remote_addrs, local_port, remote_port, proposals, local, remote, aggressive, encap, send_certreq, fragmentation, dpd_delay, dpd_timeout, rekey_time, reauth_time, over_time, rand_time, children)\n");
+	    "gw.yaml:32:5: connections.c2.lifetime: unknown key 'lifetime' (valid keys: version, local_addrs, remote_addrs, local_port, remote_port, proposals, local, remote, aggressive, encap, send_certreq, fragmentation, signature_authentication, dpd_delay, dpd_timeout, rekey_time, reauth_time, over_time, rand_time, children)\n");
+	/* signature_authentication: a boolean, and IKEv2's only */
+	ASSERT_ERRORS(CONN "    signature_authentication: sometimes\n"
+	                   "  v1:\n"
+	                   "    version: 1\n"
+	                   "    remote_addrs: [192.0.2.1]\n"
+	                   "    local: {auth: psk}\n"
+	                   "    remote: {auth: psk}\n"
+	                   "    signature_authentication: false\n",
+	    "gw.yaml:19:31: connections.branch.signature_authentication: expected a boolean (true or false)\n"
+	    "gw.yaml:25:31: connections.v1.signature_authentication: signature_authentication (RFC 7427) is IKEv2's (version is 1)\n");
 }
 
 /* ---- children and traffic selectors ---- */

@@ -50,21 +50,29 @@ stats(const struct peer *p)
 	return st;
 }
 
-/* The engines' verdicts on the peer (auth_verify's records) since pki_setup() holding @a (and @b). */
+/* The records of function @fn since pki_setup() holding @a (and @b). */
 static unsigned int
-log_count(const char *a, const char *b)
+log_count_of(const char *fn, const char *a, const char *b)
 {
 	struct log_record rec;
 	uint64_t t, end = log_ring_claim(ring);
+	size_t len = strlen(fn);
 	unsigned int n = 0;
 
 	for (t = log_from; t < end; t++) {
 		if (log_ring_read(ring, t, &rec) != LOG_RING_OK ||
-		    strncmp(rec.text, "auth_verify: ", 13) != 0)
+		    strncmp(rec.text, fn, len) != 0 || strncmp(rec.text + len, ": ", 2) != 0)
 			continue;
 		n += strstr(rec.text, a) != NULL && (b == NULL || strstr(rec.text, b) != NULL);
 	}
 	return n;
+}
+
+/* The engines' verdicts on the peer (auth_verify's records) holding @a (and @b). */
+static unsigned int
+log_count(const char *a, const char *b)
+{
+	return log_count_of("auth_verify", a, b);
 }
 
 /* Both peers with certificates: I holds @icert (and the intermediate when @inter), R @rcert. */
@@ -219,19 +227,28 @@ test_ikev2_cert_rsa(void)
 	teardown();
 }
 
-/* RSA with method 1 when one end does not announce SIGNATURE_HASH_ALGORITHMS (either end). */
+/*
+ * RSA with method 1 when one end does not announce SIGNATURE_HASH_ALGORITHMS
+ * (either end), switched off in its engine or by its connection's
+ * signature_authentication: false.
+ */
 static void
 test_ikev2_cert_rsa_classic(void)
 {
 	static struct ikev2_msg m;
-	bool announced;
-	int off;
+	bool announced, by_conn;
+	int k, off;
 
 	SKIP_WITHOUT_PKI();
-	for (off = 0; off < 2; off++) {
+	for (k = 0; k < 4; k++) {
+		off = k & 1;
+		by_conn = k >= 2;
 		pki_setup("rsa-gw1.pem", true, "rsa-gw2.pem", "rsa-ca.pem", NULL);
+		if (by_conn)
+			(off == 0 ? &pi : &pr)->conn[0].signature_authentication = false;
 		start();
-		ikev2_set_signature_authentication(off == 0 ? pi.e : pr.e, false);
+		if (!by_conn)
+			ikev2_set_signature_authentication(off == 0 ? pi.e : pr.e, false);
 		CU_ASSERT_EQUAL(ikev2_initiate(pi.e, now, 0), 0);
 		pump();
 		expect_up(IKEV2_AUTH_RSA_SIG);
@@ -415,11 +432,21 @@ test_ikev2_cert_bad_signature(void)
 	}
 }
 
-/* R's certificate refused by I: I has no SA (R keeps its own: no INFORMATIONAL exchange yet). */
+/*
+ * R's certificate refused by I: I tells R (RFC 7296 §2.21.2) and drops
+ * its SA; R, established already, deletes its own and its Child SA:
+ *
+ *   I  IKE_AUTH SK{IDi CERT CERT CERTREQ AUTH SAi2 TSi TSr} -->
+ *          <-- SK{IDr CERT AUTH SAr2 TSi TSr}   (untrusted at I)
+ *   I  INFORMATIONAL(2) SK{N(AUTHENTICATION_FAILED)} -->  (sent once)
+ *          <-- SK{}   (no SA at I any more)
+ */
 static void
 test_ikev2_cert_refused_by_initiator(void)
 {
 	struct ikev2_stats si, sr;
+	unsigned int i, n_info = 0;
+	const uint8_t *h;
 
 	SKIP_WITHOUT_PKI();
 	pki_setup("rsa-gw1.pem", true, "other-gw2.pem", "rsa-ca.pem", NULL);
@@ -437,6 +464,67 @@ test_ikev2_cert_refused_by_initiator(void)
 	CU_ASSERT_EQUAL(log_count("peer C=CH, O=fastipsec test, CN=gw1.example.org authenticated",
 	                    NULL),
 	    1);
+	/* I's INFORMATIONAL request after IKE_AUTH: message ID 2, I flag, once */
+	for (i = 0; i < n_sent; i++) {
+		h = sent[i].p;
+		if (sent[i].len >= 28 && h[18] == IKEV2_EXCH_INFORMATIONAL &&
+		    (h[19] & (IKEV2_FLAG_I | IKEV2_FLAG_R)) == IKEV2_FLAG_I) {
+			CU_ASSERT_EQUAL(ike_get32(h + 20), 2);
+			CU_ASSERT_EQUAL(sent[i].from.a.addr[3], 1);
+			n_info++;
+		}
+	}
+	CU_ASSERT_EQUAL(n_info, 1);
+	CU_ASSERT_EQUAL(si.notifies_sent, 1);
+	/* R took it: its IKE SA and Child SA are gone, and it says why */
+	CU_ASSERT_EQUAL(sr.ike_done, 1);
+	CU_ASSERT_EQUAL(sr.sas[IKE_SA_STATE_ESTABLISHED] + sr.sas[IKE_SA_STATE_CONNECTING], 0);
+	CU_ASSERT_EQUAL(pr.n_up, 1);
+	CU_ASSERT_EQUAL(pr.n_down, 1);
+	CU_ASSERT_EQUAL(log_count_of("notifies_take",
+	                    "peer sent AUTHENTICATION_FAILED in INFORMATIONAL", NULL),
+	    1);
+	CU_ASSERT_EQUAL(log_count_of("ikev2_info_request", "deleted by the peer", NULL), 1);
+	/* R's answer finds no SA at I */
+	CU_ASSERT_EQUAL(si.dropped[IKE_DROP_UNKNOWN_SA], 1);
+	teardown();
+}
+
+/*
+ * IDr (RFC 7296 §1.2, §3.5): I names the identity it wants of R when its
+ * remote id is one.  One R's certificate holds (a subjectAltName, R's own
+ * id being the subject): R answers as that identity.  One R does not
+ * have: R refuses with AUTHENTICATION_FAILED.
+ */
+static void
+test_ikev2_cert_idr(void)
+{
+	struct ikev2_stats si, sr;
+
+	SKIP_WITHOUT_PKI();
+	pki_setup("rsa-gw1.pem", true, "rsa-gw2.pem", "rsa-ca.pem", NULL);
+	set_id(&pi.conn[0].remote, CONFIG_ID_FQDN, "gw2.example.org");
+	run(&pi);
+	expect_up(IKEV2_AUTH_DIGITAL_SIG);
+	CU_ASSERT_EQUAL(log_count("peer gw2.example.org authenticated", NULL), 1);
+	CU_ASSERT_EQUAL(log_count_of("idr_take", "not one of ours", NULL), 0);
+	teardown();
+
+	pki_setup("rsa-gw1.pem", true, "rsa-gw2.pem", "rsa-ca.pem", NULL);
+	set_id(&pi.conn[0].remote, CONFIG_ID_FQDN, "gw9.example.org");
+	run(&pi);
+	si = stats(&pi);
+	sr = stats(&pr);
+	CU_ASSERT_EQUAL(sr.auth_failed, 1);
+	CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_AUTH], 1);
+	CU_ASSERT_EQUAL(si.auth_failed, 1); /* AUTHENTICATION_FAILED came back */
+	CU_ASSERT_EQUAL(si.ike_done + sr.ike_done, 0);
+	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_ESTABLISHED] + sr.sas[IKE_SA_STATE_ESTABLISHED], 0);
+	CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
+	CU_ASSERT_EQUAL(log_count_of("idr_take", "identity gw9.example.org (IDr): not one of ours",
+	                    NULL),
+	    1);
+	CU_ASSERT_EQUAL(log_count("authenticated", NULL), 0);
 	teardown();
 }
 
@@ -482,6 +570,7 @@ main(void)
 		{ "test_ikev2_cert_refused", test_ikev2_cert_refused },
 		{ "test_ikev2_cert_bad_signature", test_ikev2_cert_bad_signature },
 		{ "test_ikev2_cert_refused_by_initiator", test_ikev2_cert_refused_by_initiator },
+		{ "test_ikev2_cert_idr", test_ikev2_cert_idr },
 		{ "test_ikev2_cert_config", test_ikev2_cert_config },
 	};
 	unsigned int fails;

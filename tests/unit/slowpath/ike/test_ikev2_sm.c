@@ -17,6 +17,7 @@
 #include "slowpath/ike/ike_child.h"
 #include "slowpath/ike/ike_crypto.h"
 #include "slowpath/ike/ike_payload.h"
+#include "slowpath/ike/ikev2_int.h"
 #include "slowpath/ike/ikev2_msg.h"
 #include "slowpath/ike/ikev2_sm.h"
 
@@ -29,7 +30,7 @@
  *   I                                    R
  *   IKE_SA_INIT SAi1 KEi Ni N(NAT-D) -->
  *       <-- IKE_SA_INIT SAr1 KEr Nr N(NAT-D)
- *   IKE_AUTH SK{IDi AUTH SAi2 TSi TSr} -->
+ *   IKE_AUTH SK{IDi [IDr] AUTH SAi2 TSi TSr} -->
  *       <-- IKE_AUTH SK{IDr AUTH SAr2 TSi TSr}
  */
 
@@ -180,6 +181,109 @@ test_ikev2_sm_wrong_psk(void)
 	CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_CONNECTING] + sr.sas[IKE_SA_STATE_CONNECTING], 0);
 	CU_ASSERT_EQUAL(n_sent, 4);
 	teardown();
+}
+
+/* The first IKE_AUTH request R took in (decrypted): was there an IDr, and which. */
+static struct {
+	bool seen, has_idr;
+	uint8_t type;
+	uint8_t data[CONFIG_ID_MAX];
+	size_t len;
+} idr_rec;
+
+static void
+idr_watch(void)
+{
+	const struct ikev2_msg *m;
+
+	if (pr.e == NULL || idr_rec.seen)
+		return;
+	m = &((const struct ikev2 *)pr.e)->m;
+	if (m->hdr.exchange != IKEV2_EXCH_IKE_AUTH || (m->hdr.flags & IKEV2_FLAG_R) != 0)
+		return;
+	idr_rec.seen = true;
+	idr_rec.has_idr = m->has_idr;
+	if (m->has_idr && m->idr.len <= sizeof(idr_rec.data)) {
+		idr_rec.type = m->idr.type;
+		idr_rec.len = m->idr.len;
+		memcpy(idr_rec.data, m->idr.data, m->idr.len);
+	}
+}
+
+static void
+id_set(struct config_ike_auth *a, enum config_id_type t, const char *id)
+{
+	a->id_type = t;
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	if (t == CONFIG_ID_IPV4)
+		memcpy(a->id_addr, (const uint8_t[]){ 192, 0, 2, 2 }, 4);
+}
+
+/*
+ * IDr in IKE_AUTH (RFC 7296 §1.2, §3.5): I sends it when its remote id
+ * names an identity (not "" or %any); R takes one of its identities and
+ * refuses any other with AUTHENTICATION_FAILED.
+ */
+static void
+test_ikev2_sm_idr(void)
+{
+	static const struct {
+		enum config_id_type rt; /* I's remote id */
+		const char *rid;
+		enum config_id_type lt; /* R's local id ("": its address) */
+		const char *lid;
+		bool idr, up;
+	} t[] = {
+		{ CONFIG_ID_FQDN, "", CONFIG_ID_FQDN, "", false, true },
+		{ CONFIG_ID_ANY, "%any", CONFIG_ID_FQDN, "", false, true },
+		{ CONFIG_ID_IPV4, "192.0.2.2", CONFIG_ID_FQDN, "", true, true },
+		{ CONFIG_ID_FQDN, "gw2.example.org", CONFIG_ID_FQDN, "GW2.example.org", true,
+		    true },
+		{ CONFIG_ID_FQDN, "other.example.org", CONFIG_ID_FQDN, "gw2.example.org", true,
+		    false },
+		{ CONFIG_ID_IPV4, "192.0.2.2", CONFIG_ID_FQDN, "gw2.example.org", true, false },
+	};
+	struct ikev2_stats si, sr;
+	size_t i;
+
+	for (i = 0; i < DIM(t); i++) {
+		setup();
+		id_set(&pi.conn[0].remote, t[i].rt, t[i].rid);
+		id_set(&pr.conn[0].local, t[i].lt, t[i].lid);
+		memset(&idr_rec, 0, sizeof(idr_rec));
+		harness_hooks.step = idr_watch;
+		start();
+		CU_ASSERT_EQUAL(ikev2_initiate(pi.e, now, 0), 0);
+		pump();
+		si = v2_stats(&pi);
+		sr = v2_stats(&pr);
+		CU_ASSERT_TRUE(idr_rec.seen);
+		CU_ASSERT_EQUAL(idr_rec.has_idr, t[i].idr);
+		if (t[i].idr && t[i].rt == CONFIG_ID_FQDN) {
+			CU_ASSERT_EQUAL(idr_rec.type, CONFIG_ID_FQDN);
+			CU_ASSERT_EQUAL(idr_rec.len, strlen(t[i].rid));
+			CU_ASSERT_EQUAL(memcmp(idr_rec.data, t[i].rid, idr_rec.len), 0);
+		} else if (t[i].idr) {
+			CU_ASSERT_EQUAL(idr_rec.type, CONFIG_ID_IPV4);
+			CU_ASSERT_EQUAL(idr_rec.len, 4);
+			CU_ASSERT_EQUAL(memcmp(idr_rec.data, pi.conn[0].remote.id_addr, 4), 0);
+		}
+		if (t[i].up) {
+			check_up(&pi, 1, 1);
+			check_up(&pr, 1, 1);
+			CU_ASSERT_EQUAL(si.auth_failed + sr.auth_failed, 0);
+		} else {
+			CU_ASSERT_EQUAL(pi.n_up + pr.n_up, 0);
+			CU_ASSERT_EQUAL(sr.auth_failed, 1);
+			CU_ASSERT_EQUAL(sr.dropped[IKE_DROP_AUTH], 1);
+			CU_ASSERT_EQUAL(si.auth_failed, 1); /* AUTHENTICATION_FAILED came back */
+			CU_ASSERT_EQUAL(si.ike_done + sr.ike_done, 0);
+			CU_ASSERT_EQUAL(si.sas[IKE_SA_STATE_CONNECTING] +
+			        sr.sas[IKE_SA_STATE_CONNECTING],
+			    0);
+		}
+		teardown();
+	}
 }
 
 /* The IKE_SA_INIT request is lost, then the IKE_AUTH response: retransmissions recover both. */
@@ -528,6 +632,7 @@ main(void)
 		{ "test_ikev2_sm_invalid_ke", test_ikev2_sm_invalid_ke },
 		{ "test_ikev2_sm_no_proposal", test_ikev2_sm_no_proposal },
 		{ "test_ikev2_sm_wrong_psk", test_ikev2_sm_wrong_psk },
+		{ "test_ikev2_sm_idr", test_ikev2_sm_idr },
 		{ "test_ikev2_sm_retransmit", test_ikev2_sm_retransmit },
 		{ "test_ikev2_sm_retransmit_give_up", test_ikev2_sm_retransmit_give_up },
 		{ "test_ikev2_sm_replay", test_ikev2_sm_replay },
