@@ -276,7 +276,8 @@ pair_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct 
 	pair_timers(e, v, now);
 	V2_INC(e, child_done);
 	V2_INC(e, children);
-	log_info(LOG_FAC_IKE, "%s: Child SA %s up%s: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
+	/* The catalog's Phase-2 done record (log_pair_done) is what operators read. */
+	log_debug(LOG_FAC_IKE, "%s: Child SA %s up%s: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
 	    __func__, ch->name, prepare ? " (inbound; outbound follows)" : "", c->spi_in,
 	    c->spi_out, p->alg.name);
 	log_pair_done(e, s, c, we_init);

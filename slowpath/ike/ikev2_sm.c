@@ -796,7 +796,8 @@ ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
 	v->installed_ns = now;
 	V2_INC(e, child_done);
 	V2_INC(e, children);
-	log_info(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
+	/* The catalog's Phase-2 done record (log_child_done) is what operators read. */
+	log_debug(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
 	    __func__, ch->name, c->spi_in, c->spi_out, p->alg.name);
 	log_child_done(e, s, c, p->alg.name);
 out:
@@ -1067,7 +1068,8 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	}
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
 	V2_INC(e, ike_done);
-	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
+	/* The catalog's Phase-1 done record (log_ike_done) is what operators read. */
+	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
 	ikev2_info_initial_contact(e, s, now);
@@ -1459,7 +1461,8 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 	}
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_ESTABLISHED, now);
 	V2_INC(e, ike_done);
-	log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
+	/* The catalog's Phase-1 done record (log_ike_done) is what operators read. */
+	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
 	ikev2_info_initial_contact(e, s, now);
