@@ -146,6 +146,7 @@ sa_ike_stats_read(struct sa_ike_stats *out)
 	out->acquires = counter_read(&st.acquires);
 	out->acquire_ignored = counter_read(&st.acquire_ignored);
 	out->acquire_no_handler = counter_read(&st.acquire_no_handler);
+	out->install_ns = counter_read(&st.install_ns);
 	out->remapped = counter_read(&st.remapped);
 }
 
@@ -361,6 +362,7 @@ static int
 pair_up(const struct ike_child_sa *c, bool out)
 {
 	char name[2 * CONFIG_NAME_MAX];
+	uint64_t t0 = rte_get_timer_cycles();
 	struct pair *p;
 	int rc;
 
@@ -415,6 +417,8 @@ pair_up(const struct ike_child_sa *c, bool out)
 	n_pairs++;
 	pthread_mutex_unlock(&lock);
 	counter_add(&st.child_up, 1);
+	counter_add(&st.install_ns,
+	    (rte_get_timer_cycles() - t0) * UINT64_C(1000000000) / rte_get_timer_hz());
 	child_name(c->child, name, sizeof(name));
 	log_info(LOG_FAC_IPSEC, "%s: %s %s SA pair spi_in 0x%08x spi_out 0x%08x %s%s on worker %u",
 	    __func__, name, config_mode_name(c->mode), c->spi_in, c->spi_out, c->alg.name,

@@ -158,6 +158,12 @@ struct sa_ike_stats {
 	uint64_t acquire_ignored;    /* EV_ACQUIRE of children without trap, or with an SA */
 	uint64_t acquire_no_handler; /* a trap child's acquire without a registered engine */
 	uint64_t remapped;           /* outbound SAs moved to their peer's new NAT mapping */
+	/*
+	 * ns child_up spent on the pairs it installed: checks, both records
+	 * built, inbound then outbound published (with the waits for room in
+	 * the workers' rings); child_up / install_ns is the installer's rate.
+	 */
+	uint64_t install_ns;
 };
 
 void sa_ike_stats_read(struct sa_ike_stats *out);

@@ -512,6 +512,7 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "child_down", sa.child_down);
 	rte_tel_data_add_dict_u64(d, "child_rekeyed", sa.rekeyed);
 	rte_tel_data_add_dict_u64(d, "child_remapped", sa.remapped);
+	rte_tel_data_add_dict_u64(d, "child_install_ns", sa.install_ns);
 	rte_tel_data_add_dict_u64(d, "no_child_sa", ws.drops[DROP_NO_CHILD_SA]);
 	rte_tel_data_add_dict_u64(d, "acquires", sa.acquires);
 	rte_tel_data_add_dict_u64(d, "acquire_ignored", sa.acquire_ignored);

@@ -441,6 +441,7 @@ test_sa_ike_refused(void)
 	sa_ike_stats_read(&after);
 	CU_ASSERT_EQUAL(after.child_up_failed - before.child_up_failed, 7);
 	CU_ASSERT_EQUAL(after.child_up, before.child_up);
+	CU_ASSERT_EQUAL(after.install_ns, before.install_ns); /* refused: no install time */
 	CU_ASSERT_EQUAL(rte_ring_count(w->sa_ring), 0);
 }
 
@@ -578,6 +579,8 @@ test_sa_ike_rekey(void)
 	sa_ike_stats_read(&after);
 	CU_ASSERT_EQUAL(after.rekeyed - before.rekeyed, 2);
 	CU_ASSERT_EQUAL(after.child_down - before.child_down, 2);
+	/* The two pairs installed took the installer some time (install_ns). */
+	CU_ASSERT(after.install_ns > before.install_ns);
 }
 
 /* When the newest pair goes first, the slot falls back to the older pair still there. */
