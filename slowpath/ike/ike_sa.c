@@ -2,6 +2,7 @@
 /* slowpath/ike/ike_sa.c: the IKE SA table both IKE versions share. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,18 +67,88 @@ bucket_of(const struct ike_sa_table *t, uint64_t spi)
 	return (unsigned int)((spi * 0x9e3779b97f4a7c15ull) >> 32) & (t->n_buckets - 1);
 }
 
+#define BUCKETS_MAX (1u << 20)
+
+/* Three bucket arrays of @n for @t; the old ones freed.  0 or -ENOMEM (@t unchanged). */
+static int
+buckets_alloc(struct ike_sa_table *t, unsigned int n)
+{
+	struct ike_sa **b = calloc(n, sizeof(*b)), **r = calloc(n, sizeof(*r)),
+		      **p = calloc(n, sizeof(*p));
+
+	if (b == NULL || r == NULL || p == NULL) {
+		free(b);
+		free(r);
+		free(p);
+		return -ENOMEM;
+	}
+	free(t->buckets);
+	free(t->rbuckets);
+	free(t->pbuckets);
+	t->buckets = b;
+	t->rbuckets = r;
+	t->pbuckets = p;
+	t->n_buckets = n;
+	return 0;
+}
+
+static void
+chains_link(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	unsigned int b = bucket_of(t, sa->spi_i);
+
+	sa->hnext = t->buckets[b];
+	t->buckets[b] = sa;
+	if (sa->spi_r != 0) {
+		b = bucket_of(t, sa->spi_r);
+		sa->rnext = t->rbuckets[b];
+		t->rbuckets[b] = sa;
+	}
+	if (sa->peer_key != 0) {
+		b = bucket_of(t, sa->peer_key);
+		sa->pnext = t->pbuckets[b];
+		t->pbuckets[b] = sa;
+	}
+}
+
+/* Unlink @sa from the chain of @head linked through the member at @off. */
+static void
+chain_unlink(struct ike_sa **head, struct ike_sa *sa, size_t off)
+{
+	struct ike_sa **pp;
+
+	for (pp = head; *pp != NULL; pp = (struct ike_sa **)((char *)*pp + off)) {
+		if (*pp == sa) {
+			*pp = *(struct ike_sa **)((char *)sa + off);
+			break;
+		}
+	}
+	*(struct ike_sa **)((char *)sa + off) = NULL;
+}
+
+/* Twice the buckets once the SAs are twice as many: chains stay short at any size. */
+static void
+grow(struct ike_sa_table *t)
+{
+	struct ike_sa *sa;
+
+	if (t->count < 2 * t->n_buckets || t->n_buckets >= BUCKETS_MAX ||
+	    buckets_alloc(t, t->n_buckets * 2) != 0)
+		return; /* without memory the chains only get longer */
+	for (sa = t->head; sa != NULL; sa = sa->next)
+		chains_link(t, sa);
+}
+
 int
 ike_sa_table_init(struct ike_sa_table *t, unsigned int size)
 {
 	unsigned int n = 16;
 
 	memset(t, 0, sizeof(*t));
-	while (n < size && n < (1u << 20))
+	while (n < size && n < BUCKETS_MAX)
 		n <<= 1;
-	t->buckets = calloc(n, sizeof(*t->buckets));
-	if (t->buckets == NULL)
+	if (buckets_alloc(t, n) != 0)
 		return -ENOMEM;
-	t->n_buckets = n;
 	t->next_id = 1;
 	return 0;
 }
@@ -86,7 +157,9 @@ void
 ike_sa_table_fini(struct ike_sa_table *t)
 {
 	free(t->buckets);
-	t->buckets = NULL;
+	free(t->rbuckets);
+	free(t->pbuckets);
+	t->buckets = t->rbuckets = t->pbuckets = NULL;
 	t->n_buckets = 0;
 }
 
@@ -117,12 +190,9 @@ ho_unlink(struct ike_sa_table *t, struct ike_sa *sa)
 void
 ike_sa_insert(struct ike_sa_table *t, struct ike_sa *sa, uint64_t now_ns)
 {
-	unsigned int b = bucket_of(t, sa->spi_i);
-
 	sa->id = t->next_id++;
 	sa->created_ns = now_ns;
-	sa->hnext = t->buckets[b];
-	t->buckets[b] = sa;
+	chains_link(t, sa);
 	sa->next = NULL;
 	sa->prev = t->tail;
 	if (t->tail != NULL)
@@ -137,21 +207,21 @@ ike_sa_insert(struct ike_sa_table *t, struct ike_sa *sa, uint64_t now_ns)
 		t->by_state[sa->state]++;
 	t->count++;
 	sa->linked = true;
+	grow(t);
 }
 
 void
 ike_sa_remove(struct ike_sa_table *t, struct ike_sa *sa)
 {
-	struct ike_sa **pp;
-
 	if (!sa->linked)
 		return;
-	for (pp = &t->buckets[bucket_of(t, sa->spi_i)]; *pp != NULL; pp = &(*pp)->hnext) {
-		if (*pp == sa) {
-			*pp = sa->hnext;
-			break;
-		}
-	}
+	chain_unlink(&t->buckets[bucket_of(t, sa->spi_i)], sa, offsetof(struct ike_sa, hnext));
+	if (sa->spi_r != 0)
+		chain_unlink(&t->rbuckets[bucket_of(t, sa->spi_r)], sa,
+		    offsetof(struct ike_sa, rnext));
+	if (sa->peer_key != 0)
+		chain_unlink(&t->pbuckets[bucket_of(t, sa->peer_key)], sa,
+		    offsetof(struct ike_sa, pnext));
 	if (sa->prev != NULL)
 		sa->prev->next = sa->next;
 	else
@@ -172,8 +242,44 @@ ike_sa_remove(struct ike_sa_table *t, struct ike_sa *sa)
 void
 ike_sa_set_spi_r(struct ike_sa_table *t, struct ike_sa *sa, uint64_t spi_r)
 {
-	(void)t; /* the hash is by spi_i: nothing to move */
+	unsigned int b;
+
+	if (sa->linked && sa->spi_r != 0)
+		chain_unlink(&t->rbuckets[bucket_of(t, sa->spi_r)], sa,
+		    offsetof(struct ike_sa, rnext));
 	sa->spi_r = spi_r;
+	if (sa->linked && spi_r != 0) {
+		b = bucket_of(t, spi_r);
+		sa->rnext = t->rbuckets[b];
+		t->rbuckets[b] = sa;
+	}
+}
+
+void
+ike_sa_set_peer_key(struct ike_sa_table *t, struct ike_sa *sa, uint64_t key)
+{
+	unsigned int b;
+
+	if (sa->linked && sa->peer_key != 0)
+		chain_unlink(&t->pbuckets[bucket_of(t, sa->peer_key)], sa,
+		    offsetof(struct ike_sa, pnext));
+	sa->peer_key = key;
+	if (sa->linked && key != 0) {
+		b = bucket_of(t, key);
+		sa->pnext = t->pbuckets[b];
+		t->pbuckets[b] = sa;
+	}
+}
+
+struct ike_sa *
+ike_sa_next_by_peer_key(const struct ike_sa_table *t, uint64_t key, const struct ike_sa *after)
+{
+	struct ike_sa *sa = after != NULL ? after->pnext : t->pbuckets[bucket_of(t, key)];
+
+	for (; sa != NULL; sa = sa->pnext)
+		if (sa->peer_key == key)
+			return sa;
+	return NULL;
 }
 
 int
@@ -295,7 +401,7 @@ spi_used(const struct ike_sa_table *t, uint64_t spi)
 	for (sa = t->buckets[bucket_of(t, spi)]; sa != NULL; sa = sa->hnext)
 		if (sa->spi_i == spi)
 			return true;
-	for (sa = t->head; sa != NULL; sa = sa->next)
+	for (sa = t->rbuckets[bucket_of(t, spi)]; sa != NULL; sa = sa->rnext)
 		if (sa->spi_r == spi)
 			return true;
 	return false;

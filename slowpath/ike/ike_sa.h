@@ -37,16 +37,22 @@ struct ike_sa {
 	uint64_t created_ns;
 	uint64_t established_ns;
 
+	uint64_t peer_key; /* the engine's key of the peer (ike_sa_set_peer_key), 0: none */
+
 	/* table links */
 	struct ike_sa *hnext;             /* hash chain by spi_i */
+	struct ike_sa *rnext;             /* hash chain by spi_r (when not 0) */
+	struct ike_sa *pnext;             /* hash chain by peer_key (when not 0) */
 	struct ike_sa *prev, *next;       /* all SAs, in creation order */
 	struct ike_sa *ho_prev, *ho_next; /* half-open (CONNECTING) SAs */
 	bool linked;
 };
 
 struct ike_sa_table {
-	struct ike_sa **buckets;
-	unsigned int n_buckets; /* a power of two */
+	struct ike_sa **buckets;  /* by spi_i */
+	struct ike_sa **rbuckets; /* by spi_r */
+	struct ike_sa **pbuckets; /* by peer_key */
+	unsigned int n_buckets;   /* a power of two, doubled as the SAs grow past twice it */
 	struct ike_sa *head, *tail;
 	struct ike_sa *ho_head;
 	uint64_t next_id;
@@ -70,6 +76,19 @@ void ike_sa_remove(struct ike_sa_table *t, struct ike_sa *sa);
 
 /* Set spi_r of a linked SA (the responder's cookie / SPI, learnt or chosen). */
 void ike_sa_set_spi_r(struct ike_sa_table *t, struct ike_sa *sa, uint64_t spi_r);
+
+/*
+ * Key @sa by its peer (@key: the engine's hash of what makes two IKE SAs
+ * the same peer's, e.g. connection and identity; 0 unkeys it), for
+ * ike_sa_next_by_peer_key(): no walk over every SA per new one.
+ */
+void ike_sa_set_peer_key(struct ike_sa_table *t, struct ike_sa *sa, uint64_t key);
+/*
+ * Iterate the linked SAs keyed @key (not 0), in no order: @after NULL
+ * for the first.  Keys may collide: the caller compares what it means.
+ */
+struct ike_sa *ike_sa_next_by_peer_key(const struct ike_sa_table *t, uint64_t key,
+    const struct ike_sa *after);
 
 /*
  * The only way to change sa->state: checks that the transition is one of

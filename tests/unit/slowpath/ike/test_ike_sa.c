@@ -136,6 +136,92 @@ test_ike_sa_new_spi(void)
 	CU_ASSERT_STRING_EQUAL(ike_sa_state_name(IKE_SA_STATE_ESTABLISHED), "established");
 }
 
+/* SAs reachable through the spi_r buckets (each once, with its bucket right). */
+static unsigned int
+rchain_count(const struct ike_sa_table *t)
+{
+	const struct ike_sa *sa;
+	unsigned int b, n = 0;
+
+	for (b = 0; b < t->n_buckets; b++)
+		for (sa = t->rbuckets[b]; sa != NULL; sa = sa->rnext) {
+			CU_ASSERT(sa->linked && sa->spi_r != 0);
+			n++;
+		}
+	return n;
+}
+
+/* SAs of peer key @key, through ike_sa_next_by_peer_key(). */
+static unsigned int
+key_count(const struct ike_sa_table *t, uint64_t key)
+{
+	const struct ike_sa *sa = NULL;
+	unsigned int n = 0;
+
+	while ((sa = ike_sa_next_by_peer_key(t, key, sa)) != NULL) {
+		CU_ASSERT(sa->linked && sa->peer_key == key);
+		n++;
+	}
+	return n;
+}
+
+/* The indexes by spi_r and by peer key follow inserts, changes, removals and the table's growth. */
+static void
+test_ike_sa_index(void)
+{
+	enum { N = 1000, KEYS = 10 };
+	struct ike_sa_table t;
+	struct ike_sa *sas = calloc(N, sizeof(*sas));
+	unsigned int i, k, linked;
+
+	CU_ASSERT_FATAL(sas != NULL);
+	CU_ASSERT_EQUAL_FATAL(ike_sa_table_init(&t, 16), 0);
+	for (i = 0; i < N; i++) {
+		sa_make(&sas[i], 0x5000 + i, (uint8_t)i, IKE_SA_STATE_ESTABLISHED, i % 2 == 0);
+		if (i % 4 == 1)
+			sas[i].spi_r = 0x7000 + i; /* a responder's own SPI, before insert */
+		ike_sa_insert(&t, &sas[i], i);
+		if (i % 4 == 0)
+			ike_sa_set_spi_r(&t, &sas[i], 0x8000 + i); /* learnt afterwards */
+		ike_sa_set_peer_key(&t, &sas[i], 1 + i % KEYS);
+	}
+	CU_ASSERT(t.n_buckets >= N / 2);
+	CU_ASSERT_EQUAL(rchain_count(&t), N / 2);
+	for (k = 1; k <= KEYS; k++)
+		CU_ASSERT_EQUAL(key_count(&t, k), N / KEYS);
+	CU_ASSERT_PTR_EQUAL(ike_sa_lookup(&t, 1, 0x5000 + 4, 0x8000 + 4), &sas[4]);
+	CU_ASSERT_PTR_EQUAL(ike_sa_lookup(&t, 1, 0x5000 + 5, 0x7000 + 5), &sas[5]);
+	CU_ASSERT_PTR_EQUAL(ike_sa_lookup(&t, 1, 0x5000 + 6, 0), &sas[6]);
+	/* Keys changed and cleared, spi_r changed. */
+	ike_sa_set_peer_key(&t, &sas[0], 0);
+	ike_sa_set_peer_key(&t, &sas[10], 2);
+	ike_sa_set_spi_r(&t, &sas[8], 0x9999);
+	CU_ASSERT_EQUAL(key_count(&t, 1), N / KEYS - 2);
+	CU_ASSERT_EQUAL(key_count(&t, 2), N / KEYS + 1);
+	CU_ASSERT_EQUAL(rchain_count(&t), N / 2);
+	CU_ASSERT_PTR_EQUAL(ike_sa_lookup(&t, 1, 0x5000 + 8, 0x9999), &sas[8]);
+	/* Removals leave no trace in any index. */
+	for (i = 0, linked = N; i < N; i += 3, linked--)
+		ike_sa_remove(&t, &sas[i]);
+	CU_ASSERT_EQUAL(t.count, linked);
+	for (i = 0, k = 0; i < N; i++)
+		k += sas[i].linked && sas[i].spi_r != 0;
+	CU_ASSERT_EQUAL(rchain_count(&t), k);
+	for (k = 1; k <= KEYS; k++) {
+		unsigned int want = 0;
+
+		for (i = 0; i < N; i++)
+			want += sas[i].linked && sas[i].peer_key == k;
+		CU_ASSERT_EQUAL(key_count(&t, k), want);
+	}
+	for (i = 0; i < N; i++)
+		ike_sa_remove(&t, &sas[i]);
+	CU_ASSERT_EQUAL(rchain_count(&t), 0);
+	CU_ASSERT_EQUAL(key_count(&t, 3), 0);
+	ike_sa_table_fini(&t);
+	free(sas);
+}
+
 int main(void);
 
 int
@@ -148,6 +234,7 @@ main(void)
 		{ "test_ike_sa_lookup", test_ike_sa_lookup },
 		{ "test_ike_sa_state", test_ike_sa_state },
 		{ "test_ike_sa_new_spi", test_ike_sa_new_spi },
+		{ "test_ike_sa_index", test_ike_sa_index },
 	};
 	CU_pSuite s;
 	unsigned int fails;
