@@ -441,7 +441,7 @@ ikev1_info_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t le
 		V1_DROP(e, IKE_DROP_HASH);
 		return;
 	}
-	s->last_rx_ns = e->now_ns;
+	ikev1_sm_authentic(e, s);
 	for (i = 0; i < m->n_notifies; i++) {
 		const struct ikev1_notification *nt = &m->notifies[i];
 

@@ -872,7 +872,7 @@ qm_r1(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len)
 		    0, NULL, 0);
 		return;
 	}
-	s->last_rx_ns = e->now_ns;
+	ikev1_sm_authentic(e, s);
 	if (!m->has_sa || m->nonce.p == NULL || (m->n_ids != 0 && m->n_ids != 2)) {
 		V1_DROP(e, IKE_DROP_MALFORMED);
 		ikev1_info_notify(e, s, IKEV1_N_PAYLOAD_MALFORMED, IKEV1_PROTO_ISAKMP, NULL, 0,
@@ -1016,7 +1016,7 @@ qm_i2(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const uint8_t *msg, siz
 		return;
 	if (!hash_ok(e, s, false, q->msgid, q->ni, q->ni_len, NULL, 0, rest, rest_len))
 		return;
-	s->last_rx_ns = e->now_ns;
+	ikev1_sm_authentic(e, s);
 	if (!m->has_sa || m->nonce.p == NULL || (m->n_ids != 0 && m->n_ids != 2)) {
 		V1_DROP(e, IKE_DROP_MALFORMED);
 		qm_fail(e, s, q, "QM2 without SA or nonce");
@@ -1091,7 +1091,7 @@ qm_r3(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const uint8_t *msg, siz
 		return;
 	if (!hash_ok(e, s, true, q->msgid, q->ni, q->ni_len, q->nr, q->nr_len, NULL, 0))
 		return;
-	s->last_rx_ns = e->now_ns;
+	ikev1_sm_authentic(e, s);
 	memcpy(q->iv, next_iv, V1_BLOCK);
 	/* Nothing to answer from now on: a repeated QM3 is dropped quietly. */
 	free(q->x.msg);

@@ -2060,6 +2060,37 @@ aggressive(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr 
 	              "aggressive mode refused: no connection allows it (aggressive: false)");
 }
 
+void
+ikev1_sm_authentic(struct ikev1 *e, struct v1_sa *s)
+{
+	const struct ike_addr *r = e->rx_remote;
+	struct ike_child_sa moved;
+	struct v1_child *c;
+	struct log_corr corr;
+
+	s->last_rx_ns = e->now_ns;
+	/* Only the port: a peer is found by its address (input_msg()). */
+	if (r == NULL || s->sa.state != IKE_SA_STATE_ESTABLISHED ||
+	    !(s->nat_local || s->nat_remote) || e->rx_local->port != IKE_PORT_NATT ||
+	    r->port == s->sa.remote.port || !ike_sa_addr_eq(&r->a, &s->sa.remote.a))
+		return;
+	ikev1_sm_corr(s, &corr);
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: ISAKMP SA %016" PRIx64 " %016" PRIx64 ": the peer's NAT moved it from port %u to %u",
+	    __func__, s->sa.spi_i, s->sa.spi_r, s->sa.remote.port, r->port);
+	s->sa.remote.port = r->port;
+	for (c = s->children; c != NULL; c = c->next) {
+		if (!c->c.encap || c->c.remote_port == r->port)
+			continue;
+		moved = c->c;
+		moved.remote_port = r->port;
+		/* Not moved: tried again with the peer's next authentic message. */
+		if (e->ops.child_remap != NULL && e->ops.child_remap(e->ops.ctx, &moved) != 0)
+			continue;
+		c->c.remote_port = r->port;
+	}
+}
+
 /* A whole message (@whole: reassembled from fragments). */
 static void
 input_msg(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *remote,
@@ -2070,6 +2101,8 @@ input_msg(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *
 	struct ike_sa *sa;
 	int rc;
 
+	e->rx_local = local;
+	e->rx_remote = remote;
 	rc = ikev1_msg_parse(msg, len, m);
 	/* racoon sets the encryption flag on fragments, which are not encrypted (strongSwan). */
 	if (rc == 0 && m->encrypted && m->hdr.next_payload == IKEV1_PL_FRAG)
@@ -2122,10 +2155,8 @@ input_msg(struct ikev1 *e, const struct ike_addr *local, const struct ike_addr *
 			clear_notify(e, local, remote, &m->hdr, IKEV1_N_INVALID_COOKIE);
 			break;
 		}
-		/* A NAT may have moved the peer's port (RFC 3947 §4). */
-		if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->remote.port != remote->port &&
-		    local->port == IKE_PORT_NATT)
-			sa->remote.port = remote->port;
+		/* A NAT may have moved the peer's port: followed once the HASH
+		 * is good (ikev1_sm_authentic()). */
 		ikev1_qm_input(e, v1_sa_of(sa), msg, len);
 		break;
 	case IKEV1_EXCH_TRANSACTION:
@@ -2151,6 +2182,7 @@ ikev1_input(struct ikev1 *e, uint64_t now_ns, const struct ike_addr *local,
 		return;
 	}
 	input_msg(e, local, remote, msg, len, false);
+	e->rx_local = e->rx_remote = NULL;
 }
 
 void

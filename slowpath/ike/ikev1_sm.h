@@ -226,6 +226,8 @@ struct ikev1 {
 	struct v1_frag_engine frag; /* first messages in fragments (ikev1_frag.c) */
 	uint64_t now_ns;
 	uint64_t p2_seq; /* orders quick-mode starts and pair completions (rekey collisions) */
+	const struct ike_addr *rx_local;  /* the message being handled came to ... */
+	const struct ike_addr *rx_remote; /* ... from (input_msg()) */
 	uint64_t rl_start_ns;
 	unsigned int rl_count;
 	bool destroying;
@@ -326,6 +328,14 @@ void ikev1_qm_abort(struct ikev1 *e, struct v1_sa *s, struct v1_qm *q, const cha
 void ikev1_qm_release(struct ikev1 *e, struct v1_sa *s);
 /* A quick-mode message for @s (header parsed in e->m). */
 void ikev1_qm_input(struct ikev1 *e, struct v1_sa *s, const uint8_t *msg, size_t len);
+
+/*
+ * The message being handled on established @s passed its HASH: the peer
+ * is alive, and with a NAT between us the SA and its UDP-encapsulated
+ * pairs follow the port the peer's NAT now gives it (RFC 3947 §4; the
+ * same rule as RFC 7296 §2.23).
+ */
+void ikev1_sm_authentic(struct ikev1 *e, struct v1_sa *s);
 /* Retransmissions and lingering of @s's quick modes, lifetimes of its pairs. */
 void ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns);
 void ikev1_qm_free(struct v1_qm *q);
