@@ -137,7 +137,18 @@ pair_of(struct v2_sa *s, uint32_t spi_in)
 {
 	int i = spi_in != 0 ? ikev2_sm_child_find(s, spi_in, true) : -1;
 
-	return i >= 0 ? &s->children[i] : NULL;
+	return i >= 0 ? s->children[i] : NULL;
+}
+
+/* The index of @v in s->children (s->n_children when it is not there). */
+static unsigned int
+pair_index(const struct v2_sa *s, const struct v2_child *v)
+{
+	unsigned int i = 0;
+
+	while (i < s->n_children && s->children[i] != v)
+		i++;
+	return i;
 }
 
 static const char *
@@ -259,17 +270,24 @@ pair_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct 
 	/* ikev2_sm_child_keys() takes the IKE SA's roles; KEYMAT goes by this exchange's. */
 	if (we_init != s->sa.initiator)
 		keys_swap(c);
+	/* Before the installer: an installed pair never lacks its entry. */
+	v = calloc(1, sizeof(*v));
+	if (v == NULL) {
+		V2_INC(e, child_failed);
+		goto out;
+	}
 	prepare = prepare && two_step(e);
 	rc = prepare ? e->ops->child_prepare(e->ops->ctx, c) : e->ops->child_up(e->ops->ctx, c);
 	if (rc != 0) {
 		V2_INC(e, child_up_failed);
 		ikev2_sm_dbg(s, __func__, "the SA installer refused the pair");
+		free(v);
+		v = NULL;
 		goto out;
 	}
 	ike_child_sa_wipe(c);
-	v = &s->children[s->n_children++];
-	memset(v, 0, sizeof(*v));
 	v->c = *c;
+	s->children[s->n_children++] = v; /* the room ikev2_sm_child_fill() reserved */
 	v->installed_ns = now;
 	v->state = prepare ? V2_CHILD_PREPARED : V2_CHILD_ACTIVE;
 	v->prep_msgid = -1;
@@ -505,7 +523,7 @@ cc_failed(struct ikev2 *e, struct v2_sa *s, struct v2_cc *cc, uint64_t now, uint
 		if (notify == IKEV2_N_CHILD_SA_NOT_FOUND) {
 			/* The peer has no such pair: ours goes, a new one is made. */
 			s->want |= 1u << (old->c.child - v2_conn(e, s)->first_child);
-			ikev2_info_child_delete(e, s, (unsigned int)(old - s->children), now);
+			ikev2_info_child_delete(e, s, pair_index(s, old), now);
 			break;
 		}
 		if (old->peer_rekey != 0 && pair_of(s, old->peer_rekey) != NULL) {
@@ -742,16 +760,19 @@ ike_new(struct ikev2 *e, struct v2_sa *old, const struct ikev2_prop_ike *prop, b
 	return n;
 }
 
-/* The children of @from (all of them) go to @to (ops->child_move). */
+/*
+ * The children of @from (all of them) go to @to (ops->child_move): the
+ * entries themselves, so a struct v2_child * held stays valid.
+ */
 static void
 children_move(struct ikev2 *e, struct v2_sa *from, struct v2_sa *to, uint64_t now)
 {
 	struct v2_child *v;
 	unsigned int i;
 
-	for (i = 0; i < from->n_children && to->n_children < V2_CHILDREN; i++) {
-		v = &to->children[to->n_children++];
-		*v = from->children[i];
+	for (i = 0; i < from->n_children && ikev2_sm_child_reserve(to) == 0; i++) {
+		v = from->children[i];
+		to->children[to->n_children++] = v;
 		v->c.ike_sa = to->sa.id;
 		v->rekeying = false;
 		/* Message IDs start again: any request on the new SA moves a prepared pair. */
@@ -765,7 +786,7 @@ children_move(struct ikev2 *e, struct v2_sa *from, struct v2_sa *to, uint64_t no
 		if (e->ops->child_move != NULL)
 			e->ops->child_move(e->ops->ctx, &v->c);
 	}
-	/* More than a new SA holds (never: both hold V2_CHILDREN) would stay and go with @from. */
+	/* What @to has no room for (V2_CHILDREN_MAX, ENOMEM) stays and goes with @from. */
 	if (i < from->n_children)
 		memmove(&from->children[0], &from->children[i],
 		    (from->n_children - i) * sizeof(from->children[0]));
@@ -1083,7 +1104,7 @@ req_child(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, siz
 			    rk->spi_len == 4 ? rk->spi : NULL, NULL, 0);
 			return;
 		}
-		old = &s->children[k];
+		old = s->children[k];
 		if (old->state == V2_CHILD_REKEYED || old->state == V2_CHILD_REDUNDANT) {
 			/* §2.25.1: we are deleting it. */
 			answer(e, s, in, in_len, IKEV2_N_TEMPORARY_FAILURE, NULL, NULL, 0);
@@ -1092,7 +1113,7 @@ req_child(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, siz
 		first = old->c.child;
 		last = first + 1;
 	}
-	if (s->n_children >= V2_CHILDREN) {
+	if (ikev2_sm_child_reserve(s) != 0) {
 		answer(e, s, in, in_len, IKEV2_N_NO_ADDITIONAL_SAS, NULL, NULL, 0);
 		return;
 	}
@@ -1171,7 +1192,7 @@ req_child(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, siz
 	if (ikev2_sm_reply(e, s, &ib, IKEV2_EXCH_CREATE_CHILD_SA, e->m.hdr.msgid, in, in_len) !=
 	    0) {
 		V2_INC(e, dropped[IKE_DROP_INTERNAL]);
-		ikev2_sm_child_remove(e, s, (unsigned int)(v - s->children));
+		ikev2_sm_child_remove(e, s, pair_index(s, v));
 		goto out;
 	}
 	if (old == NULL) {
@@ -1229,7 +1250,7 @@ ikev2_child_peer_request(struct ikev2 *e, struct v2_sa *s, uint32_t msgid, uint6
 
 	(void)now;
 	for (i = 0; i < s->n_children; i++) {
-		v = &s->children[i];
+		v = s->children[i];
 		if (v->state == V2_CHILD_PREPARED && (int64_t)msgid > v->prep_msgid)
 			pair_activate(e, s, v, "the peer has the pair: its next request came");
 	}
@@ -1275,16 +1296,15 @@ children_tick(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	unsigned int i = 0, k;
 
 	while (i < s->n_children) {
-		v = &s->children[i];
+		v = s->children[i];
 		if (!v->timed)
 			pair_timers(e, v, v->installed_ns != 0 ? v->installed_ns : now);
 		if (v->expire_ns != 0 && now >= v->expire_ns) {
 			/* A newer pair waiting for its outbound takes the traffic now. */
 			for (k = 0; k < s->n_children; k++)
-				if (s->children[k].state == V2_CHILD_PREPARED &&
-				    s->children[k].replaces == v->c.spi_in)
-					pair_activate(e, s, &s->children[k],
-					    "the old pair expired");
+				if (s->children[k]->state == V2_CHILD_PREPARED &&
+				    s->children[k]->replaces == v->c.spi_in)
+					pair_activate(e, s, s->children[k], "the old pair expired");
 			V2_INC(e, child_hard_expired);
 			pair_log(e, s, v, LOG_SEV_WARN, __func__,
 			    v->state == V2_CHILD_ACTIVE ?
@@ -1377,7 +1397,7 @@ children_settled(const struct v2_sa *s)
 	if (s->n_del > 0)
 		return false;
 	for (i = 0; i < s->n_children; i++)
-		if (s->children[i].state != V2_CHILD_ACTIVE || s->children[i].rekeying)
+		if (s->children[i]->state != V2_CHILD_ACTIVE || s->children[i]->rekeying)
 			return false;
 	return true;
 }
@@ -1425,7 +1445,7 @@ ikev2_child_soft_expired(struct ikev2 *e, struct v2_sa *s, unsigned int i, uint6
 
 	if (i >= s->n_children)
 		return;
-	v = &s->children[i];
+	v = s->children[i];
 	if (v->state != V2_CHILD_ACTIVE || v->rekeying)
 		return;
 	/* Now, or at the next tick when the window is busy. */
@@ -1446,7 +1466,7 @@ ikev2_child_want(struct ikev2 *e, struct v2_sa *s, unsigned int child)
 	if (s->sa.state == IKE_SA_STATE_CONNECTING && s->child == child)
 		return;
 	for (i = 0; i < s->n_children; i++)
-		if (s->children[i].c.child == child)
+		if (s->children[i]->c.child == child)
 			return;
 	if (s->cc != NULL && s->cc->kind == CC_NEW && s->cc->child == child)
 		return;

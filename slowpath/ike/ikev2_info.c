@@ -129,7 +129,7 @@ deletes_take(struct ikev2 *e, struct v2_sa *s, uint8_t *ours, unsigned int max, 
 				continue;
 			}
 			if (n < max)
-				put32(ours + 4 * n++, s->children[c].c.spi_in);
+				put32(ours + 4 * n++, s->children[c]->c.spi_in);
 			V2_INC(e, children_deleted);
 			ikev2_sm_child_remove(e, s, (unsigned int)c);
 		}
@@ -163,7 +163,7 @@ notifies_take(struct ikev2 *e, struct v2_sa *s)
 void
 ikev2_info_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, size_t in_len)
 {
-	uint8_t ours[4 * V2_CHILDREN];
+	uint8_t ours[4 * V2_CHILDREN_MAX];
 	struct ike_buf ib;
 	unsigned int n = 0;
 	bool ike = false, auth_failed;
@@ -175,7 +175,7 @@ ikev2_info_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t
 	auth_failed = notifies_take(e, s);
 	if (e->m.n_deletes > 0) {
 		V2_INC(e, deletes_received);
-		n = deletes_take(e, s, ours, V2_CHILDREN, &ike);
+		n = deletes_take(e, s, ours, V2_CHILDREN_MAX, &ike);
 	} else if (e->m.n_notifies == 0 && !e->m.has_cp) {
 		V2_INC(e, dpd_answered);
 	}
@@ -235,7 +235,7 @@ ikev2_info_child_delete(struct ikev2 *e, struct v2_sa *s, unsigned int i, uint64
 	if (i >= s->n_children)
 		return;
 	if (s->n_del < V2_DEL_MAX && s->sa.state == IKE_SA_STATE_ESTABLISHED)
-		s->del_spis[s->n_del++] = s->children[i].c.spi_in;
+		s->del_spis[s->n_del++] = s->children[i]->c.spi_in;
 	ikev2_sm_child_remove(e, s, i);
 	ikev2_info_run_pending(e, s, now);
 }
@@ -293,7 +293,7 @@ ikev2_info_auth_failed(struct ikev2 *e, struct v2_sa *s)
 void
 ikev2_info_dead(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 {
-	unsigned int restart[V2_CHILDREN], n = 0, i;
+	unsigned int restart[V2_CHILDREN_MAX], n = 0, i;
 	struct log_corr corr;
 
 	ikev2_sm_corr(s, &corr);
@@ -302,9 +302,9 @@ ikev2_info_dead(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	    __func__, (uint64_t)((now - s->last_rx_ns) / V2_ONE_S),
 	    s->dpd_out ? "liveness check" : "request", s->sa.id);
 	V2_INC(e, dpd_timeouts);
-	for (i = 0; i < s->n_children; i++)
-		if (e->cfg->children[s->children[i].c.child].dpd_action == CONFIG_DPD_RESTART)
-			restart[n++] = s->children[i].c.child;
+	for (i = 0; i < s->n_children && n < V2_CHILDREN_MAX; i++)
+		if (e->cfg->children[s->children[i]->c.child].dpd_action == CONFIG_DPD_RESTART)
+			restart[n++] = s->children[i]->c.child;
 	ike_sa_set_state(&e->t, &s->sa, IKE_SA_STATE_DELETING, now);
 	ikev2_sm_sa_free(e, s);
 	for (i = 0; i < n; i++)

@@ -39,12 +39,17 @@
 
 #define V2_NONCE_LEN   32
 #define V2_NATD_LEN    20
-#define V2_CHILDREN    8 /* Child SAs one IKE SA holds (a rekey holds up to three pairs of a child) */
 #define V2_INNER_MAX   8192
 #define V2_HASHES_NLEN 16
 #define V2_CERTREQ_CAS 16 /* CA key hashes in our CERTREQ */
 #define V2_ONE_S       1000000000ull
 #define V2_DEL_MAX     16 /* Child SA deletes waiting for the window */
+
+/*
+ * Child SAs one IKE SA holds at most (a rekey holds up to three pairs of
+ * a child for a moment): s->children grows to it as needed.
+ */
+#define V2_CHILDREN_MAX 64
 
 #define V2_INC(e, f) __atomic_fetch_add(&(e)->st.f, 1, __ATOMIC_RELAXED)
 #define V2_DEC(e, f) __atomic_fetch_sub(&(e)->st.f, 1, __ATOMIC_RELAXED)
@@ -123,8 +128,13 @@ struct v2_sa {
 	/* the Child SA offer (initiator) */
 	uint8_t spi_in[4];
 	struct ikev2_ts_payload tsi, tsr;
-	unsigned int n_children;
-	struct v2_child children[V2_CHILDREN];
+	/*
+	 * Each Child SA allocated alone, so that a struct v2_child * stays
+	 * valid while others are added (only its removal frees it); the
+	 * array of pointers grows (realloc) up to V2_CHILDREN_MAX.
+	 */
+	struct v2_child **children;
+	unsigned int n_children, children_cap;
 	char peer_id[CONFIG_ID_MAX]; /* the peer's identity once authenticated */
 	/* INFORMATIONAL (ikev2_info.c) */
 	uint64_t last_rx_ns; /* the peer's last authenticated message */
@@ -254,8 +264,13 @@ struct v2_child *ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsign
     const struct ikev2_prop_esp *p, uint32_t spi_in, bool transport,
     const struct ikev2_ts_payload *tsl, const struct ikev2_ts_payload *tsr,
     const struct v2_keymat_seed *seed, uint64_t now);
-/* Remove s->children[@i] (ops->child_down), the later ones move down. */
+/* Remove and free s->children[@i] (ops->child_down), the later ones move down. */
 void ikev2_sm_child_remove(struct ikev2 *e, struct v2_sa *s, unsigned int i);
+/*
+ * Room in s->children for one more Child SA (the array grows; the
+ * children stay where they are): 0, -ENOSPC at V2_CHILDREN_MAX, -ENOMEM.
+ */
+int ikev2_sm_child_reserve(struct v2_sa *s);
 /* The index in s->children of the Child SA with SPI @spi (ours when @inbound), or -1. */
 int ikev2_sm_child_find(const struct v2_sa *s, uint32_t spi, bool inbound);
 /* The IKE SA holding the Child SA with @spi (as ikev2_sm_child_find()) with *@idx, or NULL. */

@@ -98,6 +98,7 @@ ikev2_sm_sa_free(struct ikev2 *e, struct v2_sa *s)
 {
 	while (s->n_children > 0)
 		ikev2_sm_child_remove(e, s, s->n_children - 1);
+	free(s->children);
 	ike_sa_remove(&e->t, &s->sa);
 	ike_crypto_dh_destroy(s->dh);
 	ike_crypto_v2_keys_fini(&s->keys);
@@ -701,7 +702,7 @@ peer_follow(struct ikev2 *e, struct v2_sa *s, const struct ike_addr *l, const st
 	s->sa.local = *l;
 	s->sa.remote = *r;
 	for (i = 0; i < s->n_children; i++) {
-		c = &s->children[i].c;
+		c = &s->children[i]->c;
 		if (!c->encap || (endpoint_eq(&c->remote, c->remote_port, &s->sa.remote) &&
 		                     endpoint_eq(&c->local, c->local_port, &s->sa.local)))
 			continue;
@@ -723,8 +724,9 @@ peer_follow(struct ikev2 *e, struct v2_sa *s, const struct ike_addr *l, const st
 /*
  * Build the Child SA of @child negotiated on @s in e->cbuf: proposal @p
  * (the peer's SPI), our @spi_in, the narrowed selectors, the child's
- * lifetimes and its keys from @seed in the IKE SA's roles.  0, or -1
- * (counted as child_failed, logged; e->cbuf wiped).
+ * lifetimes and its keys from @seed in the IKE SA's roles, with room
+ * for its entry reserved in s->children.  0, or -1 (counted as
+ * child_failed, logged; e->cbuf wiped).
  */
 int
 ikev2_sm_child_fill(struct ikev2 *e, struct v2_sa *s, unsigned int child,
@@ -760,7 +762,7 @@ ikev2_sm_child_fill(struct ikev2 *e, struct v2_sa *s, unsigned int child,
 	c->lifetime.hard_packets = ch->life_packets;
 	c->lifetime.soft_packets = ch->rekey_packets;
 	c->replay_window = ch->replay_window;
-	if (nl <= 0 || nr <= 0 || s->n_children >= V2_CHILDREN ||
+	if (nl <= 0 || nr <= 0 || ikev2_sm_child_reserve(s) != 0 ||
 	    ikev2_sm_child_keys(s, &p->alg, seed, c) != 0) {
 		V2_INC(e, child_failed);
 		ikev2_sm_dbg(s, __func__, "Child SA cannot be installed");
@@ -785,14 +787,21 @@ ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
 
 	if (ikev2_sm_child_fill(e, s, child, p, spi_in, transport, tsl, tsr, seed) != 0)
 		return NULL;
+	/* Before child_up: an installed SA never lacks its entry. */
+	v = calloc(1, sizeof(*v));
+	if (v == NULL) {
+		V2_INC(e, child_failed);
+		goto out;
+	}
 	if (e->ops->child_up(e->ops->ctx, c) != 0) {
 		V2_INC(e, child_up_failed);
+		free(v);
+		v = NULL;
 		goto out;
 	}
 	ike_child_sa_wipe(c);
-	v = &s->children[s->n_children++];
-	memset(v, 0, sizeof(*v));
 	v->c = *c;
+	s->children[s->n_children++] = v; /* the room ikev2_sm_child_fill() reserved */
 	v->installed_ns = now;
 	V2_INC(e, child_done);
 	V2_INC(e, children);
@@ -808,13 +817,39 @@ out:
 void
 ikev2_sm_child_remove(struct ikev2 *e, struct v2_sa *s, unsigned int i)
 {
+	struct v2_child *v;
+
 	if (i >= s->n_children)
 		return;
+	v = s->children[i];
 	if (e->ops->child_down != NULL)
-		e->ops->child_down(e->ops->ctx, &s->children[i].c);
+		e->ops->child_down(e->ops->ctx, &v->c);
 	V2_DEC(e, children);
 	s->n_children--;
 	memmove(&s->children[i], &s->children[i + 1], (s->n_children - i) * sizeof(s->children[0]));
+	free(v); /* its keys were wiped when it was installed */
+}
+
+int
+ikev2_sm_child_reserve(struct v2_sa *s)
+{
+	struct v2_child **p;
+	unsigned int cap;
+
+	if (s->n_children < s->children_cap)
+		return 0;
+	if (s->children_cap >= V2_CHILDREN_MAX)
+		return -ENOSPC;
+	/* Two to start: most IKE SAs hold one pair, and its rekey a second for a moment. */
+	cap = s->children_cap == 0 ? 2 : 2 * s->children_cap;
+	if (cap > V2_CHILDREN_MAX)
+		cap = V2_CHILDREN_MAX;
+	p = realloc(s->children, cap * sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	s->children = p;
+	s->children_cap = cap;
+	return 0;
 }
 
 int
@@ -823,7 +858,7 @@ ikev2_sm_child_find(const struct v2_sa *s, uint32_t spi, bool inbound)
 	unsigned int i;
 
 	for (i = 0; i < s->n_children; i++) {
-		if ((inbound ? s->children[i].c.spi_in : s->children[i].c.spi_out) == spi)
+		if ((inbound ? s->children[i]->c.spi_in : s->children[i]->c.spi_out) == spi)
 			return (int)i;
 	}
 	return -1;
@@ -2024,7 +2059,7 @@ ikev2_sa_expired(struct ikev2 *e, uint64_t now_ns, uint32_t spi, bool inbound, b
 			continue;
 		s = (struct v2_sa *)it;
 		for (i = 0; i < s->n_children; i++) {
-			c = &s->children[i].c;
+			c = &s->children[i]->c;
 			if ((inbound ? c->spi_in : c->spi_out) != spi)
 				continue;
 			ikev2_sm_corr(s, &corr);

@@ -12,6 +12,7 @@
 
 #include "common/alg.h"
 #include "slowpath/ike/ike_crypto.h"
+#include "slowpath/ike/ike_payload.h"
 #include "slowpath/ike/ikev1_msg.h"
 
 struct peer pi, pr;
@@ -318,6 +319,21 @@ peer_pubkey(struct peer *p, const char *dir, const char *cert, const char *inter
 	esp_prop(&p->child[0].esp_proposals[0], "aes128gcm16", 0);
 }
 
+void
+peer_second_child(struct peer *p)
+{
+	struct config_child *ch = &p->child[1];
+
+	*ch = p->child[0];
+	snprintf(ch->name, sizeof(ch->name), "web");
+	if (p == &pi)
+		ts4(&ch->remote_ts[0], 192, 0, 2, 24);
+	else
+		ts4(&ch->local_ts[0], 192, 0, 2, 24);
+	p->cfg.n_children = 2;
+	p->conn[0].n_children = 2;
+}
+
 struct peer *
 peer_at(const struct ike_addr *a)
 {
@@ -483,6 +499,21 @@ check_mirror(const struct ike_child_sa *a, const struct ike_child_sa *b)
 	    0);
 }
 
+void
+check_drops(const char *what, const uint64_t *before, const uint64_t *after, int drop)
+{
+	unsigned int i;
+
+	for (i = 0; i < IKE_DROP__MAX; i++) {
+		uint64_t want = before[i] + ((int)i == drop ? 1 : 0);
+
+		if (after[i] != want)
+			fprintf(stderr, "  %s: drop %s: %" PRIu64 ", want %" PRIu64 "\n", what,
+			    ike_drop_name(i), after[i] - before[i], want - before[i]);
+		CU_ASSERT_EQUAL(after[i], want);
+	}
+}
+
 struct ikev1_stats
 v1_stats(const struct peer *p)
 {
@@ -512,6 +543,51 @@ v1_clear_notify(const struct msg *w)
 		t = m->notifies[0].type;
 	free(m);
 	return t;
+}
+
+int
+chain_split(uint8_t first, const uint8_t *p, size_t len, struct pl *out, int max)
+{
+	size_t off = 0, l;
+	uint8_t type = first;
+	int n = 0;
+
+	while (type != 0) {
+		if (n >= max || off + 4 > len)
+			return -1;
+		l = ike_get16(p + off + 2);
+		if (l < 4 || off + l > len)
+			return -1;
+		out[n] = (struct pl){ .type = type, .p = p + off, .len = l };
+		type = p[off];
+		off += l;
+		n++;
+	}
+	return n;
+}
+
+size_t
+chain_join(const struct pl *pls, int n, uint8_t *out, uint8_t *first)
+{
+	size_t off = 0;
+	int i;
+
+	*first = n > 0 ? pls[0].type : 0;
+	for (i = 0; i < n; i++) {
+		memmove(out + off, pls[i].p, pls[i].len);
+		out[off] = i + 1 < n ? pls[i + 1].type : 0;
+		off += pls[i].len;
+	}
+	return off;
+}
+
+void
+msg_set_len(uint8_t *m, size_t len)
+{
+	m[24] = (uint8_t)(len >> 24);
+	m[25] = (uint8_t)(len >> 16);
+	m[26] = (uint8_t)(len >> 8);
+	m[27] = (uint8_t)len;
 }
 
 struct model mi, mr;

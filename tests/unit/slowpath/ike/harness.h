@@ -115,6 +115,11 @@ void peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other, uint
  */
 void peer_pubkey(struct peer *p, const char *dir, const char *cert, const char *inter,
     const char *key, const char *ca, const char *crl);
+/*
+ * A second child "web" of @p's connection: "net" but with 192.0.2.0/24
+ * on the far side (198.51.100.0/24 <-> 192.0.2.0/24 seen from pi).
+ */
+void peer_second_child(struct peer *p);
 
 /* The default callbacks peer_init() sets. */
 int cb_send(void *ctx, const struct ike_addr *local, const struct ike_addr *remote,
@@ -145,12 +150,32 @@ void teardown(void);
 
 /* In of one side is out of the other: same SPIs, same keys. */
 void check_mirror(const struct ike_child_sa *a, const struct ike_child_sa *b);
+/*
+ * Drop counters (IKE_DROP__MAX each) @before and @after one message:
+ * @drop (enum ike_drop, -1: none) moved by one and no other moved.  What
+ * is off goes to stderr after @what.
+ */
+void check_drops(const char *what, const uint64_t *before, const uint64_t *after, int drop);
 
 /* The counters of @p's engine. */
 struct ikev1_stats v1_stats(const struct peer *p);
 struct ikev2_stats v2_stats(const struct peer *p);
 /* The notify type of an IKEv1 informational in the clear, 0 when @w is not one. */
 unsigned int v1_clear_notify(const struct msg *w);
+
+/* One payload of a chain, for the suites that take messages apart. */
+struct pl {
+	uint8_t type;
+	const uint8_t *p; /* the whole payload, generic header included */
+	size_t len;
+};
+
+/* Split a well-formed chain (first type @first) into at most @max payloads; the count or -1. */
+int chain_split(uint8_t first, const uint8_t *p, size_t len, struct pl *out, int max);
+/* Join payloads into @out with their Next Payload fields set; the first type into *first. */
+size_t chain_join(const struct pl *pls, int n, uint8_t *out, uint8_t *first);
+/* Set the Length field of the IKE header at @m (IKEv1 and IKEv2 alike). */
+void msg_set_len(uint8_t *m, size_t len);
 
 /*
  * A model of the SA installer (slowpath/sa_ike.c) at each side, for the

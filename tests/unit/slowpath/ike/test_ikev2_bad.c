@@ -57,21 +57,12 @@ stats(const struct peer *p)
 	return v2_stats(p);
 }
 
-/* "web": 198.51.100.0/24 <-> 192.0.2.0/24, PFS with @dh. */
+/* "web" (peer_second_child), PFS with @dh. */
 static void
 second_child(struct peer *p, uint16_t dh)
 {
-	struct config_child *ch = &p->child[1];
-
-	*ch = p->child[0];
-	snprintf(ch->name, sizeof(ch->name), "web");
-	if (p == &pi)
-		ts4(&ch->remote_ts[0], 192, 0, 2, 24);
-	else
-		ts4(&ch->local_ts[0], 192, 0, 2, 24);
-	esp_prop(&ch->esp_proposals[0], "aes128-sha256", dh);
-	p->cfg.n_children = 2;
-	p->conn[0].n_children = 2;
+	peer_second_child(p);
+	esp_prop(&p->child[1].esp_proposals[0], "aes128-sha256", dh);
 }
 
 /* The harness's pair with IKE group @dh (PFS of "web" too). */
@@ -116,60 +107,7 @@ run_to(unsigned int k, uint16_t dh)
 	CU_ASSERT_TRUE_FATAL(have_held);
 }
 
-/* ---- payload chains ---- */
-
-struct pl {
-	uint8_t type;
-	const uint8_t *p; /* the whole payload, generic header included */
-	size_t len;
-};
-
-/* Split a well-formed chain (first type @first); the count or -1. */
-static int
-chain_split(uint8_t first, const uint8_t *p, size_t len, struct pl *out)
-{
-	size_t off = 0, l;
-	uint8_t type = first;
-	int n = 0;
-
-	while (type != 0) {
-		if (n >= PL_MAX || off + 4 > len)
-			return -1;
-		l = ike_get16(p + off + 2);
-		if (l < 4 || off + l > len)
-			return -1;
-		out[n] = (struct pl){ .type = type, .p = p + off, .len = l };
-		type = p[off];
-		off += l;
-		n++;
-	}
-	return n;
-}
-
-/* Join payloads into @out with their Next Payload fields set; the first type into *first. */
-static size_t
-chain_join(const struct pl *pls, int n, uint8_t *out, uint8_t *first)
-{
-	size_t off = 0;
-	int i;
-
-	*first = n > 0 ? pls[0].type : 0;
-	for (i = 0; i < n; i++) {
-		memmove(out + off, pls[i].p, pls[i].len);
-		out[off] = i + 1 < n ? pls[i + 1].type : 0;
-		off += pls[i].len;
-	}
-	return off;
-}
-
-static void
-set_len(uint8_t *m, size_t len)
-{
-	m[24] = (uint8_t)(len >> 24);
-	m[25] = (uint8_t)(len >> 16);
-	m[26] = (uint8_t)(len >> 8);
-	m[27] = (uint8_t)len;
-}
+/* ---- payload chains (struct pl, chain_split, chain_join: harness.h) ---- */
 
 static bool
 is_sk(const uint8_t *m)
@@ -214,7 +152,7 @@ chain_put(uint8_t *m, uint8_t flags, uint8_t exch, uint32_t msgid, uint8_t first
 		m[16] = first;
 		m[18] = exch;
 		m[19] = flags;
-		set_len(m, IKE_HDR_LEN + len);
+		msg_set_len(m, IKE_HDR_LEN + len);
 		return IKE_HDR_LEN + len;
 	}
 	n = ikev2_test_seal(peer_at(&held.from)->e, ike_get64(m), ike_get64(m + 8), exch, flags,
@@ -259,7 +197,7 @@ chain_mutate(uint8_t *m, size_t len, int j)
 	int n, ptl;
 
 	ptl = chain_of(m, len, pt, &first);
-	n = chain_split(first, pt, (size_t)ptl, pls);
+	n = chain_split(first, pt, (size_t)ptl, pls, PL_MAX);
 	CU_ASSERT_FATAL(n > 0);
 	if (j >= n)
 		return 0;
@@ -353,7 +291,7 @@ find_pl(const uint8_t *m, size_t len, uint8_t type)
 	int n, i, ptl;
 
 	ptl = chain_of(m, len, pt, &first);
-	n = chain_split(first, pt, (size_t)ptl, pls);
+	n = chain_split(first, pt, (size_t)ptl, pls, PL_MAX);
 	for (i = 0; i < n; i++)
 		if (pls[i].type == type)
 			return i;
@@ -372,7 +310,7 @@ static size_t
 m_len_big(uint8_t *m, size_t len, int arg)
 {
 	(void)arg;
-	set_len(m, len + 16);
+	msg_set_len(m, len + 16);
 	return len;
 }
 
@@ -380,7 +318,7 @@ static size_t
 m_len_small(uint8_t *m, size_t len, int arg)
 {
 	(void)arg;
-	set_len(m, len - 4);
+	msg_set_len(m, len - 4);
 	return len;
 }
 
@@ -416,52 +354,48 @@ m_spi(uint8_t *m, size_t len, int arg)
 	return len;
 }
 
-/* The header flags XOR @arg (I or R), sealed again behind SK. */
+/* Open @m (SK) and seal it again with flags @flags, exchange @exch, Message ID @msgid. */
 static size_t
-m_flags(uint8_t *m, size_t len, int arg)
+reseal(uint8_t *m, size_t len, uint8_t flags, uint8_t exch, uint32_t msgid)
 {
 	static uint8_t pt[MSG_MAX];
 	uint8_t first;
 	int n;
 
+	n = chain_of(m, len, pt, &first);
+	return chain_put(m, flags, exch, msgid, first, pt, (size_t)n);
+}
+
+/* The header flags XOR @arg (I or R), sealed again behind SK. */
+static size_t
+m_flags(uint8_t *m, size_t len, int arg)
+{
 	if (!is_sk(m)) {
 		m[19] ^= (uint8_t)arg;
 		return len;
 	}
-	n = chain_of(m, len, pt, &first);
-	return chain_put(m, (uint8_t)(m[19] ^ arg), m[18], ike_get32(m + 20), first, pt, (size_t)n);
+	return reseal(m, len, (uint8_t)(m[19] ^ arg), m[18], ike_get32(m + 20));
 }
 
 /* The Message ID moved by @arg, sealed again. */
 static size_t
 m_msgid(uint8_t *m, size_t len, int arg)
 {
-	static uint8_t pt[MSG_MAX];
-	uint8_t first;
-	int n;
-
 	if (!is_sk(m))
 		return 0;
-	n = chain_of(m, len, pt, &first);
-	return chain_put(m, m[19], m[18], (uint32_t)((int64_t)ike_get32(m + 20) + arg), first, pt,
-	    (size_t)n);
+	return reseal(m, len, m[19], m[18], (uint32_t)((int64_t)ike_get32(m + 20) + arg));
 }
 
 /* Exchange type @arg, sealed again (clear: Message ID 1 for IKE_AUTH). */
 static size_t
 m_exch(uint8_t *m, size_t len, int arg)
 {
-	static uint8_t pt[MSG_MAX];
-	uint8_t first;
-	int n;
-
 	if (!is_sk(m)) {
 		m[18] = (uint8_t)arg;
 		m[23] = 1;
 		return len;
 	}
-	n = chain_of(m, len, pt, &first);
-	return chain_put(m, m[19], (uint8_t)arg, ike_get32(m + 20), first, pt, (size_t)n);
+	return reseal(m, len, m[19], (uint8_t)arg, ike_get32(m + 20));
 }
 
 /* ---- the runner ---- */
@@ -561,7 +495,7 @@ run_case(unsigned int k, uint16_t dh, const struct bad_case *c)
 	static uint8_t m[MSG_MAX];
 	struct peer *rx;
 	struct ikev2_stats before, after;
-	unsigned int i, sent0;
+	unsigned int sent0;
 	uint16_t type = 0;
 	int data = -1;
 	bool fin;
@@ -582,15 +516,7 @@ run_case(unsigned int k, uint16_t dh, const struct bad_case *c)
 	sent0 = n_sent;
 	ikev2_input(rx->e, now, &held.to, &held.from, m, len);
 	after = stats(rx);
-	for (i = 0; i < IKE_DROP__MAX; i++) {
-		uint64_t want = before.dropped[i] + ((int)i == c->drop ? 1 : 0);
-
-		if (after.dropped[i] != want)
-			fprintf(stderr, "  %s: drop %s: %" PRIu64 ", want %" PRIu64 "\n", what,
-			    ike_drop_name(i), after.dropped[i] - before.dropped[i],
-			    want - before.dropped[i]);
-		CU_ASSERT_EQUAL(after.dropped[i], want);
-	}
+	check_drops(what, before.dropped, after.dropped, c->drop);
 	switch (c->reply) {
 	case R_NONE:
 		if (n_sent != sent0)

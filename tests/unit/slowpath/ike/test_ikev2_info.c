@@ -306,7 +306,8 @@ test_ikev2_info_initial_contact(void)
 	CU_ASSERT_EQUAL(pr.n_down, 1);
 	CU_ASSERT_EQUAL(pr.last_down.spi_in, pr.ups[0].spi_in);
 	CU_ASSERT_EQUAL(v2_stats(&pr).children, 1);
-	CU_ASSERT_EQUAL(sa_of(&pr)->children[0].c.spi_in, pr.ups[1].spi_in);
+	CU_ASSERT_EQUAL_FATAL(sa_of(&pr)->n_children, 1);
+	CU_ASSERT_EQUAL(sa_of(&pr)->children[0]->c.spi_in, pr.ups[1].spi_in);
 	teardown();
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/unit/slowpath/ike/test_ikev2_rekey.c: two IKEv2 engines back to back on a virtual clock: CREATE_CHILD_SA, Child SA and IKE SA rekeys, collisions, lifetimes. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,22 +45,13 @@ rekey_setup(void)
 	model_setup(KIDS, 0);
 }
 
-/* A second child "web" of the connection: 198.51.100.0/24 <-> 192.0.2.0/24. */
+/* "web" (peer_second_child); both children start with the connection when @start. */
 static void
 second_child(struct peer *p, bool start)
 {
-	struct config_child *ch = &p->child[1];
-
-	*ch = p->child[0];
-	snprintf(ch->name, sizeof(ch->name), "web");
-	if (p == &pi)
-		ts4(&ch->remote_ts[0], 192, 0, 2, 24);
-	else
-		ts4(&ch->local_ts[0], 192, 0, 2, 24);
-	ch->start_action = start ? CONFIG_START_START : CONFIG_START_NONE;
+	peer_second_child(p);
 	p->child[0].start_action = start ? CONFIG_START_START : CONFIG_START_NONE;
-	p->cfg.n_children = 2;
-	p->conn[0].n_children = 2;
+	p->child[1].start_action = p->child[0].start_action;
 }
 
 /* The ids of the established IKE SAs of @p. */
@@ -824,6 +816,256 @@ test_ikev2_rekey_ike_over_time(void)
 	model_teardown();
 }
 
+/* ---- many Child SAs in one IKE SA ---- */
+
+#define MANY 16 /* children of one connection: s->children grows to 2, 4, 8, then 16 */
+
+static struct config_child many_i[MANY], many_r[MANY];
+static unsigned int moves_i, moves_r;
+
+static int
+many_prepare(void *ctx, const struct ike_child_sa *c)
+{
+	return cb_child_up(ctx, c);
+}
+
+static int
+many_activate(void *ctx, const struct ike_child_sa *c)
+{
+	(void)ctx;
+	(void)c;
+	return 0;
+}
+
+static void
+many_move(void *ctx, const struct ike_child_sa *c)
+{
+	(void)c;
+	if (ctx == &pi)
+		moves_i++;
+	else
+		moves_r++;
+}
+
+/*
+ * MANY children of @p's one connection, all "net" but each between the
+ * k-th /28 of the two /24s (so the responder tells them apart by their
+ * selectors); two-step installs, moves counted.
+ */
+static void
+many_children(struct peer *p, struct config_child *ch)
+{
+	unsigned int k;
+
+	for (k = 0; k < MANY; k++) {
+		ch[k] = p->child[0];
+		snprintf(ch[k].name, sizeof(ch[k].name), "net%u", k);
+		ch[k].local_ts[0].net.a.addr[3] = (uint8_t)(16 * k);
+		ch[k].local_ts[0].net.len = 28;
+		ch[k].remote_ts[0].net.a.addr[3] = (uint8_t)(16 * k);
+		ch[k].remote_ts[0].net.len = 28;
+	}
+	p->cfg.children = ch;
+	p->cfg.n_children = MANY;
+	p->conn[0].n_children = MANY;
+	p->ops.child_prepare = many_prepare;
+	p->ops.child_activate = many_activate;
+	p->ops.child_move = many_move;
+}
+
+/* @p's one established IKE SA that is not replaced (checked: exactly one). */
+static struct v2_sa *
+live_sa(const struct peer *p)
+{
+	struct v2_sa *s = NULL;
+	struct ike_sa *it;
+	unsigned int n = 0;
+
+	for (it = ((struct ikev2 *)p->e)->t.head; it != NULL; it = it->next) {
+		if (it->state == IKE_SA_STATE_ESTABLISHED && !((struct v2_sa *)it)->rekeyed) {
+			s = (struct v2_sa *)it;
+			n++;
+		}
+	}
+	CU_ASSERT_EQUAL(n, 1);
+	return s;
+}
+
+/*
+ * Each of the MANY children once at each end, active, owned by that
+ * end's IKE SA, as the same pair (SPIs crossed).
+ */
+static void
+many_check(void)
+{
+	struct v2_sa *a = live_sa(&pi), *b = live_sa(&pr);
+	const struct v2_child *x, *y;
+	uint32_t seen = 0;
+	unsigned int i;
+	int k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL_FATAL(a->n_children, MANY);
+	CU_ASSERT_EQUAL_FATAL(b->n_children, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pi).children, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pr).children, MANY);
+	for (i = 0; i < MANY; i++) {
+		x = a->children[i];
+		CU_ASSERT_EQUAL(x->state, V2_CHILD_ACTIVE);
+		CU_ASSERT_EQUAL(x->c.ike_sa, a->sa.id);
+		seen |= 1u << x->c.child;
+		k = ikev2_sm_child_find(b, x->c.spi_out, true);
+		CU_ASSERT_FATAL(k >= 0);
+		y = b->children[k];
+		CU_ASSERT_EQUAL(y->c.spi_out, x->c.spi_in);
+		CU_ASSERT_EQUAL(y->c.child, x->c.child);
+		CU_ASSERT_EQUAL(y->c.ike_sa, b->sa.id);
+		CU_ASSERT_EQUAL(y->state, V2_CHILD_ACTIVE);
+	}
+	CU_ASSERT_EQUAL(seen, (1u << MANY) - 1);
+}
+
+/*
+ * One IKE SA with MANY children, made by CREATE_CHILD_SA one after the
+ * other; then each is rekeyed while the old pairs linger (the children
+ * grow past what they held while the exchange holds the old pair), the
+ * IKE SA is rekeyed with all of them moving along, and finally every
+ * Child SA is deleted (the Deletes queue behind the first one in flight).
+ */
+static void
+test_ikev2_rekey_many_children(void)
+{
+	struct ikev2_stats before;
+	uint32_t spis[MANY];
+	struct v2_sa *a, *b;
+	uint64_t old_id;
+	unsigned int i, j;
+
+	setup();
+	moves_i = moves_r = 0;
+	many_children(&pi, many_i);
+	many_children(&pr, many_r);
+	for (i = 0; i < MANY; i++) {
+		many_i[i].start_action = CONFIG_START_START;
+		many_i[i].rekey_time = 100;
+		many_i[i].life_time = 200;
+		many_r[i].rekey_time = 130;
+		many_r[i].life_time = 200;
+	}
+	pi.conn[0].rekey_time = 150;
+	pi.conn[0].rand_time = 0;
+	pr.conn[0].rekey_time = 1000;
+	start();
+	ikev2_start(pi.e, now);
+	pump();
+	advance(3 * S);
+	many_check();
+	CU_ASSERT_EQUAL(pi.n_up, MANY);
+	CU_ASSERT_EQUAL(pr.n_up, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pi).child_done, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pr).child_done, MANY);
+	for (i = 0; i < MANY && i < UPS_MAX; i++)
+		for (j = 0; j < MANY && j < UPS_MAX; j++)
+			if (pr.ups[j].spi_in == pi.ups[i].spi_out)
+				check_mirror(&pi.ups[i], &pr.ups[j]);
+	CU_ASSERT_EQUAL(live_sa(&pi)->children_cap, MANY);
+
+	/* I rekeys each: the new pair comes while the old one and the exchange's pointer stay. */
+	advance(100 * S);
+	a = live_sa(&pi);
+	b = live_sa(&pr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_TRUE(a->children_cap > MANY);
+	CU_ASSERT_TRUE(b->children_cap > MANY);
+	advance(5 * S);
+	many_check();
+	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekeys, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pr).child_rekeys, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pi).child_rekey_failed, 0);
+	CU_ASSERT_EQUAL(v2_stats(&pi).child_failed + v2_stats(&pr).child_failed, 0);
+	CU_ASSERT_EQUAL(pi.n_up, 2 * MANY);
+	CU_ASSERT_EQUAL(pr.n_up, 2 * MANY);
+	CU_ASSERT_EQUAL(pi.n_down, MANY);
+	CU_ASSERT_EQUAL(pr.n_down, MANY);
+
+	/* The IKE SA rekeys: all the children move to the new one, nothing reinstalled. */
+	old_id = live_sa(&pi)->sa.id;
+	advance(50 * S);
+	CU_ASSERT_EQUAL(v2_stats(&pi).ike_rekeys, 1);
+	CU_ASSERT_EQUAL(v2_stats(&pr).ike_rekeys, 1);
+	CU_ASSERT_EQUAL(moves_i, MANY);
+	CU_ASSERT_EQUAL(moves_r, MANY);
+	advance(5 * S);
+	CU_ASSERT_EQUAL(v2_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v2_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	many_check();
+	CU_ASSERT_NOT_EQUAL(live_sa(&pi)->sa.id, old_id);
+	CU_ASSERT_EQUAL(pi.n_up, 2 * MANY);
+	CU_ASSERT_EQUAL(pr.n_up, 2 * MANY);
+	CU_ASSERT_EQUAL(pi.n_down, MANY);
+
+	/* Every Child SA's hard lifetime at I: one Delete goes, the others wait for it. */
+	a = live_sa(&pi);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	for (i = 0; i < MANY; i++)
+		spis[i] = a->children[i]->c.spi_in;
+	before = v2_stats(&pr);
+	for (i = 0; i < MANY; i++)
+		ikev2_sa_expired(pi.e, now, spis[i], true, true);
+	CU_ASSERT_EQUAL(a->n_children, 0);
+	CU_ASSERT_EQUAL(a->n_del, MANY - 1);
+	advance(1 * S);
+	CU_ASSERT_EQUAL(v2_stats(&pi).child_hard_expired, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pr).children_deleted - before.children_deleted, MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pr).deletes_received - before.deletes_received, 2);
+	CU_ASSERT_EQUAL(v2_stats(&pi).children, 0);
+	CU_ASSERT_EQUAL(v2_stats(&pr).children, 0);
+	CU_ASSERT_EQUAL(live_sa(&pr)->n_children, 0);
+	CU_ASSERT_EQUAL(pi.n_down, 2 * MANY);
+	CU_ASSERT_EQUAL(pr.n_down, 2 * MANY);
+	CU_ASSERT_EQUAL(v2_stats(&pi).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	CU_ASSERT_EQUAL(v2_stats(&pr).sas[IKE_SA_STATE_ESTABLISHED], 1);
+	teardown();
+}
+
+/*
+ * The children of one IKE SA grow from nothing by doubling, never past
+ * V2_CHILDREN_MAX; an entry held stays where it is while they grow.
+ */
+static void
+test_ikev2_rekey_children_bound(void)
+{
+	struct v2_sa *s = calloc(1, sizeof(*s));
+	struct v2_child *first;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->children_cap, 0);
+	for (i = 0; i < V2_CHILDREN_MAX; i++) {
+		CU_ASSERT_EQUAL_FATAL(ikev2_sm_child_reserve(s), 0);
+		CU_ASSERT_TRUE(s->children_cap > s->n_children);
+		CU_ASSERT_TRUE(s->children_cap <= (i < 2 ? 2 : 2 * i));
+		s->children[s->n_children] = calloc(1, sizeof(struct v2_child));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s->children[s->n_children]);
+		s->children[s->n_children]->c.spi_in = 0xc0000000u + i;
+		s->n_children++;
+	}
+	first = s->children[0];
+	CU_ASSERT_EQUAL(s->children_cap, V2_CHILDREN_MAX);
+	CU_ASSERT_EQUAL(ikev2_sm_child_reserve(s), -ENOSPC);
+	CU_ASSERT_EQUAL(s->n_children, V2_CHILDREN_MAX);
+	CU_ASSERT_PTR_EQUAL(s->children[0], first);
+	CU_ASSERT_EQUAL(first->c.spi_in, 0xc0000000u);
+	CU_ASSERT_EQUAL(ikev2_sm_child_find(s, 0xc0000000u + V2_CHILDREN_MAX - 1, true),
+	    V2_CHILDREN_MAX - 1);
+	for (i = 0; i < s->n_children; i++)
+		free(s->children[i]);
+	free(s->children);
+	free(s);
+}
+
 int main(void);
 
 int
@@ -848,6 +1090,8 @@ main(void)
 		{ "test_ikev2_rekey_second_child", test_ikev2_rekey_second_child },
 		{ "test_ikev2_rekey_not_found", test_ikev2_rekey_not_found },
 		{ "test_ikev2_rekey_no_proposal", test_ikev2_rekey_no_proposal },
+		{ "test_ikev2_rekey_many_children", test_ikev2_rekey_many_children },
+		{ "test_ikev2_rekey_children_bound", test_ikev2_rekey_children_bound },
 	};
 	unsigned int fails;
 
