@@ -755,6 +755,7 @@ ike_new(struct ikev2 *e, struct v2_sa *old, const struct ikev2_prop_ike *prop, b
 		return NULL;
 	}
 	ike_sa_insert(&e->t, &n->sa, now);
+	ikev2_sm_peer_key(e, n);
 	n->sa.established_ns = now;
 	ike_timers(e, n, now);
 	return n;

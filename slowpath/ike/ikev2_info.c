@@ -351,7 +351,11 @@ ikev2_info_tick(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 
 /* ---- INITIAL_CONTACT (§2.4) ---- */
 
-/* Another IKE SA of ours with the peer of @s: same connection and address, or same identity. */
+/*
+ * Another IKE SA of ours with the peer of @s: same connection and identity
+ * (same address when either has no identity).  Established SAs with the
+ * same peer share a key in the table (ikev2_sm_peer_key()).
+ */
 static bool
 same_peer(const struct v2_sa *s, const struct v2_sa *o)
 {
@@ -387,8 +391,8 @@ ikev2_info_initial_contact(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	ikev2_sm_corr(s, &corr);
 	log_event(LOG_MSG_INITIAL_CONTACT, &corr, NULL);
 	V2_INC(e, initial_contacts);
-	for (it = e->t.head; it != NULL; it = next) {
-		next = it->next;
+	for (it = ike_sa_next_by_peer_key(&e->t, s->sa.peer_key, NULL); it != NULL; it = next) {
+		next = ike_sa_next_by_peer_key(&e->t, s->sa.peer_key, it);
 		if (!same_peer(s, (struct v2_sa *)it))
 			continue;
 		log_info(LOG_FAC_IKE,

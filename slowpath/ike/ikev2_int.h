@@ -197,6 +197,12 @@ void ikev2_sm_dbg(const struct v2_sa *s, const char *fn, const char *what);
 uint8_t *ikev2_sm_dup(const uint8_t *p, size_t len);
 /* The log correlation fields of @s: its SPIs and the peer's address. */
 void ikev2_sm_corr(const struct v2_sa *s, struct log_corr *corr);
+/*
+ * Key established @s in the IKE SA table by its peer: its connection and
+ * the identity it authenticated (its address without one), so that the
+ * peer's other IKE SAs are found without a walk over every SA.
+ */
+void ikev2_sm_peer_key(struct ikev2 *e, struct v2_sa *s);
 /* Send @p as is (counted). */
 void ikev2_sm_send_raw(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r,
     const uint8_t *p, size_t len);

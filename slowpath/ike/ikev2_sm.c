@@ -1107,6 +1107,7 @@ auth_response(struct ikev2 *e, struct v2_sa *s, uint64_t now)
 	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
+	ikev2_sm_peer_key(e, s);
 	ikev2_info_initial_contact(e, s, now);
 	if (!e->m.has_sa || !e->m.has_tsi || !e->m.has_tsr) {
 		V2_INC(e, child_failed);
@@ -1500,6 +1501,7 @@ auth_request(struct ikev2 *e, struct v2_sa *s, uint64_t now, const uint8_t *in, 
 	log_debug(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64 "_r of %s established",
 	    __func__, s->sa.spi_i, s->sa.spi_r, c->name);
 	log_ike_done(e, s, &peer);
+	ikev2_sm_peer_key(e, s);
 	ikev2_info_initial_contact(e, s, now);
 	ike_payload_buf_init(&ib, e->ibuf, sizeof(e->ibuf));
 	ikev2_msg_build_id(&ib, IKEV2_PL_IDR, me.type, me.data, me.len);
@@ -1967,6 +1969,27 @@ log_resp_start(const struct ikev2 *e, const struct v2_sa *s)
 	log_event(LOG_MSG_IKEV2_RESP_START, &corr, NULL);
 	log_event(LOG_MSG_IKE_SA_PROPOSAL, &corr, "connection=%s version=2 proposal=%s",
 	    v2_conn(e, s)->name, offered);
+}
+
+void
+ikev2_sm_peer_key(struct ikev2 *e, struct v2_sa *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, 64 bits */
+	const uint8_t *p;
+	size_t n, i;
+
+	for (i = 0; i < sizeof(s->sa.connection); i++)
+		h = (h ^ ((s->sa.connection >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	if (s->peer_id[0] != '\0') {
+		p = (const uint8_t *)s->peer_id;
+		n = strlen(s->peer_id);
+	} else {
+		p = s->sa.remote.a.addr;
+		n = s->sa.remote.a.family == 4 ? 4 : 16;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	ike_sa_set_peer_key(&e->t, &s->sa, h != 0 ? h : 1);
 }
 
 /* IKE SA @s is established (IKE_AUTH done); @peer is the identity it authenticated. */

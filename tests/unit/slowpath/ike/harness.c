@@ -210,6 +210,16 @@ cb_child_down(void *ctx, const struct ike_child_sa *c)
 	p->n_down++;
 }
 
+static int
+cb_child_remap(void *ctx, const struct ike_child_sa *c)
+{
+	struct peer *p = ctx;
+
+	p->last_remap = *c;
+	p->n_remap++;
+	return 0;
+}
+
 int
 cb_keepalive(void *ctx, const struct ike_addr *local, const struct ike_addr *remote)
 {
@@ -284,6 +294,7 @@ peer_init(struct peer *p, const char *name, uint8_t me, uint8_t other, uint8_t l
 		.send = cb_send,
 		.child_up = cb_child_up,
 		.child_down = cb_child_down,
+		.child_remap = cb_child_remap,
 		.keepalive = cb_keepalive };
 }
 

@@ -50,6 +50,8 @@ struct peer {
 	unsigned int n_up, n_down;
 	struct ike_child_sa last_down;
 	unsigned int keepalives;
+	unsigned int n_remap;           /* child_remap calls */
+	struct ike_child_sa last_remap; /* the last one's pair, as the engine gave it */
 	int child_up_rc;
 	char peer_id[CONFIG_ID_MAX]; /* the remote identity, for tests that fetch it */
 };

@@ -373,6 +373,73 @@ test_ikev1_sm_initial_contact(void)
 	teardown();
 }
 
+static uint16_t nat_port; /* I's NAT: the port its messages to R come from, 0: as sent */
+
+static void
+nat_batch(struct msg *batch, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (nat_port != 0 && batch[i].to.a.addr[3] == pr.addr.addr[3])
+			batch[i].from.port = nat_port;
+		deliver(&batch[i]);
+		free(batch[i].p);
+	}
+}
+
+/*
+ * I's NAT gives it another port: R moves the ISAKMP SA and the pair's UDP
+ * encapsulation at I's next message with a good HASH (a DPD R-U-THERE),
+ * not at one whose HASH is bad, and answers there.
+ */
+static void
+test_ikev1_sm_nat_move(void)
+{
+	struct ike_sa_info info;
+	unsigned int k, before, n;
+
+	setup();
+	pi.conn[0].encap = true;
+	pi.conn[0].dpd_delay = 10;
+	pi.conn[0].dpd_timeout = 60;
+	start();
+	negotiate();
+	CU_ASSERT_EQUAL(pr.n_remap, 0);
+	harness_hooks.batch = nat_batch;
+	nat_port = 40001;
+	/* The first R-U-THERE is garbled on its way (HASH or decryption fails): nothing moves. */
+	before = n_sent;
+	for (n = 0; n < 120 && n_wire == 0; n++) {
+		now += 100 * MS; /* I's clock alone: its R-U-THERE stays on the wire */
+		harness_ikev1.tick(pi.e, now);
+	}
+	CU_ASSERT_EQUAL_FATAL(n_wire, 1);
+	wire[0].p[wire[0].len - 1] ^= 0x01;
+	pump();
+	CU_ASSERT_EQUAL(pr.n_remap, 0);
+	CU_ASSERT_EQUAL(ikev1_sa_list(pr.e, 0, 1, visit_copy, &info), 1);
+	CU_ASSERT_EQUAL(info.remote.port, 4500);
+	/* The next one is authentic: R follows I to its new port. */
+	advance(25 * S);
+	CU_ASSERT_EQUAL(pr.n_remap, 1);
+	CU_ASSERT_EQUAL(pr.last_remap.spi_in, pr.ups[0].spi_in);
+	CU_ASSERT_EQUAL(pr.last_remap.remote_port, 40001);
+	CU_ASSERT_TRUE(pr.last_remap.encap);
+	CU_ASSERT_EQUAL(ikev1_sa_list(pr.e, 0, 1, visit_copy, &info), 1);
+	CU_ASSERT_EQUAL(info.remote.port, 40001);
+	for (k = before; k < n_sent; k++)
+		if (sent[k].from.a.addr[3] == pr.addr.addr[3] && k > before + 1)
+			CU_ASSERT_EQUAL(sent[k].to.port, 40001);
+	/* Still there: nothing more to move. */
+	advance(25 * S);
+	CU_ASSERT_EQUAL(pr.n_remap, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).dpd_timeouts, 0);
+	nat_port = 0;
+	harness_hooks.batch = NULL;
+	teardown();
+}
+
 /* DPD: answered while the peer lives, SAs removed when it stops answering. */
 static void
 test_ikev1_sm_dpd(void)
@@ -1078,6 +1145,7 @@ main(void)
 		{ "test_ikev1_sm_destroy_deletes", test_ikev1_sm_destroy_deletes },
 		{ "test_ikev1_sm_initial_contact", test_ikev1_sm_initial_contact },
 		{ "test_ikev1_sm_dpd", test_ikev1_sm_dpd },
+		{ "test_ikev1_sm_nat_move", test_ikev1_sm_nat_move },
 		{ "test_ikev1_sm_retransmit", test_ikev1_sm_retransmit },
 		{ "test_ikev1_sm_wrong_psk", test_ikev1_sm_wrong_psk },
 		{ "test_ikev1_sm_psk_choice", test_ikev1_sm_psk_choice },

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -341,6 +342,72 @@ test_ikev2_info_keepalive(void)
 	teardown();
 }
 
+static uint16_t nat_port; /* I's NAT: the port its messages to R come from, 0: as sent */
+
+static void
+nat_batch(struct msg *batch, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (nat_port != 0 && batch[i].to.a.addr[3] == pr.addr.addr[3])
+			batch[i].from.port = nat_port;
+		deliver(&batch[i]);
+		free(batch[i].p);
+	}
+}
+
+/*
+ * I's NAT gives it another port (RFC 7296 §2.23): R moves the IKE SA and
+ * the Child SA's UDP encapsulation at I's next authenticated message, not
+ * at a forged one, and answers there.
+ */
+static void
+test_ikev2_info_nat_move(void)
+{
+	const struct v2_sa *s;
+	unsigned int k, before;
+
+	setup();
+	pi.conn[0].encap = true;
+	start();
+	up();
+	s = sa_of(&pr);
+	CU_ASSERT_TRUE_FATAL(s->nat_remote);
+	CU_ASSERT_EQUAL(s->sa.remote.port, IKE_PORT_NATT);
+	CU_ASSERT_EQUAL(pr.n_remap, 0);
+	harness_hooks.batch = nat_batch;
+	nat_port = 40001;
+	before = n_sent;
+	CU_ASSERT_EQUAL(info_send(&pi, info_begin(&pi)), 0);
+	/* Garbled on its way, the request is not authentic: R drops it (ICV) and stays. */
+	CU_ASSERT_EQUAL_FATAL(n_wire, 1);
+	wire[0].p[wire[0].len - 1] ^= 0x01;
+	pump();
+	CU_ASSERT_EQUAL(s->sa.remote.port, IKE_PORT_NATT);
+	CU_ASSERT_EQUAL(pr.n_remap, 0);
+	/* I's retransmission is authentic: R follows. */
+	advance(5 * S);
+	CU_ASSERT_EQUAL(s->sa.remote.port, 40001);
+	CU_ASSERT_EQUAL(pr.n_remap, 1);
+	CU_ASSERT_EQUAL(pr.last_remap.spi_in, pr.ups[0].spi_in);
+	CU_ASSERT_EQUAL(pr.last_remap.remote_port, 40001);
+	CU_ASSERT_EQUAL(pr.last_remap.local_port, IKE_PORT_NATT);
+	CU_ASSERT_TRUE(pr.last_remap.encap);
+	CU_ASSERT_EQUAL(s->children[0]->c.remote_port, 40001);
+	/* R's answer went to the new port. */
+	for (k = before; k < n_sent; k++)
+		if (sent[k].from.a.addr[3] == pr.addr.addr[3])
+			CU_ASSERT_EQUAL(sent[k].to.port, 40001);
+	/* The same port again: nothing more to move. */
+	CU_ASSERT_EQUAL(info_send(&pi, info_begin(&pi)), 0);
+	pump();
+	CU_ASSERT_EQUAL(pr.n_remap, 1);
+	nat_port = 0;
+	harness_hooks.batch = NULL;
+	teardown();
+}
+
 /* A delete waits while a request of ours is in flight (window one), then goes. */
 static void
 test_ikev2_info_queued(void)
@@ -464,6 +531,7 @@ main(void)
 		{ "test_ikev2_info_dead", test_ikev2_info_dead },
 		{ "test_ikev2_info_initial_contact", test_ikev2_info_initial_contact },
 		{ "test_ikev2_info_keepalive", test_ikev2_info_keepalive },
+		{ "test_ikev2_info_nat_move", test_ikev2_info_nat_move },
 		{ "test_ikev2_info_queued", test_ikev2_info_queued },
 		{ "test_ikev2_info_bad", test_ikev2_info_bad },
 	};
