@@ -38,8 +38,8 @@ struct sa_msg {
  * fields, between two bursts, so no packet ever sees half of it.
  */
 struct sa_out_move {
-	struct sa_rt_out *sa;  /**< the record to change (installed or not) */
-	uint8_t hdr[48];       /**< as struct sa_rt_out */
+	struct sa_rt_out *sa; /**< the record to change (installed or not) */
+	uint8_t hdr[48];      /**< as struct sa_rt_out */
 	uint8_t hdr_len;
 	uint16_t fixed;
 	uint16_t mtu;

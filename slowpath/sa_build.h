@@ -58,8 +58,7 @@ int sa_build_out(const struct sa_build_prm *prm, IMB_MGR *mgr, uint32_t id, uint
  * Returns 0, -EINVAL (not ESP, another address family) or -ENOMEM.
  * Control core; free it with sa_build_free_move().
  */
-int sa_build_out_move(const struct sa_build_prm *p, struct sa_rt_out *sa,
-    struct sa_out_move **out);
+int sa_build_out_move(const struct sa_build_prm *p, struct sa_rt_out *sa, struct sa_out_move **out);
 void sa_build_free_move(void *mv);
 
 /* Wipe and free a record (an sa_push_free_fn: after its grace period, or at shutdown). */

@@ -74,7 +74,7 @@ static int
 buckets_alloc(struct ike_sa_table *t, unsigned int n)
 {
 	struct ike_sa **b = calloc(n, sizeof(*b)), **r = calloc(n, sizeof(*r)),
-		      **p = calloc(n, sizeof(*p));
+	              **p = calloc(n, sizeof(*p));
 
 	if (b == NULL || r == NULL || p == NULL) {
 		free(b);

@@ -2076,7 +2076,8 @@ ikev1_sm_authentic(struct ikev1 *e, struct v1_sa *s)
 		return;
 	ikev1_sm_corr(s, &corr);
 	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
-	    "%s: ISAKMP SA %016" PRIx64 " %016" PRIx64 ": the peer's NAT moved it from port %u to %u",
+	    "%s: ISAKMP SA %016" PRIx64 " %016" PRIx64
+	    ": the peer's NAT moved it from port %u to %u",
 	    __func__, s->sa.spi_i, s->sa.spi_r, s->sa.remote.port, r->port);
 	s->sa.remote.port = r->port;
 	for (c = s->children; c != NULL; c = c->next) {

@@ -692,19 +692,22 @@ peer_follow(struct ikev2 *e, struct v2_sa *s, const struct ike_addr *l, const st
 	unsigned int i;
 
 	/* Not the float to port 4500 in IKE_AUTH: a move of an established SA. */
-	if (s->sa.state == IKE_SA_STATE_ESTABLISHED && !endpoint_eq(&r->a, r->port, &s->sa.remote)) {
+	if (s->sa.state == IKE_SA_STATE_ESTABLISHED &&
+	    !endpoint_eq(&r->a, r->port, &s->sa.remote)) {
 		config_addr_format(&s->sa.remote.a, from, sizeof(from));
 		config_addr_format(&r->a, to, sizeof(to));
-		log_info(LOG_FAC_IKE, "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
-		    "_r: the peer moved from %s:%u to %s:%u", __func__, s->sa.spi_i, s->sa.spi_r,
-		    from, s->sa.remote.port, to, r->port);
+		log_info(LOG_FAC_IKE,
+		    "%s: IKE SA %016" PRIx64 "_i %016" PRIx64
+		    "_r: the peer moved from %s:%u to %s:%u",
+		    __func__, s->sa.spi_i, s->sa.spi_r, from, s->sa.remote.port, to, r->port);
 	}
 	s->sa.local = *l;
 	s->sa.remote = *r;
 	for (i = 0; i < s->n_children; i++) {
 		c = &s->children[i]->c;
-		if (!c->encap || (endpoint_eq(&c->remote, c->remote_port, &s->sa.remote) &&
-		                     endpoint_eq(&c->local, c->local_port, &s->sa.local)))
+		if (!c->encap ||
+		    (endpoint_eq(&c->remote, c->remote_port, &s->sa.remote) &&
+		        endpoint_eq(&c->local, c->local_port, &s->sa.local)))
 			continue;
 		if (c->remote.family != s->sa.remote.a.family)
 			continue; /* a NAT64 is not a NAT-T port change */

@@ -169,7 +169,10 @@ key_count(const struct ike_sa_table *t, uint64_t key)
 static void
 test_ike_sa_index(void)
 {
-	enum { N = 1000, KEYS = 10 };
+	enum {
+		N = 1000,
+		KEYS = 10
+	};
 	struct ike_sa_table t;
 	struct ike_sa *sas = calloc(N, sizeof(*sas));
 	unsigned int i, k, linked;
