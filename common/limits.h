@@ -82,17 +82,26 @@
 #define IKE_LIST_MAX             4096 /* IKE SAs /fastipsec/ike/list shows (a snapshot per tick) */
 
 /* Security associations */
-#define SA_MAX            8192         /* SAs of each direction the workers can hold */
+/*
+ * SAs of each direction the workers can hold, and outbound slots: the
+ * static SAs' and the children's (5120) leave 11264 for the pairs of
+ * many-peer or narrowed children, each peer one (sa_ike.h): more than
+ * the peers a few thousand road warriors bring, with their rekeys.
+ */
+#define SA_MAX            16384
 #define HANDOFF_RING_SIZE 4096         /* worker -> SA-owning worker mbufs, per destination */
 #define SA_RING_SIZE      1024         /* control -> worker sa_msg ring, per worker */
 #define SA_MSG_BURST      32           /* sa_msg applied per worker loop pass */
 #define SA_RECLAIM_MAX    (2 * SA_MAX) /* records waiting for a grace period */
 /* Outbound slots: static SA i is slot i, child c of config.children slot SA_CHILD_SLOT_BASE + c. */
-#define SA_CHILD_SLOT_BASE  CONFIG_STATIC_SAS_MAX
+#define SA_CHILD_SLOT_BASE CONFIG_STATIC_SAS_MAX
+/* ... and slots SA_DYN_SLOT_BASE up: one per peer of a child whose pairs have their own policies. */
+#define SA_DYN_SLOT_BASE    (SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX)
+#define SA_DYN_SLOTS        (SA_MAX - SA_DYN_SLOT_BASE)
 #define ACQUIRE_INTERVAL_MS 1000 /* a worker asks for a child's SA at most this often */
 #define ACQUIRE_SLOTS       256  /* children a worker remembers asking for (direct-mapped) */
-_Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
-    "the outbound table holds every static SA and every child");
+_Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
+    "the outbound table holds every static SA, every child and peers' pairs");
 
 /* Forwarding table (fastpath/route.h) */
 #define NEXTHOP_MAX        32767 /* next hops per table: FIB entries are 2 bytes (15-bit values) */
@@ -106,6 +115,9 @@ _Static_assert(SA_CHILD_SLOT_BASE + CONFIG_CHILDREN_MAX <= SA_MAX,
 #define SPD_ACL_BYTES_MIN      (1u << 20)  /* ... but at least this ... */
 #define SPD_ACL_BYTES_MAX      (16u << 20) /* ... and at most this, per context */
 #define SPD_CALIB_KEYS         256         /* keys classified per method to pick the fastest */
+#define SPD_POLICIES_MAX       (1u << 16)  /* policies, the config's and IKE pairs' own */
+#define SPD_REBUILD_MS         100 /* the SPD is rebuilt for IKE pairs' policies at most this often */
+#define SPD_RETIRED_MAX        8   /* replaced SPDs waiting for a grace period */
 
 /* ICMP errors and fragmentation (fastpath/forward.c, RFC 1812 §4.3.2.8) */
 #define ICMP_ERR_RATE    100  /* ICMP errors a worker sends per second ... */

@@ -23,6 +23,7 @@
 
 /* Packets forward1() made (errors, fragments), sent right after the one it was given. */
 struct fwd_gen {
+	const struct spd *spd; /* the SPD the protect matches come from (worker_spd()) */
 	uint16_t n;
 	struct rte_mbuf *m[FRAG_MAX];
 	uint32_t
@@ -189,7 +190,7 @@ protected_src(uint8_t family, uint8_t *src)
 /*
  * May an error from @p src to @p dst (family @p family) leave through
  * port @p port?  See forward.h: the outbound SPD decides on the
- * unprotected side (the SPD sees a bare ICMP header, ports opaque).
+ * unprotected side (@p spd sees a bare ICMP header, ports opaque).
  * true with *@p protect FWD_CLEAR: send it in the clear; true with the
  * SPD match of a PROTECT policy: send it through that policy's SA.  An
  * error about a decrypted packet that no policy covers from @p src is
@@ -197,11 +198,10 @@ protected_src(uint8_t family, uint8_t *src)
  * PROTECT policy covers it): the way back to its source is the tunnel.
  */
 static bool
-error_policy(const struct port *port, uint8_t family, uint8_t *src, const uint8_t *dst,
-    unsigned int flags, uint32_t *protect)
+error_policy(const struct spd *spd, const struct port *port, uint8_t family, uint8_t *src,
+    const uint8_t *dst, unsigned int flags, uint32_t *protect)
 {
 	const struct config_policy *pol;
-	const struct spd *spd = worker_set.spd;
 	uint8_t alt[16];
 	uint32_t match;
 
@@ -267,7 +267,8 @@ send_error(struct worker *w, const struct route_table *rt, const struct rte_mbuf
 		counter_add(&l->st.icmp_unroutable, 1);
 		return;
 	}
-	if (!error_policy(&port_table.port[nh->port], family, src, orig_src, flags, &protect)) {
+	if (!error_policy(gen->spd, &port_table.port[nh->port], family, src, orig_src, flags,
+	        &protect)) {
 		counter_add(&l->st.icmp_policy, 1);
 		return;
 	}
@@ -461,13 +462,14 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 	uint16_t j;
 
 	gen.n = 0;
+	gen.spd = worker_spd();
 	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen);
 	if (why != DROP_NONE)
 		worker_drop(w, m, why);
 	/* One level only: FWD_GENERATED packets never add to gen. */
 	for (j = 0; j < gen.n; j++) {
 		if (gen.protect[j] != FWD_CLEAR) {
-			input_protect_own(w, gen.m[j], gen.protect[j]);
+			input_protect_own(w, gen.spd, gen.m[j], gen.protect[j]);
 			continue;
 		}
 		idx = lookup1(rt, gen.m[j]);
@@ -534,6 +536,7 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 	uint16_t j, idx;
 
 	gen.n = 0;
+	gen.spd = worker_spd();
 	if (likely(rt != NULL)) {
 		if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 4)
 			send_error(w, rt, m, 4, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, mtu,
@@ -544,7 +547,7 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 	worker_drop(w, m, DROP_MTU);
 	for (j = 0; j < gen.n; j++) {
 		if (gen.protect[j] != FWD_CLEAR) {
-			input_protect_own(w, gen.m[j], gen.protect[j]);
+			input_protect_own(w, gen.spd, gen.m[j], gen.protect[j]);
 			continue;
 		}
 		idx = lookup1(rt, gen.m[j]);

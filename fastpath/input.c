@@ -257,8 +257,9 @@ ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 }
 
 /*
- * The outbound slot a PROTECT policy names: its static SA's, or the one
- * reserved for its child (common/limits.h); SA_MAX when it names neither.
+ * The outbound slot a PROTECT policy names: its static SA's (or an IKE
+ * pair's own, SA_DYN_SLOT_BASE up, spd.h), or the one reserved for its
+ * child (common/limits.h); SA_MAX when it names neither.
  */
 static inline uint32_t
 policy_slot(const struct config_policy *pol)
@@ -296,7 +297,11 @@ child_without_sa(struct worker *w, struct rte_mbuf *m, uint32_t child)
 	}
 }
 
-/* The policy check of a decrypted packet: does @p pol name the SA of record id @p id? */
+/*
+ * The policy check of a decrypted packet: does @p pol name the SA of
+ * record id @p id?  An IKE pair with policies of its own has its slot as
+ * record id, so only its own selectors pass (a peer cannot send as another).
+ */
 static inline bool
 policy_names(const struct config_policy *pol, uint32_t id)
 {
@@ -309,10 +314,11 @@ policy_names(const struct config_policy *pol, uint32_t id)
 
 /* Sort one classified packet: bypass to @p fwd, protect (outbound) to @p esp, the rest dropped. */
 static inline void
-apply_policy(struct worker *w, enum config_direction dir, struct rte_mbuf *m, uint32_t match,
-    struct rte_mbuf **fwd, uint16_t *nf, struct rte_mbuf **esp, struct sa_rt_out **sa, uint16_t *ne)
+apply_policy(struct worker *w, const struct spd *spd, enum config_direction dir, struct rte_mbuf *m,
+    uint32_t match, struct rte_mbuf **fwd, uint16_t *nf, struct rte_mbuf **esp,
+    struct sa_rt_out **sa, uint16_t *ne)
 {
-	const struct config_policy *pol = spd_policy(worker_set.spd, match);
+	const struct config_policy *pol = spd_policy(spd, match);
 	uint32_t slot;
 
 	if (pol == NULL || pol->action == CONFIG_POLICY_DISCARD ||
@@ -493,12 +499,18 @@ static void
 ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 {
 	struct sa_rt_in *sa[BURST_MAX];
+	const struct spd *spd = worker_spd();
 	const struct config_policy *pol;
 	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
 	uint32_t match[BURST_MAX], m4[BURST_MAX], m6[BURST_MAX];
 	uint16_t i, k, n4 = 0, n6 = 0, nf = 0;
 
 	k = ah ? ah_inbound_burst(w, m, sa, n) : esp_inbound_burst(w, m, sa, n);
+	if (unlikely(spd == NULL)) {
+		for (i = 0; i < k; i++)
+			worker_drop(w, m[i], DROP_POLICY);
+		return;
+	}
 	/* One classification per family for the whole burst (rte_acl is slow one by one). */
 	for (i = 0; i < k; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
@@ -509,16 +521,16 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 			v6[n6++] = ip;
 	}
 	if (n4 != 0)
-		spd_classify_v4(worker_set.spd, CONFIG_DIR_INBOUND, v4, m4, n4);
+		spd_classify_v4(spd, CONFIG_DIR_INBOUND, v4, m4, n4);
 	if (n6 != 0)
-		spd_classify_v6(worker_set.spd, CONFIG_DIR_INBOUND, v6, m6, n6);
+		spd_classify_v6(spd, CONFIG_DIR_INBOUND, v6, m6, n6);
 	for (i = 0, n4 = 0, n6 = 0; i < k; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
 
 		match[i] = (ip[0] >> 4) == 4 ? m4[n4++] : m6[n6++];
 	}
 	for (i = 0; i < k; i++) {
-		pol = spd_policy(worker_set.spd, match[i]);
+		pol = spd_policy(spd, match[i]);
 		if (pol == NULL || !policy_names(pol, sa[i]->id)) {
 			counter_add(&sa[i]->cnt.drops, 1);
 			worker_drop(w, m[i], DROP_POLICY);
@@ -541,6 +553,7 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 {
 	enum config_direction dir =
 	    p->role == CONFIG_ROLE_PROTECTED ? CONFIG_DIR_OUTBOUND : CONFIG_DIR_INBOUND;
+	const struct spd *spd = worker_spd();
 	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
 	struct rte_mbuf *m4[BURST_MAX], *m6[BURST_MAX], *fwd[BURST_MAX], *esp[BURST_MAX];
 	struct sa_rt_out *sa[BURST_MAX];
@@ -558,14 +571,19 @@ transit_burst(struct worker *w, const struct port *p, struct rte_mbuf **m, uint1
 			m6[n6++] = m[i];
 		}
 	}
+	if (spd == NULL) {
+		for (i = 0; i < n; i++)
+			worker_drop(w, m[i], DROP_POLICY);
+		return;
+	}
 	if (n4 != 0)
-		spd_classify_v4(worker_set.spd, dir, v4, match, n4);
+		spd_classify_v4(spd, dir, v4, match, n4);
 	for (i = 0; i < n4; i++)
-		apply_policy(w, dir, m4[i], match[i], fwd, &nf, esp, sa, &ne);
+		apply_policy(w, spd, dir, m4[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (n6 != 0)
-		spd_classify_v6(worker_set.spd, dir, v6, match, n6);
+		spd_classify_v6(spd, dir, v6, match, n6);
 	for (i = 0; i < n6; i++)
-		apply_policy(w, dir, m6[i], match[i], fwd, &nf, esp, sa, &ne);
+		apply_policy(w, spd, dir, m6[i], match[i], fwd, &nf, esp, sa, &ne);
 	if (nf != 0)
 		forward_burst(w, fwd, nf, FORWARD_TRANSIT);
 	if (ne != 0)
@@ -647,7 +665,7 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		}
 		worker_tx(w, port, m);
 	}
-	if (worker_set.spd == NULL) {
+	if (worker_spd() == NULL) {
 		while (ne != 0)
 			worker_drop(w, esp[--ne], DROP_POLICY);
 		while (na != 0)
@@ -657,14 +675,8 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		ipsec_in_burst(w, esp, ne, false);
 	if (na != 0)
 		ipsec_in_burst(w, ah, na, true);
-	if (nt != 0) {
-		if (worker_set.spd == NULL) {
-			while (nt != 0)
-				worker_drop(w, transit[--nt], DROP_POLICY);
-		} else {
-			transit_burst(w, p, transit, nt);
-		}
-	}
+	if (nt != 0)
+		transit_burst(w, p, transit, nt);
 }
 
 void
@@ -700,13 +712,13 @@ input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n)
 }
 
 void
-input_protect_own(struct worker *w, struct rte_mbuf *m, uint32_t match)
+input_protect_own(struct worker *w, const struct spd *spd, struct rte_mbuf *m, uint32_t match)
 {
 	struct rte_mbuf *fwd[1], *esp[1];
 	struct sa_rt_out *sa[1];
 	uint16_t nf = 0, ne = 0;
 
-	apply_policy(w, CONFIG_DIR_OUTBOUND, m, match, fwd, &nf, esp, sa, &ne);
+	apply_policy(w, spd, CONFIG_DIR_OUTBOUND, m, match, fwd, &nf, esp, sa, &ne);
 	if (nf != 0)
 		forward_burst(w, fwd, nf, FORWARD_OWN);
 	if (ne != 0)

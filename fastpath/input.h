@@ -23,10 +23,11 @@ void input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n);
 
 /*
  * A packet the gateway made (an ICMP error, data at its IP header) that
- * the outbound SPD entry @p match (a PROTECT policy) covers: protect it
- * with that policy's SA (handed to the SA's owner worker if needed), or
- * drop it as a cleartext packet of that policy would be.  Worker lcore.
+ * the outbound entry @p match of SPD @p spd (a PROTECT policy) covers:
+ * protect it with that policy's SA (handed to the SA's owner worker if
+ * needed), or drop it as a cleartext packet of that policy would be.
+ * @p spd is the one @p match came from (worker_spd()).  Worker lcore.
  */
-void input_protect_own(struct worker *w, struct rte_mbuf *m, uint32_t match);
+void input_protect_own(struct worker *w, const struct spd *spd, struct rte_mbuf *m, uint32_t match);
 
 #endif

@@ -22,7 +22,10 @@
  * Owner: the control core builds the whole SPD from the config with
  * spd_create() and publishes it by pointer; nothing in it changes after
  * that, so workers classify without locks.  A new policy set is a new
- * SPD, swapped by pointer and destroyed after an RCU grace period.
+ * SPD, swapped by pointer and destroyed after an RCU grace period
+ * (slowpath/spd_ctl.c).  A worker reads the pointer once for a
+ * classification and the policies it names (worker_spd()): a match
+ * index means nothing in another SPD.
  *
  * Selector extraction (what the classify functions read from a header):
  *  - protocol: the IPv4 protocol; for IPv6 the first next header that is
@@ -84,6 +87,16 @@ struct spd {
  * a message in @p err when a policy is malformed or memory runs out.
  */
 struct spd *spd_create(const struct config *cfg, int socket, char *err, size_t errlen);
+
+/*
+ * The same from @p n policies in match order (at most SPD_POLICIES_MAX):
+ * the config's with the IKE pairs' own among them (slowpath/spd_ctl.c).
+ * A pair's PROTECT policy names its outbound slot (and the record id of
+ * its inbound SAs) in .sa, a slot of SA_DYN_SLOT_BASE or above, and its
+ * child in .child; the workers treat it as a static SA's (no acquire).
+ */
+struct spd *spd_create_policies(const struct config_policy *pols, unsigned int n, int socket,
+    char *err, size_t errlen);
 
 /* Free @p spd (NULL is fine).  Control core, after no worker can see it. */
 void spd_destroy(struct spd *spd);

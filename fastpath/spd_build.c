@@ -56,7 +56,8 @@ _Static_assert(sizeof(struct spd_key4) == 16 && offsetof(struct spd_key4, sport)
     "IPv4 key layout");
 _Static_assert(sizeof(struct spd_key6) == 40 && offsetof(struct spd_key6, sport) == 36,
     "IPv6 key layout");
-_Static_assert(CONFIG_POLICIES_MAX < RTE_ACL_MAX_PRIORITY, "one priority per policy");
+_Static_assert(CONFIG_POLICIES_MAX <= SPD_POLICIES_MAX && SPD_POLICIES_MAX < RTE_ACL_MAX_PRIORITY,
+    "one priority per policy");
 
 /* Names the contexts: a rebuilt SPD must coexist with the one it replaces. */
 static unsigned int spd_gen;
@@ -419,32 +420,31 @@ alg_choose(struct spd *spd, const unsigned int *n_family, char *err, size_t errl
 }
 
 struct spd *
-spd_create(const struct config *cfg, int socket, char *err, size_t errlen)
+spd_create_policies(const struct config_policy *pols, unsigned int n, int socket, char *err,
+    size_t errlen)
 {
 	unsigned int count[2][2] = { { 0, 0 }, { 0, 0 } }, n_family[2];
 	struct spd *spd;
 	unsigned int i, d, f, gen;
 
-	if (cfg == NULL || (cfg->n_policies != 0 && cfg->policies == NULL) ||
-	    cfg->n_policies > CONFIG_POLICIES_MAX) {
-		snprintf(err, errlen, "spd: no config, or more than %d policies",
-		    CONFIG_POLICIES_MAX);
+	if ((n != 0 && pols == NULL) || n > SPD_POLICIES_MAX) {
+		snprintf(err, errlen, "spd: no policies, or more than %u", SPD_POLICIES_MAX);
 		return NULL;
 	}
-	for (i = 0; i < cfg->n_policies; i++) {
-		if (!policy_ok(&cfg->policies[i], i, err, errlen))
+	for (i = 0; i < n; i++) {
+		if (!policy_ok(&pols[i], i, err, errlen))
 			return NULL;
-		count[cfg->policies[i].direction][cfg->policies[i].source.a.family == 4 ? 0 : 1]++;
+		count[pols[i].direction][pols[i].source.a.family == 4 ? 0 : 1]++;
 	}
-	spd = rte_zmalloc_socket("spd", sizeof(*spd) + cfg->n_policies * sizeof(spd->policies[0]),
+	spd = rte_zmalloc_socket("spd", sizeof(*spd) + n * sizeof(spd->policies[0]),
 	    RTE_CACHE_LINE_SIZE, socket);
 	if (spd == NULL) {
-		snprintf(err, errlen, "spd: out of memory for %u policies", cfg->n_policies);
+		snprintf(err, errlen, "spd: out of memory for %u policies", n);
 		return NULL;
 	}
-	spd->n_policies = cfg->n_policies;
-	if (cfg->n_policies != 0)
-		memcpy(spd->policies, cfg->policies, cfg->n_policies * sizeof(spd->policies[0]));
+	spd->n_policies = n;
+	if (n != 0)
+		memcpy(spd->policies, pols, n * sizeof(spd->policies[0]));
 	spd->alg = (int)RTE_ACL_CLASSIFY_DEFAULT;
 	gen = __atomic_fetch_add(&spd_gen, 1, __ATOMIC_RELAXED);
 
@@ -457,12 +457,24 @@ spd_create(const struct config *cfg, int socket, char *err, size_t errlen)
 	}
 	n_family[0] = count[0][0] + count[1][0];
 	n_family[1] = count[0][1] + count[1][1];
-	if (cfg->n_policies != 0 && alg_choose(spd, n_family, err, errlen) != 0)
+	if (n != 0 && alg_choose(spd, n_family, err, errlen) != 0)
 		goto fail;
 	return spd;
 fail:
 	spd_destroy(spd);
 	return NULL;
+}
+
+struct spd *
+spd_create(const struct config *cfg, int socket, char *err, size_t errlen)
+{
+	if (cfg == NULL || (cfg->n_policies != 0 && cfg->policies == NULL) ||
+	    cfg->n_policies > CONFIG_POLICIES_MAX) {
+		snprintf(err, errlen, "spd: no config, or more than %d policies",
+		    CONFIG_POLICIES_MAX);
+		return NULL;
+	}
+	return spd_create_policies(cfg->policies, cfg->n_policies, socket, err, errlen);
 }
 
 void

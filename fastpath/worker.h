@@ -95,11 +95,27 @@ struct worker_set {
 	 * quiescence at the top of every pass, right after sa_sync_apply().
 	 */
 	struct rte_rcu_qsbr *qsbr;
-	/* The SPD (fastpath/spd.c): built by the control core before the workers start. */
+	/*
+	 * The SPD (fastpath/spd.c): built by the control core before the
+	 * workers start, replaced by pointer when IKE pairs bring policies of
+	 * their own (slowpath/spd_ctl.c); the old one is freed after a grace
+	 * period.  Read it through worker_spd().
+	 */
 	const struct spd *spd;
 };
 
 extern struct worker_set worker_set;
+
+/*
+ * The SPD now: take it once for a classification and the policies its
+ * result names (a match index of one SPD means nothing in the next);
+ * it stays valid until this worker's next quiescent state.
+ */
+static inline const struct spd *
+worker_spd(void)
+{
+	return __atomic_load_n(&worker_set.spd, __ATOMIC_ACQUIRE);
+}
 
 /* Set when the workers must leave their loops (written by the control core). */
 extern volatile bool worker_stop;

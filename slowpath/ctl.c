@@ -17,6 +17,7 @@
 #include "slowpath/sa_events.h"
 #include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
+#include "slowpath/spd_ctl.h"
 
 #define CTL_IDLE_US      500 /* sleep of an idle pass: keeps the control core off the CPU */
 #define CTL_LINK_POLL_MS 100 /* link state poll */
@@ -147,6 +148,7 @@ ctl_loop(const struct config *cfg)
 			next_tick = now + CTL_TICK_MS * 1000000ull;
 		}
 		sa_push_reclaim();
+		spd_ctl_tick(now);
 		if (drain_events(now) == 0)
 			rte_delay_us_sleep(CTL_IDLE_US);
 	}

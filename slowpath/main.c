@@ -19,7 +19,6 @@
 #include "fastpath/crypto_mb.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
-#include "fastpath/spd.h"
 #include "fastpath/worker.h"
 #include "slowpath/ctl.h"
 #include "slowpath/ike_ctl.h"
@@ -27,6 +26,7 @@
 #include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
 #include "slowpath/sa_static.h"
+#include "slowpath/spd_ctl.h"
 #include "slowpath/telemetry.h"
 
 #define EAL_ARGS_MAX 128
@@ -152,7 +152,6 @@ static int
 run(struct opts *o, struct config *cfg)
 {
 	IMB_MGR *ctl_mb = NULL;
-	struct spd *spd = NULL;
 	char err[768];
 	unsigned int i;
 	int rc;
@@ -177,11 +176,8 @@ run(struct opts *o, struct config *cfg)
 		snprintf(err, sizeof(err), "neighbour table: %s", strerror(-rc));
 	if (rc == 0)
 		rc = route_table_create(cfg, err, sizeof(err));
-	if (rc == 0) {
-		worker_set.spd = spd = spd_create(cfg, (int)rte_socket_id(), err, sizeof(err));
-		if (spd == NULL)
-			rc = -ENOMEM;
-	}
+	if (rc == 0)
+		rc = spd_ctl_init(cfg, (int)rte_socket_id(), err, sizeof(err));
 	if (rc != 0) {
 		log_event(LOG_MSG_CONFIG_ERROR, NULL, "what=\"%s\"", err);
 		goto out;
@@ -256,8 +252,7 @@ out:
 	neigh_ctl_fini(); /* the packets waiting for a neighbour */
 	worker_teardown();
 	port_teardown();
-	worker_set.spd = NULL;
-	spd_destroy(spd);
+	spd_ctl_fini();
 	route_table_destroy();
 	rte_eal_cleanup();
 	return rc == 0 ? 0 : 1;

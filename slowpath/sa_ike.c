@@ -22,9 +22,35 @@
 
 #define PUSH_WAIT_MS 200 /* how long child_up / child_down wait for room in the workers' rings */
 
+struct pair;
+
+/*
+ * A peer of a child whose pairs have policies of their own (sa_ike.h):
+ * its outbound slot, which is also the record id of its pairs' SAs, and
+ * the negotiated selectors its policies are made of.  A peer is gone
+ * with its last pair; its slot is taken again only once no SPD that
+ * names it remains (sa_ike_spd_retired()).
+ */
+struct peer {
+	struct peer *next; /* the child's peers, newest first; or the gone ones */
+	unsigned int child;
+	uint32_t id;           /* SA_DYN_SLOT_BASE + k */
+	unsigned int n_pairs;  /* pairs of this peer installed; 0: gone */
+	struct pair *active;   /* the pair whose outbound SA is in the slot, or NULL */
+	unsigned int n_pols;   /* policies it adds to the SPD */
+	unsigned int live_gen; /* the first SPD build with its policies; 0: none yet */
+	unsigned int gone_gen; /* gone: the first SPD build without them; 0: none yet */
+	unsigned int n_local_ts;
+	struct config_ts local_ts[CONFIG_TS_MAX];
+	unsigned int n_remote_ts;
+	struct config_ts remote_ts[CONFIG_TS_MAX];
+};
+
 /* One child_up: an inbound and an outbound record and what telemetry shows of them. */
 struct pair {
 	struct pair *next; /* the child's pairs, newest first */
+	struct peer *peer; /* its peer's slot and policies; NULL: the child's slot */
+	uint32_t id;       /* outbound slot and record id of both SAs */
 	unsigned int child;
 	uint64_t ike_sa;
 	uint8_t ike_version;
@@ -48,11 +74,19 @@ struct pair {
 
 static const struct config *cfg;
 static IMB_MGR *mgr;
-static struct pair **pairs;   /* [child]: its pairs, newest first */
-static struct pair **slot;    /* [child]: the pair whose outbound SA is in the child's slot */
-static uint64_t *acquired_ns; /* [child]: the last acquire call */
-static size_t n_pairs;        /* pairs in all */
-static size_t n_static_in;    /* static inbound SAs (they share the SAD) */
+static struct pair **pairs; /* [child]: its pairs, newest first */
+static struct pair **slot;  /* [child]: the pair whose outbound SA is in the child's slot */
+static struct peer **peers; /* [child]: its peers with slots of their own, newest first */
+static struct peer *gone;   /* peers without pairs, their slots named by an SPD still */
+static struct peer *dyn[SA_DYN_SLOTS];  /* [slot - SA_DYN_SLOT_BASE]: its peer, gone or not */
+static uint32_t free_ids[SA_DYN_SLOTS]; /* slots no peer holds: a stack */
+static unsigned int n_free;
+static unsigned int n_dyn_pols;    /* policies the live peers add to the SPD */
+static bool pols_changed;          /* ... changed since the last sa_ike_policies() */
+static unsigned int published_gen; /* the SPD build the workers use (sa_ike_spd_published()) */
+static uint64_t *acquired_ns;      /* [child]: the last acquire call */
+static size_t n_pairs;             /* pairs in all */
+static size_t n_static_in;         /* static inbound SAs (they share the SAD) */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* the lists, against the readers */
 static sa_ike_acquire_fn acquire_fn;
 static void *acquire_ctx;
@@ -65,11 +99,13 @@ sa_ike_init(const struct config *c, IMB_MGR *m)
 {
 	size_t i, n = c->n_children != 0 ? c->n_children : 1;
 	struct pair **p = calloc(n, sizeof(*p)), **s = calloc(n, sizeof(*s));
+	struct peer **pe = calloc(n, sizeof(*pe));
 	uint64_t *a = calloc(n, sizeof(*a));
 
-	if (p == NULL || s == NULL || a == NULL) {
+	if (p == NULL || s == NULL || pe == NULL || a == NULL) {
 		free(p);
 		free(s);
+		free(pe);
 		free(a);
 		return -ENOMEM;
 	}
@@ -79,6 +115,16 @@ sa_ike_init(const struct config *c, IMB_MGR *m)
 	pthread_mutex_lock(&lock);
 	pairs = p;
 	slot = s;
+	peers = pe;
+	gone = NULL;
+	memset(dyn, 0, sizeof(dyn));
+	/* Popped lowest first. */
+	for (i = 0; i < SA_DYN_SLOTS; i++)
+		free_ids[i] = (uint32_t)(SA_DYN_SLOT_BASE + SA_DYN_SLOTS - 1 - i);
+	n_free = SA_DYN_SLOTS;
+	n_dyn_pols = 0;
+	pols_changed = false;
+	published_gen = 0;
 	acquired_ns = a;
 	n_pairs = 0;
 	cfg = c;
@@ -100,6 +146,7 @@ pair_free(struct pair *p)
 void
 sa_ike_fini(void)
 {
+	struct peer *pe;
 	struct pair *p;
 	size_t i;
 
@@ -109,12 +156,24 @@ sa_ike_fini(void)
 			pairs[i] = p->next;
 			pair_free(p);
 		}
+		while ((pe = peers[i]) != NULL) {
+			peers[i] = pe->next;
+			free(pe);
+		}
 	}
+	while ((pe = gone) != NULL) {
+		gone = pe->next;
+		free(pe);
+	}
+	memset(dyn, 0, sizeof(dyn));
+	n_free = 0;
 	free(pairs);
 	free(slot);
+	free(peers);
 	free(acquired_ns);
 	pairs = NULL;
 	slot = NULL;
+	peers = NULL;
 	acquired_ns = NULL;
 	n_pairs = 0;
 	cfg = NULL;
@@ -148,6 +207,8 @@ sa_ike_stats_read(struct sa_ike_stats *out)
 	out->acquire_no_handler = counter_read(&st.acquire_no_handler);
 	out->install_ns = counter_read(&st.install_ns);
 	out->remapped = counter_read(&st.remapped);
+	out->peer_slots = counter_read(&st.peer_slots);
+	out->peer_slots_full = counter_read(&st.peer_slots_full);
 }
 
 /* "<connection>/<child>" of child @p child. */
@@ -270,6 +331,291 @@ spi_taken(uint32_t spi, enum alg_proto proto, const struct config_addr *local)
 	return false;
 }
 
+/* ---- Peers with slots and policies of their own (RFC 7296 §2.9, RFC 4301 §4.4.1) ---- */
+
+static size_t
+addr_len(uint8_t family)
+{
+	return family == 4 ? 4 : 16;
+}
+
+/* @p p with the host bits cleared: a negotiated selector may carry them. */
+static void
+prefix_clean(struct config_prefix *p)
+{
+	unsigned int i, bits = p->len;
+
+	for (i = 0; i < sizeof(p->a.addr); i++) {
+		if (bits >= 8) {
+			bits -= 8;
+			continue;
+		}
+		p->a.addr[i] &= (uint8_t)(0xff00u >> bits);
+		bits = 0;
+	}
+}
+
+static bool
+prefix_eq(const struct config_prefix *a, const struct config_prefix *b)
+{
+	return a->a.family == b->a.family && a->len == b->len &&
+	    memcmp(a->a.addr, b->a.addr, addr_len(a->a.family)) == 0;
+}
+
+/* A range the SPD takes: port 0 (OPAQUE) only within any (fastpath/spd_build.c). */
+static bool
+ports_ok(const struct config_port_range *r)
+{
+	return r->first <= r->last && (r->first != 0 || r->last == UINT16_MAX);
+}
+
+static bool
+ts_ok(const struct config_ts *t)
+{
+	return !t->dynamic && (t->net.a.family == 4 || t->net.a.family == 6) &&
+	    t->net.len <= addr_len(t->net.a.family) * 8 && t->protocol >= -1 &&
+	    t->protocol <= UINT8_MAX && ports_ok(&t->ports);
+}
+
+static bool
+ts_eq(const struct config_ts *a, const struct config_ts *b)
+{
+	return a->dynamic == b->dynamic && prefix_eq(&a->net, &b->net) &&
+	    a->protocol == b->protocol && a->ports.first == b->ports.first &&
+	    a->ports.last == b->ports.last;
+}
+
+static bool
+ts_list_eq(const struct config_ts *a, unsigned int na, const struct config_ts *b, unsigned int nb)
+{
+	unsigned int i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!ts_eq(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The policies of local selectors @p lt x remote selectors @p rt, as
+ * config_conn.c makes a child's: for each pair of one family and
+ * compatible protocols an outbound and an inbound PROTECT policy of
+ * child @p child naming slot @p id (fastpath/spd.h), into @p out when not
+ * NULL.  Selectors the SPD cannot hold make none.  Returns how many.
+ */
+static unsigned int
+ts_policies(unsigned int child, uint32_t id, const struct config_ts *lt, unsigned int nl,
+    const struct config_ts *rt, unsigned int nr, struct config_policy *out)
+{
+	struct config_prefix l, r;
+	struct config_policy *p;
+	unsigned int a, b, n = 0;
+	int proto;
+
+	for (a = 0; a < nl; a++) {
+		for (b = 0; b < nr; b++) {
+			if (!ts_ok(&lt[a]) || !ts_ok(&rt[b]) ||
+			    lt[a].net.a.family != rt[b].net.a.family ||
+			    (lt[a].protocol != -1 && rt[b].protocol != -1 &&
+			        lt[a].protocol != rt[b].protocol))
+				continue;
+			if (out == NULL) {
+				n++;
+				continue;
+			}
+			proto = lt[a].protocol != -1 ? lt[a].protocol : rt[b].protocol;
+			l = lt[a].net;
+			r = rt[b].net;
+			prefix_clean(&l);
+			prefix_clean(&r);
+			p = &out[2 * n];
+			memset(p, 0, 2 * sizeof(*p));
+			snprintf(p[0].name, sizeof(p[0].name), "ike#%u/out/%u", id, n);
+			p[0].direction = CONFIG_DIR_OUTBOUND;
+			p[0].source = l;
+			p[0].destination = r;
+			p[0].source_ports = lt[a].ports;
+			p[0].destination_ports = rt[b].ports;
+			snprintf(p[1].name, sizeof(p[1].name), "ike#%u/in/%u", id, n);
+			p[1].direction = CONFIG_DIR_INBOUND;
+			p[1].source = r;
+			p[1].destination = l;
+			p[1].source_ports = rt[b].ports;
+			p[1].destination_ports = lt[a].ports;
+			for (p = &out[2 * n]; p < &out[2 * n + 2]; p++) {
+				p->protocol = proto;
+				p->action = CONFIG_POLICY_PROTECT;
+				p->sa = (int)id;
+				p->child = (int)child;
+			}
+			n++;
+		}
+	}
+	return 2 * n;
+}
+
+static bool
+policy_eq(const struct config_policy *a, const struct config_policy *b)
+{
+	return a->direction == b->direction && prefix_eq(&a->source, &b->source) &&
+	    prefix_eq(&a->destination, &b->destination) && a->protocol == b->protocol &&
+	    a->source_ports.first == b->source_ports.first &&
+	    a->source_ports.last == b->source_ports.last &&
+	    a->destination_ports.first == b->destination_ports.first &&
+	    a->destination_ports.last == b->destination_ports.last;
+}
+
+/* Are the negotiated selectors of @p c the child's configured ones (the same policies)? */
+static bool
+as_configured(const struct ike_child_sa *c)
+{
+	unsigned int n = ts_policies(c->child, 0, c->local_ts, c->n_local_ts, c->remote_ts,
+	    c->n_remote_ts, NULL);
+	struct config_policy *mine;
+	unsigned int i, k, theirs = 0;
+	bool same = true;
+
+	for (k = 0; k < cfg->n_policies; k++)
+		theirs += cfg->policies[k].child == (int)c->child;
+	if (n != theirs || n == 0)
+		return n == theirs;
+	if ((mine = calloc(n, sizeof(*mine))) == NULL)
+		return false; /* a slot of its own is the safe side */
+	ts_policies(c->child, 0, c->local_ts, c->n_local_ts, c->remote_ts, c->n_remote_ts, mine);
+	for (i = 0; i < n && same; i++) {
+		for (k = 0; k < cfg->n_policies; k++)
+			if (cfg->policies[k].child == (int)c->child &&
+			    policy_eq(&mine[i], &cfg->policies[k]))
+				break;
+		same = k < cfg->n_policies;
+	}
+	free(mine);
+	return same;
+}
+
+/*
+ * Does pair @p c get a peer's slot and policies of its own?  Every pair
+ * of a connection open to any peer (remote_addrs %any: each peer's
+ * traffic goes to that peer's SA only), and a pair whose selectors were
+ * narrowed from the configured ones (RFC 7296 §2.9).  A pair that names
+ * no selectors goes to the child's slot, as a site-to-site pair does.
+ */
+static bool
+own_policies(const struct ike_child_sa *c)
+{
+	const struct config_child *ch = &cfg->children[c->child];
+
+	if (c->n_local_ts == 0 || c->n_remote_ts == 0 || c->n_local_ts > CONFIG_TS_MAX ||
+	    c->n_remote_ts > CONFIG_TS_MAX)
+		return false;
+	if (ch->connection < cfg->n_connections &&
+	    cfg->connections[ch->connection].n_remote_addrs == 0)
+		return true;
+	return !as_configured(c);
+}
+
+/*
+ * The live peer whose slot pair @p c belongs in: the same child and
+ * selectors, and one of its pairs under the same IKE SA (a rekey) or
+ * with the same peer address and port (a new IKE SA of that peer).
+ */
+static struct peer *
+peer_find(const struct ike_child_sa *c)
+{
+	const struct pair *p;
+	struct peer *pe;
+
+	for (pe = peers[c->child]; pe != NULL; pe = pe->next) {
+		if (!ts_list_eq(pe->local_ts, pe->n_local_ts, c->local_ts, c->n_local_ts) ||
+		    !ts_list_eq(pe->remote_ts, pe->n_remote_ts, c->remote_ts, c->n_remote_ts))
+			continue;
+		for (p = pairs[c->child]; p != NULL; p = p->next) {
+			if (p->peer != pe)
+				continue;
+			if (p->ike_sa == c->ike_sa ||
+			    (p->remote.family == c->remote.family &&
+			        p->remote_port == c->remote_port &&
+			        memcmp(p->remote.addr, c->remote.addr,
+			            addr_len(c->remote.family)) == 0))
+				return pe;
+		}
+	}
+	return NULL;
+}
+
+/* A new peer for pair @p c, not linked yet: a free slot, its selectors.  NULL with @p rc. */
+static struct peer *
+peer_new(const struct ike_child_sa *c, int *rc)
+{
+	unsigned int n = ts_policies(c->child, 0, c->local_ts, c->n_local_ts, c->remote_ts,
+	    c->n_remote_ts, NULL);
+	struct peer *pe;
+
+	if (n == 0) {
+		*rc = -EINVAL; /* no selector the SPD can hold */
+		return NULL;
+	}
+	if (n_free == 0 || cfg->n_policies + n_dyn_pols + n > SPD_POLICIES_MAX) {
+		counter_add(&st.peer_slots_full, 1);
+		*rc = -ENOSPC;
+		return NULL;
+	}
+	if ((pe = calloc(1, sizeof(*pe))) == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	pe->child = c->child;
+	pe->id = free_ids[--n_free];
+	pe->n_pols = n;
+	pe->n_local_ts = c->n_local_ts;
+	memcpy(pe->local_ts, c->local_ts, c->n_local_ts * sizeof(c->local_ts[0]));
+	pe->n_remote_ts = c->n_remote_ts;
+	memcpy(pe->remote_ts, c->remote_ts, c->n_remote_ts * sizeof(c->remote_ts[0]));
+	return pe;
+}
+
+/* Undo peer_new() of a peer never linked. */
+static void
+peer_discard(struct peer *pe)
+{
+	free_ids[n_free++] = pe->id;
+	free(pe);
+}
+
+/* Caller holds the lock. */
+static void
+peer_link(struct peer *pe)
+{
+	pe->next = peers[pe->child];
+	peers[pe->child] = pe;
+	dyn[pe->id - SA_DYN_SLOT_BASE] = pe;
+	n_dyn_pols += pe->n_pols;
+	pols_changed = true;
+	counter_add(&st.peer_slots, 1);
+}
+
+/* Its last pair went: its policies leave the next SPD; its slot waits for the SPDs that name it. */
+static void
+peer_gone(struct peer *pe)
+{
+	struct peer **pp;
+
+	pthread_mutex_lock(&lock);
+	for (pp = &peers[pe->child]; *pp != NULL && *pp != pe; pp = &(*pp)->next)
+		;
+	if (*pp == pe)
+		*pp = pe->next;
+	pe->next = gone;
+	gone = pe;
+	pe->active = NULL;
+	n_dyn_pols -= pe->n_pols;
+	pols_changed = true;
+	__atomic_store_n(&st.peer_slots, st.peer_slots - 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&lock);
+}
+
 static int
 check(const struct ike_child_sa *c)
 {
@@ -296,11 +642,10 @@ check(const struct ike_child_sa *c)
 	return 0;
 }
 
-/* Build both records of @p p from @p c; nothing published yet. */
+/* Build both records of @p p from @p c, with record id (and slot) @p id; nothing published yet. */
 static int
-build(struct pair *p, const struct ike_child_sa *c)
+build(struct pair *p, const struct ike_child_sa *c, uint32_t id)
 {
-	uint32_t id = SA_CHILD_SLOT_BASE + c->child;
 	uint16_t owner = (uint16_t)(id % worker_set.n);
 	struct sa_build_prm prm;
 	int rc;
@@ -357,38 +702,63 @@ pair_fill(struct pair *p, const struct ike_child_sa *c)
 	p->lifetime = c->lifetime;
 }
 
+/* The slot that pair @p p's outbound SA goes into (the child's or its peer's). */
+static struct pair **
+slot_of(const struct pair *p)
+{
+	return p->peer != NULL ? &p->peer->active : &slot[p->child];
+}
+
+/* Link @p p (of new peer @p fresh, if any) into the tables.  Caller holds the lock. */
+static void
+pair_link(struct pair *p, struct peer *fresh)
+{
+	if (fresh != NULL)
+		peer_link(fresh);
+	if (p->peer != NULL)
+		p->peer->n_pairs++;
+	p->next = pairs[p->child];
+	pairs[p->child] = p;
+	n_pairs++;
+}
+
 /* child_up (@out: the outbound too) and child_prepare (inbound only). */
 static int
 pair_up(const struct ike_child_sa *c, bool out)
 {
 	char name[2 * CONFIG_NAME_MAX];
 	uint64_t t0 = rte_get_timer_cycles();
-	struct pair *p;
+	struct peer *pe = NULL, *fresh = NULL;
+	struct pair *p, **s;
 	int rc;
 
 	if ((rc = check(c)) != 0)
 		goto fail;
+	/* A peer's pair: its slot (a rekey's), or a new one with policies of its own. */
+	if (own_policies(c) && (pe = peer_find(c)) == NULL &&
+	    (pe = fresh = peer_new(c, &rc)) == NULL)
+		goto fail;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		rc = -ENOMEM;
-		goto fail;
+		goto fail_peer;
 	}
 	pair_fill(p, c);
-	if ((rc = build(p, c)) != 0) {
+	p->peer = pe;
+	p->id = pe != NULL ? pe->id : SA_CHILD_SLOT_BASE + c->child;
+	if ((rc = build(p, c, p->id)) != 0) {
 		free(p);
-		goto fail;
+		goto fail_peer;
 	}
 	/* Inbound first: the peer may use the new SA as soon as it has it. */
 	if ((rc = push(PUSH_ADD_IN, p->in)) != 0) {
 		pair_free(p);
-		goto fail;
+		goto fail_peer;
 	}
 	if (!out) {
 		/* Prepared: the outbound waits for sa_ike_child_activate(). */
 		p->out_pending = true;
 		pthread_mutex_lock(&lock);
-		p->next = pairs[c->child];
-		pairs[c->child] = p;
-		n_pairs++;
+		pair_link(p, fresh);
 		pthread_mutex_unlock(&lock);
 		counter_add(&st.child_up, 1);
 		child_name(c->child, name, sizeof(name));
@@ -406,24 +776,28 @@ pair_up(const struct ike_child_sa *c, bool out)
 		}
 		sa_build_free_out(p->out);
 		free(p);
-		goto fail;
+		goto fail_peer;
 	}
 	pthread_mutex_lock(&lock);
-	p->next = pairs[c->child];
-	pairs[c->child] = p;
-	if (slot[c->child] != NULL)
+	pair_link(p, fresh);
+	s = slot_of(p);
+	if (*s != NULL)
 		counter_add(&st.rekeyed, 1);
-	slot[c->child] = p;
-	n_pairs++;
+	*s = p;
 	pthread_mutex_unlock(&lock);
 	counter_add(&st.child_up, 1);
 	counter_add(&st.install_ns,
 	    (rte_get_timer_cycles() - t0) * UINT64_C(1000000000) / rte_get_timer_hz());
 	child_name(c->child, name, sizeof(name));
-	log_info(LOG_FAC_IPSEC, "%s: %s %s SA pair spi_in 0x%08x spi_out 0x%08x %s%s on worker %u",
-	    __func__, name, config_mode_name(c->mode), c->spi_in, c->spi_out, c->alg.name,
-	    c->encap ? " udp-encap" : "", p->in->owner);
+	log_info(LOG_FAC_IPSEC,
+	    "%s: %s %s SA pair spi_in 0x%08x spi_out 0x%08x %s%s on worker %u, slot %u%s", __func__,
+	    name, config_mode_name(c->mode), c->spi_in, c->spi_out, c->alg.name,
+	    c->encap ? " udp-encap" : "", p->in->owner, p->id,
+	    fresh != NULL ? " (a new peer's, with its own policies)" : "");
 	return 0;
+fail_peer:
+	if (fresh != NULL)
+		peer_discard(fresh);
 fail:
 	counter_add(&st.child_up_failed, 1);
 	log_warn(LOG_FAC_IPSEC, "%s: child %u spi_in 0x%08x: not installed: %s", __func__,
@@ -449,7 +823,7 @@ int
 sa_ike_child_activate(void *ctx, const struct ike_child_sa *c)
 {
 	char name[2 * CONFIG_NAME_MAX];
-	struct pair *p;
+	struct pair *p, **s;
 	int rc;
 
 	(void)ctx;
@@ -469,9 +843,10 @@ sa_ike_child_activate(void *ctx, const struct ike_child_sa *c)
 	}
 	pthread_mutex_lock(&lock);
 	p->out_pending = false;
-	if (slot[c->child] != NULL)
+	s = slot_of(p);
+	if (*s != NULL)
 		counter_add(&st.rekeyed, 1);
-	slot[c->child] = p;
+	*s = p;
 	pthread_mutex_unlock(&lock);
 	child_name(c->child, name, sizeof(name));
 	log_info(LOG_FAC_IPSEC, "%s: %s outbound moved to spi 0x%08x (inbound 0x%08x)", __func__,
@@ -576,17 +951,23 @@ sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
 	*pp = p->next;
 	n_pairs--;
 	pthread_mutex_unlock(&lock);
-	/* The slot falls back to the newest remaining pair of the child, before this one goes. */
-	if (slot[c->child] == p) {
-		for (q = pairs[c->child]; q != NULL && (q->out == NULL || q->out_pending);
+	/*
+	 * The slot falls back to the newest remaining pair of the child (of
+	 * the same peer, for a peer's slot), before this one goes.
+	 */
+	if (*slot_of(p) == p) {
+		for (q = pairs[c->child];
+		     q != NULL && (q->peer != p->peer || q->out == NULL || q->out_pending);
 		     q = q->next)
 			;
 		if (q != NULL && push(PUSH_ADD_OUT, q->out) != 0)
 			q = NULL;
 		pthread_mutex_lock(&lock);
-		slot[c->child] = q;
+		*slot_of(p) = q;
 		pthread_mutex_unlock(&lock);
 	}
+	if (p->peer != NULL && --p->peer->n_pairs == 0)
+		peer_gone(p->peer);
 	/* Never published: no worker knows it. */
 	if (p->out != NULL && p->out_pending) {
 		sa_build_free_out(p->out);
@@ -611,8 +992,12 @@ sa_ike_acquire(const struct ev *ev, uint64_t now_ns)
 {
 	unsigned int child = ev->sa_id;
 
+	/*
+	 * A child with any pair has its SA: traffic its pairs' narrowed
+	 * selectors leave out is not what a new negotiation would carry.
+	 */
 	if (cfg == NULL || child >= cfg->n_children ||
-	    cfg->children[child].start_action != CONFIG_START_TRAP || slot[child] != NULL) {
+	    cfg->children[child].start_action != CONFIG_START_TRAP || pairs[child] != NULL) {
 		counter_add(&st.acquire_ignored, 1);
 		return;
 	}
@@ -637,13 +1022,19 @@ pair_of(const struct ev *ev)
 	const struct pair *p;
 	uint32_t child;
 
-	if (cfg == NULL || ev->sa_id < SA_CHILD_SLOT_BASE)
+	if (cfg == NULL || ev->sa_id < SA_CHILD_SLOT_BASE || ev->sa_id >= SA_MAX)
 		return NULL;
-	child = ev->sa_id - SA_CHILD_SLOT_BASE;
+	if (ev->sa_id >= SA_DYN_SLOT_BASE) {
+		if (dyn[ev->sa_id - SA_DYN_SLOT_BASE] == NULL)
+			return NULL;
+		child = dyn[ev->sa_id - SA_DYN_SLOT_BASE]->child;
+	} else {
+		child = ev->sa_id - SA_CHILD_SLOT_BASE;
+	}
 	if (child >= cfg->n_children)
 		return NULL;
 	for (p = pairs[child]; p != NULL; p = p->next) {
-		if ((out ? p->spi_out : p->spi_in) == ev->spi)
+		if ((out ? p->spi_out : p->spi_in) == ev->spi && p->id == ev->sa_id)
 			return p;
 	}
 	return NULL;
@@ -733,6 +1124,30 @@ sa_ike_lifetime(const struct ev *ev, uint64_t now_ns)
 		expire_fn(expire_ctx, now_ns, ev->spi, (ev->flags & EV_SA_F_OUTBOUND) == 0, hard);
 }
 
+/* Selectors @p ts as "198.51.100.5/32,2001:db8::/64[udp/53]", cut at @p len. */
+static void
+ts_format(const struct config_ts *ts, unsigned int n, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 24];
+	size_t at = 0;
+	unsigned int i;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && at + 1 < len; i++) {
+		config_addr_format(&ts[i].net.a, a, sizeof(a));
+		if (ts[i].protocol < 0)
+			k = snprintf(buf + at, len - at, "%s%s/%u", i != 0 ? "," : "", a,
+			    ts[i].net.len);
+		else
+			k = snprintf(buf + at, len - at, "%s%s/%u[%d/%u-%u]", i != 0 ? "," : "", a,
+			    ts[i].net.len, ts[i].protocol, ts[i].ports.first, ts[i].ports.last);
+		if (k < 0)
+			break;
+		at += (size_t)k;
+	}
+}
+
 /* Row @p inbound of pair @p p into @p r.  Caller holds the lock (the records live until unlinked). */
 static void
 row_fill(const struct pair *p, bool inbound, struct sa_ike_row *r)
@@ -747,7 +1162,15 @@ row_fill(const struct pair *p, bool inbound, struct sa_ike_row *r)
 	r->ike_sa = p->ike_sa;
 	r->ike_version = p->ike_version;
 	r->inbound = inbound;
-	r->active = inbound || slot[p->child] == p;
+	r->active = inbound || *slot_of(p) == p;
+	r->slot = p->id;
+	if (p->peer != NULL) {
+		r->own_policies = true;
+		r->policy_live = p->peer->live_gen != 0 && p->peer->live_gen <= published_gen;
+		ts_format(p->peer->local_ts, p->peer->n_local_ts, r->local_ts, sizeof(r->local_ts));
+		ts_format(p->peer->remote_ts, p->peer->n_remote_ts, r->remote_ts,
+		    sizeof(r->remote_ts));
+	}
 	r->spi = inbound ? p->spi_in : p->spi_out;
 	r->proto = p->proto;
 	r->mode = p->mode;
@@ -846,4 +1269,95 @@ size_t
 sa_ike_rows_of_ike_sa(uint64_t ike_sa, struct sa_ike_row *out, size_t max)
 {
 	return rows_walk(0, ike_sa, BY_IKE_SA, out, max);
+}
+
+bool
+sa_ike_policies_changed(void)
+{
+	return pols_changed;
+}
+
+/* The policies of child @p child's peers (newest first) into @p out; returns how many. */
+static unsigned int
+child_policies(unsigned int child, struct config_policy *out)
+{
+	const struct peer *pe;
+	unsigned int n = 0;
+
+	for (pe = peers[child]; pe != NULL; pe = pe->next)
+		n += ts_policies(child, pe->id, pe->local_ts, pe->n_local_ts, pe->remote_ts,
+		    pe->n_remote_ts, out + n);
+	return n;
+}
+
+int
+sa_ike_policies(unsigned int gen, struct config_policy **out, unsigned int *n)
+{
+	size_t total;
+	struct config_policy *ps;
+	struct peer *pe;
+	unsigned int i, k = 0, next = 0;
+
+	if (cfg == NULL)
+		return -EINVAL;
+	total = cfg->n_policies + n_dyn_pols;
+	if (total > SPD_POLICIES_MAX)
+		return -ENOSPC;
+	if ((ps = calloc(total != 0 ? total : 1, sizeof(*ps))) == NULL)
+		return -ENOMEM;
+	/*
+	 * First match wins (RFC 4301 §4.4.1): a child's peers' policies go
+	 * just before the child's first configured policy, so that each
+	 * peer's narrower ones are found before the child's; those of a child
+	 * without configured policies go where its policies would be (the
+	 * config lists the children's policies in child order).
+	 */
+	for (i = 0; i < cfg->n_policies; i++) {
+		const struct config_policy *cp = &cfg->policies[i];
+
+		while (cp->child >= 0 && next <= (unsigned int)cp->child && next < cfg->n_children)
+			k += child_policies(next++, ps + k);
+		ps[k++] = *cp;
+	}
+	while (next < cfg->n_children)
+		k += child_policies(next++, ps + k);
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < cfg->n_children; i++)
+		for (pe = peers[i]; pe != NULL; pe = pe->next)
+			if (pe->live_gen == 0)
+				pe->live_gen = gen;
+	for (pe = gone; pe != NULL; pe = pe->next)
+		if (pe->gone_gen == 0)
+			pe->gone_gen = gen;
+	pols_changed = false;
+	pthread_mutex_unlock(&lock);
+	*out = ps;
+	*n = k;
+	return 0;
+}
+
+void
+sa_ike_spd_published(unsigned int gen)
+{
+	pthread_mutex_lock(&lock);
+	published_gen = gen;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+sa_ike_spd_retired(unsigned int gen)
+{
+	struct peer **pp, *pe;
+
+	/* Built without them and every SPD before it freed: the slots are free again. */
+	for (pp = &gone; (pe = *pp) != NULL;) {
+		if (pe->gone_gen == 0 || pe->gone_gen > gen) {
+			pp = &pe->next;
+			continue;
+		}
+		*pp = pe->next;
+		dyn[pe->id - SA_DYN_SLOT_BASE] = NULL;
+		free_ids[n_free++] = pe->id;
+		free(pe);
+	}
 }

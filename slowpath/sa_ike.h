@@ -36,6 +36,26 @@
  * pairs at once.  When the pair in the slot goes down while an older one
  * of the child remains, the slot falls back to the newest remaining pair.
  *
+ * One child, many peers.  A connection open to any peer (remote_addrs
+ * %any: road warriors) negotiates a pair per peer, each narrowed to that
+ * peer's traffic selectors (RFC 7296 §2.9); a site-to-site pair may be
+ * narrowed too.  Such a pair (every pair of a %any connection, and a pair
+ * whose negotiated selectors are not the child's configured ones) gets a
+ * peer slot of its own, SA_DYN_SLOT_BASE up (its SAs' record id too),
+ * and policies of its own: outbound PROTECT from its local to its remote
+ * selectors naming that slot, inbound the reverse, so that traffic for a
+ * peer leaves through that peer's SA and a peer's decrypted packets pass
+ * only with its own addresses (RFC 4301 §5.2).  sa_ike_policies() lists
+ * them for the SPD (slowpath/spd_ctl.c rebuilds it, batched).  The
+ * peer's later pairs (a rekey under the same IKE SA, or a new IKE SA from
+ * the same address and port, with the same selectors) take the same slot
+ * as a rekey takes the child's: make-before-break as above.  Until the
+ * SPD with a new peer's policies is published its traffic meets the
+ * child's policies, whose slot never holds a peer's SA: dropped
+ * (no_child_sa) rather than sent to another peer.  When a peer's last
+ * pair goes, its policies leave the next SPD and its slot is taken again
+ * once no SPD naming it remains (sa_ike_spd_retired()).
+ *
  * Owner: the control core (every function except the sa_ike_rows_*()
  * readers, which the telemetry thread calls: they copy under a mutex
  * that the control core takes only while it changes the table).
@@ -52,8 +72,10 @@ void sa_ike_fini(void);
  * c->child).  @p ctx unused.  Returns 0, or -errno with nothing installed:
  * -EINVAL (a field out of range, key lengths not the proposal's),
  * -EADDRNOTAVAIL (c->local is not ours), -EEXIST (our SPI with that
- * address and protocol is taken), -ENOSPC (the SAD is full), -ENOMEM,
- * -ENOBUFS (the workers' rings stay full).
+ * address and protocol is taken), -ENOSPC (the SAD is full, or a new
+ * peer finds no slot or too big an SPD), -ENOMEM, -ENOBUFS (the workers'
+ * rings stay full); -EINVAL too for a new peer whose selectors make no
+ * policy.
  */
 int sa_ike_child_up(void *ctx, const struct ike_child_sa *c);
 
@@ -68,7 +90,10 @@ int sa_ike_child_up(void *ctx, const struct ike_child_sa *c);
 int sa_ike_child_prepare(void *ctx, const struct ike_child_sa *c);
 int sa_ike_child_activate(void *ctx, const struct ike_child_sa *c);
 
-/* Withdraw the pair of c->child with SPIs c->spi_in / c->spi_out; unknown pairs are ignored. */
+/*
+ * Withdraw the pair of c->child with SPIs c->spi_in / c->spi_out; unknown
+ * pairs are ignored.  The last pair of a peer takes its policies along.
+ */
 void sa_ike_child_down(void *ctx, const struct ike_child_sa *c);
 /* ike_ops.child_move: the pair of @c now belongs to IKE SA c->ike_sa (telemetry shows it). */
 void sa_ike_child_move(void *ctx, const struct ike_child_sa *c);
@@ -112,7 +137,12 @@ struct sa_ike_row {
 	uint64_t ike_sa;
 	uint8_t ike_version;
 	bool inbound;
-	bool active; /* outbound: in the child's slot (false once a rekey replaced it) */
+	bool active;        /* outbound: in its slot (false once a rekey replaced it) */
+	uint32_t slot;      /* outbound slot of the pair, and record id of both SAs */
+	bool own_policies;  /* a peer's slot and policies of its own (many-peer or narrowed) */
+	bool policy_live;   /* own_policies: the SPD the workers use has them */
+	char local_ts[128]; /* own_policies: its selectors ("198.51.100.5/32,..."), cut short */
+	char remote_ts[128];
 	uint32_t spi;
 	enum alg_proto proto;
 	enum config_mode mode;
@@ -158,6 +188,8 @@ struct sa_ike_stats {
 	uint64_t acquire_ignored;    /* EV_ACQUIRE of children without trap, or with an SA */
 	uint64_t acquire_no_handler; /* a trap child's acquire without a registered engine */
 	uint64_t remapped;           /* outbound SAs moved to their peer's new NAT mapping */
+	uint64_t peer_slots;         /* peers holding a slot and policies of their own now */
+	uint64_t peer_slots_full;    /* pairs refused: no slot left, or the SPD would be too big */
 	/*
 	 * ns child_up spent on the pairs it installed: checks, both records
 	 * built, inbound then outbound published (with the waits for room in
@@ -167,5 +199,23 @@ struct sa_ike_stats {
 };
 
 void sa_ike_stats_read(struct sa_ike_stats *out);
+
+/* Did the peers' policies change since the last sa_ike_policies()? */
+bool sa_ike_policies_changed(void);
+
+/*
+ * The SPD's policies (fastpath/spd.h) in match order, into a new array
+ * *@p out (free() it) of *@p n: the config's, with each child's peers'
+ * own (newest peer first) just before the child's first configured
+ * policy.  @p gen numbers the SPD they are for (growing), for
+ * sa_ike_spd_published() and sa_ike_spd_retired().  Returns 0, -ENOMEM.
+ */
+int sa_ike_policies(unsigned int gen, struct config_policy **out, unsigned int *n);
+
+/* The workers use the SPD of build @p gen from now on (telemetry: policy_live). */
+void sa_ike_spd_published(unsigned int gen);
+
+/* Every SPD built before build @p gen is freed: the slots of peers gone by then are free. */
+void sa_ike_spd_retired(unsigned int gen);
 
 #endif

@@ -25,6 +25,7 @@
 #include "slowpath/ike_io.h"
 #include "slowpath/neigh_ctl.h"
 #include "slowpath/sa_ike.h"
+#include "slowpath/spd_ctl.h"
 #include "slowpath/telemetry.h"
 
 static const struct config *tm_cfg;
@@ -481,6 +482,7 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct worker_stats ws;
 	struct ike_io_stats io;
 	struct sa_ike_stats sa;
+	struct spd_ctl_stats spd;
 	struct ikev1_stats v1;
 	struct ikev2_stats v2;
 
@@ -489,6 +491,7 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	stats_sum(0, worker_set.n, &ws);
 	ike_io_stats_read(&io);
 	sa_ike_stats_read(&sa);
+	spd_ctl_stats_read(&spd);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "ike_punted", ws.ike_punted);
 	rte_tel_data_add_dict_u64(d, "ike_ring_full", ws.drops[DROP_IKE_RING_FULL]);
@@ -517,6 +520,14 @@ cmd_ike_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "acquires", sa.acquires);
 	rte_tel_data_add_dict_u64(d, "acquire_ignored", sa.acquire_ignored);
 	rte_tel_data_add_dict_u64(d, "acquire_no_handler", sa.acquire_no_handler);
+	/* Peers with slots and policies of their own, and the SPD rebuilds they cause. */
+	rte_tel_data_add_dict_u64(d, "child_peer_slots", sa.peer_slots);
+	rte_tel_data_add_dict_u64(d, "child_peer_slots_full", sa.peer_slots_full);
+	rte_tel_data_add_dict_u64(d, "spd_rebuilds", spd.rebuilds);
+	rte_tel_data_add_dict_u64(d, "spd_rebuild_failed", spd.rebuild_failed);
+	rte_tel_data_add_dict_u64(d, "spd_policies", spd.policies);
+	rte_tel_data_add_dict_u64(d, "spd_build_us_last", spd.build_ns_last / 1000);
+	rte_tel_data_add_dict_u64(d, "spd_build_us_max", spd.build_ns_max / 1000);
 	if (ike_ctl_stats_read(&v1))
 		add_ikev1_stats(d, &v1);
 	if (ike_ctl_stats_read_v2(&v2))

@@ -74,8 +74,12 @@ add_lifetime(struct rte_tel_data *d, const struct sa_lifetime *lt)
 
 /*
  * An IKE-negotiated SA (slowpath/sa_ike.c), with the static SAs' keys,
- * plus "ike_sa", "ike_version" and, for an outbound SA, "active" (false
- * once a rekey moved the child's traffic to a newer SA).
+ * plus "ike_sa", "ike_version", "slot" (its outbound slot and record id)
+ * and, for an outbound SA, "active" (false once a rekey moved the
+ * traffic to a newer SA).  A pair of a peer with a slot and policies of
+ * its own (many-peer or narrowed child) shows its selectors: "remote_ts"
+ * in the list, both and "policy" ("own" once the workers' SPD has them,
+ * "own_pending" before) with the details; the others "policy": "child".
  */
 static int
 add_ike(struct rte_tel_data *d, size_t index, const struct sa_ike_row *r, bool details)
@@ -101,9 +105,19 @@ add_ike(struct rte_tel_data *d, size_t index, const struct sa_ike_row *r, bool d
 	rte_tel_data_add_dict_u64(sd, "bytes", r->bytes);
 	rte_tel_data_add_dict_u64(sd, "drops", r->drops);
 	rte_tel_data_add_dict_u64(sd, "ike_sa", r->ike_sa);
+	rte_tel_data_add_dict_int(sd, "slot", (int)r->slot);
 	if (!r->inbound)
 		rte_tel_data_add_dict_int(sd, "active", r->active);
+	if (r->own_policies)
+		rte_tel_data_add_dict_string(sd, "remote_ts", r->remote_ts);
 	if (details) {
+		if (r->own_policies) {
+			rte_tel_data_add_dict_string(sd, "policy",
+			    r->policy_live ? "own" : "own_pending");
+			rte_tel_data_add_dict_string(sd, "local_ts", r->local_ts);
+		} else {
+			rte_tel_data_add_dict_string(sd, "policy", "child");
+		}
 		struct sa_lifetime lt;
 
 		rte_tel_data_add_dict_int(sd, "ike_version", r->ike_version);

@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/input.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
@@ -31,6 +32,7 @@
 #include "slowpath/sa_build.h"
 #include "slowpath/sa_ike.h"
 #include "slowpath/sa_push.h"
+#include "slowpath/spd_ctl.h"
 #include "slowpath/telemetry.h"
 
 /*
@@ -43,6 +45,12 @@
  * must pass child 1's inbound policy (RFC 4301 §5.2).  Port 1 is the
  * protected side, 203.0.113.0/24, with 198.51.100.0/24 behind 203.0.113.254.
  *
+ * Child 2 ("rw/any") is a road-warrior child: connection "rw" is open to
+ * any peer, 203.0.113.0/24 <-> 198.51.100.128/25 (child 0 covers the
+ * lower half only).  Its peers C and D (192.0.2.10) narrow it to one
+ * address each; what they send is made here with an outbound record of
+ * their keys, as the peer would.
+ *
  * The worker is created but never launched: the test applies its SA
  * messages (sa_sync_apply()), runs its input and reports its quiescent
  * states itself.
@@ -53,6 +61,8 @@
 static const uint8_t A4[4] = { 192, 0, 2, 2 };
 static const uint8_t B4[4] = { 192, 0, 2, 130 };
 static const uint8_t C4[4] = { 192, 0, 2, 9 };
+static const uint8_t D4[4] = { 192, 0, 2, 10 };
+static const uint8_t LAN_HOST[4] = { 203, 0, 113, 5 };
 static const uint8_t LAN_GW[4] = { 203, 0, 113, 254 };
 static const uint8_t MAC0[6] = { 0x02, 0, 0, 0, 0, 0x10 };
 static const uint8_t MAC1[6] = { 0x02, 0, 0, 0, 0, 0x11 };
@@ -61,10 +71,9 @@ static const uint8_t NMAC[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 static struct config cfg;
 static struct config_interface ifaces[2];
 static struct config_route routes[1];
-static struct config_connection conns[1];
-static struct config_child children[2];
-static struct config_policy pols[4];
-static struct spd *spd;
+static struct config_connection conns[2];
+static struct config_child children[3];
+static struct config_policy pols[6];
 static IMB_MGR *ctl_mgr;
 static struct worker *w;
 static struct alg_proposal gcm;
@@ -100,6 +109,7 @@ build_config(void)
 {
 	static const uint8_t lan[4] = { 203, 0, 113, 1 }, lan_net[4] = { 203, 0, 113, 0 };
 	static const uint8_t lan_hi[4] = { 203, 0, 113, 128 }, remote_net[4] = { 198, 51, 100, 0 };
+	static const uint8_t rw_net[4] = { 198, 51, 100, 128 };
 
 	snprintf(ifaces[0].name, sizeof(ifaces[0].name), "outside");
 	ifaces[0].role = CONFIG_ROLE_UNPROTECTED;
@@ -117,26 +127,37 @@ build_config(void)
 	memcpy(routes[0].gateway.addr, LAN_GW, 4);
 	routes[0].interface = 1;
 	snprintf(conns[0].name, sizeof(conns[0].name), "branch");
+	conns[0].n_remote_addrs = 1;
+	conns[0].remote_addrs[0].family = 4;
+	memcpy(conns[0].remote_addrs[0].addr, C4, 4);
 	conns[0].n_children = 2;
+	snprintf(conns[1].name, sizeof(conns[1].name), "rw");
+	conns[1].first_child = 2;
+	conns[1].n_children = 1;
+	snprintf(children[2].name, sizeof(children[2].name), "any");
+	children[2].connection = 1;
+	children[2].start_action = CONFIG_START_NONE;
 	snprintf(children[0].name, sizeof(children[0].name), "net");
 	children[0].start_action = CONFIG_START_TRAP;
 	snprintf(children[1].name, sizeof(children[1].name), "back");
 	children[1].start_action = CONFIG_START_NONE;
 	/* First match wins: the upper half of the LAN comes in on child 0 only. */
-	policy(&pols[0], "branch/net/out/0", CONFIG_DIR_OUTBOUND, lan_net, 24, remote_net, 24, 0);
+	policy(&pols[0], "branch/net/out/0", CONFIG_DIR_OUTBOUND, lan_net, 24, remote_net, 25, 0);
 	policy(&pols[1], "branch/net/in/0", CONFIG_DIR_INBOUND, lan_hi, 25, remote_net, 24, 0);
 	policy(&pols[2], "branch/back/in/0", CONFIG_DIR_INBOUND, lan_net, 24, remote_net, 24, 1);
 	policy(&pols[3], "branch/back/out/0", CONFIG_DIR_OUTBOUND, remote_net, 24, lan_net, 24, 1);
+	policy(&pols[4], "rw/any/out/0", CONFIG_DIR_OUTBOUND, lan_net, 24, rw_net, 25, 2);
+	policy(&pols[5], "rw/any/in/0", CONFIG_DIR_INBOUND, rw_net, 25, lan_net, 24, 2);
 	snprintf(cfg.instance, sizeof(cfg.instance), "saike");
 	cfg.n_interfaces = 2;
 	memcpy(cfg.interfaces, ifaces, sizeof(ifaces));
 	cfg.n_routes = 1;
 	cfg.routes = routes;
-	cfg.n_policies = 4;
+	cfg.n_policies = 6;
 	cfg.policies = pols;
-	cfg.n_connections = 1;
+	cfg.n_connections = 2;
 	cfg.connections = conns;
-	cfg.n_children = 2;
+	cfg.n_children = 3;
 	cfg.children = children;
 }
 
@@ -423,7 +444,7 @@ test_sa_ike_refused(void)
 	sa_ike_stats_read(&before);
 	child(&c, 0, 0x1000, 0x2100, 4, 5); /* our inbound SPI 0x1000 at A is taken */
 	CU_ASSERT_EQUAL(sa_ike_child_up(NULL, &c), -EEXIST);
-	child(&c, 2, 0x1100, 0x2100, 4, 5);
+	child(&c, 3, 0x1100, 0x2100, 4, 5); /* no such child */
 	CU_ASSERT_EQUAL(sa_ike_child_up(NULL, &c), -EINVAL);
 	child(&c, 0, 0x1100, 0x2100, 4, 5);
 	c.in.enc_len = 16; /* the salt missing */
@@ -780,6 +801,379 @@ test_sa_ike_down_and_acquire(void)
 	sa_ike_register_expire(NULL, NULL);
 }
 
+/* ---- One child, many peers ---- */
+
+static const uint8_t RW1[4] = { 198, 51, 100, 129 }; /* C's address behind its tunnel */
+static const uint8_t RW2[4] = { 198, 51, 100, 140 }; /* D's */
+static uint64_t fake_now;
+static uint32_t slot1, slot2; /* C's and D's slots */
+
+static void
+ts(struct config_ts *t, const uint8_t *a, uint8_t len)
+{
+	memset(t, 0, sizeof(*t));
+	prefix(&t->net, a, len);
+	t->protocol = -1;
+	t->ports.last = 65535;
+}
+
+/* A pair of child 2 with peer @p peer (outer address), narrowed to @p inner/32, under IKE SA @p ike. */
+static void
+rw_child(struct ike_child_sa *c, const uint8_t *peer, const uint8_t *inner, uint32_t in,
+    uint32_t out, uint8_t kin, uint8_t kout, uint64_t ike)
+{
+	static const uint8_t lan_net[4] = { 203, 0, 113, 0 };
+
+	child(c, 0, in, out, kin, kout);
+	c->child = 2;
+	c->ike_sa = ike;
+	memcpy(c->remote.addr, peer, 4);
+	c->n_local_ts = 1;
+	ts(&c->local_ts[0], lan_net, 24);
+	c->n_remote_ts = 1;
+	ts(&c->remote_ts[0], inner, 32);
+}
+
+/* The control core's next batch: the SPD rebuilt, then the old one freed after a grace period. */
+static void
+spd_rebuild(void)
+{
+	fake_now += 1000000000ull;
+	spd_ctl_tick(fake_now);
+	settle();
+	spd_ctl_tick(fake_now);
+}
+
+/* A LAN packet to @p dst: the SPI it leaves with (to outer address @p peer), 0 when dropped. */
+static uint32_t
+out_spi(const uint8_t *dst, const uint8_t *peer)
+{
+	struct rte_mbuf *m = lan_packet(LAN_HOST, dst, 50), *esp;
+	const struct rte_ipv4_hdr *ip;
+	uint32_t spi;
+
+	input_burst(w, 1, &m, 1);
+	drain_events();
+	if ((esp = taken(0)) == NULL)
+		return 0;
+	ip = rte_pktmbuf_mtod_offset(esp, const struct rte_ipv4_hdr *, 14);
+	CU_ASSERT_EQUAL(ip->next_proto_id, IPPROTO_ESP);
+	CU_ASSERT(memcmp(&ip->dst_addr, peer, 4) == 0);
+	memcpy(&spi, ip + 1, 4);
+	rte_pktmbuf_free(esp);
+	return rte_be_to_cpu_32(spi);
+}
+
+/* The peers' outbound SAs (our inbound ones), kept: their sequence numbers go on. */
+static struct {
+	uint32_t spi;
+	struct sa_rt_out *sa;
+} senders[8];
+
+/* Peer @p peer's outbound SA to A with SPI @p spi and keys @p kin. */
+static struct sa_rt_out *
+sender(const uint8_t *peer, uint32_t spi, uint8_t kin)
+{
+	struct config_lifetime lt;
+	struct config_addr l, r;
+	struct ike_child_keys k;
+	struct sa_build_prm prm;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(senders) && senders[i].sa != NULL; i++)
+		if (senders[i].spi == spi)
+			return senders[i].sa;
+	CU_ASSERT_FATAL(i < RTE_DIM(senders));
+	keys(&k, kin);
+	memset(&lt, 0, sizeof(lt));
+	memset(&l, 0, sizeof(l));
+	memset(&r, 0, sizeof(r));
+	l.family = r.family = 4;
+	memcpy(l.addr, peer, 4);
+	memcpy(r.addr, A4, 4);
+	memset(&prm, 0, sizeof(prm));
+	prm.spi = spi;
+	prm.protocol = ALG_PROTO_ESP;
+	prm.mode = CONFIG_MODE_TUNNEL;
+	prm.local = &l;
+	prm.remote = &r;
+	prm.prop = &gcm;
+	prm.enc_key = k.enc;
+	prm.integ_key = k.integ;
+	prm.lifetime = &lt;
+	CU_ASSERT_FATAL(sa_build_out(&prm, ctl_mgr, 0, 0, &senders[i].sa) == 0);
+	senders[i].spi = spi;
+	return senders[i].sa;
+}
+
+/*
+ * Peer @p peer sends from @p src to the LAN host through our inbound SA
+ * @p spi (keys @p kin), encrypted as the peer would.  true when the
+ * decrypted packet left on the LAN; *@p pdrops: policy drops on the way.
+ */
+static bool
+peer_sends(const uint8_t *peer, uint32_t spi, uint8_t kin, const uint8_t *src, uint64_t *pdrops)
+{
+	uint64_t before = w->stats.drops[DROP_POLICY];
+	struct sa_rt_out *sa = sender(peer, spi, kin);
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m, *got;
+	bool ok;
+
+	m = lan_packet(src, LAN_HOST, 60);
+	rte_pktmbuf_adj(m, sizeof(*eth));
+	CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &sa, 1) == 1);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	CU_ASSERT_FATAL(eth != NULL);
+	memcpy(eth->dst_addr.addr_bytes, MAC0, 6);
+	memcpy(eth->src_addr.addr_bytes, NMAC, 6);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	input_burst(w, 0, &m, 1);
+	*pdrops = w->stats.drops[DROP_POLICY] - before;
+	drain_events();
+	got = taken(1);
+	ok = got != NULL;
+	if (ok) {
+		const struct rte_ipv4_hdr *ip =
+		    rte_pktmbuf_mtod_offset(got, const struct rte_ipv4_hdr *, 14);
+
+		CU_ASSERT(memcmp(&ip->src_addr, src, 4) == 0);
+		CU_ASSERT(memcmp(&ip->dst_addr, LAN_HOST, 4) == 0);
+		rte_pktmbuf_free(got);
+	}
+	return ok;
+}
+
+/* The slot of the pair with outbound SPI @p spi (0 when none), and its row into @p r. */
+static uint32_t
+slot_of_spi(uint32_t spi, struct sa_ike_row *r)
+{
+	struct sa_ike_row rows[4];
+	size_t i, n = sa_ike_rows_find(spi, rows, 4);
+
+	for (i = 0; i < n; i++) {
+		if (!rows[i].inbound) {
+			*r = rows[i];
+			return rows[i].slot;
+		}
+	}
+	return 0;
+}
+
+/* Two peers of one road-warrior child: each its own slot, policies and traffic. */
+static void
+test_sa_ike_many_peers(void)
+{
+	static const uint8_t elsewhere[4] = { 198, 51, 100, 200 };
+	struct spd_ctl_stats before, after;
+	struct ike_child_sa p1, p2;
+	struct sa_ike_stats st;
+	struct sa_ike_row r;
+	static char buf[16384];
+	uint64_t drops, pd;
+
+	rw_child(&p1, C4, RW1, 0x5001, 0x6001, 21, 22, 11);
+	rw_child(&p2, D4, RW2, 0x5002, 0x6002, 23, 24, 12);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &p1), 0);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &p2), 0);
+	settle();
+	slot1 = slot_of_spi(0x6001, &r);
+	CU_ASSERT(r.own_policies && !r.policy_live && r.active);
+	CU_ASSERT_STRING_EQUAL(r.remote_ts, "198.51.100.129/32");
+	CU_ASSERT_STRING_EQUAL(r.local_ts, "203.0.113.0/24");
+	slot2 = slot_of_spi(0x6002, &r);
+	CU_ASSERT(slot1 >= SA_DYN_SLOT_BASE && slot2 >= SA_DYN_SLOT_BASE && slot1 != slot2);
+	CU_ASSERT_FATAL(slot1 < SA_MAX && slot2 < SA_MAX);
+	sa_ike_stats_read(&st);
+	CU_ASSERT_EQUAL(st.peer_slots, 2);
+	/* The child's slot holds neither; each peer's slot its own SA, its inbound SA its id. */
+	CU_ASSERT_PTR_NULL(w->sa_out[SA_CHILD_SLOT_BASE + 2]);
+	CU_ASSERT_FATAL(w->sa_out[slot1] != NULL && w->sa_out[slot2] != NULL);
+	CU_ASSERT_EQUAL(w->sa_out[slot1]->spi, rte_cpu_to_be_32(0x6001));
+	CU_ASSERT_EQUAL(w->sa_out[slot2]->spi, rte_cpu_to_be_32(0x6002));
+	CU_ASSERT_EQUAL(sad_find(0x5001, A4)->id, slot1);
+	CU_ASSERT_EQUAL(sad_find(0x5002, A4)->id, slot2);
+
+	/* Until the SPD has their policies, their traffic meets the child's: no SA, dropped. */
+	drops = w->stats.drops[DROP_NO_CHILD_SA];
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_CHILD_SA], drops + 1);
+	CU_ASSERT(sa_ike_policies_changed());
+	spd_ctl_stats_read(&before);
+	spd_rebuild();
+	spd_ctl_stats_read(&after);
+	CU_ASSERT_EQUAL(after.rebuilds, before.rebuilds + 1);
+	CU_ASSERT_EQUAL(after.policies, 6 + 4);
+	CU_ASSERT(after.build_ns_last > 0);
+	CU_ASSERT(!sa_ike_policies_changed());
+	slot_of_spi(0x6002, &r);
+	CU_ASSERT(r.policy_live);
+
+	/* Each peer's traffic leaves through its own SA, to that peer. */
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6001);
+	CU_ASSERT_EQUAL(out_spi(RW2, D4), 0x6002);
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6001);
+	CU_ASSERT_EQUAL(counter_read(&w->sa_out[slot1]->cnt.packets), 2);
+	CU_ASSERT_EQUAL(counter_read(&w->sa_out[slot2]->cnt.packets), 1);
+	/* The rest of the child's selectors: the child's policy, still no SA. */
+	drops = w->stats.drops[DROP_NO_CHILD_SA];
+	CU_ASSERT_EQUAL(out_spi(elsewhere, C4), 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_CHILD_SA], drops + 1);
+
+	/* Each peer passes with its own address; with the other's it is dropped (RFC 4301 §5.2). */
+	CU_ASSERT(peer_sends(C4, 0x5001, 21, RW1, &pd));
+	CU_ASSERT_EQUAL(pd, 0);
+	CU_ASSERT(peer_sends(D4, 0x5002, 23, RW2, &pd));
+	CU_ASSERT_EQUAL(pd, 0);
+	CU_ASSERT(!peer_sends(D4, 0x5002, 23, RW1, &pd));
+	CU_ASSERT_EQUAL(pd, 1);
+	CU_ASSERT(!peer_sends(C4, 0x5001, 21, RW2, &pd));
+	CU_ASSERT_EQUAL(pd, 1);
+	CU_ASSERT_EQUAL(counter_read(&sad_find(0x5002, A4)->cnt.drops), 1);
+	CU_ASSERT_EQUAL(counter_read(&sad_find(0x5002, A4)->cnt.packets), 2);
+
+	/* Telemetry names the slot, the peer's selectors and whether its policies are in. */
+	CU_ASSERT_FATAL(telemetry("/fastipsec/sa/info,6001", buf, sizeof(buf)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"policy\":\"own\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"remote_ts\":\"198.51.100.129/32\""));
+	snprintf(r.name, sizeof(r.name), "\"slot\":%u", slot1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, r.name));
+}
+
+/* A rekey of C's pair (make-before-break) keeps C's traffic on C's slot; D is not touched. */
+static void
+test_sa_ike_many_peers_rekey(void)
+{
+	struct ike_child_sa old1, new1;
+	struct sa_ike_row r;
+	uint64_t pd;
+
+	rw_child(&old1, C4, RW1, 0x5001, 0x6001, 21, 22, 11);
+	rw_child(&new1, C4, RW1, 0x5011, 0x6011, 25, 26, 11);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_prepare(NULL, &new1), 0);
+	settle();
+	CU_ASSERT_EQUAL(slot_of_spi(0x6011, &r), slot1);
+	CU_ASSERT(!r.active);
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6001);
+	/* Both inbound SAs decrypt meanwhile. */
+	CU_ASSERT(peer_sends(C4, 0x5011, 25, RW1, &pd));
+	CU_ASSERT(peer_sends(C4, 0x5001, 21, RW1, &pd));
+	CU_ASSERT_EQUAL(sa_ike_child_activate(NULL, &new1), 0);
+	settle();
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6011);
+	CU_ASSERT_EQUAL(out_spi(RW2, D4), 0x6002);
+	/* The same peer: no policy changed, no rebuild needed. */
+	CU_ASSERT(!sa_ike_policies_changed());
+	sa_ike_child_down(NULL, &old1);
+	settle_all();
+	CU_ASSERT(!sa_ike_policies_changed());
+	CU_ASSERT_PTR_NULL(sad_find(0x5001, A4));
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6011);
+	CU_ASSERT(peer_sends(C4, 0x5011, 25, RW1, &pd));
+	CU_ASSERT_EQUAL(slot_of_spi(0x6011, &r), slot1);
+	CU_ASSERT(r.active && r.policy_live);
+}
+
+/* D's last pair goes: its slot empties, its policies leave, and the slot is taken again only after. */
+static void
+test_sa_ike_many_peers_down(void)
+{
+	static const uint8_t rw3[4] = { 198, 51, 100, 150 }, rw4[4] = { 198, 51, 100, 160 };
+	struct ike_child_sa p2, p3, p4, n1;
+	struct spd_ctl_stats sp;
+	struct sa_ike_stats st;
+	struct sa_ike_row r;
+	uint32_t slot3;
+	uint64_t drops;
+
+	rw_child(&p2, D4, RW2, 0x5002, 0x6002, 23, 24, 12);
+	sa_ike_child_down(NULL, &p2);
+	settle_all();
+	CU_ASSERT_PTR_NULL(w->sa_out[slot2]);
+	CU_ASSERT_PTR_NULL(sad_find(0x5002, A4));
+	CU_ASSERT(sa_ike_policies_changed());
+	sa_ike_stats_read(&st);
+	CU_ASSERT_EQUAL(st.peer_slots, 1);
+	/* D's policy still in the SPD names an empty slot: dropped, never sent elsewhere. */
+	CU_ASSERT_EQUAL(out_spi(RW2, D4), 0);
+
+	/* A new peer before the SPD without D's policies is out: another slot. */
+	rw_child(&p3, D4, rw3, 0x5003, 0x6003, 27, 28, 13);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &p3), 0);
+	settle();
+	slot3 = slot_of_spi(0x6003, &r);
+	CU_ASSERT(slot3 >= SA_DYN_SLOT_BASE && slot3 != slot2 && slot3 != slot1);
+	spd_rebuild();
+	spd_ctl_stats_read(&sp);
+	CU_ASSERT_EQUAL(sp.policies, 6 + 4); /* C's and the new peer's */
+	drops = w->stats.drops[DROP_NO_CHILD_SA];
+	CU_ASSERT_EQUAL(out_spi(RW2, D4), 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_CHILD_SA], drops + 1);
+	CU_ASSERT_EQUAL(out_spi(rw3, D4), 0x6003);
+	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6011);
+
+	/* The SPD naming D's slot is freed: the next new peer takes the slot. */
+	rw_child(&p4, D4, rw4, 0x5004, 0x6004, 29, 30, 14);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &p4), 0);
+	settle();
+	CU_ASSERT_EQUAL(slot_of_spi(0x6004, &r), slot2);
+	spd_rebuild();
+	CU_ASSERT_EQUAL(out_spi(rw4, D4), 0x6004);
+
+	/* Everything goes: the SPD is the config's again, no slot holds an SA. */
+	rw_child(&n1, C4, RW1, 0x5011, 0x6011, 25, 26, 11);
+	sa_ike_child_down(NULL, &n1);
+	sa_ike_child_down(NULL, &p3);
+	sa_ike_child_down(NULL, &p4);
+	settle_all();
+	spd_rebuild();
+	spd_ctl_stats_read(&sp);
+	CU_ASSERT_EQUAL(sp.policies, 6);
+	CU_ASSERT_PTR_NULL(w->sa_out[slot1]);
+	CU_ASSERT_PTR_NULL(w->sa_out[slot2]);
+	CU_ASSERT_PTR_NULL(w->sa_out[slot3]);
+	CU_ASSERT_EQUAL(sa_ike_rows_count(), 0);
+	sa_ike_stats_read(&st);
+	CU_ASSERT_EQUAL(st.peer_slots, 0);
+	settle_all();
+	CU_ASSERT_EQUAL(sa_push_pending(), 0);
+}
+
+/* A site-to-site pair as configured takes the child's slot; narrowed, a slot of its own. */
+static void
+test_sa_ike_narrowed(void)
+{
+	static const uint8_t remote_net[4] = { 198, 51, 100, 0 }, lan_net[4] = { 203, 0, 113, 0 };
+	static const uint8_t lan_host[4] = { 203, 0, 113, 7 };
+	struct ike_child_sa exact, narrow;
+	struct sa_ike_row r;
+
+	/* Child 1 (B <-> A): local 198.51.100.0/24, remote 203.0.113.0/24, as its policies. */
+	child(&exact, 1, 0x2101, 0x3101, 41, 42);
+	exact.n_local_ts = exact.n_remote_ts = 1;
+	ts(&exact.local_ts[0], remote_net, 24);
+	ts(&exact.remote_ts[0], lan_net, 24);
+	narrow = exact;
+	narrow.spi_in = 0x2102;
+	narrow.spi_out = 0x3102;
+	ts(&narrow.remote_ts[0], lan_host, 32);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &exact), 0);
+	CU_ASSERT_EQUAL_FATAL(sa_ike_child_up(NULL, &narrow), 0);
+	settle();
+	CU_ASSERT_EQUAL(slot_of_spi(0x3101, &r), SA_CHILD_SLOT_BASE + 1);
+	CU_ASSERT(!r.own_policies && r.active);
+	CU_ASSERT(slot_of_spi(0x3102, &r) >= SA_DYN_SLOT_BASE);
+	CU_ASSERT(r.own_policies && r.active);
+	CU_ASSERT_EQUAL(w->sa_out[SA_CHILD_SLOT_BASE + 1]->spi, rte_cpu_to_be_32(0x3101));
+	CU_ASSERT(sa_ike_policies_changed());
+	sa_ike_child_down(NULL, &narrow);
+	sa_ike_child_down(NULL, &exact);
+	settle_all();
+	spd_rebuild();
+	CU_ASSERT_PTR_NULL(w->sa_out[SA_CHILD_SLOT_BASE + 1]);
+	CU_ASSERT_EQUAL(sa_ike_rows_count(), 0);
+}
+
 static int
 suite_init(void)
 {
@@ -837,12 +1231,16 @@ suite_init(void)
 	if ((e = neigh_table_add(1, 4, LAN_GW)) == NULL)
 		return -1;
 	neigh_table_set(e, &mac, true, 1);
-	spd = spd_create(&cfg, SOCKET_ID_ANY, err, sizeof(err));
-	if (spd == NULL) {
+	if ((e = neigh_table_add(0, 4, D4)) == NULL)
+		return -1;
+	neigh_table_set(e, &mac, true, 1);
+	if ((e = neigh_table_add(1, 4, LAN_HOST)) == NULL)
+		return -1;
+	neigh_table_set(e, &mac, true, 1);
+	if (spd_ctl_init(&cfg, SOCKET_ID_ANY, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	worker_set.spd = spd;
 	ctl_mgr = crypto_mb_create(SOCKET_ID_ANY);
 	if (ctl_mgr == NULL || sa_ike_init(&cfg, ctl_mgr) != 0 || telemetry_sa_init() != 0)
 		return -1;
@@ -853,16 +1251,19 @@ static int
 suite_fini(void)
 {
 	char rundir[PATH_MAX];
+	unsigned int i;
 
 	drain_events();
+	for (i = 0; i < RTE_DIM(senders); i++)
+		if (senders[i].sa != NULL)
+			sa_build_free_out(senders[i].sa);
 	rte_rcu_qsbr_thread_offline(worker_set.qsbr, 0);
 	rte_rcu_qsbr_thread_unregister(worker_set.qsbr, 0);
 	sa_push_fini();
 	sa_ike_fini();
 	if (ctl_mgr != NULL)
 		crypto_mb_destroy(ctl_mgr);
-	worker_set.spd = NULL;
-	spd_destroy(spd);
+	spd_ctl_fini();
 	worker_teardown();
 	neigh_table_destroy();
 	route_table_destroy();
@@ -896,6 +1297,10 @@ main(void)
 	CU_add_test(s, "test_sa_ike_fallback", test_sa_ike_fallback);
 	CU_add_test(s, "test_sa_ike_remap", test_sa_ike_remap);
 	CU_add_test(s, "test_sa_ike_down_and_acquire", test_sa_ike_down_and_acquire);
+	CU_add_test(s, "test_sa_ike_many_peers", test_sa_ike_many_peers);
+	CU_add_test(s, "test_sa_ike_many_peers_rekey", test_sa_ike_many_peers_rekey);
+	CU_add_test(s, "test_sa_ike_many_peers_down", test_sa_ike_many_peers_down);
+	CU_add_test(s, "test_sa_ike_narrowed", test_sa_ike_narrowed);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
