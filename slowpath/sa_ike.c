@@ -48,9 +48,11 @@ struct peer {
 
 /* One child_up: an inbound and an outbound record and what telemetry shows of them. */
 struct pair {
-	struct pair *next; /* the child's pairs, newest first */
-	struct peer *peer; /* its peer's slot and policies; NULL: the child's slot */
-	uint32_t id;       /* outbound slot and record id of both SAs */
+	struct pair *next;   /* the child's pairs, newest first */
+	struct pair **pprev; /* ... where this one is linked from (unlinked in O(1)) */
+	struct pair *hnext;  /* by_spi[] chain */
+	struct peer *peer;   /* its peer's slot and policies; NULL: the child's slot */
+	uint32_t id;         /* outbound slot and record id of both SAs */
 	unsigned int child;
 	uint64_t ike_sa;
 	uint8_t ike_version;
@@ -74,6 +76,13 @@ struct pair {
 
 static const struct config *cfg;
 static IMB_MGR *mgr;
+/*
+ * Every pair also hangs in by_spi[] by its inbound SPI: finding a pair
+ * (activate, move, remap, down) and checking an SPI is free cost the same
+ * with a child of one pair and with a child of thousands of peers.
+ */
+#define SPI_BUCKETS 4096
+static struct pair *by_spi[SPI_BUCKETS];
 static struct pair **pairs; /* [child]: its pairs, newest first */
 static struct pair **slot;  /* [child]: the pair whose outbound SA is in the child's slot */
 static struct peer **peers; /* [child]: its peers with slots of their own, newest first */
@@ -127,6 +136,7 @@ sa_ike_init(const struct config *c, IMB_MGR *m)
 	published_gen = 0;
 	acquired_ns = a;
 	n_pairs = 0;
+	memset(by_spi, 0, sizeof(by_spi));
 	cfg = c;
 	mgr = m;
 	pthread_mutex_unlock(&lock);
@@ -151,6 +161,7 @@ sa_ike_fini(void)
 	size_t i;
 
 	pthread_mutex_lock(&lock);
+	memset(by_spi, 0, sizeof(by_spi));
 	for (i = 0; pairs != NULL && cfg != NULL && i < cfg->n_children; i++) {
 		while ((p = pairs[i]) != NULL) {
 			pairs[i] = p->next;
@@ -305,6 +316,12 @@ is_ours(const struct config_addr *a)
 	return port_is_local_v6(a->addr);
 }
 
+static unsigned int
+spi_bucket(uint32_t spi)
+{
+	return (spi * 0x9e3779b1u) >> (32 - 12); /* SPI_BUCKETS is 2^12 */
+}
+
 /* Is inbound SPI @p spi of @p proto at our address @p local taken (SAD key, RFC 4301 §4.1)? */
 static bool
 spi_taken(uint32_t spi, enum alg_proto proto, const struct config_addr *local)
@@ -320,15 +337,25 @@ spi_taken(uint32_t spi, enum alg_proto proto, const struct config_addr *local)
 		    memcmp(s->local.addr, local->addr, alen) == 0)
 			return true;
 	}
-	for (i = 0; i < cfg->n_children; i++) {
-		for (p = pairs[i]; p != NULL; p = p->next) {
-			if (p->spi_in == spi && p->proto == proto &&
-			    p->local.family == local->family &&
-			    memcmp(p->local.addr, local->addr, alen) == 0)
-				return true;
-		}
+	for (p = by_spi[spi_bucket(spi)]; p != NULL; p = p->hnext) {
+		if (p->spi_in == spi && p->proto == proto && p->local.family == local->family &&
+		    memcmp(p->local.addr, local->addr, alen) == 0)
+			return true;
 	}
 	return false;
+}
+
+/* The installed pair of child c->child with c's SPIs and protocol, or NULL. */
+static struct pair *
+pair_lookup(const struct ike_child_sa *c)
+{
+	struct pair *p;
+
+	for (p = by_spi[spi_bucket(c->spi_in)]; p != NULL; p = p->hnext)
+		if (p->child == c->child && p->spi_in == c->spi_in && p->spi_out == c->spi_out &&
+		    p->proto == c->proto)
+			return p;
+	return NULL;
 }
 
 /* ---- Peers with slots and policies of their own (RFC 7296 §2.9, RFC 4301 §4.4.1) ---- */
@@ -718,7 +745,12 @@ pair_link(struct pair *p, struct peer *fresh)
 	if (p->peer != NULL)
 		p->peer->n_pairs++;
 	p->next = pairs[p->child];
+	if (p->next != NULL)
+		p->next->pprev = &p->next;
+	p->pprev = &pairs[p->child];
 	pairs[p->child] = p;
+	p->hnext = by_spi[spi_bucket(p->spi_in)];
+	by_spi[spi_bucket(p->spi_in)] = p;
 	n_pairs++;
 }
 
@@ -829,9 +861,7 @@ sa_ike_child_activate(void *ctx, const struct ike_child_sa *c)
 	(void)ctx;
 	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
 		return -EINVAL;
-	for (p = pairs[c->child]; p != NULL; p = p->next)
-		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
-			break;
+	p = pair_lookup(c);
 	if (p == NULL || p->out == NULL)
 		return -ENOENT;
 	if (!p->out_pending)
@@ -863,9 +893,8 @@ sa_ike_child_move(void *ctx, const struct ike_child_sa *c)
 	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
 		return;
 	pthread_mutex_lock(&lock);
-	for (p = pairs[c->child]; p != NULL; p = p->next)
-		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
-			p->ike_sa = c->ike_sa;
+	if ((p = pair_lookup(c)) != NULL)
+		p->ike_sa = c->ike_sa;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -882,9 +911,7 @@ sa_ike_child_remap(void *ctx, const struct ike_child_sa *c)
 	(void)ctx;
 	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
 		return -EINVAL;
-	for (p = pairs[c->child]; p != NULL; p = p->next)
-		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
-			break;
+	p = pair_lookup(c);
 	if (p == NULL || p->out == NULL)
 		return -ENOENT;
 	if (!p->encap || !c->encap || c->remote.family != p->remote.family ||
@@ -938,17 +965,18 @@ sa_ike_child_down(void *ctx, const struct ike_child_sa *c)
 	(void)ctx;
 	if (cfg == NULL || c == NULL || c->child >= cfg->n_children)
 		return;
-	for (pp = &pairs[c->child]; (p = *pp) != NULL; pp = &p->next) {
-		if (p->spi_in == c->spi_in && p->spi_out == c->spi_out && p->proto == c->proto)
-			break;
-	}
-	if (p == NULL) {
+	if ((p = pair_lookup(c)) == NULL) {
 		log_debug(LOG_FAC_IPSEC, "%s: child %u spi_in 0x%08x: no such SA pair", __func__,
 		    c->child, c->spi_in);
 		return;
 	}
 	pthread_mutex_lock(&lock);
-	*pp = p->next;
+	*p->pprev = p->next;
+	if (p->next != NULL)
+		p->next->pprev = p->pprev;
+	for (pp = &by_spi[spi_bucket(p->spi_in)]; *pp != p; pp = &(*pp)->hnext)
+		;
+	*pp = p->hnext;
 	n_pairs--;
 	pthread_mutex_unlock(&lock);
 	/*
@@ -1033,8 +1061,14 @@ pair_of(const struct ev *ev)
 	}
 	if (child >= cfg->n_children)
 		return NULL;
+	if (!out) {
+		for (p = by_spi[spi_bucket(ev->spi)]; p != NULL; p = p->hnext)
+			if (p->spi_in == ev->spi && p->id == ev->sa_id && p->child == child)
+				return p;
+		return NULL;
+	}
 	for (p = pairs[child]; p != NULL; p = p->next) {
-		if ((out ? p->spi_out : p->spi_in) == ev->spi && p->id == ev->sa_id)
+		if (p->spi_out == ev->spi && p->id == ev->sa_id)
 			return p;
 	}
 	return NULL;
