@@ -201,44 +201,6 @@ ike_timers(const struct ikev2 *e, struct v2_sa *s, uint64_t t)
 	s->expire_ns = t + rk + (uint64_t)c->over_time * V2_ONE_S;
 }
 
-/* "a,b" of @n selectors. */
-static void
-ts_text(const struct config_ts *ts, unsigned int n, char *buf, size_t size)
-{
-	char one[96];
-	size_t off = 0;
-	unsigned int i;
-	int w;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		ike_ts_format(&ts[i], one, sizeof(one));
-		w = snprintf(buf + off, size - off, "%s%s", off ? "," : "", one);
-		if (w < 0 || (size_t)w >= size - off)
-			break;
-		off += (size_t)w;
-	}
-}
-
-/* The seed's Phase-2 done message: initiator or responder of this CREATE_CHILD_SA. */
-static void
-log_pair_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_child_sa *c,
-    bool we_init)
-{
-	char lts[512], rts[512];
-	struct log_corr corr;
-
-	ts_text(c->local_ts, c->n_local_ts, lts, sizeof(lts));
-	ts_text(c->remote_ts, c->n_remote_ts, rts, sizeof(rts));
-	ikev2_sm_corr(s, &corr);
-	corr.ipsec_spi = c->spi_in;
-	log_event(we_init ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
-	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
-	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
-	    v2_conn(e, s)->name, e->cfg->children[c->child].name, c->spi_in, c->spi_out, lts, rts,
-	    c->alg.name, config_mode_name(c->mode), c->encap ? "yes" : "no");
-}
-
 static void
 keys_swap(struct ike_child_sa *c)
 {
@@ -294,11 +256,11 @@ pair_install(struct ikev2 *e, struct v2_sa *s, unsigned int child, const struct 
 	pair_timers(e, v, now);
 	V2_INC(e, child_done);
 	V2_INC(e, children);
-	/* The catalog's Phase-2 done record (log_pair_done) is what operators read. */
+	/* The catalog's Phase-2 done record (ikev2_sm_log_child_done) is what operators read. */
 	log_debug(LOG_FAC_IKE, "%s: Child SA %s up%s: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
 	    __func__, ch->name, prepare ? " (inbound; outbound follows)" : "", c->spi_in,
 	    c->spi_out, p->alg.name);
-	log_pair_done(e, s, c, we_init);
+	ikev2_sm_log_child_done(e, s, c, we_init);
 out:
 	ike_child_sa_wipe(c);
 	return v;

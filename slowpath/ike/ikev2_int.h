@@ -203,6 +203,9 @@ void ikev2_sm_corr(const struct v2_sa *s, struct log_corr *corr);
  * peer's other IKE SAs are found without a walk over every SA.
  */
 void ikev2_sm_peer_key(struct ikev2 *e, struct v2_sa *s);
+/* The seed's Phase-2 done record of Child SA @c of @s, of the exchange we (@we_init) or the peer started. */
+void ikev2_sm_log_child_done(const struct ikev2 *e, const struct v2_sa *s,
+    const struct ike_child_sa *c, bool we_init);
 /* Send @p as is (counted). */
 void ikev2_sm_send_raw(struct ikev2 *e, const struct ike_addr *l, const struct ike_addr *r,
     const uint8_t *p, size_t len);

@@ -52,8 +52,6 @@
 static void log_init_start(const struct ikev2 *e, const struct v2_sa *s, unsigned int child);
 static void log_resp_start(const struct ikev2 *e, const struct v2_sa *s);
 static void log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer);
-static void log_child_done(const struct ikev2 *e, const struct v2_sa *s,
-    const struct ike_child_sa *c, const char *proposal);
 static void log_unknown_spi(const struct ike_hdr *h, const struct ike_addr *r);
 
 static void
@@ -808,10 +806,10 @@ ikev2_sm_child_install(struct ikev2 *e, struct v2_sa *s, unsigned int child,
 	v->installed_ns = now;
 	V2_INC(e, child_done);
 	V2_INC(e, children);
-	/* The catalog's Phase-2 done record (log_child_done) is what operators read. */
+	/* The catalog's Phase-2 done record (ikev2_sm_log_child_done) is what operators read. */
 	log_debug(LOG_FAC_IKE, "%s: Child SA %s up: SPIs %08" PRIx32 "_i %08" PRIx32 "_o, %s",
 	    __func__, ch->name, c->spi_in, c->spi_out, p->alg.name);
-	log_child_done(e, s, c, p->alg.name);
+	ikev2_sm_log_child_done(e, s, c, s->sa.initiator);
 out:
 	ike_child_sa_wipe(c);
 	return v;
@@ -2016,10 +2014,9 @@ log_ike_done(struct ikev2 *e, struct v2_sa *s, const struct ike_id *peer)
 	    c->proposals[s->prop.index].name);
 }
 
-/* Child SA @c (installed, keys wiped) of @s is up. */
-static void
-log_child_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_child_sa *c,
-    const char *proposal)
+void
+ikev2_sm_log_child_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_child_sa *c,
+    bool we_init)
 {
 	char lts[512], rts[512];
 	struct log_corr corr;
@@ -2028,11 +2025,11 @@ log_child_done(const struct ikev2 *e, const struct v2_sa *s, const struct ike_ch
 	ts_list(c->remote_ts, c->n_remote_ts, rts, sizeof(rts));
 	ikev2_sm_corr(s, &corr);
 	corr.ipsec_spi = c->spi_in;
-	log_event(s->sa.initiator ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
+	log_event(we_init ? LOG_MSG_P2_INIT_DONE : LOG_MSG_P2_RESP_DONE, &corr,
 	    "connection=%s child=%s spi_in=%08" PRIx32 " spi_out=%08" PRIx32
 	    " local_ts=%s remote_ts=%s proposal=%s mode=%s encap=%s",
 	    v2_conn(e, s)->name, e->cfg->children[c->child].name, c->spi_in, c->spi_out, lts, rts,
-	    proposal, config_mode_name(c->mode), c->encap ? "yes" : "no");
+	    c->alg.name, config_mode_name(c->mode), c->encap ? "yes" : "no");
 }
 
 /* A message for IKE SPIs we do not hold (diagnostics only). */
