@@ -242,7 +242,8 @@ enum push_op {
 	PUSH_ADD_IN,
 	PUSH_ADD_OUT,
 	PUSH_DEL_IN,
-	PUSH_DEL_OUT
+	PUSH_DEL_OUT,
+	PUSH_MOVE_OUT, /* rt: a struct sa_out_move */
 };
 
 static int
@@ -262,8 +263,11 @@ push(enum push_op op, void *rt)
 		case PUSH_DEL_IN:
 			rc = sa_push_del_in(rt, sa_build_free_in);
 			break;
-		default:
+		case PUSH_DEL_OUT:
 			rc = sa_push_del_out(rt, sa_build_free_out);
+			break;
+		default:
+			rc = sa_push_move_out(rt, sa_build_free_move);
 			break;
 		}
 		if ((rc != -ENOBUFS && rc != -ENOSPC) || rte_get_timer_cycles() > deadline)
@@ -271,22 +275,6 @@ push(enum push_op op, void *rt)
 		sa_push_reclaim();
 		rte_delay_us_sleep(100);
 	}
-}
-
-/* push() for SA_MSG_MOVE_OUT: the same wait for room. */
-static int
-push_move(struct sa_out_move *mv)
-{
-	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * PUSH_WAIT_MS / 1000;
-	int rc;
-
-	while ((rc = sa_push_move_out(mv, sa_build_free_move)) == -ENOBUFS || rc == -ENOSPC) {
-		if (rte_get_timer_cycles() > deadline)
-			break;
-		sa_push_reclaim();
-		rte_delay_us_sleep(100);
-	}
-	return rc;
 }
 
 /* Bytes of encryption and integrity key @p prop takes (as the config's static SAs). */
@@ -934,7 +922,7 @@ sa_ike_child_remap(void *ctx, const struct ike_child_sa *c)
 		/* Not published: no worker knows it yet. */
 		esp_outbound_sa_move(p->out, mv);
 		sa_build_free_move(mv);
-	} else if ((rc = push_move(mv)) != 0) {
+	} else if ((rc = push(PUSH_MOVE_OUT, mv)) != 0) {
 		sa_build_free_move(mv);
 		log_warn(LOG_FAC_IPSEC, "%s: spi 0x%08x: outbound SA not moved: %s", __func__,
 		    c->spi_out, strerror(-rc));

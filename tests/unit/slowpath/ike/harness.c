@@ -364,6 +364,21 @@ deliver(const struct msg *m)
 		eng->input(to->e, now, &m->to, &m->from, m->p, m->len);
 }
 
+uint16_t nat_port;
+
+void
+batch_nat(struct msg *batch, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (nat_port != 0 && batch[i].to.a.addr[3] == pr.addr.addr[3])
+			batch[i].from.port = nat_port;
+		deliver(&batch[i]);
+		free(batch[i].p);
+	}
+}
+
 unsigned int
 pump(void)
 {

@@ -80,6 +80,14 @@ struct harness_hooks {
 
 extern struct harness_hooks harness_hooks;
 
+/*
+ * I's NAT: with harness_hooks.batch = batch_nat, I's messages reach R from
+ * port nat_port (0: the port they were sent from), as after a NAT's new
+ * mapping; the rest is delivered as pump() does.
+ */
+extern uint16_t nat_port;
+void batch_nat(struct msg *batch, unsigned int n);
+
 extern struct peer pi, pr;
 extern uint64_t now;
 extern struct msg wire[WIRE_MAX];

@@ -373,21 +373,6 @@ test_ikev1_sm_initial_contact(void)
 	teardown();
 }
 
-static uint16_t nat_port; /* I's NAT: the port its messages to R come from, 0: as sent */
-
-static void
-nat_batch(struct msg *batch, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (nat_port != 0 && batch[i].to.a.addr[3] == pr.addr.addr[3])
-			batch[i].from.port = nat_port;
-		deliver(&batch[i]);
-		free(batch[i].p);
-	}
-}
-
 /*
  * I's NAT gives it another port: R moves the ISAKMP SA and the pair's UDP
  * encapsulation at I's next message with a good HASH (a DPD R-U-THERE),
@@ -406,7 +391,7 @@ test_ikev1_sm_nat_move(void)
 	start();
 	negotiate();
 	CU_ASSERT_EQUAL(pr.n_remap, 0);
-	harness_hooks.batch = nat_batch;
+	harness_hooks.batch = batch_nat;
 	nat_port = 40001;
 	/* The first R-U-THERE is garbled on its way (HASH or decryption fails): nothing moves. */
 	before = n_sent;

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -342,21 +341,6 @@ test_ikev2_info_keepalive(void)
 	teardown();
 }
 
-static uint16_t nat_port; /* I's NAT: the port its messages to R come from, 0: as sent */
-
-static void
-nat_batch(struct msg *batch, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (nat_port != 0 && batch[i].to.a.addr[3] == pr.addr.addr[3])
-			batch[i].from.port = nat_port;
-		deliver(&batch[i]);
-		free(batch[i].p);
-	}
-}
-
 /*
  * I's NAT gives it another port (RFC 7296 §2.23): R moves the IKE SA and
  * the Child SA's UDP encapsulation at I's next authenticated message, not
@@ -376,7 +360,7 @@ test_ikev2_info_nat_move(void)
 	CU_ASSERT_TRUE_FATAL(s->nat_remote);
 	CU_ASSERT_EQUAL(s->sa.remote.port, IKE_PORT_NATT);
 	CU_ASSERT_EQUAL(pr.n_remap, 0);
-	harness_hooks.batch = nat_batch;
+	harness_hooks.batch = batch_nat;
 	nat_port = 40001;
 	before = n_sent;
 	CU_ASSERT_EQUAL(info_send(&pi, info_begin(&pi)), 0);
