@@ -33,11 +33,18 @@ struct out_pkt {
 	struct sa_rt_out *sa;
 	uint64_t seq;     /* its sequence number */
 	uint64_t packets; /* the SA's packet count with this packet (activity event) */
+	uint8_t *iv;      /* CBC: where its IV goes (burst_cbc_ivs()), else NULL */
 	uint16_t l3_len;  /* transport: the IP header kept in front */
 	uint8_t aad[12];  /* ESN: SPI || seq_hi || seq_lo */
 };
 
 /* Header offsets in the IPv4 and IPv6 headers (with or without options). */
+/* RFC 4303 §2.4's default padding bytes: 1, 2, 3, ... */
+static const uint8_t pad_bytes[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+/* burst_cbc_ivs() keeps a burst's packets in a 32-bit mask. */
+_Static_assert(BURST_MAX <= 32, "BURST_MAX fits a uint32_t mask");
+
 #define V4_PROTO 9
 #define V6_NH    6
 
@@ -129,20 +136,100 @@ esp_outbound_sa_init(struct sa_rt_out *sa, IMB_MGR *mgr, const struct esp_sa_prm
  * (RFC 3602 §2.4): the counter encrypted under a random key of its own,
  * AES-ECB done as one CFB block over zeros (E(ctr) ^ 0).
  */
+/*
+ * The explicit IV of an 8-byte-IV SA (GCM, GMAC, CTR, ChaCha20-Poly1305):
+ * the counter itself, unique per packet (RFC 4106 §3.1).  CBC SAs get
+ * theirs from cbc_ivs(), after the burst is prepared.
+ */
 static inline void
-make_iv(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *iv)
+make_iv(struct sa_rt_out *sa, uint8_t *iv)
 {
-	static const uint8_t zero[16];
-	uint64_t blk[2];
-	uint64_t c = rte_cpu_to_be_64(sa->iv_ctr);
+	uint64_t c;
 
+	if (sa->iv_len != 8)
+		return;
+	c = rte_cpu_to_be_64(sa->iv_ctr);
 	sa->iv_ctr++;
-	if (sa->iv_len == 16) {
+	memcpy(iv, &c, 8);
+}
+
+/*
+ * RFC 3602 §2.4 wants CBC IVs that cannot be predicted: each is the AES
+ * encryption, under the SA's own random IV key, of 0^64 || the 64-bit IV
+ * counter (RFC 4303 Appendix: "encrypting a counter").  @p n IVs of @p sa,
+ * to @p iv[0..n), from consecutive counters: one AES-CTR keystream over
+ * the run (its blocks are those encryptions) instead of one AES call per
+ * packet.  The keystream's counter block grows in its low 32 bits, so a
+ * run never crosses a 2^32 boundary of the counter: it is split there.
+ */
+static void
+cbc_ivs(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *const *iv, unsigned int n)
+{
+	static const uint8_t zero[BURST_MAX * 16] __rte_aligned(16);
+	uint8_t ks[BURST_MAX * 16] __rte_aligned(16);
+	uint64_t blk[2];
+	IMB_JOB job;
+	unsigned int i, k;
+
+	while (n != 0) {
+		k = (unsigned int)RTE_MIN((uint64_t)n, (1ull << 32) - (sa->iv_ctr & UINT32_MAX));
 		blk[0] = 0;
-		blk[1] = c;
-		IMB_AES128_CFB_ONE(mb, iv, zero, blk, sa->iv_key, 16);
-	} else if (sa->iv_len == 8) {
-		memcpy(iv, &c, 8);
+		blk[1] = rte_cpu_to_be_64(sa->iv_ctr);
+		if (k == 1) {
+			IMB_AES128_CFB_ONE(mb, iv[0], zero, blk, sa->iv_key, 16);
+		} else {
+			memset(&job, 0, sizeof(job));
+			job.cipher_mode = IMB_CIPHER_CNTR;
+			job.cipher_direction = IMB_DIR_ENCRYPT;
+			job.chain_order = IMB_ORDER_CIPHER_HASH;
+			job.hash_alg = IMB_AUTH_NULL;
+			job.key_len_in_bytes = IMB_KEY_128_BYTES;
+			job.enc_keys = sa->iv_key;
+			job.iv = (const uint8_t *)blk;
+			job.iv_len_in_bytes = 16;
+			job.src = zero;
+			job.dst = ks;
+			job.msg_len_to_cipher_in_bytes = (uint64_t)k * 16;
+			if (IMB_SUBMIT_CIPHER_BURST(mb, &job, 1, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
+			        IMB_KEY_128_BYTES) != 1 ||
+			    job.status != IMB_STATUS_COMPLETED) {
+				/* Cannot happen with these fields; one block at a time then. */
+				for (i = 0; i < k; i++) {
+					blk[1] = rte_cpu_to_be_64(sa->iv_ctr + i);
+					IMB_AES128_CFB_ONE(mb, ks + 16 * i, zero, blk, sa->iv_key,
+					    16);
+				}
+			}
+			for (i = 0; i < k; i++)
+				rte_memcpy(iv[i], ks + 16 * i, 16);
+			explicit_bzero(ks, (size_t)k * 16);
+		}
+		sa->iv_ctr += k;
+		iv += k;
+		n -= k;
+	}
+}
+
+/* The IVs of the CBC SAs of a prepared burst: one cbc_ivs() per SA. */
+static void
+burst_cbc_ivs(IMB_MGR *mb, struct out_pkt *pkts, unsigned int n)
+{
+	uint8_t *iv[BURST_MAX];
+	uint32_t todo = 0;
+	unsigned int i, j, k;
+
+	for (i = 0; i < n; i++)
+		if (pkts[i].iv != NULL)
+			todo |= 1u << i;
+	while (todo != 0) {
+		i = (unsigned int)__builtin_ctz(todo);
+		for (j = i, k = 0; j < n; j++) {
+			if ((todo & (1u << j)) != 0 && pkts[j].sa == pkts[i].sa) {
+				iv[k++] = pkts[j].iv;
+				todo &= ~(1u << j);
+			}
+		}
+		cbc_ivs(mb, pkts[i].sa, iv, k);
 	}
 }
 
@@ -278,8 +365,13 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	p->seq = seq;
 	p->packets = sa->cnt.packets;
 	t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + sa->icv_len));
-	for (i = 0; i < pad; i++)
-		t[i] = (uint8_t)(i + 1);
+	if (likely(pad <= 16 && pad + ESP_TRAILER_LEN + sa->icv_len >= 16)) {
+		/* One 16-byte store: what lies past the padding is written below or by crypto. */
+		rte_memcpy(t, pad_bytes, 16);
+	} else {
+		for (i = 0; i < pad; i++)
+			t[i] = (uint8_t)(i + 1);
+	}
 	t[pad] = (uint8_t)pad;
 	t[pad + 1] = nh;
 	b = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
@@ -296,7 +388,8 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	memcpy(esp, &sa->spi, 4);
 	be = rte_cpu_to_be_32((uint32_t)seq);
 	memcpy(esp + 4, &be, 4);
-	make_iv(w->mb, sa, esp + ESP_HDR_LEN);
+	make_iv(sa, esp + ESP_HDR_LEN);
+	p->iv = sa->iv_len == 16 ? esp + ESP_HDR_LEN : NULL;
 	ct_off = esp_off + ESP_HDR_LEN + sa->iv_len;
 
 	memset(op, 0, sizeof(*op));
@@ -364,6 +457,7 @@ chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
 		}
 		k++;
 	}
+	burst_cbc_ivs(w->mb, pkts, k);
 	crypto_mb_run(w->mb, ops, k);
 	for (i = 0, good = 0; i < k; i++) {
 		p = &pkts[i];

@@ -139,6 +139,33 @@ udp_local(struct worker *w, const struct port *p, struct rte_mbuf *m, uint8_t fa
 	return marker == 0 ? ike_punt(w, p, m) : DROP_LOCAL_PROTO;
 }
 
+/*
+ * Does the IPv4 header checksum of @p ip (@p ihl bytes) verify?  The NIC's
+ * verdict where it gave one; else the one's complement sum, for the usual
+ * 20-byte header as five 32-bit words (the sum is the same in any word size).
+ */
+static inline bool
+ipv4_hdr_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t ihl)
+{
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint32_t w[5];
+	uint64_t sum;
+
+	if (ck == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		return true;
+	if (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return false;
+	if (unlikely(ihl != sizeof(*ip)))
+		return rte_ipv4_cksum(ip) == 0;
+	memcpy(w, ip, sizeof(w));
+	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
 static enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 {
@@ -156,7 +183,7 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 		return DROP_BAD_IP;
 	if (m->data_len < l3 + tot || m->data_len < l3 + ihl)
 		return DROP_RUNT;
-	if (rte_ipv4_cksum(ip) != 0)
+	if (!ipv4_hdr_cksum_ok(m, ip, ihl))
 		return DROP_BAD_CSUM;
 	if (!port_is_local_v4(ip->dst_addr)) {
 		if ((rte_be_to_cpu_32(ip->dst_addr) >> 28) == 0xe || ip->dst_addr == UINT32_MAX)

@@ -52,6 +52,23 @@ fill_addresses(struct port *p, const struct config_interface *ci)
 	}
 }
 
+void
+port_index_addresses(void)
+{
+	unsigned int i, j;
+
+	port_table.n_local_v4 = 0;
+	port_table.n_local_v6 = 0;
+	for (i = 0; i < port_table.n; i++) {
+		const struct port *p = &port_table.port[i];
+
+		for (j = 0; j < p->n_v4; j++)
+			port_table.local_v4[port_table.n_local_v4++] = p->v4[j];
+		for (j = 0; j < p->n_v6; j++)
+			memcpy(port_table.local_v6[port_table.n_local_v6++], p->v6[j], 16);
+	}
+}
+
 /* Mbufs for every descriptor of every queue, the lcore caches and the handover rings. */
 static unsigned int
 pool_size(unsigned int n_workers)
@@ -156,6 +173,7 @@ port_setup(const struct config *cfg, unsigned int n_workers, char *err, size_t e
 		fill_addresses(p, ci);
 		port_table.n++;
 	}
+	port_index_addresses();
 	/* Queue counts first (they size the pool), then the pool, then the queues. */
 	for (i = 0; i < port_table.n; i++) {
 		struct rte_eth_dev_info info;
@@ -217,6 +235,8 @@ port_teardown(void)
 		rte_eth_dev_close(port_table.port[i].port_id);
 	}
 	port_table.n = 0;
+	port_table.n_local_v4 = 0;
+	port_table.n_local_v6 = 0;
 	port_table.started = false;
 	rte_mempool_free(port_table.pool);
 	port_table.pool = NULL;

@@ -38,6 +38,11 @@ struct port {
 
 struct port_table {
 	unsigned int n;
+	/* Every port's addresses in one short run, for the per-packet "is it ours?". */
+	unsigned int n_local_v4;
+	uint32_t local_v4[PORTS_MAX * CONFIG_ADDRS_MAX]; /* network byte order */
+	unsigned int n_local_v6;
+	uint8_t local_v6[PORTS_MAX * CONFIG_ADDRS_MAX][16];
 	struct port port[PORTS_MAX];
 	struct rte_mempool *pool;
 	/* Set (release) by port_start(): the workers poll no queue before (acquire). */
@@ -64,6 +69,13 @@ void port_teardown(void);
  */
 int port_start(char *err, size_t errlen);
 
+/*
+ * Gather every port's addresses into port_table.local_v4/_v6 (what
+ * port_is_local_v4/_v6 scan).  port_setup() calls it; so does whoever
+ * fills port_table by hand.  Before the workers start.
+ */
+void port_index_addresses(void);
+
 /* Link state of port index @p i (not the DPDK id): 1 up, 0 down. */
 int port_link_up(unsigned int i);
 
@@ -78,13 +90,11 @@ int port_index(uint16_t port_id);
 static inline bool
 port_is_local_v4(uint32_t addr)
 {
-	unsigned int i, j;
+	unsigned int i;
 
-	for (i = 0; i < port_table.n; i++) {
-		for (j = 0; j < port_table.port[i].n_v4; j++) {
-			if (port_table.port[i].v4[j] == addr)
-				return true;
-		}
+	for (i = 0; i < port_table.n_local_v4; i++) {
+		if (port_table.local_v4[i] == addr)
+			return true;
 	}
 	return false;
 }
@@ -92,13 +102,14 @@ port_is_local_v4(uint32_t addr)
 static inline bool
 port_is_local_v6(const uint8_t addr[16])
 {
-	unsigned int i, j;
+	uint64_t a[2], b[2];
+	unsigned int i;
 
-	for (i = 0; i < port_table.n; i++) {
-		for (j = 0; j < port_table.port[i].n_v6; j++) {
-			if (memcmp(port_table.port[i].v6[j], addr, 16) == 0)
-				return true;
-		}
+	memcpy(a, addr, 16);
+	for (i = 0; i < port_table.n_local_v6; i++) {
+		memcpy(b, port_table.local_v6[i], 16);
+		if (((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0)
+			return true;
 	}
 	return false;
 }

@@ -12,7 +12,9 @@
 #   --quick     3 runs per figure, shorter windows (default 5 runs)
 #   --scenario  single: 1 SA, 1 flow; many: BENCH_MANY_SAS SAs (default 1000); all (default)
 # env: BENCH_SIZES (subset of "64 512 1420 imix"), BENCH_MANY_SAS, BENCH_SRC (the
-#   source tree to build, default this one) and BENCH_BUILD (default $BENCH_SRC/build-bench).
+#   source tree to build, default this one), BENCH_BUILD (default $BENCH_SRC/build-bench) and
+#   BENCH_ONLY (a regular expression: only the figures whose key matches, e.g.
+#   'floor-(fip|tp-plain)|out-gcm'; for a quick look while changing the code).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,7 +81,7 @@ GW_PID=
 VERIFY=
 PREFIX=
 INSTANCE=
-declare -A MPPS=() FRAME=() DROPS=() EARLY=() NOTE=() CHECK=() RES=() PCAP=() RAWC=()
+declare -A MPPS=() MPPSC=() FRAME=() DROPS=() EARLY=() NOTE=() CHECK=() RES=() RESC=() PCAP=() RAWC=()
 
 cleanup() {
 	stop_gw
@@ -228,7 +230,7 @@ sink() {
 
 # measure KEY KIND LOG CMD...: start CMD, warm up, sample; appends Mpps to RES[KEY].
 measure() {
-	local key=$1 kind=$2 glog=$3 out pkts dt drops early
+	local key=$1 kind=$2 glog=$3 out pkts dt drops early cpu
 	shift 3
 	"$@" </dev/null >"$glog" 2>&1 &
 	GW_PID=$!
@@ -243,13 +245,16 @@ measure() {
 		return 1
 	fi
 	sleep "$WARM"
-	out=$($PY "$HERE/sample.py" "$PREFIX" 1 "$WINDOW" "$kind") || {
+	out=$($PY "$HERE/sample.py" "$PREFIX" 1 "$WINDOW" "$kind" "$GW_PID") || {
 		stop_gw
 		return 1
 	}
 	stop_gw
-	read -r pkts dt drops early <<<"$out"
+	read -r pkts dt drops early cpu <<<"$out"
 	RES[$key]="${RES[$key]:-} $($PY -c "print('%.4f' % ($pkts / $dt / 1e6))")"
+	if [ "${cpu:--}" != "-" ]; then
+		RESC[$key]="${RESC[$key]:-} $($PY -c "print('%.4f' % ($pkts / $cpu / 1e6))")"
+	fi
 	if [ "$drops" != "-" ]; then
 		DROPS[$key]="${DROPS[$key]:-}${DROPS[$key]:+ }$drops"
 	fi
@@ -421,6 +426,7 @@ median() { # median VALUES...: prints the median, or nothing
 JOBS=()
 job() {
 	local IFS='|'
+	[[ $1 =~ ${BENCH_ONLY:-.} ]] || return 0
 	JOBS+=("$*")
 }
 
@@ -437,6 +443,8 @@ run_jobs() {
 		key=${j%%|*}
 		# shellcheck disable=SC2086
 		MPPS[$key]=$(median ${RES[$key]:-})
+		# shellcheck disable=SC2086
+		MPPSC[$key]=$(median ${RESC[$key]:-})
 		[ -n "${MPPS[$key]}" ] || NOTE[$key]="no run produced output"
 		log "$key: runs [${RES[$key]:-} ] median ${MPPS[$key]:-none} Mpps"
 	done
@@ -655,6 +663,45 @@ targets() {
 	done
 }
 
+# cpu_cycles KEY: TSC cycles per packet over the forwarding thread's own run
+# time (median of the runs), or "-".
+cpu_cycles() {
+	local m=${MPPSC[$1]:-}
+	[ -n "$m" ] || {
+		echo -
+		return
+	}
+	awk -v m="$m" -v hz="$TSC_HZ" 'BEGIN {printf "%.0f", hz / (m * 1e6)}'
+}
+
+# cpu_table SCENARIO: the same runs timed by the forwarding thread's own CPU
+# time (sample.py): what each gateway costs per packet when it has its core to
+# itself, which other processes on this shared machine do not skew.
+cpu_table() {
+	local scen=$1 s dir alg fc sc r
+	echo
+	echo "-- the same runs, per CPU-second of the forwarding thread (its schedstat run time) --"
+	printf '%-20s %12s %12s %9s\n' case fip-cyc/pkt secgw-cyc/pkt fip/secgw
+	for s in $SIZES; do
+		printf '%-20s %12s %12s %9s\n' "io-floor $s" "$(cpu_cycles "$scen-floor-fip-$s")" \
+		    "$(cpu_cycles "$scen-floor-tp-plain-$s")" "(testpmd)"
+	done
+	for dir in out in; do
+		for alg in gcm cbc; do
+			for s in $SIZES; do
+				fc=$(cpu_cycles "$scen-$dir-$alg-$s-fip")
+				sc=$(cpu_cycles "$scen-$dir-$alg-$s-sg")
+				r=-
+				case "$fc $sc" in
+				*-*) ;;
+				*) r=$(awk -v a="$fc" -v b="$sc" 'BEGIN {printf "%.2f", b / a}') ;;
+				esac
+				printf '%-20s %12s %12s %9s\n' "$dir $alg $s" "$fc" "$sc" "$r"
+			done
+		done
+	done
+}
+
 report() {
 	local scen key
 	echo
@@ -665,6 +712,7 @@ report() {
 	echo " cycles/pkt on the case's input pcap (plain, or esp-ALG inbound); overhead = cyc/pkt - crypto - floor)"
 	for scen in $SCENARIOS; do
 		table "$scen"
+		cpu_table "$scen"
 	done
 	echo
 	echo "raw crypto (tests/bench/bench_crypto_mb $CRYPTO_BURSTS; payload = ESP payload bytes):"

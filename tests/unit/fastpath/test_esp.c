@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -584,6 +586,68 @@ test_esp_outbound_seq_and_iv(void)
 		rte_pktmbuf_free_bulk(m, 8);
 		pair_free(&pr);
 	}
+}
+
+/* AES-128 of one block under @p key, by OpenSSL: a second implementation to check IVs against. */
+static void
+aes128_block(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int len = 0;
+
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_FATAL(EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), NULL, key, NULL) == 1);
+	EVP_CIPHER_CTX_set_padding(c, 0);
+	CU_ASSERT_FATAL(EVP_EncryptUpdate(c, out, &len, in, 16) == 1 && len == 16);
+	EVP_CIPHER_CTX_free(c);
+}
+
+/*
+ * CBC IVs are AES_k(0^64 || counter) under the SA's IV key (the first 16
+ * bytes of its AES-128 schedule are the key), computed for a whole burst
+ * at once: checked block by block with OpenSSL, across a 2^32 boundary of
+ * the counter, for bursts of one SA and of two SAs interleaved.
+ */
+static void
+test_esp_outbound_cbc_iv_values(void)
+{
+	struct rte_mbuf *m[12];
+	struct sa_rt_out *so[12];
+	struct pair pr[2];
+	uint8_t blk[16], want[16];
+	uint64_t ctr[2], be;
+	size_t i, n, s;
+
+	for (n = 0; n < 2; n++) {
+		struct pair_cfg c = { .kw = "aes128-sha256",
+			.family = 4,
+			.mode = SA_MODE_TUNNEL,
+			.spi = 0x2100 + (uint32_t)n,
+			.window = 64 };
+
+		pair_make(&c, &pr[n]);
+		pr[n].out->iv_ctr = ctr[n] = 0xfffffffbull + n * 0x100000000ull;
+	}
+	/* Packets 0-5 on SA 0 alone, then 6-11 alternating between the two. */
+	for (i = 0; i < 12; i++) {
+		s = i < 6 ? 0 : i % 2;
+		m[i] = inner_pkt(&pr[s], 4, 10);
+		so[i] = pr[s].out;
+	}
+	CU_ASSERT_FATAL(esp_outbound_burst(w, m, so, 12) == 12);
+	for (i = 0; i < 12; i++) {
+		s = i < 6 ? 0 : i % 2;
+		memset(blk, 0, 8);
+		be = rte_cpu_to_be_64(ctr[s]++);
+		memcpy(blk + 8, &be, 8);
+		aes128_block(pr[s].out->iv_key, blk, want);
+		CU_ASSERT(memcmp(esp_hdr(&pr[s], m[i]) + 8, want, 16) == 0);
+	}
+	CU_ASSERT_EQUAL(pr[0].out->iv_ctr, ctr[0]);
+	CU_ASSERT_EQUAL(pr[1].out->iv_ctr, ctr[1]);
+	rte_pktmbuf_free_bulk(m, 12);
+	pair_free(&pr[0]);
+	pair_free(&pr[1]);
 }
 
 /* ---- bad packets ---- */
@@ -1444,6 +1508,7 @@ main(void)
 		{ "test_esp_outbound_gcm_vectors", test_esp_outbound_gcm_vectors },
 		{ "test_esp_round_trip_all", test_esp_round_trip_all },
 		{ "test_esp_outbound_seq_and_iv", test_esp_outbound_seq_and_iv },
+		{ "test_esp_outbound_cbc_iv_values", test_esp_outbound_cbc_iv_values },
 		{ "test_esp_inbound_bad_packets", test_esp_inbound_bad_packets },
 		{ "test_esp_inbound_transport_next_header",
 		    test_esp_inbound_transport_next_header },

@@ -772,6 +772,7 @@ suite_init(void)
 	port_table.port[0].n_v6 = 1;
 	memcpy(port_table.port[0].v6[0], GW_V6, 16);
 	port_table.port[0].v6_len[0] = 64;
+	port_index_addresses();
 	if (route_table_create(cfg, err, sizeof(err)) != 0 || neigh_table_create() != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;

@@ -513,6 +513,7 @@ suite_init(void)
 	p->n_v6 = 1;
 	memcpy(p->v6[0], GW_V6, 16);
 	p->v6_len[0] = 64;
+	port_index_addresses();
 	w = calloc(1, sizeof(*w));
 	w1 = calloc(1, sizeof(*w1));
 	if (w == NULL || w1 == NULL || neigh_table_create() != 0)

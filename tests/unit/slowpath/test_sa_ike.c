@@ -1213,6 +1213,7 @@ suite_init(void)
 	port_table.port[1].n_v4 = 1;
 	memcpy(&port_table.port[1].v4[0], ifaces[1].addresses[0].a.addr, 4);
 	port_table.port[1].v4_len[0] = 24;
+	port_index_addresses();
 	if (worker_setup(err, sizeof(err)) != 0 || worker_set.n != 1) {
 		fprintf(stderr, "worker_setup: %s\n", err);
 		return -1;
