@@ -524,7 +524,7 @@ in_prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 	if (lifetime_in_stopped(sa))
 		return DROP_SA_EXPIRED;
 	src = sa->key.family == 4 ? 12 : 8;
-	if (memcmp(b + src, sa->peer, sa->key.family == 4 ? 4 : 16) != 0)
+	if (!addr_eq(b + src, sa->peer, sa->key.family))
 		return DROP_PEER;
 	if (tot < (uint32_t)p->l3_len + sa->ah_len)
 		return DROP_RUNT;

@@ -161,7 +161,7 @@ prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 	if (lifetime_in_stopped(sa))
 		return DROP_SA_EXPIRED;
 	/* With NAT-T the peer's address may change (remap event: a later step). */
-	if (!p->udp && memcmp(b + p->src_off, sa->peer, sa->key.family == 4 ? 4 : 16) != 0)
+	if (!p->udp && !addr_eq(b + p->src_off, sa->peer, sa->key.family))
 		return DROP_PEER;
 	min = esp_off + ESP_HDR_LEN + sa->iv_len + ESP_TRAILER_LEN + sa->icv_len;
 	if (tot < min)

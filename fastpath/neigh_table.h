@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "common/limits.h"
+#include "fastpath/addr.h"
 
 /*
  * Owner: the control core alone adds, changes and frees entries (single
@@ -151,8 +152,7 @@ struct neigh_cache {
 static inline bool
 neigh_key_is(const struct neigh_key *k, uint16_t port, uint8_t family, const uint8_t *addr)
 {
-	return k->port == port && k->family == family &&
-	    memcmp(k->addr, addr, family == 4 ? 4 : 16) == 0;
+	return k->port == port && k->family == family && addr_eq(k->addr, addr, family);
 }
 
 /* neigh_table_lookup() through @p c.  Worker lcore owning @p c. */

@@ -5,11 +5,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "fastpath/addr.h"
 #include "fastpath/drop.h"
 #include "fastpath/port.h"
 

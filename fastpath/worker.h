@@ -73,7 +73,7 @@ struct worker {
 	struct rte_ring *handoff;
 	/* control core -> this worker: struct sa_msg by value (fastpath/sa_sync.c) */
 	struct rte_ring *sa_ring;
-	struct rte_hash *sad;             /* inbound SAs, all of them (fastpath/sad.c) */
+	struct sad *sad;                  /* inbound SAs, all of them (fastpath/sad.c) */
 	struct sa_rt_out *sa_out[SA_MAX]; /* outbound SAs by slot id */
 	struct neigh_cache ncache;        /* next hops this worker sent to lately */
 	struct reasm *reasm; /* fragments addressed to the gateway (fastpath/reasm.c) */

@@ -218,18 +218,16 @@ settle_all(void)
 }
 
 static struct sa_rt_in *
-sad_find(uint32_t spi, const uint8_t *dst)
+sad_spi(uint32_t spi, const uint8_t *dst)
 {
 	struct sa_key k;
-	struct sa_rt_in *rt;
 
 	memset(&k, 0, sizeof(k));
 	k.spi = rte_cpu_to_be_32(spi);
 	k.proto = IPPROTO_ESP;
 	k.family = 4;
 	memcpy(k.dst, dst, 4);
-	sad_lookup(w->sad, &k, &rt, 1);
-	return rt;
+	return sad_find(w->sad, &k);
 }
 
 /* A UDP packet from the LAN, as it arrives on port 1. */
@@ -397,8 +395,8 @@ test_sa_ike_child_up_and_traffic(void)
 	CU_ASSERT_EQUAL(sa_ike_child_up(NULL, &c0), 0);
 	CU_ASSERT_EQUAL(sa_ike_child_up(NULL, &c1), 0);
 	settle();
-	in0 = sad_find(0x1000, A4);
-	in1 = sad_find(0x2000, B4);
+	in0 = sad_spi(0x1000, A4);
+	in1 = sad_spi(0x2000, B4);
 	CU_ASSERT_FATAL(in0 != NULL && in1 != NULL);
 	CU_ASSERT_EQUAL(in0->id, SA_CHILD_SLOT_BASE + 0);
 	CU_ASSERT_EQUAL(in1->id, SA_CHILD_SLOT_BASE + 1);
@@ -568,10 +566,10 @@ test_sa_ike_rekey(void)
 	CU_ASSERT_EQUAL(sa_ike_child_up(NULL, &new0), 0);
 	settle();
 	/* Both inbound SAs of each child decrypt; the outbound slot has the new one. */
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x1000, A4));
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x1001, A4));
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x2000, B4));
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x2001, B4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x1000, A4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x1001, A4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x2000, B4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x2001, B4));
 	CU_ASSERT_EQUAL(w->sa_out[SA_CHILD_SLOT_BASE]->spi, rte_cpu_to_be_32(0x2001));
 	CU_ASSERT_EQUAL(sa_ike_rows_count(), 8);
 	m = round_trip(lo, 0x2001, &pdrops);
@@ -585,9 +583,9 @@ test_sa_ike_rekey(void)
 	CU_ASSERT_EQUAL(sa_push_pending(), pending + 4);
 	settle_all();
 	CU_ASSERT_EQUAL(sa_push_pending(), 0);
-	CU_ASSERT_PTR_NULL(sad_find(0x1000, A4));
-	CU_ASSERT_PTR_NULL(sad_find(0x2000, B4));
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x2001, B4));
+	CU_ASSERT_PTR_NULL(sad_spi(0x1000, A4));
+	CU_ASSERT_PTR_NULL(sad_spi(0x2000, B4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x2001, B4));
 	CU_ASSERT(
 	    w->sa_out[SA_CHILD_SLOT_BASE] != NULL && w->sa_out[SA_CHILD_SLOT_BASE] != old_out);
 	CU_ASSERT_EQUAL(w->sa_out[SA_CHILD_SLOT_BASE]->spi, rte_cpu_to_be_32(0x2001));
@@ -619,8 +617,8 @@ test_sa_ike_fallback(void)
 	settle_all();
 	CU_ASSERT_FATAL(w->sa_out[SA_CHILD_SLOT_BASE] != NULL);
 	CU_ASSERT_EQUAL(w->sa_out[SA_CHILD_SLOT_BASE]->spi, rte_cpu_to_be_32(0x2001));
-	CU_ASSERT_PTR_NULL(sad_find(0x1002, A4));
-	CU_ASSERT_PTR_NOT_NULL(sad_find(0x1001, A4));
+	CU_ASSERT_PTR_NULL(sad_spi(0x1002, A4));
+	CU_ASSERT_PTR_NOT_NULL(sad_spi(0x1001, A4));
 }
 
 /* A LAN packet through child 0 as ESP in UDP: its UDP destination port, SPI and sequence number. */
@@ -991,8 +989,8 @@ test_sa_ike_many_peers(void)
 	CU_ASSERT_FATAL(w->sa_out[slot1] != NULL && w->sa_out[slot2] != NULL);
 	CU_ASSERT_EQUAL(w->sa_out[slot1]->spi, rte_cpu_to_be_32(0x6001));
 	CU_ASSERT_EQUAL(w->sa_out[slot2]->spi, rte_cpu_to_be_32(0x6002));
-	CU_ASSERT_EQUAL(sad_find(0x5001, A4)->id, slot1);
-	CU_ASSERT_EQUAL(sad_find(0x5002, A4)->id, slot2);
+	CU_ASSERT_EQUAL(sad_spi(0x5001, A4)->id, slot1);
+	CU_ASSERT_EQUAL(sad_spi(0x5002, A4)->id, slot2);
 
 	/* Until the SPD has their policies, their traffic meets the child's: no SA, dropped. */
 	drops = w->stats.drops[DROP_NO_CHILD_SA];
@@ -1029,8 +1027,8 @@ test_sa_ike_many_peers(void)
 	CU_ASSERT_EQUAL(pd, 1);
 	CU_ASSERT(!peer_sends(C4, 0x5001, 21, RW2, &pd));
 	CU_ASSERT_EQUAL(pd, 1);
-	CU_ASSERT_EQUAL(counter_read(&sad_find(0x5002, A4)->cnt.drops), 1);
-	CU_ASSERT_EQUAL(counter_read(&sad_find(0x5002, A4)->cnt.packets), 2);
+	CU_ASSERT_EQUAL(counter_read(&sad_spi(0x5002, A4)->cnt.drops), 1);
+	CU_ASSERT_EQUAL(counter_read(&sad_spi(0x5002, A4)->cnt.packets), 2);
 
 	/* Telemetry names the slot, the peer's selectors and whether its policies are in. */
 	CU_ASSERT_FATAL(telemetry("/fastipsec/sa/info,6001", buf, sizeof(buf)));
@@ -1067,7 +1065,7 @@ test_sa_ike_many_peers_rekey(void)
 	sa_ike_child_down(NULL, &old1);
 	settle_all();
 	CU_ASSERT(!sa_ike_policies_changed());
-	CU_ASSERT_PTR_NULL(sad_find(0x5001, A4));
+	CU_ASSERT_PTR_NULL(sad_spi(0x5001, A4));
 	CU_ASSERT_EQUAL(out_spi(RW1, C4), 0x6011);
 	CU_ASSERT(peer_sends(C4, 0x5011, 25, RW1, &pd));
 	CU_ASSERT_EQUAL(slot_of_spi(0x6011, &r), slot1);
@@ -1090,7 +1088,7 @@ test_sa_ike_many_peers_down(void)
 	sa_ike_child_down(NULL, &p2);
 	settle_all();
 	CU_ASSERT_PTR_NULL(w->sa_out[slot2]);
-	CU_ASSERT_PTR_NULL(sad_find(0x5002, A4));
+	CU_ASSERT_PTR_NULL(sad_spi(0x5002, A4));
 	CU_ASSERT(sa_ike_policies_changed());
 	sa_ike_stats_read(&st);
 	CU_ASSERT_EQUAL(st.peer_slots, 1);

@@ -8,7 +8,6 @@
 #include <CUnit/Basic.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_hash.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -34,7 +33,7 @@ free_rt(void *rt)
 	const struct sa_rt_in *in = rt;
 
 	/* Freed only once the worker no longer finds it. */
-	CU_ASSERT(rte_hash_lookup(w->sad, &in->key) < 0);
+	CU_ASSERT(sad_find(w->sad, &in->key) == NULL);
 	last_freed = rt;
 	freed++;
 	rte_free(rt);
@@ -167,7 +166,7 @@ test_sa_push_grace_period_waits(void)
 	CU_ASSERT_EQUAL(sa_push_pending(), 1);
 	/* Applied (ADD then DEL), but no quiescent state since: still nothing. */
 	sa_sync_apply(w);
-	CU_ASSERT(rte_hash_lookup(w->sad, &a->key) < 0);
+	CU_ASSERT(sad_find(w->sad, &a->key) == NULL);
 	for (i = 0; i < 100; i++)
 		CU_ASSERT_EQUAL(sa_push_reclaim(), 0);
 	CU_ASSERT_EQUAL(freed, 0);
