@@ -72,7 +72,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../tests/integration/strongswan.sh
 . "$HERE/../tests/integration/strongswan.sh"
 # shellcheck source=../tests/integration/ikev1_lab.sh
-. "$HERE/../tests/integration/ikev1_lab.sh" # gw_children, wait_gw_children, ike_total
+. "$HERE/../tests/integration/ikev1_lab.sh" # the lab's names and ports, wait_gw_children, ike_total
 
 say() { echo "# $*"; }
 die() {
@@ -97,18 +97,9 @@ STREAM_RATE=200
 STREAM_S=$((COUNT / 100 + 6))
 [ "$STREAM_S" -ge 10 ] || STREAM_S=10
 
-ID=$$
-GW=bik-gw-$ID
-LG=bik-lg-$ID
-PE=bik-pe-$ID
-IN=bik-in-$ID
-CR=bik-cr-$ID
-PREFIX=bik-$ID
-INSTANCE=bik$ID
-TMP=$(mktemp -d)
+ikl_init bik GW LG PE IN CR
 PED=$TMP/charon-peer
 CRD=$TMP/charon-resp
-GW_PID=
 LG_PID=
 PIDS=()
 RES=${BENCH_IKE_RESULT:-}
@@ -119,43 +110,24 @@ cleanup() {
 	for p in $LG_PID "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
-	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
-		kill -9 "$GW_PID" 2>/dev/null
-		wait "$GW_PID" 2>/dev/null
-	fi
-	ss_stop "$PED"
-	ss_stop "$CRD"
-	lab_del "$GW" "$LG" "$PE" "$IN" "$CR"
-	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
-	rm -rf "/var/run/dpdk/$PREFIX"
-	if [ -n "${KEEP_TMP:-}" ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+	ikl_cleanup
 }
 trap cleanup EXIT
+
 result() { # KEY VALUE
 	[ -z "$RES" ] || echo "$1=$2" >>"$RES"
 }
 
 # ---- the lab ----
-for ns in "$GW" "$LG" "$PE" "$IN" "$CR"; do lab_ns "$ns"; done
-lab_veth "$GW" eo$ID "$LG" lg$ID
-lab_veth "$GW" ei$ID "$IN" pi$ID
+ikl_gw_ports "$LG" lg$ID 25
 lab_veth "$PE" so$ID "$LG" lp$ID
 lab_veth "$CR" co$ID "$LG" lc$ID
-lab_gw_port "$GW" eo$ID
-lab_gw_port "$GW" ei$ID
-ip -n "$LG" link add br$ID type bridge
-for p in lg$ID lp$ID lc$ID; do ip -n "$LG" link set "$p" master br$ID; done
-ip -n "$LG" link set br$ID up
-# No checksum offload on the bridge either: the gateway's af_packet port
-# would get UDP with its checksum not filled in.
-ip netns exec "$LG" ethtool -K br$ID tx off rx off tso off gso off sg off >/dev/null 2>&1 || true
+lab_bridge "$LG" br$ID lg$ID lp$ID lc$ID
 ip -n "$LG" addr add 192.0.2.3/24 dev br$ID
 ip -n "$LG" route add local 198.51.100.0/24 dev lo
 ip -n "$PE" addr add 192.0.2.1/24 dev so$ID
 ip -n "$CR" addr add 192.0.2.4/24 dev co$ID
 ip -n "$CR" route add 198.51.100.0/24 via 192.0.2.3
-ip -n "$IN" addr add 203.0.113.2/25 dev pi$ID
-ip -n "$IN" route add default via 203.0.113.1
 ss_ts_address "$PE" 203.0.113.129/32
 ss_ts_address "$CR" 203.0.113.1/32
 # kernel-libipsec routes each Child SA's remote TS (an initiator's /32)
@@ -168,41 +140,8 @@ ip -n "$CR" rule add priority 100 from 192.0.2.4 lookup main
 mkdir -p "$PED" "$CRD"
 SS_INSTALL_ROUTES=yes ss_conf "$PED"
 ss_start "$PED" "$PE" || die "charon (the stream's peer) does not start: $(tail -n 3 "$PED/charon.out")"
-cat >"$PED/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 2
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = $PROPOSAL
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			stream {
-				mode = tunnel
-				local_ts = 203.0.113.128/25
-				remote_ts = 203.0.113.0/25
-				esp_proposals = $ESP
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-any {
-		secret = "$PSK"
-	}
-}
-EOF
+ss_psk_conf "$PED/swanctl.conf" "" "$(ss_psk_conn gw version=2 proposals="$PROPOSAL" child=stream \
+	local_ts=203.0.113.128/25 remote_ts=203.0.113.0/25 esp="$ESP")"
 ss_load "$PED" "$PED/swanctl.conf" || die "charon (the stream's peer) does not load its configuration"
 
 # CR: the responder under test, tuned for many SAs (see the top).
@@ -212,41 +151,8 @@ SS_LOGLEVEL=0 SS_IKE_LOGLEVEL=0 SS_ENC_LOGLEVEL=0 SS_EXTRA_CHARON="	ikesa_table_
 	block_threshold = 100000
 	init_limit_half_open = 0" ss_conf "$CRD"
 ss_start "$CRD" "$CR" || die "charon (the responder) does not start: $(tail -n 3 "$CRD/charon.out")"
-cat >"$CRD/swanctl.conf" <<EOF
-connections {
-	anyone {
-		version = 2
-		local_addrs = 192.0.2.4
-		remote_addrs = %any
-		proposals = $PROPOSAL
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.4
-		}
-		remote {
-			auth = psk
-			id = %any
-		}
-		children {
-			any {
-				mode = tunnel
-				local_ts = 203.0.113.0/25
-				remote_ts = 198.51.100.0/24
-				esp_proposals = $ESP
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-any {
-		secret = "$PSK"
-	}
-}
-EOF
+ss_psk_conf "$CRD/swanctl.conf" "" "$(ss_psk_conn anyone version=2 local=192.0.2.4 remote=%any \
+	proposals="$PROPOSAL" child=any local_ts=203.0.113.0/25 remote_ts=198.51.100.0/24 esp="$ESP")"
 ss_load "$CRD" "$CRD/swanctl.conf" || die "charon (the responder) does not load its configuration"
 SS_VERSION_TEXT=$("$SS_CHARON" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1)
 

@@ -37,6 +37,20 @@ lab_host() {
 	ip -n "$ns" -6 route add default via "$6"
 }
 
+# lab_bridge NS BR PORT...: a bridge BR in namespace NS over its ports (veth
+# ends already there), up.  Its offloads go off too: the gateway's af_packet
+# port would get the UDP of an address on the bridge without its checksum.
+lab_bridge() {
+	local ns=$1 br=$2 p
+	shift 2
+	ip -n "$ns" link add "$br" type bridge
+	for p in "$@"; do
+		ip -n "$ns" link set "$p" master "$br"
+	done
+	ip -n "$ns" link set "$br" up
+	ip netns exec "$ns" ethtool -K "$br" tx off rx off tso off gso off sg off >/dev/null 2>&1 || true
+}
+
 # lab_del NS...: remove namespaces (their veths go with them).
 lab_del() {
 	local ns
@@ -53,4 +67,33 @@ lab_wait_telemetry() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# Writing a peer's or the gateway's configuration:
+
+# lab_settings ARRAY WHO KEY=VALUE...: set keys of the associative array
+# named ARRAY (a writer's defaults) to the values given; a KEY it does not
+# hold is an error of WHO's (returns 1).
+lab_settings() {
+	local -n lab_s=$1
+	local who=$2 kv key
+	shift 2
+	for kv in "$@"; do
+		key=${kv%%=*}
+		if [ "$key" = "$kv" ] || [ -z "${lab_s[$key]+set}" ]; then
+			echo "$who: unknown setting $kv" >&2
+			return 1
+		fi
+		lab_s["$key"]=${kv#*=}
+	done
+}
+
+# lab_lines INDENT TEXT: each line of TEXT that is not blank, its leading
+# white space replaced by INDENT.
+lab_lines() {
+	local l
+	while IFS= read -r l; do
+		l=${l#"${l%%[![:space:]]*}"}
+		[ -z "$l" ] || printf '%s%s\n' "$1" "$l"
+	done <<<"$2"
 }

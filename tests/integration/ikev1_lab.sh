@@ -4,39 +4,60 @@
 # and strongswan.sh: fastipsec (DPDK, af_packet ports) in one namespace
 # between a host at 203.0.113.2 and charon at 192.0.2.1, which protects its
 # own 198.51.100.1 with libipsec (strongSwan's userspace data path, always
-# on UDP 4500: LAB-NOTES.md).  The tests write their own charon connection
-# and gateway config; this file makes the namespaces, starts charon and
-# gives the helpers they share.  The IKEv2 tests use it too: SS_VERSION and
+# on UDP 4500: LAB-NOTES.md).  This file makes the namespaces, starts
+# charon, writes both ends' configs (the tests give what differs) and gives
+# the helpers the tests share.  The IKEv2 tests use it too: SS_VERSION and
 # GW_VERSION (default 1) set the version ss_conn_psk and gw_conf_psk write.
 
-# ikl_setup TAG: namespaces TAG-gw/ss/in-PID, the gateway's instance and
-# file prefix, $TMP and charon's directory $SSD, the exit trap; charon
-# started (exits the test when it does not start).
-ikl_setup() {
-	local tag=$1
+# ikl_init TAG VAR...: a lab's names and its exit trap (ikl_cleanup): ID,
+# PREFIX (the gateway's file prefix), INSTANCE, $TMP, and for each VAR
+# (GW, SS, IN, ...) the namespace TAG-var-ID, made here.
+ikl_init() {
+	local tag=$1 v
+	shift
 	ID=$$
-	GW=$tag-gw-$ID
-	SS=$tag-ss-$ID
-	IN=$tag-in-$ID
 	PREFIX=$tag-$ID
 	INSTANCE=$tag$ID
 	TMP=$(mktemp -d)
-	SSD=$TMP/charon
 	GW_PID=
 	DUMP_PID=
+	IKL_NS=()
 	trap ikl_cleanup EXIT
-	lab_ns "$GW"
-	lab_ns "$SS"
-	lab_ns "$IN"
-	lab_veth "$GW" eo$ID "$SS" so$ID
+	for v in "$@"; do
+		printf -v "$v" '%s' "$tag-${v,,}-$ID"
+		IKL_NS+=("${!v}")
+		lab_ns "${!v}"
+	done
+}
+
+# ikl_gw_ports NS IF [LEN]: the gateway's af_packet ports: the outside eo$ID
+# to IF in NS, the inside ei$ID to the host's pi$ID in $IN, where the host
+# is 203.0.113.2/LEN (default 24) and routes through the gateway.
+ikl_gw_ports() {
+	lab_veth "$GW" eo$ID "$1" "$2"
 	lab_veth "$GW" ei$ID "$IN" pi$ID
 	lab_gw_port "$GW" eo$ID
 	lab_gw_port "$GW" ei$ID
-	ip -n "$SS" addr add 192.0.2.1/24 dev so$ID
-	ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
+	ip -n "$IN" addr add "203.0.113.2/${3:-24}" dev pi$ID
 	ip -n "$IN" route add default via 203.0.113.1
+}
+
+# ikl_setup TAG: ikl_init TAG GW SS IN, the gateway's ports to charon at
+# 192.0.2.1 and to the host, charon's directory $SSD; charon started
+# (ikl_charon).
+ikl_setup() {
+	ikl_init "$1" GW SS IN
+	SSD=$TMP/charon
+	ikl_gw_ports "$SS" so$ID
+	ip -n "$SS" addr add 192.0.2.1/24 dev so$ID
 	# charon's own address inside its selector: its pings and its TCP end use it.
 	ss_ts_address "$SS" 198.51.100.1/32
+	ikl_charon
+}
+
+# ikl_charon: charon started in $SS on $SSD (its routes installed: the data
+# path); exits the test when it does not start.
+ikl_charon() {
 	mkdir -p "$SSD"
 	SS_INSTALL_ROUTES=yes ss_conf "$SSD"
 	if ! ss_start "$SSD" "$SS"; then
@@ -47,8 +68,10 @@ ikl_setup() {
 	ok "charon starts in its namespace"
 }
 
-# ikl_cleanup: everything ikl_setup made and the processes the test started (by PID).
+# ikl_cleanup: the processes the test started (by PID), every charon of
+# $TMP, the namespaces of ikl_init and the gateway's leftovers.
 ikl_cleanup() {
+	local f
 	streams_kill
 	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
 		kill -9 "$GW_PID" 2>/dev/null
@@ -58,90 +81,195 @@ ikl_cleanup() {
 		kill "$DUMP_PID" 2>/dev/null
 		wait "$DUMP_PID" 2>/dev/null
 	fi
-	ss_stop "$SSD"
-	lab_del "$GW" "$SS" "$IN"
+	for f in "$TMP"/*/charon.ss-pid; do
+		[ -e "$f" ] && ss_stop "${f%/charon.ss-pid}"
+	done
+	lab_del "${IKL_NS[@]}"
 	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
 	rm -rf "/var/run/dpdk/$PREFIX"
 	# KEEP_TMP=1 keeps both sides' logs and configurations for a look.
 	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
 }
 
-# ss_conn_psk IKE_PROPOSAL ESP_PROPOSAL ($PSK, $SS_VERSION): charon's swanctl.conf, connection gw / child net.
+# ss_conn_psk IKE_PROPOSAL ESP_PROPOSAL [KEY=VALUE...] ($PSK, $SS_VERSION):
+# charon's swanctl.conf, connection gw / child net (ss_psk_conn with the
+# KEY=VALUEs), loaded.
 ss_conn_psk() {
-	cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = ${SS_VERSION:-1}
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = $1
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/24
-				remote_ts = 203.0.113.0/24
-				esp_proposals = $2
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
+	local ike=$1 esp=$2
+	shift 2
+	ss_psk_conf "$SSD/swanctl.conf" "192.0.2.1 192.0.2.2" \
+		"$(ss_psk_conn gw version="${SS_VERSION:-1}" proposals="$ike" esp="$esp" "$@")"
 	ss_swanctl "$SSD" --terminate --ike gw --timeout 5 >/dev/null 2>&1
 	ss_load "$SSD" "$SSD/swanctl.conf"
 }
 
-# gw_conf_psk IKE_PROPOSAL ESP_PROPOSAL START_ACTION ($PSK, $GW_VERSION): the gateway's config.
-# IKE_PROPOSAL may be a YAML list body ("a, b").
-gw_conf_psk() {
-	cat >"$TMP/gw.yaml" <<EOF
+# ikl_gw_head [KEY=VALUE...]: the gateway config's first lines on stdout:
+# the instance, the ports (outside 192.0.2.2/24, inside 203.0.113.1/24),
+# the route to 198.51.100.0/24 via charon and the ike: section.  KEYs:
+#   tries (3) and base (1.4; empty: the gateway's default): retransmit_*
+#   routes=no: no routes (the peers' selectors are reached through their SAs)
+#   v6=yes: the outside also 2001:db8:0:2::2/64, 2001:db8:f1::/48 routed
+#     via 2001:db8:0:2::1 (charon's)
+#   any other KEY: one more line "KEY: VALUE" of ike:.
+ikl_gw_head() {
+	local kv tries=3 base=1.4 routes=yes v6=no out=192.0.2.2/24 more=()
+	for kv in "$@"; do
+		case $kv in
+		tries=*) tries=${kv#*=} ;;
+		base=*) base=${kv#*=} ;;
+		routes=*) routes=${kv#*=} ;;
+		v6=*) v6=${kv#*=} ;;
+		?*=*) more+=("  ${kv%%=*}: ${kv#*=}") ;;
+		*)
+			echo "ikl_gw_head: not KEY=VALUE: $kv" >&2
+			return 1
+			;;
+		esac
+	done
+	[ "$v6" != yes ] || out="$out, 2001:db8:0:2::2/64"
+	cat <<EOF
 instance: $INSTANCE
 interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
+  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [$out]}
   - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-connections:
-  gw:
-    version: ${GW_VERSION:-1}
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [$1]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/24]
-        esp_proposals: [$2]
-        start_action: $3
-        rekey_time: 0
-secrets:
-  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
 EOF
+	if [ "$routes" = yes ]; then
+		echo "routes:"
+		echo "  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}"
+		[ "$v6" != yes ] || echo "  - {destination: 2001:db8:f1::/48, gateway: 2001:db8:0:2::1}"
+	fi
+	echo "ike:"
+	echo "  retransmit_timeout: 1s"
+	echo "  retransmit_tries: $tries"
+	[ -z "$base" ] || echo "  retransmit_base: $base"
+	[ ${#more[@]} = 0 ] || printf '%s\n' "${more[@]}"
+}
+
+# ikl_gw_child NAME LOCAL_TS REMOTE_TS ESP_PROPOSALS START_ACTION [LINES]:
+# one tunnel child of a gateway connection on stdout; LINES (one setting
+# a line, "rekey_time: 0" and the like) end it.
+ikl_gw_child() {
+	cat <<EOF
+      $1:
+        mode: tunnel
+        local_ts: [$2]
+        remote_ts: [$3]
+        esp_proposals: [$4]
+        start_action: $5
+EOF
+	lab_lines '        ' "${6:-}"
+}
+
+# ikl_gw_conn NAME [KEY=VALUE...]: one PSK connection of the gateway's
+# connections: on stdout, its local id 192.0.2.2.  KEYs and their defaults:
+#   version ${GW_VERSION:-1}; local 192.0.2.2 (local_addrs; empty: none);
+#   remote 192.0.2.1 (the peer's id, and remote_addrs unless remote_addrs
+#   is given; %any: any peer); proposals aes128-sha256-modp2048;
+#   lines: the connection's lines before its children;
+#   child net, local_ts 203.0.113.0/24, remote_ts 198.51.100.0/24,
+#   esp aes128gcm16, start none, child_lines "rekey_time: 0": its one child
+#   (ikl_gw_child); children: ikl_gw_child texts instead of that one.
+# A value of several lines has one setting a line.
+ikl_gw_conn() {
+	local name=$1 remote
+	local -A k=([version]=${GW_VERSION:-1} [local]=192.0.2.2 [remote]=192.0.2.1 [remote_addrs]=-
+		[proposals]=aes128-sha256-modp2048 [lines]="" [child]=net [local_ts]=203.0.113.0/24
+		[remote_ts]=198.51.100.0/24 [esp]=aes128gcm16 [start]=none [child_lines]='rekey_time: 0'
+		[children]="")
+	shift
+	lab_settings k ikl_gw_conn "$@" || return 1
+	remote=${k[remote]}
+	[ "$remote" != %any ] || remote='"%any"'
+	[ "${k[remote_addrs]}" != - ] || k[remote_addrs]=$remote
+	echo "  $name:"
+	echo "    version: ${k[version]}"
+	[ -z "${k[local]}" ] || echo "    local_addrs: [${k[local]}]"
+	[ -z "${k[remote_addrs]}" ] || echo "    remote_addrs: [${k[remote_addrs]}]"
+	echo "    proposals: [${k[proposals]}]"
+	echo "    local: {auth: psk, id: 192.0.2.2}"
+	echo "    remote: {auth: psk, id: $remote}"
+	lab_lines '    ' "${k[lines]}"
+	echo "    children:"
+	if [ -n "${k[children]}" ]; then
+		printf '%s\n' "${k[children]}"
+	else
+		ikl_gw_child "${k[child]}" "${k[local_ts]}" "${k[remote_ts]}" "${k[esp]}" "${k[start]}" \
+			"${k[child_lines]}"
+	fi
+}
+
+# ikl_gw_yaml IDS CONNECTIONS [KEY=VALUE...] ($PSK): write $TMP/gw.yaml: its
+# head (ikl_gw_head with the KEY=VALUEs), CONNECTIONS (ikl_gw_conn's texts)
+# and the one secret for the peer identities IDS (a YAML list's body; none:
+# any peer).
+ikl_gw_yaml() {
+	local ids=$1 conns=$2
+	shift 2
+	{
+		ikl_gw_head "$@" || return 1
+		echo "connections:"
+		printf '%s\n' "$conns"
+		echo "secrets:"
+		if [ -n "$ids" ]; then
+			echo "  - {type: ike, ids: [$ids], secret: \"$PSK\"}"
+		else
+			echo "  - {type: ike, secret: \"$PSK\"}"
+		fi
+	} >"$TMP/gw.yaml"
+}
+
+# gw_conf_psk IKE_PROPOSAL ESP_PROPOSAL START_ACTION [KEY=VALUE...] ($PSK,
+# $GW_VERSION): the gateway's config, its connection gw / child net to
+# charon (ikl_gw_conn with the KEY=VALUEs).  IKE_PROPOSAL may be a YAML
+# list body ("a, b").
+gw_conf_psk() {
+	local ike=$1 esp=$2 start=$3
+	shift 3
+	ikl_gw_yaml 192.0.2.1 "$(ikl_gw_conn gw proposals="$ike" esp="$esp" start="$start" "$@")"
+}
+
+# ikl_flood_lab VERSION PROPOSALS ANYONE_PROPOSALS [KEY=VALUE...] ($PSK):
+# the flood tests' lab, after ikl_setup.  The outside link gets IPv6 too;
+# charon's namespace blackholes the spoofed sources' prefixes routed to it
+# (silently: no ICMP back) and holds 192.0.2.3 for the probe connection.
+# Charon has two connections to the gateway: gw (child net,
+# 198.51.100.0/26) and from 192.0.2.3 probe (child probe, 198.51.100.64/26),
+# loaded (the status is ss_load's).  The gateway has those two and one for
+# anyone (198.51.100.128/25, ANYONE_PROPOSALS: the flood's requests match
+# it), and the KEY=VALUEs in ike: (ikl_gw_head).  The exit trap also ends
+# the flood's sink and sampler (SINK_PID, SAMPLER_PID).
+ikl_flood_lab() {
+	local v=$1 p=$2 any=$3
+	shift 3
+	SINK_PID=
+	SAMPLER_PID=
+	trap ikl_flood_cleanup EXIT
+	ip -n "$SS" -6 addr add 2001:db8:0:2::1/64 dev so$ID nodad
+	ip -n "$SS" addr add 192.0.2.3/24 dev so$ID
+	ip -n "$SS" route add blackhole 198.51.100.0/24
+	ip -n "$SS" -6 route add blackhole 2001:db8:f1::/48
+	ss_ts_address "$SS" 198.51.100.65/32
+	ikl_gw_yaml "192.0.2.1, 192.0.2.3" "$(
+		ikl_gw_conn gw version="$v" proposals="$p" remote_ts=198.51.100.0/26
+		ikl_gw_conn probe version="$v" proposals="$p" remote=192.0.2.3 child=probe \
+			remote_ts=198.51.100.64/26
+		ikl_gw_conn anyone version="$v" proposals="$any" local= remote=%any child=any \
+			remote_ts=198.51.100.128/25 child_lines=
+	)" v6=yes "$@" || return 1
+	ss_psk_conf "$SSD/swanctl.conf" "192.0.2.1 192.0.2.2 192.0.2.3" \
+		"$(ss_psk_conn gw version="$v" proposals="$p" local_ts=198.51.100.0/26)" \
+		"$(ss_psk_conn probe version="$v" local=192.0.2.3 proposals="$p" child=probe \
+			local_ts=198.51.100.64/26)"
+	ss_load "$SSD" "$SSD/swanctl.conf"
+}
+
+# ikl_flood_cleanup: the flood's sink and sampler (by PID), then ikl_cleanup.
+ikl_flood_cleanup() {
+	local p
+	for p in $SINK_PID $SAMPLER_PID; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	ikl_cleanup
 }
 
 # gw_up NAME [ARGS...]: start the gateway on $TMP/gw.yaml (log $TMP/gw-NAME.log) and wait for it.
@@ -173,6 +301,21 @@ wait_gw_children() {
 		sleep 0.2
 	done
 	return 1
+}
+
+# gw_peaks SECONDS: sampled every second for SECONDS, the most inbound
+# IKE-made SAs (MAXP) and IKE SAs (MAXI) the gateway held at once.
+gw_peaks() {
+	local t n
+	MAXP=0
+	MAXI=0
+	for ((t = 0; t < $1; t++)); do
+		sleep 1
+		n=$(gw_children | grep -c inbound)
+		[ "$n" -gt "$MAXP" ] && MAXP=$n
+		n=$(ike_total)
+		[ "$n" -gt "$MAXI" ] && MAXI=$n
+	done
 }
 
 # jtrue JSON PYEXPR: succeeds when PYEXPR (on the reply, bound to r) is true.

@@ -118,6 +118,91 @@ swanctl {
 EOF
 }
 
+# ss_psk_child NAME LOCAL_TS REMOTE_TS ESP_PROPOSALS [LINES]: one tunnel
+# child of a swanctl.conf connection on stdout; LINES (one setting a line,
+# "rekey_time = 0" and the like) end it.
+ss_psk_child() {
+	cat <<EOF
+			$1 {
+				mode = tunnel
+				local_ts = $2
+				remote_ts = $3
+				esp_proposals = $4
+EOF
+	lab_lines $'\t\t\t\t' "${5:-}"
+	printf '\t\t\t}\n'
+}
+
+# ss_psk_conn NAME [KEY=VALUE...]: one connection of a swanctl.conf's
+# connections { } on stdout, PSK both ways, each end's address its id.
+# KEYs and their defaults:
+#   version 1; local 192.0.2.1; remote 192.0.2.2 (%any: any peer);
+#   proposals aes128-sha256-modp2048; dpd 0 (dpd_delay);
+#   ike "rekey_time = 0 / reauth_time = 0" (the lines after dpd_delay);
+#   child net, local_ts 198.51.100.0/24, remote_ts 203.0.113.0/24,
+#   esp aes128gcm16, child_lines "rekey_time = 0": its one child (ss_psk_child);
+#   children: ss_psk_child texts instead of that one child.
+# A value of several lines has one setting a line.
+ss_psk_conn() {
+	local name=$1
+	local -A k=([version]=1 [local]=192.0.2.1 [remote]=192.0.2.2
+		[proposals]=aes128-sha256-modp2048 [dpd]=0 [ike]=$'rekey_time = 0\nreauth_time = 0'
+		[child]=net [local_ts]=198.51.100.0/24 [remote_ts]=203.0.113.0/24 [esp]=aes128gcm16
+		[child_lines]='rekey_time = 0' [children]="")
+	shift
+	lab_settings k ss_psk_conn "$@" || return 1
+	cat <<EOF
+	$name {
+		version = ${k[version]}
+		local_addrs = ${k[local]}
+		remote_addrs = ${k[remote]}
+		proposals = ${k[proposals]}
+		dpd_delay = ${k[dpd]}
+EOF
+	lab_lines $'\t\t' "${k[ike]}"
+	cat <<EOF
+		local {
+			auth = psk
+			id = ${k[local]}
+		}
+		remote {
+			auth = psk
+			id = ${k[remote]}
+		}
+		children {
+EOF
+	if [ -n "${k[children]}" ]; then
+		printf '%s\n' "${k[children]}"
+	else
+		ss_psk_child "${k[child]}" "${k[local_ts]}" "${k[remote_ts]}" "${k[esp]}" "${k[child_lines]}"
+	fi
+	printf '\t\t}\n\t}\n'
+}
+
+# ss_psk_conf FILE IDS CONNECTION...: write FILE, a swanctl.conf with these
+# connections (ss_psk_conn's texts) and the one secret $PSK for the
+# identities IDS (separated by spaces; none: for any identity).
+ss_psk_conf() {
+	local file=$1 ids=$2 id n=0
+	shift 2
+	{
+		echo "connections {"
+		printf '%s\n' "$@"
+		echo "}"
+		echo "secrets {"
+		if [ -n "$ids" ]; then
+			printf '\tike-gw {\n'
+			for id in $ids; do
+				n=$((n + 1))
+				printf '\t\tid-%d = %s\n' "$n" "$id"
+			done
+		else
+			printf '\tike-any {\n'
+		fi
+		printf '\t\tsecret = "%s"\n\t}\n}\n' "$PSK"
+	} >"$file"
+}
+
 # ss_ts_address NS ADDR/LEN...: give charon's namespace an address inside
 # each local traffic selector (on lo).  kernel-libipsec routes outbound
 # policies through its TUN device from such an address and fails to

@@ -27,43 +27,19 @@ command -v nft >/dev/null || skip_all "test_ike_nat: nft (nftables) not installe
 command -v conntrack >/dev/null || skip_all "test_ike_nat: conntrack not installed"
 ss_available || skip_all "test_ike_nat: $SS_WHY"
 
-ID=$$
-GW=nt-gw-$ID
-SS=nt-ss-$ID
-IN=nt-in-$ID
-NAT=nt-nat-$ID
-PREFIX=nt-$ID
-INSTANCE=nt$ID
-TMP=$(mktemp -d)
+ikl_init nt GW SS IN NAT
 SSD=$TMP/charon
-GW_PID=
-DUMP_PID=
 PSK=fastipsec-ikev2-nat-psk-0123456789
 RATE=200
 
-cleanup() {
-	ikl_cleanup
-	lab_del "$NAT"
-}
-trap cleanup EXIT
-
-lab_ns "$GW"
-lab_ns "$SS"
-lab_ns "$IN"
-lab_ns "$NAT"
-lab_veth "$GW" eo$ID "$NAT" no$ID
+ikl_gw_ports "$NAT" no$ID
 lab_veth "$NAT" np$ID "$SS" so$ID
-lab_veth "$GW" ei$ID "$IN" pi$ID
-lab_gw_port "$GW" eo$ID
-lab_gw_port "$GW" ei$ID
 ip -n "$NAT" addr add 192.0.2.1/24 dev no$ID
 ip -n "$NAT" addr add 192.0.2.3/24 dev no$ID
 ip -n "$NAT" addr add 198.51.100.129/25 dev np$ID
 ip netns exec "$NAT" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$SS" addr add 198.51.100.130/25 dev so$ID
 ip -n "$SS" route add default via 198.51.100.129
-ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
-ip -n "$IN" route add default via 203.0.113.1
 ss_ts_address "$SS" 198.51.100.1/32
 
 # nat_map SNAT: charon's UDP leaves the NAT with source SNAT ("192.0.2.1:40000-40099");
@@ -93,14 +69,7 @@ if ! nat_map 192.0.2.1:40000-40099; then
 fi
 ok "the NAT namespace maps charon's UDP to 192.0.2.1:40000-40099"
 
-mkdir -p "$SSD"
-SS_INSTALL_ROUTES=yes ss_conf "$SSD"
-if ! ss_start "$SSD" "$SS"; then
-	notok "charon starts in its namespace"
-	sed 's/^/# /' "$SSD/charon.out"
-	exit 1
-fi
-ok "charon starts in its namespace"
+ikl_charon
 
 # gw_out FIELD: a field of the gateway's active outbound IKE-made SA
 # (/fastipsec/sa/list for its SPI, /fastipsec/sa/info for the details).
@@ -146,73 +115,12 @@ run() {
 	echo "# ---- IKEv$V ----"
 	nat_map 192.0.2.1:40000-40099
 	rm -f "$TMP"/recv-* "$TMP"/sent-*
-	cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = $V
-		local_addrs = 198.51.100.130
-		remote_addrs = 192.0.2.2
-		proposals = $PROP
-		dpd_delay = 2s
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 198.51.100.130
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/25
-				remote_ts = 203.0.113.0/24
-				esp_proposals = aes128gcm16
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 198.51.100.130
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
+	ss_psk_conf "$SSD/swanctl.conf" "198.51.100.130 192.0.2.2" \
+		"$(ss_psk_conn gw version="$V" local=198.51.100.130 proposals="$PROP" dpd=2s \
+			local_ts=198.51.100.0/25)"
 	ss_load "$SSD" "$SSD/swanctl.conf"
-
-	cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-connections:
-  gw:
-    version: $V
-    local_addrs: [192.0.2.2]
-    proposals: [$PROP]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 198.51.100.130}
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/25]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-        rekey_time: 0
-secrets:
-  - {type: ike, ids: [198.51.100.130], secret: "$PSK"}
-EOF
+	ikl_gw_yaml 198.51.100.130 "$(ikl_gw_conn gw version="$V" remote=198.51.100.130 remote_addrs= \
+		proposals="$PROP" remote_ts=198.51.100.0/25)" base=
 	if ! gw_up nat$V; then
 		notok "(v$V) the gateway starts"
 		sed 's/^/# /' "$TMP/gw-nat$V.log" | tail -20
@@ -318,9 +226,7 @@ EOF
 	check "(v$V) the rekeyed pair ($s) sends to the current mapping (port $p)" \
 		test -n "$s" -a "${p:-0}" -ge $LO -a "${p:-0}" -le $HI
 
-	kill "$DUMP_PID" 2>/dev/null
-	wait "$DUMP_PID" 2>/dev/null
-	DUMP_PID=
+	dump_stop
 	all=$(tcpdump -r "$TMP/wire$V.pcap" -n ip 2>/dev/null | wc -l)
 	good=$(tcpdump -r "$TMP/wire$V.pcap" -n 'ip and udp and (port 500 or port 4500)' 2>/dev/null | wc -l)
 	# The NAT's own "port unreachable" for what the gateway sent to a mapping

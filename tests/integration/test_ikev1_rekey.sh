@@ -28,96 +28,17 @@ PSK=fastipsec-rekey-psk-0123456789abcdef
 STREAM_S=${REKEY_STREAM_S:-75} # seconds of traffic
 RATE=250                       # packets a second, each way
 
-# ss_conn IKE_TIMES CHILD_TIMES DPD: charon's swanctl.conf (connection gw, child net).
-ss_conn() {
-	cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 1
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = aes128-sha256-modp2048
-		$3
-		$1
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/24
-				remote_ts = 203.0.113.0/24
-				esp_proposals = aes128gcm16
-				$2
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
-	ss_load "$SSD" "$SSD/swanctl.conf"
-}
-
-# gw_conf CONN_EXTRA CHILD_EXTRA: the gateway's config (YAML lines, indented by the caller).
-gw_conf() {
-	cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-connections:
-  gw:
-    version: 1
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [aes128-sha256-modp2048]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-$1
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/24]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-$2
-secrets:
-  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
-EOF
-}
-
 # ---- (1) rekeying under traffic ----
 # Gateway: phase 2 every 6-7 s, phase 1 every 9-10 s; charon: phase 2 every
 # 8-9 s, phase 1 (reauthentication) every 8-11 s: the two ends' reauthentications
 # alternate, and now and then cross (both main modes at once).
-gw_conf "    rekey_time: 10s
-    over_time: 5s
-    rand_time: 1s" "        rekey_time: 7s
-        life_time: 12s
-        rand_time: 1s"
-ss_conn "rekey_time = 11s
-		over_time = 6s
-		rand_time = 3s" "rekey_time = 9s
-				life_time = 14s
-				rand_time = 1s" "dpd_delay = 0" || notok "(1) charon loads its configuration"
+gw_conf_psk aes128-sha256-modp2048 aes128gcm16 none \
+	lines=$'rekey_time: 10s\nover_time: 5s\nrand_time: 1s' \
+	child_lines=$'rekey_time: 7s\nlife_time: 12s\nrand_time: 1s'
+ss_conn_psk aes128-sha256-modp2048 aes128gcm16 \
+	ike=$'rekey_time = 11s\nover_time = 6s\nrand_time = 3s' \
+	child_lines=$'rekey_time = 9s\nlife_time = 14s\nrand_time = 1s' ||
+	notok "(1) charon loads its configuration"
 if ! gw_up rekey --diagnostics; then
 	notok "(1) the gateway starts"
 	sed 's/^/# /' "$TMP/gw-rekey.log"
@@ -142,15 +63,7 @@ streams_ready in out
 T_STREAM=$(date +%T.%N)
 stream_send "$IN" 203.0.113.2 198.51.100.1 5002 in "$RATE" "$STREAM_S"
 stream_send "$SS" 198.51.100.1 203.0.113.2 5003 out "$RATE" "$STREAM_S"
-MAXP=0
-MAXI=0
-for ((t = 0; t < STREAM_S; t++)); do
-	sleep 1
-	n=$(gw_children | grep -c inbound)
-	[ "$n" -gt "$MAXP" ] && MAXP=$n
-	n=$(ike_total)
-	[ "$n" -gt "$MAXI" ] && MAXI=$n
-done
+gw_peaks "$STREAM_S"
 streams_wait
 # Where a loss is, in the streams that started at T_STREAM (number / RATE = seconds after it).
 stream_result in "(1) host -> charon from $T_STREAM"
@@ -199,10 +112,8 @@ gw_stop TERM
 check "(1) the gateway stops with exit 0" test "$GW_RC" = 0
 
 # ---- (2) DPD: charon dies (SIGKILL) ----
-gw_conf "    dpd_delay: 2s
-    dpd_timeout: 6s" "        rekey_time: 0"
-ss_conn "rekey_time = 0
-		reauth_time = 0" "rekey_time = 0" "dpd_delay = 2s" || notok "(2) charon loads its configuration"
+gw_conf_psk aes128-sha256-modp2048 aes128gcm16 none lines=$'dpd_delay: 2s\ndpd_timeout: 6s'
+ss_conn_psk aes128-sha256-modp2048 aes128gcm16 dpd=2s || notok "(2) charon loads its configuration"
 gw_up dpd --diagnostics || notok "(2) the gateway starts"
 if ss_initiate "$SSD" net gw 20 >"$TMP/init-2.out" 2>&1 && wait_gw_children 2 5; then
 	ok "(2) the tunnel is up (both announce DPD)"

@@ -48,136 +48,11 @@ STREAM_RATE=200
 PSK=fastipsec-flood2-psk-0123456789ab
 
 ikl_setup fi2f
-SINK_PID=
-SAMPLER_PID=
-flood_cleanup() {
-	local p
-	for p in $SINK_PID $SAMPLER_PID; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	ikl_cleanup
-}
-trap flood_cleanup EXIT
-
-ip -n "$SS" -6 addr add 2001:db8:0:2::1/64 dev so$ID nodad
-ip -n "$SS" addr add 192.0.2.3/24 dev so$ID
-ip -n "$SS" route add blackhole 198.51.100.0/24
-ip -n "$SS" -6 route add blackhole 2001:db8:f1::/48
-ss_ts_address "$SS" 198.51.100.65/32
-
-ss_conn() { # NAME LOCAL_ADDR LOCAL_TS
-	cat <<EOF
-	$1 {
-		version = 2
-		local_addrs = $2
-		remote_addrs = 192.0.2.2
-		proposals = aes128-sha256-ecp256
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = $2
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			$1 {
-				mode = tunnel
-				local_ts = $3
-				remote_ts = 203.0.113.0/24
-				esp_proposals = aes128gcm16
-				rekey_time = 0
-			}
-		}
-	}
-EOF
-}
-{
-	echo "connections {"
-	ss_conn gw 192.0.2.1 198.51.100.0/26
-	ss_conn probe 192.0.2.3 198.51.100.64/26
-	cat <<EOF
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		id-3 = 192.0.2.3
-		secret = "$PSK"
-	}
-}
-EOF
-} >"$SSD/swanctl.conf"
-ss_load "$SSD" "$SSD/swanctl.conf" || notok "charon loads its configuration"
-
-# The gateway: charon's connection, the probe's, and one for anyone (the
-# flood's requests match it: half-open SAs made until cookies switch on).
-cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24, 2001:db8:0:2::2/64]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-  - {destination: 2001:db8:f1::/48, gateway: 2001:db8:0:2::1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-  half_open_max: $HO_MAX
-  half_open_per_source: $HO_SRC
-  half_open_timeout: ${HO_S}s
-  cookie_threshold: $COOKIE_TH
-connections:
-  gw:
-    version: 2
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [aes128-sha256-ecp256]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/26]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-        rekey_time: 0
-  probe:
-    version: 2
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.3]
-    proposals: [aes128-sha256-ecp256]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.3}
-    children:
-      probe:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.64/26]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-        rekey_time: 0
-  anyone:
-    version: 2
-    remote_addrs: ["%any"]
-    proposals: [aes128-sha256-x25519]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: "%any"}
-    children:
-      any:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.128/25]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-secrets:
-  - {type: ike, ids: [192.0.2.1, 192.0.2.3], secret: "$PSK"}
-EOF
+# The flood's requests match the gateway's connection for anyone: half-open
+# SAs made until cookies switch on.
+ikl_flood_lab 2 aes128-sha256-ecp256 aes128-sha256-x25519 half_open_max=$HO_MAX \
+	half_open_per_source=$HO_SRC half_open_timeout=${HO_S}s cookie_threshold=$COOKIE_TH ||
+	notok "charon loads its configuration"
 
 iostat() { # NAME: a counter of /fastipsec/ike/stats itself
 	jget "$(tel "$PREFIX" /fastipsec/ike/stats)" 'r["/fastipsec/ike/stats"]["'"$1"'"]'
@@ -193,7 +68,7 @@ ok "the gateway starts"
 GW_MAC=$(ip -n "$GW" -o link show eo$ID | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 
 # ---- (a) the tunnel and the stream ----
-if ss_initiate "$SSD" gw gw 20 >"$TMP/init.out" 2>&1 && wait_gw_children 2 5; then
+if ss_initiate "$SSD" net gw 20 >"$TMP/init.out" 2>&1 && wait_gw_children 2 5; then
 	ok "(a) charon initiates IKEv2: the tunnel is up"
 else
 	notok "(a) charon initiates IKEv2: the tunnel is up"

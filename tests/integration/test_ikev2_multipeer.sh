@@ -25,55 +25,19 @@ set -u
 [ -x "$BUILD/fastipsec" ] || skip_all "test_ikev2_multipeer: $BUILD/fastipsec not built"
 ss_available || skip_all "test_ikev2_multipeer: $SS_WHY"
 
-ID=$$
-GW=fmp-gw-$ID
-SW=fmp-sw-$ID
-SA=fmp-sa-$ID
-SB=fmp-sb-$ID
-IN=fmp-in-$ID
-PREFIX=fmp-$ID
-INSTANCE=fmp$ID
-TMP=$(mktemp -d)
+ikl_init fmp GW SW SA SB IN
 SSA=$TMP/charon-a
 SSB=$TMP/charon-b
 PSK=fastipsec-multipeer-psk-0123456789
-GW_PID=
 STREAM_S=4
 RATE=200
 
-cleanup() {
-	streams_kill
-	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
-		kill -9 "$GW_PID" 2>/dev/null
-		wait "$GW_PID" 2>/dev/null
-	fi
-	ss_stop "$SSA"
-	ss_stop "$SSB"
-	lab_del "$GW" "$SW" "$SA" "$SB" "$IN"
-	rm -f "/dev/shm/fastipsec-$INSTANCE.log"
-	rm -rf "/var/run/dpdk/$PREFIX"
-	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-
-for ns in "$GW" "$SW" "$SA" "$SB" "$IN"; do
-	lab_ns "$ns"
-done
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-lab_veth "$GW" eo$ID "$SW" bg$ID
+ikl_gw_ports "$SW" bg$ID
 lab_veth "$SA" so$ID "$SW" ba$ID
 lab_veth "$SB" so$ID "$SW" bb$ID
-for p in bg$ID ba$ID bb$ID; do
-	ip -n "$SW" link set "$p" master br0
-done
-lab_veth "$GW" ei$ID "$IN" pi$ID
-lab_gw_port "$GW" eo$ID
-lab_gw_port "$GW" ei$ID
+lab_bridge "$SW" br0 bg$ID ba$ID bb$ID
 ip -n "$SA" addr add 192.0.2.1/24 dev so$ID
 ip -n "$SB" addr add 192.0.2.3/24 dev so$ID
-ip -n "$IN" addr add 203.0.113.2/24 dev pi$ID
-ip -n "$IN" route add default via 203.0.113.1
 ss_ts_address "$SA" 198.51.100.1/32
 ss_ts_address "$SB" 198.51.100.17/28
 
@@ -81,43 +45,8 @@ ss_ts_address "$SB" 198.51.100.17/28
 charon_conf() {
 	mkdir -p "$1"
 	SS_INSTALL_ROUTES=yes ss_conf "$1"
-	cat >"$1/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 2
-		local_addrs = $2
-		remote_addrs = 192.0.2.2
-		proposals = aes128-sha256-ecp256
-		dpd_delay = 0
-		rekey_time = 0
-		reauth_time = 0
-		local {
-			auth = psk
-			id = $2
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = $3
-				remote_ts = 203.0.113.0/24
-				esp_proposals = aes128gcm16
-				rekey_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = $2
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
+	ss_psk_conf "$1/swanctl.conf" "$2 192.0.2.2" \
+		"$(ss_psk_conn gw version=2 local="$2" proposals=aes128-sha256-ecp256 local_ts="$3")"
 }
 
 charon_conf "$SSA" 192.0.2.1 198.51.100.1/32
@@ -131,36 +60,8 @@ for d in "$SSA:$SA" "$SSB:$SB"; do
 done
 ok "both charons start in their namespaces"
 
-cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 3
-  retransmit_base: 1.4
-connections:
-  anyone:
-    version: 2
-    local_addrs: [192.0.2.2]
-    remote_addrs: ["%any"]
-    proposals: [aes128-sha256-ecp256]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: "%any"}
-    dpd_delay: 0
-    rekey_time: 0
-    children:
-      any:
-        mode: tunnel
-        local_ts: [203.0.113.0/24]
-        remote_ts: [198.51.100.0/24]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-        rekey_time: 0
-secrets:
-  - {type: ike, secret: "$PSK"}
-EOF
+ikl_gw_yaml "" "$(ikl_gw_conn anyone version=2 remote=%any proposals=aes128-sha256-ecp256 \
+	lines=$'dpd_delay: 0\nrekey_time: 0' child=any)" routes=no
 gw_start "$GW" "$PREFIX" "$TMP/gw.log" --vdev "net_af_packet0,iface=eo$ID" \
 	--vdev "net_af_packet1,iface=ei$ID" -- --config "$TMP/gw.yaml"
 if ! gw_wait_ready "$PREFIX" 20; then

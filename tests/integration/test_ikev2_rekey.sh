@@ -38,102 +38,23 @@ STREAM_S=${REKEY_STREAM_S:-70} # seconds of traffic
 RATE=200                       # packets a second, each net stream
 WEB_RATE=100                   # and each web stream
 
-cat >"$SSD/swanctl.conf" <<EOF
-connections {
-	gw {
-		version = 2
-		local_addrs = 192.0.2.1
-		remote_addrs = 192.0.2.2
-		proposals = aes128-sha256-ecp256
-		dpd_delay = 0
-		rekey_time = 5s
-		over_time = 10s
-		rand_time = 2s
-		reauth_time = 0
-		local {
-			auth = psk
-			id = 192.0.2.1
-		}
-		remote {
-			auth = psk
-			id = 192.0.2.2
-		}
-		children {
-			net {
-				mode = tunnel
-				local_ts = 198.51.100.0/25
-				remote_ts = 203.0.113.0/25
-				esp_proposals = aes128gcm16-ecp256
-				rekey_time = 4s
-				life_time = 15s
-				rand_time = 0
-			}
-			web {
-				mode = tunnel
-				local_ts = 198.51.100.128/25
-				remote_ts = 203.0.113.128/25
-				esp_proposals = aes128gcm16
-				rekey_time = 5s
-				life_time = 15s
-				rand_time = 2s
-			}
-		}
-	}
-}
-secrets {
-	ike-gw {
-		id-1 = 192.0.2.1
-		id-2 = 192.0.2.2
-		secret = "$PSK"
-	}
-}
-EOF
+ss_psk_conf "$SSD/swanctl.conf" "192.0.2.1 192.0.2.2" "$(ss_psk_conn gw version=2 \
+	proposals=aes128-sha256-ecp256 ike=$'rekey_time = 5s\nover_time = 10s\nrand_time = 2s\nreauth_time = 0' \
+	children="$(
+		ss_psk_child net 198.51.100.0/25 203.0.113.0/25 aes128gcm16-ecp256 \
+			$'rekey_time = 4s\nlife_time = 15s\nrand_time = 0'
+		ss_psk_child web 198.51.100.128/25 203.0.113.128/25 aes128gcm16 \
+			$'rekey_time = 5s\nlife_time = 15s\nrand_time = 2s'
+	)")"
 ss_load "$SSD" "$SSD/swanctl.conf" || notok "charon loads its configuration"
 
-cat >"$TMP/gw.yaml" <<EOF
-instance: $INSTANCE
-interfaces:
-  - {name: outside, port: net_af_packet0, role: unprotected, addresses: [192.0.2.2/24]}
-  - {name: inside, port: net_af_packet1, role: protected, addresses: [203.0.113.1/24]}
-routes:
-  - {destination: 198.51.100.0/24, gateway: 192.0.2.1}
-ike:
-  retransmit_timeout: 1s
-  retransmit_tries: 5
-  retransmit_base: 1.4
-connections:
-  gw:
-    version: 2
-    local_addrs: [192.0.2.2]
-    remote_addrs: [192.0.2.1]
-    proposals: [aes128-sha256-ecp256]
-    local: {auth: psk, id: 192.0.2.2}
-    remote: {auth: psk, id: 192.0.2.1}
-    rekey_time: 4s
-    over_time: 10s
-    rand_time: 1s
-    children:
-      net:
-        mode: tunnel
-        local_ts: [203.0.113.0/25]
-        remote_ts: [198.51.100.0/25]
-        esp_proposals: [aes128gcm16-ecp256]
-        start_action: none
-        rekey_time: 4s
-        life_time: 15s
-        rand_time: 0s
-      web:
-        mode: tunnel
-        local_ts: [203.0.113.128/25]
-        remote_ts: [198.51.100.128/25]
-        esp_proposals: [aes128gcm16]
-        start_action: none
-        rekey_time: 3s
-        life_time: 15s
-        rand_time: 1s
-secrets:
-  - {type: ike, ids: [192.0.2.1], secret: "$PSK"}
-EOF
+ikl_gw_yaml 192.0.2.1 "$(ikl_gw_conn gw version=2 proposals=aes128-sha256-ecp256 \
+	lines=$'rekey_time: 4s\nover_time: 10s\nrand_time: 1s' children="$(
+		ikl_gw_child net 203.0.113.0/25 198.51.100.0/25 aes128gcm16-ecp256 none \
+			$'rekey_time: 4s\nlife_time: 15s\nrand_time: 0s'
+		ikl_gw_child web 203.0.113.128/25 198.51.100.128/25 aes128gcm16 none \
+			$'rekey_time: 3s\nlife_time: 15s\nrand_time: 1s'
+	)")" tries=5
 
 if ! gw_up rekey --diagnostics; then
 	notok "the gateway starts"
@@ -173,15 +94,7 @@ stream_send "$IN" 203.0.113.2 198.51.100.1 5002 net-in "$RATE" "$STREAM_S"
 stream_send "$SS" 198.51.100.1 203.0.113.2 5003 net-out "$RATE" "$STREAM_S"
 stream_send "$IN" 203.0.113.130 198.51.100.130 5004 web-in "$WEB_RATE" "$STREAM_S"
 stream_send "$SS" 198.51.100.130 203.0.113.130 5005 web-out "$WEB_RATE" "$STREAM_S"
-MAXP=0
-MAXI=0
-for ((t = 0; t < STREAM_S; t++)); do
-	sleep 1
-	n=$(gw_children | grep -c inbound)
-	[ "$n" -gt "$MAXP" ] && MAXP=$n
-	n=$(ike_total)
-	[ "$n" -gt "$MAXI" ] && MAXI=$n
-done
+gw_peaks "$STREAM_S"
 streams_wait
 [ -n "${REKEY_PCAP:-}" ] && dump_stop
 for s in net-in net-out web-in web-out; do
