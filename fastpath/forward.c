@@ -7,6 +7,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "fastpath/addr.h"
 #include "fastpath/forward.h"
 #include "fastpath/frag.h"
 #include "fastpath/icmp.h"
@@ -31,6 +32,19 @@ struct fwd_gen {
 };
 
 #define FWD_CLEAR UINT32_MAX
+
+/*
+ * The last next hop forward1() resolved in this chunk, so that a run of
+ * packets to one next hop looks its MAC up once.  Lives for one chunk (one
+ * pass of the worker loop), like any MAC the worker read.
+ */
+struct fwd_memo {
+	bool valid;
+	uint8_t family;
+	uint16_t port;
+	uint8_t next[16];
+	struct rte_ether_addr mac;
+};
 
 /*
  * Per-worker ICMP error token bucket and counters, indexed by worker
@@ -343,7 +357,7 @@ forward_fragment_inner(struct worker *w, const struct rte_mbuf *m, uint16_t mtu,
  */
 static enum drop_reason
 forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
-    unsigned int flags, struct fwd_gen *gen)
+    unsigned int flags, struct fwd_gen *gen, struct fwd_memo *memo)
 {
 	const struct route_nexthop *nh;
 	struct rte_ether_addr mac;
@@ -409,7 +423,18 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 		route_next_addr(nh, h->dst_addr, next);
 		ethertype = RTE_ETHER_TYPE_IPV6;
 	}
-	if (!neigh_cache_lookup(&w->ncache, nh->port, family, next, &mac)) {
+	if (memo != NULL && memo->valid && memo->port == nh->port && memo->family == family &&
+	    addr_eq(memo->next, next, family)) {
+		mac = memo->mac;
+	} else if (neigh_cache_lookup(&w->ncache, nh->port, family, next, &mac)) {
+		if (memo != NULL) {
+			memo->valid = true;
+			memo->port = nh->port;
+			memo->family = family;
+			memcpy(memo->next, next, family == 4 ? 4 : 16);
+			memo->mac = mac;
+		}
+	} else {
 		/* The control core queues it until the next hop answers (bounded). */
 		return want_neigh(w, nh->port, family, next, m) ? DROP_NONE : DROP_NO_NEIGH;
 	}
@@ -455,7 +480,7 @@ lookup1(const struct route_table *rt, const struct rte_mbuf *m)
 /* forward1(), then the packets it made (errors, fragments). */
 static void
 forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
-    unsigned int flags)
+    unsigned int flags, struct fwd_memo *memo)
 {
 	enum drop_reason why;
 	struct fwd_gen gen;
@@ -463,7 +488,7 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 
 	gen.n = 0;
 	gen.spd = worker_spd();
-	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen);
+	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen, memo);
 	if (why != DROP_NONE)
 		worker_drop(w, m, why);
 	/* One level only: FWD_GENERATED packets never add to gen. */
@@ -474,7 +499,7 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 		}
 		idx = lookup1(rt, gen.m[j]);
 		why = idx == FWD_RUNT ? DROP_RUNT :
-		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
+		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen, NULL);
 		if (why != DROP_NONE)
 			worker_drop(w, gen.m[j], why);
 	}
@@ -489,6 +514,7 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 	uint8_t d6[BURST_MAX][16];
 	uint16_t nh[BURST_MAX], nh4[BURST_MAX], nh6[BURST_MAX], at4[BURST_MAX], at6[BURST_MAX];
 	uint16_t i, n4 = 0, n6 = 0;
+	struct fwd_memo memo;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
@@ -523,8 +549,9 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 		for (i = 0; i < n6; i++)
 			nh[at6[i]] = nh6[i];
 	}
+	memo.valid = false;
 	for (i = 0; i < n; i++)
-		forward_one(w, rt, m[i], nh[i], flags);
+		forward_one(w, rt, m[i], nh[i], flags, &memo);
 }
 
 void
@@ -552,7 +579,7 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 		}
 		idx = lookup1(rt, gen.m[j]);
 		why = idx == FWD_RUNT ? DROP_RUNT :
-		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen);
+		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen, NULL);
 		if (why != DROP_NONE)
 			worker_drop(w, gen.m[j], why);
 	}

@@ -13,8 +13,8 @@
 struct worker_set worker_set;
 volatile bool worker_stop;
 
-static void
-flush_port(struct worker *w, uint16_t port)
+void
+worker_flush_port(struct worker *w, uint16_t port)
 {
 	struct port *p = &port_table.port[port];
 	uint16_t sent, n = w->n_tx[port];
@@ -24,14 +24,6 @@ flush_port(struct worker *w, uint16_t port)
 	while (sent < n)
 		worker_drop(w, w->tx[port][sent++], DROP_TX_FULL);
 	w->n_tx[port] = 0;
-}
-
-void
-worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m)
-{
-	w->tx[port][w->n_tx[port]++] = m;
-	if (w->n_tx[port] == BURST_MAX)
-		flush_port(w, port);
 }
 
 /*
@@ -140,7 +132,7 @@ worker_main(void *arg)
 		}
 		for (p = 0; p < port_table.n; p++) {
 			if (w->n_tx[p] != 0)
-				flush_port(w, p);
+				worker_flush_port(w, p);
 		}
 		if (got != 0)
 			busy += rte_rdtsc() - t0;
@@ -155,7 +147,7 @@ worker_main(void *arg)
 	/* The control core's last frames (IKE deletes at shutdown) still leave, data first. */
 	for (p = 0; p < port_table.n; p++) {
 		if (w->n_tx[p] != 0)
-			flush_port(w, p);
+			worker_flush_port(w, p);
 	}
 	for (i = 0; i < 4 * CTL_TX_RING_SIZE / BURST_MAX &&
 	     (w->n_ctl_pend != 0 || (w->ctl_tx != NULL && !rte_ring_empty(w->ctl_tx)));

@@ -201,7 +201,16 @@ worker_handoff(struct worker *w, struct rte_mbuf *m, uint16_t owner, uint32_t wh
 		worker_drop(w, m, DROP_RING_FULL);
 }
 
+/* Send what @p w queued for port index @p port now (worker_tx()). */
+void worker_flush_port(struct worker *w, uint16_t port);
+
 /* Queue @p m for transmission on port index @p port; flushed at the end of the pass. */
-void worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m);
+static inline void
+worker_tx(struct worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	w->tx[port][w->n_tx[port]++] = m;
+	if (unlikely(w->n_tx[port] == BURST_MAX))
+		worker_flush_port(w, port);
+}
 
 #endif
