@@ -89,6 +89,7 @@
  * the peers a few thousand road warriors bring, with their rekeys.
  */
 #define SA_MAX            16384
+#define AH_MUTABLE_MAX    64           /* IPv6 mutable option bytes AH saves per packet */
 #define HANDOFF_RING_SIZE 4096         /* worker -> SA-owning worker mbufs, per destination */
 #define SA_RING_SIZE      1024         /* control -> worker sa_msg ring, per worker */
 #define SA_MSG_BURST      32           /* sa_msg applied per worker loop pass */
@@ -110,7 +111,7 @@ _Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
 #define ROUTE_HEADROOM_MIN 64    /* ... and at least this many more */
 
 /* Security policy database (fastpath/spd.h) */
-#define SPD_IPV6_EXT_MAX       8 /* IPv6 extension headers skipped to reach the protocol */
+#define SPD_IPV6_EXT_MAX       8 /* IPv6 extension headers walked (SPD, fastpath/ip6ext.h) */
 #define SPD_ACL_BYTES_PER_RULE (16u << 10) /* rte_acl run-time budget per policy of a context ... */
 #define SPD_ACL_BYTES_MIN      (1u << 20)  /* ... but at least this ... */
 #define SPD_ACL_BYTES_MAX      (16u << 20) /* ... and at most this, per context */

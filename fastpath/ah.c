@@ -8,9 +8,11 @@
 #include <rte_ip.h>
 
 #include "common/counters.h"
+#include "common/limits.h"
 #include "fastpath/ah.h"
 #include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/ip6ext.h"
 #include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
@@ -20,6 +22,10 @@
  *
  *   tunnel:    [outer IP][nh|len|rsv|SPI|seq][IV]?[ICV][pad][inner IP packet]
  *   transport: [IP hdr  ][nh|len|rsv|SPI|seq][IV]?[ICV][pad][payload]
+ *
+ * An IPv6 "IP hdr" (and a received "outer IP") may end in extension
+ * headers; in transport mode they are the ones fastpath/ip6ext.h keeps in
+ * front, as ESP's.
  *
  * The ICV covers the whole packet with the mutable IP fields and the ICV
  * zeroed (see ah.h), then with ESN seq_hi.  The mutable fields are saved,
@@ -36,14 +42,16 @@
 #define V6_HLIM  7
 
 #define V4_OPT_MAX 40 /* bytes of IPv4 options: IHL 15 */
+#define MUT_MAX    (AH_MUTABLE_MAX > V4_OPT_MAX ? AH_MUTABLE_MAX : V4_OPT_MAX)
 
 /* The IP fields RFC 4302 §3.3.3.1 calls mutable, as they were on the packet. */
 struct mut_fields {
 	uint8_t b0_3[4]; /* IPv4: byte 1 is TOS; IPv6: version, class, flow label */
 	uint8_t frag[2]; /* IPv4 */
 	uint8_t ttl;     /* TTL / hop limit */
-	uint8_t opt_len; /* IPv4: bytes of options saved in opt */
-	uint8_t opt[V4_OPT_MAX];
+	uint8_t opt_len; /* bytes saved in opt: IPv4 options; IPv6 mutable option data */
+	uint16_t front;  /* IPv6: bytes in front of AH, extension headers included */
+	uint8_t opt[MUT_MAX];
 };
 
 /* One outbound packet between the two halves. */
@@ -60,7 +68,8 @@ struct in_pkt {
 	struct rte_mbuf *m;
 	struct sa_rt_in *sa;
 	uint64_t seq;    /* full sequence number (ESN: inferred high half) */
-	uint16_t l3_len; /* outer IP header */
+	uint16_t l3_len; /* outer IP header, IPv6 extension headers included */
+	uint16_t nh_off; /* IPv6: the next header byte naming AH */
 	struct mut_fields mut;
 	uint8_t icv[CRYPTO_MB_ICV_MAX] __rte_aligned(16); /* the received ICV */
 };
@@ -216,7 +225,11 @@ opts_zero(uint8_t *b, uint32_t l3)
 	}
 }
 
-/* Save the mutable fields of the IP header at @p b into @p mu and zero them (RFC 4302 §3.3.3.1). */
+/*
+ * Save the mutable fields of the IP header at @p b into @p mu and zero
+ * them (RFC 4302 §3.3.3.1).  IPv6: mu->opt_len and mu->front set before
+ * (ext_v6()), for the options of the extension headers in front of AH.
+ */
 static inline void
 mutable_zero(uint8_t *b, struct mut_fields *mu)
 {
@@ -243,6 +256,8 @@ mutable_zero(uint8_t *b, struct mut_fields *mu)
 		b[2] = 0;
 		b[3] = 0;
 		b[V6_HLIM] = 0;
+		if (unlikely(mu->opt_len != 0))
+			ip6ext_mutable_zero(b, mu->front, mu->opt);
 	}
 }
 
@@ -263,6 +278,8 @@ mutable_restore(uint8_t *b, const struct mut_fields *mu)
 	} else {
 		memcpy(b, mu->b0_3, 4);
 		b[V6_HLIM] = mu->ttl;
+		if (unlikely(mu->opt_len != 0))
+			ip6ext_mutable_restore(b, mu->front, mu->opt);
 	}
 }
 
@@ -289,6 +306,37 @@ op_fill(struct crypto_mb_op *op, const struct crypto_mb_sa *cs, uint8_t *b, uint
 	}
 }
 
+/*
+ * IPv6 extension headers (@p tot bytes at @p b): @p flags as for
+ * ip6ext_walk(), with IP6EXT_F_RT0 always: a routing header with
+ * segments left would make the destination address "mutable but
+ * predictable" (RFC 4302 §3.3.3.1.2.2), which we do not compute
+ * (DROP_EXT_HDR, as IPv4 source routes are DROP_IP_OPTIONS).  More
+ * mutable option data than AH_MUTABLE_MAX: DROP_EXT_HDR.  Fills where AH
+ * goes (@p l3), the byte naming it (@p nh_off) and what @p mu needs.
+ */
+static __rte_noinline enum drop_reason
+ext_v6(const uint8_t *b, uint32_t tot, unsigned int flags, uint16_t *l3, uint16_t *nh_off,
+    struct mut_fields *mu, uint8_t *proto)
+{
+	struct ip6ext x;
+	enum drop_reason why;
+
+	why = ip6ext_walk(b, tot, flags | IP6EXT_F_RT0, &x);
+	if (why != DROP_NONE)
+		return why;
+	if (x.proto == IP6EXT_FRAGMENT)
+		return DROP_FRAGMENT;
+	if (x.mut > AH_MUTABLE_MAX)
+		return DROP_EXT_HDR;
+	*l3 = (uint16_t)x.off;
+	*nh_off = (uint16_t)x.nh_off;
+	*proto = x.proto;
+	mu->front = (uint16_t)x.off;
+	mu->opt_len = (uint8_t)x.mut;
+	return DROP_NONE;
+}
+
 /* Insert AH in @p p's packet and prepare its op; nothing is changed when it fails. */
 static enum drop_reason
 out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
@@ -298,7 +346,7 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
 	uint32_t tot, front, ntot, be;
-	uint16_t l3;
+	uint16_t l3, nh_off = V6_NH;
 	uint8_t *ah, tc, nh;
 	uint64_t seq, ctr;
 	enum drop_reason why;
@@ -307,6 +355,7 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		return DROP_NOT_OWNER;
 	if (unlikely(!rte_pktmbuf_is_contiguous(m)))
 		return DROP_NO_ROOM;
+	p->mut.opt_len = 0; /* IPv6 with mutable options in front of AH: ext_v6() */
 	if (len >= sizeof(struct rte_ipv4_hdr) && b[0] >> 4 == 4) {
 		l3 = (uint16_t)((b[0] & 0xf) * 4);
 		tot = rte_be_to_cpu_16(((struct rte_ipv4_hdr *)b)->total_length);
@@ -321,6 +370,9 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 			return DROP_BAD_IP;
 		tc = (uint8_t)(b[0] << 4 | b[1] >> 4);
 		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV6 : b[V6_NH];
+		if (unlikely(sa->mode == SA_MODE_TRANSPORT && ip6ext_is(nh)) &&
+		    (why = ext_v6(b, tot, IP6EXT_F_SPLIT, &l3, &nh_off, &p->mut, &nh)) != DROP_NONE)
+			return why;
 	} else {
 		return DROP_BAD_IP;
 	}
@@ -332,9 +384,6 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		/* RFC 4302 §3.3: transport mode applies to whole packets only. */
 		if (sa->family == 4 && pkt_ipv4_is_fragment((const struct rte_ipv4_hdr *)b))
 			return DROP_FRAGMENT;
-		/* RFC 4302 §3.1.1: these would have to come before AH. */
-		if (sa->family == 6 && (nh == 0 || nh == 43 || nh == 44))
-			return DROP_EXT_HDR;
 	}
 	/* RFC 4301 §4.4.2.1 hard lifetime; RFC 4302 §3.3.2: without ESN the counter must not cycle. */
 	why = lifetime_out_check(w, sa, EV_SA_F_OUTBOUND | EV_SA_F_AH);
@@ -373,7 +422,8 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	} else {
 		((struct rte_ipv6_hdr *)b)->payload_len =
 		    rte_cpu_to_be_16((uint16_t)(ntot - sizeof(struct rte_ipv6_hdr)));
-		b[V6_NH] = IPPROTO_AH;
+		b[nh_off] = IPPROTO_AH;
+		p->mut.front = l3;
 	}
 	mutable_zero(b, &p->mut);
 
@@ -457,6 +507,7 @@ in_parse(struct in_pkt *p, struct sa_key *key)
 	uint32_t len = rte_pktmbuf_data_len(m);
 	uint32_t tot, off;
 	enum drop_reason why;
+	uint16_t l3;
 	uint8_t proto;
 
 	if (unlikely(!rte_pktmbuf_is_contiguous(m)))
@@ -480,6 +531,16 @@ in_parse(struct in_pkt *p, struct sa_key *key)
 		proto = b[V6_NH];
 		key->family = 6;
 		memcpy(key->dst, b + 24, 16);
+		p->nh_off = V6_NH;
+		p->mut.opt_len = 0;
+		if (unlikely(ip6ext_is(proto))) {
+			/* We are the destination of what precedes AH (RFC 8200 §4). */
+			why = ext_v6(b, tot, IP6EXT_F_DEST, &l3, &p->nh_off, &p->mut, &proto);
+			if (why != DROP_NONE)
+				return why;
+			off = l3;
+		}
+		p->mut.front = (uint16_t)off;
 	} else {
 		return len < sizeof(struct rte_ipv4_hdr) ? DROP_RUNT : DROP_BAD_IP;
 	}
@@ -599,8 +660,8 @@ in_decap(struct in_pkt *p)
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
 
-		ip6->proto = nh;
-		ip6->payload_len = rte_cpu_to_be_16((uint16_t)plen);
+		b[p->nh_off] = nh;
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(p->l3_len - sizeof(*ip6) + plen));
 	}
 	return DROP_NONE;
 }

@@ -25,13 +25,19 @@
  *     options as DROP_BAD_IP (outbound transport, and the outer header
  *     inbound).  Tunnel mode builds its outer header without options; the
  *     inner packet is payload, options and all.
- *   IPv6: traffic class, flow label and hop limit are zeroed.  AH always
- *     follows the fixed header: outbound transport drops packets whose
- *     next header is hop-by-hop (0), routing (43) or fragment (44)
- *     (DROP_EXT_HDR): they would have to precede AH and have mutable
- *     parts; destination options (60) and anything else end up after AH,
- *     covered as immutable payload.  Inbound, AH must follow the fixed
- *     header (the caller sorts on it, as for ESP; DROP_LOCAL_PROTO here).
+ *   IPv6: traffic class, flow label and hop limit are zeroed.  Transport
+ *     mode puts AH after the hop-by-hop and routing headers and the
+ *     destination options before a routing header (fastpath/ip6ext.h, as
+ *     ESP); what follows AH is payload.  In the extension headers in front
+ *     of AH (either direction, the outer header of tunnel mode included)
+ *     the Option Data of every option whose type has bit 0x20 set (may
+ *     change en route) is zeroed, type and length covered (RFC 4302
+ *     §3.3.3.1.2.1), at most AH_MUTABLE_MAX bytes of it per packet; a
+ *     routing header is covered as it is, so it must have no segments
+ *     left (the final destination would be "mutable but predictable",
+ *     §3.3.3.1.2.2, not computed).  Either is DROP_EXT_HDR otherwise, a
+ *     fragment header in transport mode DROP_FRAGMENT, a malformed chain
+ *     DROP_EXT_CHAIN.
  *   The ICV bytes are zeroed; the ICV padding (to 32 bits for IPv4, 64
  *     for IPv6: RFC 4302 §2.6, §3.3.3.2.1) is sent as zeros and covered as
  *     received, as Linux and scapy do.  AES-GMAC (RFC 4543 §5): the 8-byte
@@ -71,7 +77,7 @@ int ah_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
  * number) or at its own IP header (transport), followed by AH: lengths,
  * protocol / next header 51 and IPv4 checksum final.  Every other packet
  * has gone to worker_drop() with its reason.  Transport mode drops IPv4
- * fragments (DROP_FRAGMENT).  Lifetimes and sequence numbers as ESP's
+ * and IPv6 fragments (DROP_FRAGMENT).  Lifetimes and sequence numbers as ESP's
  * (esp_outbound_burst(), fastpath/lifetime.h): DROP_SA_EXPIRED,
  * DROP_SEQ_EXHAUSTED, EV_SA_LIFETIME.  Needs headroom for the outer header (tunnel)
  * and AH, and with ESN 4 bytes of tailroom (not appended).  Owner: the
@@ -84,14 +90,16 @@ uint16_t ah_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_o
 /*
  * Verify and strip AH from @p n packets.  On entry each mbuf (one
  * segment) starts at the outer IP header of a packet addressed to us, not
- * a fragment, whose protocol (IPv4) or fixed header's next header (IPv6)
- * is AH (51).  On return the first (returned count) entries of @p m are
+ * a fragment, whose protocol (IPv4) or next header after the fixed
+ * header and any hop-by-hop, routing and destination options headers
+ * (IPv6) is AH (51).  On return the first (returned count) entries of @p m are
  * the good packets in their original order and sa_out[i] is the SA that
  * authenticated m[i], for the inbound policy check (RFC 4301 §5.2).
  * Tunnel mode: the mbuf starts at the inner IP header, trimmed to the
  * inner packet's length, its ECN updated from the outer one (RFC 6040
  * §4.2).  Transport mode: the packet's IP header (mutable fields as
- * received) with protocol / next header and length restored, checksum
+ * received; IPv6: with the extension headers that were in front of AH)
+ * with protocol / next header and length restored, checksum
  * recomputed, followed by the payload.  Every other packet has gone to
  * worker_drop() with its reason (past the hard lifetime, DROP_SA_EXPIRED;
  * lifetimes as for ESP, fastpath/lifetime.h).  With ESN the ICV check writes 4 bytes

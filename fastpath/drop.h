@@ -38,7 +38,8 @@
 	X(DROP_DUMMY, "dummy")                 /* ESP next header 59 (RFC 4303 2.6) */       \
 	X(DROP_AH_LEN, "ah_len")               /* AH payload length not the SA's */          \
 	X(DROP_IP_OPTIONS, "ip_options")       /* AH: IPv4 source route (no support) */      \
-	X(DROP_EXT_HDR, "ext_hdr")             /* AH transport: IPv6 ext. header */          \
+	X(DROP_EXT_HDR, "ext_hdr")             /* IPv6 ext. header we cannot honour */       \
+	X(DROP_EXT_CHAIN, "ext_chain")         /* IPv6 ext. headers malformed, over 8 */     \
 	X(DROP_SEQ_EXHAUSTED, "seq_exhausted") /* 32-bit sequence numbers used up */         \
 	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */                \
 	X(DROP_ECN, "ecn")                     /* outer CE, inner not ECN-capable */         \

@@ -12,6 +12,7 @@
 #include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
 #include "fastpath/esp_inbound.h"
+#include "fastpath/ip6ext.h"
 #include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 #include "fastpath/sad.h"
@@ -20,6 +21,10 @@
  * On entry (RFC 4303 §2, RFC 3948 §2.2):
  *
  *   [outer IP][UDP]?[SPI|seq][IV][payload][pad][padlen|nh][ICV]
+ *
+ * An IPv6 "outer IP" may end in extension headers (fastpath/ip6ext.h):
+ * transport mode gives them back in front of the payload, the last one's
+ * next header restored.
  *
  * Three passes over up to BURST_MAX packets: parse the outer headers and
  * look all SPIs up at once; check lengths and anti-replay (before crypto,
@@ -35,7 +40,8 @@ struct in_pkt {
 	struct rte_mbuf *m;
 	struct sa_rt_in *sa;
 	uint64_t seq;     /* full sequence number (ESN: inferred high half) */
-	uint16_t l3_len;  /* outer IP header */
+	uint16_t l3_len;  /* outer IP header, IPv6 extension headers included */
+	uint16_t nh_off;  /* IPv6: the next header byte naming ESP (or UDP) */
 	uint16_t esp_off; /* ESP header, from the outer IP header */
 	uint16_t src_off; /* outer source address */
 	uint16_t ct_len;  /* payload .. next header */
@@ -73,6 +79,28 @@ esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm)
 	    prm->hard_bytes);
 }
 
+/*
+ * IPv6 extension headers in front of ESP or UDP (@p tot bytes at @p b):
+ * where that header starts (@p off), the byte naming it (p->nh_off) and
+ * what it is (@p proto).  We are the destination (RFC 8200 §4).
+ */
+static __rte_noinline enum drop_reason
+ext_v6(struct in_pkt *p, const uint8_t *b, uint32_t tot, uint32_t *off, uint8_t *proto)
+{
+	struct ip6ext x;
+	enum drop_reason why;
+
+	why = ip6ext_walk(b, tot, IP6EXT_F_DEST, &x);
+	if (why != DROP_NONE)
+		return why;
+	if (x.proto == IP6EXT_FRAGMENT)
+		return DROP_FRAGMENT; /* reassembled before us, when it can be (fastpath/input.c) */
+	*off = x.off;
+	*proto = x.proto;
+	p->nh_off = (uint16_t)x.nh_off;
+	return DROP_NONE;
+}
+
 /* The outer headers: lengths, then the SAD key.  The mbuf is trimmed to the IP length. */
 static enum drop_reason
 parse(struct in_pkt *p, struct sa_key *key)
@@ -83,6 +111,7 @@ parse(struct in_pkt *p, struct sa_key *key)
 	uint32_t tot, off;
 	uint16_t ulen;
 	uint8_t proto;
+	enum drop_reason why;
 
 	if (unlikely(!rte_pktmbuf_is_contiguous(m)))
 		return DROP_NO_ROOM;
@@ -101,10 +130,14 @@ parse(struct in_pkt *p, struct sa_key *key)
 		tot = off + rte_be_to_cpu_16(((struct rte_ipv6_hdr *)b)->payload_len);
 		if (tot > len)
 			return DROP_RUNT;
-		proto = b[6];
+		proto = b[IP6EXT_NH_OFF];
 		key->family = 6;
 		memcpy(key->dst, b + 24, 16);
 		p->src_off = 8;
+		p->nh_off = IP6EXT_NH_OFF;
+		if (unlikely(ip6ext_is(proto)) &&
+		    (why = ext_v6(p, b, tot, &off, &proto)) != DROP_NONE)
+			return why;
 	} else {
 		return len < sizeof(struct rte_ipv4_hdr) ? DROP_RUNT : DROP_BAD_IP;
 	}
@@ -239,8 +272,8 @@ natt_cksum(uint8_t *b, uint8_t family, uint16_t l3, uint8_t nh, uint32_t plen)
 	memset(ck, 0, 2);
 	if (family == 4)
 		old = rte_ipv4_udptcp_cksum((struct rte_ipv4_hdr *)b, l4);
-	else
-		old = rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)b, l4);
+	else /* pseudo-header from plen and nh: extension headers may sit in front */
+		old = pkt_ipv6_l4_cksum((struct rte_ipv6_hdr *)b, l4, plen, nh);
 	memcpy(ck, &old, 2);
 }
 
@@ -305,8 +338,8 @@ decap(struct in_pkt *p)
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
 
-		ip6->proto = nh;
-		ip6->payload_len = rte_cpu_to_be_16((uint16_t)plen);
+		b[p->nh_off] = nh;
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(p->l3_len - sizeof(*ip6) + plen));
 	}
 	if (p->udp)
 		natt_cksum(b, sa->key.family, p->l3_len, nh, plen);

@@ -27,7 +27,9 @@ int esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
  * fragment, whose protocol is ESP (50), or UDP whose payload the caller
  * found to start with a non-zero SPI (RFC 3948 §2.2, port 4500): the
  * UDP header is still there and this function strips it.  IPv6: ESP or
- * UDP must follow the fixed header (no extension headers).
+ * UDP may follow hop-by-hop, routing (no segments left) and destination
+ * options headers (fastpath/ip6ext.h; DROP_EXT_CHAIN, DROP_EXT_HDR), not
+ * a fragment header (DROP_FRAGMENT).
  *
  * On return the first (returned count) entries of @p m are the good
  * packets in their original order, and sa_out[i] is the SA that
@@ -35,7 +37,8 @@ int esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
  * §5.2).  Tunnel mode: the mbuf starts at the inner IP header, trimmed
  * to the inner packet's own length (TFC padding goes), its ECN field
  * updated from the outer one (RFC 6040 §4.2, normal mode).  Transport mode:
- * the packet's IP header with protocol / next header and length
+ * the packet's IP header (IPv6: with the extension headers that were in
+ * front of ESP) with protocol / next header and length
  * restored, followed by the payload; with NAT-T the inner TCP or UDP
  * checksum is recomputed for the addresses it now has (RFC 3948
  * §3.1.2).  Every other packet has gone to worker_drop() with its

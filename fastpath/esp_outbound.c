@@ -12,6 +12,7 @@
 #include "common/counters.h"
 #include "fastpath/crypto_mb.h"
 #include "fastpath/esp_outbound.h"
+#include "fastpath/ip6ext.h"
 #include "fastpath/lifetime.h"
 #include "fastpath/pkt.h"
 
@@ -20,6 +21,10 @@
  *
  *   tunnel:    [outer IP][UDP]?[SPI|seq][IV][inner IP packet][pad][padlen|nh][ICV]
  *   transport: [IP hdr  ][UDP]?[SPI|seq][IV][payload        ][pad][padlen|nh][ICV]
+ *
+ * In transport mode "IP hdr" is the IPv4 header with its options, or the
+ * IPv6 header with the extension headers that stay in front of ESP
+ * (fastpath/ip6ext.h says which).
  *
  * Sequence numbers and IVs are taken before crypto: a packet dropped after
  * that leaves a gap, which RFC 4303 §3.3.3 allows (it forbids only reuse).
@@ -34,17 +39,17 @@ struct out_pkt {
 	uint64_t seq;     /* its sequence number */
 	uint64_t packets; /* the SA's packet count with this packet (activity event) */
 	uint8_t *iv;      /* CBC: where its IV goes (burst_cbc_ivs()), else NULL */
-	uint16_t l3_len;  /* transport: the IP header kept in front */
+	uint16_t l3_len;  /* transport: IP header (and IPv6 ext. headers) kept in front */
 	uint8_t aad[12];  /* ESN: SPI || seq_hi || seq_lo */
 };
 
-/* Header offsets in the IPv4 and IPv6 headers (with or without options). */
 /* RFC 4303 §2.4's default padding bytes: 1, 2, 3, ... */
 static const uint8_t pad_bytes[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
 /* burst_cbc_ivs() keeps a burst's packets in a 32-bit mask. */
 _Static_assert(BURST_MAX <= 32, "BURST_MAX fits a uint32_t mask");
 
+/* Header offsets in the IPv4 and IPv6 headers (with or without options). */
 #define V4_PROTO 9
 #define V6_NH    6
 
@@ -253,10 +258,14 @@ ipv4_cksum_tunnel(const struct sa_rt_out *sa, uint8_t tc, uint16_t id, uint16_t 
 	return (uint16_t)~sum;
 }
 
-/* Write the outer IPv4 / IPv6 (tunnel) or fix the packet's own header (transport). */
+/*
+ * Write the outer IPv4 / IPv6 (tunnel) or fix the packet's own header
+ * (transport: @p l3 bytes stay in front, @p nh_off is the protocol / next
+ * header byte that will name ESP or UDP).
+ */
 static inline void
 outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint64_t seq,
-    uint16_t l3)
+    uint16_t l3, uint16_t nh_off)
 {
 	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)b;
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
@@ -277,10 +286,7 @@ outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint
 	} else {
 		if (sa->encap)
 			memcpy(b + l3, sa->hdr, ESP_UDP_LEN);
-		if (sa->family == 4)
-			b[V4_PROTO] = proto;
-		else
-			b[V6_NH] = proto;
+		b[nh_off] = proto;
 	}
 	if (sa->family == 4 && sa->mode == SA_MODE_TUNNEL) {
 		ip4->total_length = rte_cpu_to_be_16((uint16_t)len);
@@ -300,6 +306,29 @@ outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint
 	}
 }
 
+/*
+ * Transport mode, IPv6 with extension headers (@p tot bytes at @p b):
+ * where ESP goes (@p l3: the bytes that stay in front) and the next
+ * header byte that names it (@p nh_off).  A routing header with segments
+ * left is refused: the pseudo-header (NAT-T) and the selectors would need
+ * the final destination.
+ */
+static __rte_noinline enum drop_reason
+split_v6(const uint8_t *b, uint32_t tot, uint16_t *l3, uint16_t *nh_off)
+{
+	struct ip6ext x;
+	enum drop_reason why;
+
+	why = ip6ext_walk(b, tot, IP6EXT_F_SPLIT | IP6EXT_F_RT0, &x);
+	if (why != DROP_NONE)
+		return why;
+	if (x.proto == IP6EXT_FRAGMENT)
+		return DROP_FRAGMENT; /* RFC 4303 §3.3: whole packets only */
+	*l3 = (uint16_t)x.off;
+	*nh_off = (uint16_t)x.nh_off;
+	return DROP_NONE;
+}
+
 /* Encapsulate @p m for @p sa and prepare its crypto op; nothing is changed when it fails. */
 static enum drop_reason
 prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
@@ -309,7 +338,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
 	uint32_t tot, payload, padded, pad, front, esp_off, ct_off, i;
-	uint16_t l3;
+	uint16_t l3, nh_off;
 	uint8_t *esp, *t, tc, nh;
 	enum drop_reason why;
 	uint64_t seq;
@@ -326,6 +355,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 			return DROP_BAD_IP;
 		tc = b[1];
 		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV4 : b[V4_PROTO];
+		nh_off = V4_PROTO;
 	} else if (len >= sizeof(struct rte_ipv6_hdr) && b[0] >> 4 == 6) {
 		l3 = sizeof(struct rte_ipv6_hdr);
 		tot = l3 + rte_be_to_cpu_16(((struct rte_ipv6_hdr *)b)->payload_len);
@@ -333,6 +363,13 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 			return DROP_BAD_IP;
 		tc = (uint8_t)(b[0] << 4 | b[1] >> 4);
 		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV6 : b[V6_NH];
+		nh_off = V6_NH;
+		if (unlikely(sa->mode == SA_MODE_TRANSPORT && ip6ext_is(nh))) {
+			why = split_v6(b, tot, &l3, &nh_off);
+			if (why != DROP_NONE)
+				return why;
+			nh = b[nh_off];
+		}
 	} else {
 		return DROP_BAD_IP;
 	}
@@ -382,7 +419,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		esp_off = sa->hdr_len;
 	}
 	p->l3_len = l3;
-	outer_fix(sa, b, rte_pktmbuf_data_len(m), tc, seq, l3);
+	outer_fix(sa, b, rte_pktmbuf_data_len(m), tc, seq, l3, nh_off);
 
 	esp = b + esp_off;
 	memcpy(esp, &sa->spi, 4);
@@ -470,7 +507,11 @@ chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
 			ip6 = rte_pktmbuf_mtod(p->m, struct rte_ipv6_hdr *);
 			l3 = p->sa->mode == SA_MODE_TUNNEL ? sizeof(*ip6) : p->l3_len;
 			udp = (struct rte_udp_hdr *)((uint8_t *)ip6 + l3);
-			udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+			if (likely(l3 == sizeof(*ip6)))
+				udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+			else /* extension headers in front (transport) */
+				udp->dgram_cksum = pkt_ipv6_l4_cksum(ip6, udp,
+				    rte_pktmbuf_data_len(p->m) - l3, IPPROTO_UDP);
 		}
 		/* Counted when committed (prepare()); reported once it is protected. */
 		worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets, EV_SA_F_OUTBOUND);

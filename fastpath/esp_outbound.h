@@ -53,8 +53,12 @@ void esp_outbound_sa_move(struct sa_rt_out *sa, const struct sa_out_move *mv);
  * limit reported once as EV_SA_LIFETIME (fastpath/lifetime.h has the
  * rules).  Transport mode keeps the
  * packet's own IP header (options included) in front; for IPv6 ESP goes
- * right after the fixed header, so extension headers end up inside ESP,
- * and IPv4 fragments are dropped (RFC 4303 §3.3).  Needs headroom for the outer
+ * after the hop-by-hop and routing headers and the destination options
+ * before a routing header; destination options after one go inside
+ * (fastpath/ip6ext.h: where Linux and scapy put it).  Fragments are
+ * dropped (RFC 4303 §3.3: DROP_FRAGMENT), as are routing headers with
+ * segments left (DROP_EXT_HDR) and malformed chains (DROP_EXT_CHAIN).
+ * Needs headroom for the outer
  * headers, ESP header and IV, and tailroom for padding, trailer and ICV.
  * Owner: the worker lcore that owns every sa[i] (others are dropped as
  * DROP_NOT_OWNER until the handoff ring exists).  Never blocks,

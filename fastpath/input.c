@@ -13,6 +13,7 @@
 #include "fastpath/forward.h"
 #include "fastpath/icmp.h"
 #include "fastpath/input.h"
+#include "fastpath/ip6ext.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
 #include "fastpath/pmtu.h"
@@ -218,6 +219,64 @@ ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 	return why;
 }
 
+static enum drop_reason ipv6_input(struct worker *w, const struct port *p, struct rte_mbuf *m);
+
+/*
+ * Remove the @p ext bytes of extension headers behind the fixed IPv6
+ * header of @p m (data at Ethernet, one segment): the headers move up,
+ * @p nh becomes the fixed header's next header.
+ */
+static void
+strip_ext_v6(struct rte_mbuf *m, uint32_t ext, uint8_t nh)
+{
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv6_hdr *ip6;
+
+	memmove(b + ext, b, sizeof(struct rte_ether_hdr) + sizeof(*ip6));
+	b = (uint8_t *)rte_pktmbuf_adj(m, (uint16_t)ext);
+	ip6 = (struct rte_ipv6_hdr *)(b + sizeof(struct rte_ether_hdr));
+	ip6->proto = nh;
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ip6->payload_len) - ext));
+}
+
+/*
+ * A packet to us (@p ip, @p tot bytes, the frame trimmed to them) whose
+ * fixed header is followed by hop-by-hop, routing or destination options
+ * headers (RFC 8200 §4): as without them, once they pass the checks of
+ * their destination (ip6ext_walk(): malformed DROP_EXT_CHAIN; an option
+ * that says discard, segments left: DROP_EXT_HDR; no Parameter Problem
+ * sent).  ESP and AH go to decapsulation with them in place (transport
+ * mode gives ESP's back; AH's ICV covers them).  Before UDP (IKE),
+ * ICMPv6 and a fragment header they are done with: they go, and the
+ * packet is sorted again as if it had come without them (the control
+ * core, the echo reply and the reassembler see none).  A fragment of AH
+ * cannot lose them (its ICV covers them) and the reassembler wants the
+ * fragment header right after the fixed one: DROP_FRAGMENT.
+ */
+static __rte_noinline enum drop_reason
+local_ext_v6(struct worker *w, const struct port *p, struct rte_mbuf *m, const uint8_t *ip,
+    uint32_t tot)
+{
+	struct ip6ext x;
+	enum drop_reason why;
+
+	why = ip6ext_walk(ip, tot, IP6EXT_F_DEST, &x);
+	if (why != DROP_NONE)
+		return why;
+	if (x.proto == IPPROTO_AH)
+		return INPUT_AH;
+	if (is_esp(x.proto, ip + x.off, tot - x.off))
+		return INPUT_ESP;
+	if (x.proto == IP6EXT_FRAGMENT) {
+		if (ip[x.off] == IPPROTO_AH)
+			return DROP_FRAGMENT;
+	} else if (x.proto != IPPROTO_UDP && x.proto != IPPROTO_ICMPV6) {
+		return DROP_LOCAL_PROTO;
+	}
+	strip_ext_v6(m, x.off - sizeof(struct rte_ipv6_hdr), x.proto);
+	return ipv6_input(w, p, m);
+}
+
 /* An IPv6 packet not for us: multicast stays on the link, the rest goes on. */
 static enum drop_reason
 transit_v6(struct worker *w, const struct port *p, struct rte_mbuf *m,
@@ -238,6 +297,8 @@ transit_v6(struct worker *w, const struct port *p, struct rte_mbuf *m,
 			return INPUT_ESP;
 		if (ip6->proto == IPPROTO_UDP)
 			return udp_local(w, p, m, 6, ip6, (const uint8_t *)(ip6 + 1), plen);
+		if (unlikely(ip6ext_is(ip6->proto)))
+			return local_ext_v6(w, p, m, (const uint8_t *)ip6, sizeof(*ip6) + plen);
 		return DROP_LOCAL_PROTO;
 	}
 	if (ip6->dst_addr[0] == 0xff)
@@ -368,13 +429,34 @@ apply_policy(struct worker *w, const struct spd *spd, enum config_direction dir,
 	}
 }
 
+/*
+ * What transport-mode ESP keeps in front of the IPv6 packet @p ip with
+ * extension headers: the fixed header and those that stay before ESP
+ * (esp_outbound_burst() drops what does not walk: then the fixed header).
+ */
+static __rte_noinline uint32_t
+ext_front_v6(const uint8_t *ip, uint32_t len)
+{
+	uint32_t tot = sizeof(struct rte_ipv6_hdr) +
+	    rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len);
+	struct ip6ext x;
+
+	if (tot > len || ip6ext_walk(ip, tot, IP6EXT_F_SPLIT | IP6EXT_F_RT0, &x) != DROP_NONE)
+		return sizeof(struct rte_ipv6_hdr);
+	return x.off;
+}
+
 /* The IP header length of @p m (data at L3): what transport mode keeps in front. */
 static inline uint32_t
 inner_l3(const struct rte_mbuf *m)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	return (ip[0] >> 4) == 4 ? (uint32_t)(ip[0] & 0xf) * 4 : sizeof(struct rte_ipv6_hdr);
+	if ((ip[0] >> 4) == 4)
+		return (uint32_t)(ip[0] & 0xf) * 4;
+	if (likely(!ip6ext_is(ip[6])))
+		return sizeof(struct rte_ipv6_hdr);
+	return ext_front_v6(ip, rte_pktmbuf_data_len(m));
 }
 
 /* The length of a @p len byte packet (header @p l3) once @p sa protects it, ESP padding included. */
@@ -412,7 +494,8 @@ fits_path(const struct sa_rt_out *sa, const struct rte_mbuf *m)
 	uint16_t p = __atomic_load_n(&sa->pmtu, __ATOMIC_RELAXED);
 	uint32_t mtu = p != 0 && p < sa->mtu ? p : sa->mtu;
 
-	return mtu == 0 || protected_len(sa, m->pkt_len, inner_l3(m)) <= mtu;
+	return mtu == 0 ||
+	    protected_len(sa, m->pkt_len, sa->mode == SA_MODE_TRANSPORT ? inner_l3(m) : 0) <= mtu;
 }
 
 static void protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n);
@@ -455,7 +538,7 @@ static __rte_noinline bool
 too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t mtu = sa->mtu, l3 = inner_l3(m), usable;
+	uint32_t mtu = sa->mtu, l3 = sa->mode == SA_MODE_TRANSPORT ? inner_l3(m) : 0, usable;
 	uint16_t p = __atomic_load_n(&sa->pmtu, __ATOMIC_RELAXED);
 
 	if (p != 0 && p < mtu) {
@@ -662,7 +745,11 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		}
 		if (unlikely(why == INPUT_REASM)) {
 			/* Kept until complete; a whole packet is sorted again, as if it had just arrived. */
-			bool v4 = eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4);
+			bool v4;
+
+			/* Read again: strip_ext_v6() may have moved the headers. */
+			eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+			v4 = eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
 			m = v4 ? reasm_ipv4(w->reasm, m, &why) : reasm_ipv6(w->reasm, m, &why);
 			if (m == NULL) {

@@ -45,6 +45,27 @@ pkt_ipv6_l4_cksum_ok(const struct rte_ipv6_hdr *ip6, const void *l4)
 	return sum == 0xffff;
 }
 
+/*
+ * The TCP / UDP checksum to store for the @p len bytes at @p l4 (checksum
+ * field zero), protocol @p proto, under the pseudo-header of @p ip6
+ * (RFC 8200 §8.1).  Unlike rte_ipv6_udptcp_cksum() it takes neither
+ * length nor protocol from the fixed header: right with extension headers
+ * in between (a routing header, if any, with no segments left).
+ */
+static inline uint16_t
+pkt_ipv6_l4_cksum(const struct rte_ipv6_hdr *ip6, const void *l4, uint32_t len, uint8_t proto)
+{
+	const uint32_t ph[2] = { rte_cpu_to_be_32(len), rte_cpu_to_be_32(proto) };
+	uint32_t sum;
+	uint16_t ck;
+
+	sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
+	sum = __rte_raw_cksum(ph, sizeof(ph), sum);
+	sum = __rte_raw_cksum(l4, len, sum);
+	ck = (uint16_t)~__rte_raw_cksum_reduce(sum);
+	return ck == 0 ? 0xffff : ck; /* 0 means "none" for UDP (RFC 768) */
+}
+
 /* Is this IPv4 packet a fragment (MF set or a non-zero offset)? */
 static inline bool
 pkt_ipv4_is_fragment(const struct rte_ipv4_hdr *ip)

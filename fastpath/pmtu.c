@@ -6,6 +6,7 @@
 #include <rte_udp.h>
 
 #include "common/limits.h"
+#include "fastpath/ip6ext.h"
 #include "fastpath/pkt.h"
 #include "fastpath/pmtu.h"
 #include "fastpath/port.h"
@@ -132,8 +133,9 @@ pmtu_icmp_v6(struct worker *w, const struct rte_ipv6_hdr *ip6, const uint8_t *ic
     uint32_t icmp_len)
 {
 	const struct rte_ipv6_hdr *q;
-	uint32_t mtu, spi;
-	uint8_t kind;
+	uint32_t mtu, spi, qlen, off = sizeof(*q);
+	struct ip6ext x;
+	uint8_t kind, proto;
 	bool encap;
 
 	if (icmp_len < ICMP_HDR_LEN + sizeof(*q) || !pkt_ipv6_l4_cksum_ok(ip6, icmp))
@@ -142,9 +144,18 @@ pmtu_icmp_v6(struct worker *w, const struct rte_ipv6_hdr *ip6, const uint8_t *ic
 	if ((rte_be_to_cpu_32(q->vtc_flow) >> 28) != 6 || !port_is_local_v6(q->src_addr))
 		return DROP_LOCAL_PROTO;
 	mtu = (uint32_t)icmp[4] << 24 | (uint32_t)icmp[5] << 16 | (uint32_t)icmp[6] << 8 | icmp[7];
-	/* Our own ESP carries no extension headers: the quoted next header is the protocol. */
-	spi = quoted_spi(q->proto, (const uint8_t *)(q + 1), icmp_len - ICMP_HDR_LEN - sizeof(*q),
-	    &kind, &encap);
+	qlen = icmp_len - ICMP_HDR_LEN;
+	proto = q->proto;
+	/* Transport mode keeps a packet's extension headers in front of our ESP or AH. */
+	if (unlikely(ip6ext_is(proto))) {
+		if (ip6ext_walk((const uint8_t *)q,
+		        RTE_MIN(qlen, (uint32_t)sizeof(*q) + rte_be_to_cpu_16(q->payload_len)), 0,
+		        &x) != DROP_NONE)
+			return DROP_LOCAL_PROTO;
+		proto = x.proto;
+		off = x.off;
+	}
+	spi = quoted_spi(proto, (const uint8_t *)q + off, qlen - off, &kind, &encap);
 	if (spi == 0 || !take_budget(w))
 		return DROP_LOCAL_PROTO;
 	if (apply(w, spi, kind, encap, 6, q->dst_addr,

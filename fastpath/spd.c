@@ -10,15 +10,10 @@
 #include <rte_common.h>
 #include <rte_ip.h>
 
+#include "fastpath/ip6ext.h"
 #include "fastpath/spd.h"
 
-#define IPV6_HDR_LEN 40
-
-/* IPv6 extension headers skipped on the way to the protocol (RFC 4301 4.4.1.1, RFC 8200 4). */
-#define NH_HOPOPTS  0
-#define NH_ROUTING  43
-#define NH_FRAGMENT 44
-#define NH_DSTOPTS  60
+#define IPV6_HDR_LEN IP6EXT_FIXED
 
 /* Protocols whose header starts with a source and a destination port. */
 static inline bool
@@ -56,15 +51,10 @@ key4(struct spd_key4 *k, const uint8_t *ip)
 		memcpy(&k->sport, ip + ihl, 4);
 }
 
-static inline bool
-is_ext(uint8_t nh)
-{
-	return nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_FRAGMENT || nh == NH_DSTOPTS;
-}
-
 /*
  * The IPv6 key: skip up to SPD_IPV6_EXT_MAX hop-by-hop, routing, fragment
- * and destination options headers to the protocol.  A fragment header
+ * and destination options headers to the protocol (RFC 4301 4.4.1.1,
+ * RFC 8200 4; a leaner walk than ip6ext_walk(): no option checks).  A fragment header
  * with a non-zero offset ends the walk: its next header is the protocol,
  * and the ports are OPAQUE.  So does a chain that is longer or runs past
  * payload_len, with the header that could not be skipped as protocol.
@@ -81,11 +71,11 @@ key6(struct spd_key6 *k, const uint8_t *ip)
 	memset(k, 0, sizeof(*k));
 	memcpy(k->src, h->src_addr, 16);
 	memcpy(k->dst, h->dst_addr, 16);
-	for (i = 0; is_ext(nh); i++) {
+	for (i = 0; ip6ext_is(nh); i++) {
 		if (i == SPD_IPV6_EXT_MAX || off + 8 > end)
 			goto opaque;
 		next = ip[off];
-		if (nh == NH_FRAGMENT) {
+		if (nh == IP6EXT_FRAGMENT) {
 			/* Fragment offset: the top 13 bits of bytes 2-3 (RFC 8200 4.5). */
 			if ((ip[off + 2] | (ip[off + 3] & 0xf8)) != 0) {
 				nh = next;

@@ -20,6 +20,13 @@ scapy 2.5 has no AES-GMAC for AH: those cases are computed here with
 python3-cryptography (GMAC = AES-GCM over an empty plaintext, the packet
 with mutable fields and ICV zeroed as AAD, nonce salt || IV; RFC 4543 5),
 with the zeroing written here independently of scapy and of fastipsec.
+
+IPv6 transport-mode packets may carry extension headers (hop-by-hop,
+routing, destination options) with options whose data may change en route
+(type bit 0x20, zeroed for the ICV: RFC 4302 3.3.3.1.2.1): scapy's
+split_for_transport() says where AH goes (as Linux does), fastipsec must
+put it there too, and the "router" also changes that data in the
+hop-by-hop header.
 """
 import struct
 import sys
@@ -28,7 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from scapy.compat import raw
 from scapy.layers.inet import IP
 from scapy.layers.inet6 import IPv6
-from scapy.layers.ipsec import AH, SecurityAssociation
+from scapy.layers.ipsec import AH, SecurityAssociation, split_for_transport
 from scapy.utils import checksum
 
 ADDR = {4: ("192.0.2.1", "192.0.2.2"), 6: ("2001:db8::1", "2001:db8::2")}
@@ -48,8 +55,37 @@ def report(ok, what):
 IMMUTABLE_V4_OPTS = (0, 1, 130, 133, 134, 148, 149)  # RFC 4302 Appendix A.1
 
 
+EXT_HDRS = (0, 43, 60)  # hop-by-hop, routing, destination options (RFC 8200 4)
+
+
+def front(wire):
+    """(bytes in front of what follows the IP headers, offset of the byte naming it)."""
+    if wire[0] >> 4 == 4:
+        return (wire[0] & 0xF) * 4, 9
+    off, nh_off = 40, 6
+    while wire[nh_off] in EXT_HDRS:
+        nh_off = off
+        off += (wire[off + 1] + 1) * 8
+    return off, nh_off
+
+
 def l3_len(wire):
-    return (wire[0] & 0xF) * 4 if wire[0] >> 4 == 4 else 40
+    return front(wire)[0]
+
+
+def v6_opts(b, end):
+    """(header type, offset, option type, data length) of each IPv6 option in front of end."""
+    nh, off = b[6], 40
+    while off < end and nh in EXT_HDRS:
+        hlen = (b[off + 1] + 1) * 8
+        i = off + 2
+        while nh != 43 and i < off + hlen:
+            if b[i] == 0:  # Pad1
+                i += 1
+                continue
+            yield nh, i, b[i], b[i + 1]
+            i += 2 + b[i + 1]
+        nh, off = b[off], off + hlen
 
 
 def v4_csum(b, l3):
@@ -86,6 +122,9 @@ def router(wire):
         vtc = struct.unpack("!I", b[0:4])[0]
         vtc = (vtc & 0xF0300000) | (0x2e << 22) | 0x13579  # DSCP EF, ECN kept, flow label
         b[0:4] = struct.pack("!I", vtc)
+        for nh, i, t, n in list(v6_opts(b, front(b)[0])):
+            if nh == 0 and t & 0x20:  # hop-by-hop option data that may change en route
+                b[i + 2:i + 2 + n] = bytes(x ^ 0x5A for x in b[i + 2:i + 2 + n])
     return bytes(b)
 
 
@@ -103,9 +142,11 @@ class Case:
         align = 4 if self.outer == 4 else 8
         self.ah_len = -(-(12 + self.iv + self.icv) // align) * align
         self.opts = self.inner_v == 4 and l3_len(self.inner) > 20
-        self.name = "case %d %s %s outer v%d inner v%d%s%s, %d bytes" % (
+        self.ext = self.inner_v == 6 and self.inner[6] in EXT_HDRS
+        self.name = "case %d %s %s outer v%d inner v%d%s%s%s, %d bytes" % (
             self.idx, self.kw, self.mode, self.outer, self.inner_v,
-            " esn" if self.esn else "", " options" if self.opts else "", len(self.inner))
+            " esn" if self.esn else "", " options" if self.opts else "",
+            " ext headers" if self.ext else "", len(self.inner))
 
     def sa(self):
         src, dst = ADDR[self.outer]
@@ -123,8 +164,8 @@ def ip_parse(wire):
 
 def ah_header(c, wire):
     """Check the AH header fields of a packet; None or what is wrong."""
-    l3 = l3_len(wire)
-    nxt = wire[9] if c.outer == 4 else wire[6]
+    l3, nh_off = front(wire)
+    nxt = wire[nh_off]
     if nxt != 51:
         return "protocol %d, want 51" % nxt
     ah = wire[l3:l3 + c.ah_len]
@@ -136,10 +177,28 @@ def ah_header(c, wire):
         return "SPI %s" % ah[4:8].hex()
     if ah[12 + c.iv + c.icv:] != bytes(c.ah_len - 12 - c.iv - c.icv):
         return "ICV padding %s" % ah[12 + c.iv + c.icv:].hex()
-    want = (4 if c.inner_v == 4 else 41) if c.mode == "tunnel" else 17
+    if c.mode == "tunnel":
+        want = 4 if c.inner_v == 4 else 41
+    else:
+        want = split_for_transport(ip_parse(c.inner), 51)[1]
     if ah[0] != want:
         return "next header %d, want %d" % (ah[0], want)
     return None
+
+
+def placement(c):
+    """Transport mode: are the headers in front of AH scapy's, bytes and all?"""
+    hdr = bytearray(raw(split_for_transport(ip_parse(c.inner), 51)[0]))
+    off, nh_off = front(c.wire)
+    ours = bytearray(c.wire[:off])
+    if off != len(hdr):
+        return "%d bytes in front of AH, scapy keeps %d" % (off, len(hdr))
+    if c.inner_v == 4:
+        ours[2:4] = hdr[2:4] = ours[10:12] = hdr[10:12] = b"\0\0"  # length, checksum
+    else:
+        ours[4:6] = hdr[4:6] = b"\0\0"  # payload length
+    return None if ours == hdr else "headers in front differ: %s, scapy %s" % (
+        ours.hex(), hdr.hex())
 
 
 def gmac_icv(c, wire):
@@ -158,6 +217,9 @@ def gmac_icv(c, wire):
         b[0] &= 0xF0
         b[1:4] = b"\0\0\0"
         b[7] = 0
+        for _, i, t, n in list(v6_opts(b, l3)):
+            if t & 0x20:
+                b[i + 2:i + 2 + n] = bytes(n)
     iv = bytes(b[l3 + 12:l3 + 20])
     b[l3 + 20:l3 + 20 + c.icv] = bytes(c.icv)
     aad = bytes(b) + (struct.pack("!I", 1) if c.esn else b"")
@@ -177,8 +239,8 @@ def gmac_decap(c, wire):
         b[2:4] = struct.pack("!H", l3 + len(rest))
         v4_csum(b, l3)
     else:
-        b[6] = wire[l3]
-        b[4:6] = struct.pack("!H", len(rest))
+        b[front(wire)[1]] = wire[l3]
+        b[4:6] = struct.pack("!H", l3 - 40 + len(rest))
     return bytes(b) + rest
 
 
@@ -193,6 +255,10 @@ def verify(c, sa, wire):
 
 
 def check_ours(c, sa):
+    if c.mode == "transport":
+        err = placement(c)
+        report(err is None, "fastipsec puts AH where scapy does: %s%s" % (
+            c.name, ": " + err if err else ""))
     err = ah_header(c, c.wire)
     report(err is None, "fastipsec's AH header: %s%s" % (c.name, ": " + err if err else ""))
     who = "cryptography (GMAC)" if c.iv else "scapy"
@@ -218,13 +284,13 @@ def make_gmac(c, seq):
         src, dst = ADDR[c.outer]
         outer = IP(src=src, dst=dst, proto=51) if c.outer == 4 else IPv6(src=src, dst=dst, nh=51)
         wire = bytearray(raw(outer / ah / raw(inner)))
+    elif c.outer == 6:
+        hdr, ah.nh, payload = split_for_transport(inner, 51)  # extension headers stay in front
+        wire = bytearray(raw(hdr / ah / raw(payload)))
     else:
         payload = raw(inner.payload)
         inner.remove_payload()
-        if c.outer == 4:
-            inner.proto, inner.len, inner.chksum = 51, None, None
-        else:
-            inner.nh, inner.plen = 51, None
+        inner.proto, inner.len, inner.chksum = 51, None, None
         wire = bytearray(raw(inner / ah / payload))
     l3 = l3_len(wire)
     wire[l3 + 20:l3 + 20 + c.icv] = gmac_icv(c, bytes(wire))

@@ -59,7 +59,8 @@ struct xcase {
 	const char *kw;
 	uint8_t outer, inner, mode;
 	bool esn;
-	bool opts; /* IPv4 options: NOP, Record Route, Router Alert, EOL */
+	bool opts;   /* IPv4 options: NOP, Record Route, Router Alert, EOL */
+	uint8_t ext; /* IPv6 transport: extension headers chains[ext] in front of UDP; 0 none */
 };
 
 static const char *const kws[] = { "sha1", "sha256", "sha384", "sha512", "aes128gmac" };
@@ -73,18 +74,52 @@ static const uint8_t shapes[][3] = {
 };
 static const uint16_t lens[] = { 0, 1, 37, 1000 };
 
+/*
+ * IPv6 extension header chains (RFC 8200 §4) of the transport-mode
+ * packets, with options whose data may change en route (type 0x3e,
+ * RFC 4727's experiment: bit 0x20 set) in front of AH: hop-by-hop (Router
+ * Alert, 0x3e, PadN); then destination options (0x3e: with no routing
+ * header they stay in front of AH); then a routing header with no
+ * segments left (the destination options after it go behind AH).  Each
+ * ends naming UDP.
+ */
+static const struct {
+	const char *name;
+	uint8_t first, len;
+	uint8_t b[32];
+} chains[] = {
+	{ "", 17, 0, { 0 } },
+	{ " hop-by-hop", 0, 16, { 17, 1, 5, 2, 0, 0, 0x3e, 6, 1, 2, 3, 4, 5, 6, 1, 0 } },
+	{ " hop-by-hop+dest", 0, 16, { 60, 0, 5, 2, 0, 0, 1, 0, 17, 0, 0x3e, 4, 9, 8, 7, 6 } },
+	{ " hop-by-hop+routing+dest", 0, 32,
+	    { 43, 1, 5, 2, 0, 0, 0x3e, 6, 1, 2, 3, 4, 5, 6, 1, 0, 60, 0, 0, 0, 0, 0, 0, 0, 17, 0,
+	        0x3e, 4, 9, 8, 7, 6 } },
+};
+
 #define N_SHAPED (NELEM(kws) * NELEM(shapes) * 2)
-#define N_CASES  (N_SHAPED + NELEM(kws) * 2) /* then transport v4 with options */
+#define N_OPTS   (N_SHAPED + NELEM(kws) * 2) /* then transport v4 with options */
+#define N_CASES  (N_OPTS + NELEM(kws) * (NELEM(chains) - 1) * 2) /* then v6 with chains */
 
 /* The options of the option cases (RFC 4302 Appendix A.1: Record Route is mutable). */
 static const uint8_t opts[20] = { 0x01, 0x07, 0x0b, 0x04, [12] = 0x94, 0x04 };
 
-/* Case @p i: every algorithm x shape x ESN off / on, then x IPv4 options. */
+/*
+ * Case @p i: every algorithm x shape x ESN off / on, then x IPv4 options,
+ * then IPv6 transport x extension header chain.
+ */
 static void
 case_at(unsigned int i, struct xcase *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->esn = i % 2;
+	if (i >= N_OPTS) {
+		i -= N_OPTS;
+		c->kw = kws[i / ((NELEM(chains) - 1) * 2)];
+		c->ext = (uint8_t)(1 + (i / 2) % (NELEM(chains) - 1));
+		c->outer = c->inner = 6;
+		c->mode = SA_MODE_TRANSPORT;
+		return;
+	}
 	if (i >= N_SHAPED) {
 		c->kw = kws[(i - N_SHAPED) / 2];
 		c->outer = c->inner = 4;
@@ -211,7 +246,11 @@ pair_free(struct pair *pr)
 	memset(pr, 0, sizeof(*pr));
 }
 
-/* A UDP packet, checksums right: inner hosts (tunnel) or A to B (transport). */
+/*
+ * A UDP packet, checksums right: inner hosts (tunnel) or A to B
+ * (transport), with c->ext's extension headers between the IPv6 header
+ * and UDP.
+ */
 static struct rte_mbuf *
 udp_pkt(const struct xcase *c, uint16_t plen)
 {
@@ -255,6 +294,17 @@ udp_pkt(const struct xcase *c, uint16_t plen)
 		memcpy(ip6->src_addr, tun ? H6[0] : A6, 16);
 		memcpy(ip6->dst_addr, tun ? H6[1] : B6, 16);
 		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+		if (c->ext != 0) {
+			uint16_t n = chains[c->ext].len;
+
+			if ((b = (uint8_t *)rte_pktmbuf_prepend(m, n)) == NULL)
+				return NULL;
+			memmove(b, b + n, l3);
+			memcpy(b + l3, chains[c->ext].b, n);
+			ip6 = (struct rte_ipv6_hdr *)b;
+			ip6->proto = chains[c->ext].first;
+			ip6->payload_len = rte_cpu_to_be_16((uint16_t)(n + 8 + plen));
+		}
 	}
 	return m;
 }
@@ -313,6 +363,7 @@ check(const char *path)
 	struct xcase c;
 	struct pair pr;
 	unsigned int idx, cur = UINT_MAX, fails = 0;
+	bool ok;
 	size_t ilen, wlen;
 	char *sp;
 	uint8_t *b;
@@ -346,21 +397,17 @@ check(const char *path)
 			continue;
 		}
 		unhex(sp + 1, b, wlen);
-		if (ah_inbound_burst(w, &m, &si, 1) == 1 && rte_pktmbuf_pkt_len(m) == ilen &&
-		    memcmp(rte_pktmbuf_mtod(m, uint8_t *), inner, ilen) == 0) {
-			printf(
-			    "ok - fastipsec verifies scapy: case %u %s %s outer v%u inner v%u%s%s, "
-			    "%zu bytes\n",
-			    idx, c.kw, c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer,
-			    c.inner, c.esn ? " esn" : "", c.opts ? " options" : "", ilen);
+		ok = ah_inbound_burst(w, &m, &si, 1) == 1 && rte_pktmbuf_pkt_len(m) == ilen &&
+		    memcmp(rte_pktmbuf_mtod(m, uint8_t *), inner, ilen) == 0;
+		printf("%s - fastipsec verifies scapy: case %u %s %s outer v%u inner v%u%s%s%s, "
+		       "%zu bytes\n",
+		    ok ? "ok" : "not ok", idx, c.kw,
+		    c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer, c.inner,
+		    c.esn ? " esn" : "", c.opts ? " options" : "", chains[c.ext].name, ilen);
+		if (ok)
 			rte_pktmbuf_free(m);
-		} else {
-			printf("not ok - fastipsec verifies scapy: case %u %s %s outer v%u inner "
-			       "v%u%s%s, %zu bytes\n",
-			    idx, c.kw, c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer,
-			    c.inner, c.esn ? " esn" : "", c.opts ? " options" : "", ilen);
+		else
 			fails++;
-		}
 	}
 	pair_free(&pr);
 	fclose(f);

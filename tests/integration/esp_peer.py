@@ -16,7 +16,8 @@ Addresses may be IPv6 (outer and inner independently).  NATT: udp encapsulation 
 Environment: ESP_SEQ, the first sequence number; ESP_FRAG=N sends each outer packet in IP fragments of
 at most N bytes (IPv4: of payload, a multiple of 8; IPv6: whole fragments); ESP_TTL_FROM=ADDR sends the
 requests with TTL / hop limit 1 and expects, instead of echo replies, Time Exceeded errors from ADDR
-(the gateway) quoting each request, through the tunnel.
+(the gateway) quoting each request, through the tunnel; ESP_EXT=1 puts a hop-by-hop (Router Alert)
+and a destination options header between the outer IPv6 header and ESP / AH (RFC 8200 §4).
 """
 import json
 import os
@@ -28,6 +29,7 @@ from scapy.all import Ether, IP, IPv6, ICMP, UDP, Raw, sendp, sniff, conf
 from scapy.layers.inet import fragment
 from scapy.layers.inet import IPerror, ICMPerror
 from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6TimeExceeded, IPv6ExtHdrFragment, fragment6
+from scapy.layers.inet6 import IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, PadN, RouterAlert
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 
 conf.verb = 0
@@ -45,8 +47,13 @@ def make_sa(proposal, spi, key, peer, gw, natt):
     elif proposal == 'ah-sha256':
         kw = dict(auth_algo='SHA2-256-128', auth_key=bytes.fromhex(key))
     ip = IPv6 if ':' in peer else IP
+    th = ip(src=peer, dst=gw)
+    if ip is IPv6 and os.environ.get('ESP_EXT'):
+        # scapy puts ESP / AH behind them (split_for_transport()).
+        th = th / IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optdata=b'')]) / \
+            IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0' * 4)])
     # NAT-T is added and removed here: scapy 2.5 writes a UDP length of 8 (LAB-NOTES.md).
-    return SecurityAssociation(AH if proposal.startswith('ah-') else ESP, spi=spi, tunnel_header=ip(src=peer, dst=gw),
+    return SecurityAssociation(AH if proposal.startswith('ah-') else ESP, spi=spi, tunnel_header=th,
                                seq_num=int(os.environ.get('ESP_SEQ', '1')), **kw)
 
 

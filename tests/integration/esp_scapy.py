@@ -17,6 +17,10 @@ encrypt without its nat_t_header and add the UDP header ourselves (checksum
 0 over IPv4, RFC 3948 section 2.1; computed over IPv6).  On decryption the
 UDP header is checked and stripped here too (scapy cannot decrypt IPv6
 transport mode inside UDP).
+
+IPv6 transport-mode packets may carry extension headers (hop-by-hop,
+routing, destination options): scapy's split_for_transport() says where
+ESP goes (as Linux does), and fastipsec must put it there too.
 """
 import struct
 import sys
@@ -26,7 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from scapy.compat import raw
 from scapy.layers.inet import IP, UDP
 from scapy.layers.inet6 import IPv6
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import ESP, SecurityAssociation, split_for_transport
 from scapy.utils import checksum
 
 ADDR = {4: ("192.0.2.1", "192.0.2.2"), 6: ("2001:db8::1", "2001:db8::2")}
@@ -56,6 +60,29 @@ def algos(kw):
     return "AES-CBC", auth, 16, ICV[integ], 16
 
 
+def ip_parse(wire):
+    return IP(wire) if wire[0] >> 4 == 4 else IPv6(wire)
+
+
+def placement(c):
+    """Transport mode: are the headers in front of ESP (or UDP) scapy's, bytes and all?"""
+    hdr = raw(split_for_transport(ip_parse(c.inner), 50)[0])
+    off, nh_off = front(c.wire)
+    if off != len(hdr):
+        return "%d bytes in front of %s, scapy keeps %d" % (
+            off, "UDP" if c.encap else "ESP", len(hdr))
+    ours, theirs = bytearray(c.wire[:off]), bytearray(hdr)
+    if ours[nh_off] != (17 if c.encap else 50):
+        return "next header %d in front" % ours[nh_off]
+    if c.inner_v == 4:
+        ours[2:4] = theirs[2:4] = ours[10:12] = theirs[10:12] = b"\0\0"  # length, checksum
+    else:
+        ours[4:6] = theirs[4:6] = b"\0\0"  # payload length
+    ours[nh_off] = theirs[nh_off]
+    return None if ours == theirs else "headers in front differ: %s, scapy %s" % (
+        ours.hex(), theirs.hex())
+
+
 class Case:
     def __init__(self, f):
         self.idx, self.kw, self.mode = int(f[0]), f[1], f[2]
@@ -66,9 +93,11 @@ class Case:
         self.auth = bytes.fromhex(f[9]) if f[9] != "-" else b""
         self.inner = bytes.fromhex(f[10])
         self.wire = bytes.fromhex(f[11])
-        self.name = "case %d %s %s outer v%d inner v%d%s%s, %d bytes" % (
+        self.ext = self.inner_v == 6 and self.inner[6] in EXT_HDRS
+        self.name = "case %d %s %s outer v%d inner v%d%s%s%s, %d bytes" % (
             self.idx, self.kw, self.mode, self.outer, self.inner_v,
-            " nat-t" if self.encap else "", " esn" if self.esn else "", len(self.inner))
+            " nat-t" if self.encap else "", " esn" if self.esn else "",
+            " ext headers" if self.ext else "", len(self.inner))
 
     def sa(self):
         crypt, auth, _, _, _ = algos(self.kw)
@@ -82,8 +111,28 @@ class Case:
                                    esn_en=self.esn, esn=1 if self.esn else 0)
 
 
+EXT_HDRS = (0, 43, 60)  # hop-by-hop, routing, destination options (RFC 8200 4)
+
+
+def front(wire):
+    """(bytes in front of the upper layer, offset of the byte naming it) of an IP packet."""
+    if wire[0] >> 4 == 4:
+        return (wire[0] & 0xF) * 4, 9
+    off, nh_off = 40, 6
+    while wire[nh_off] in EXT_HDRS:
+        nh_off = off
+        off += (wire[off + 1] + 1) * 8
+    return off, nh_off
+
+
 def l3_len(wire):
-    return (wire[0] & 0xF) * 4 if wire[0] >> 4 == 4 else 40
+    return front(wire)[0]
+
+
+def udp6_csum(wire, udp):
+    """RFC 8200 8.1: the pseudo-header (addresses, length, 17), then the datagram."""
+    ph = wire[8:40] + struct.pack("!IxxxB", len(udp), 17)
+    return checksum(ph + udp) or 0xFFFF
 
 
 def strip_udp(c, wire):
@@ -109,7 +158,7 @@ def strip_udp(c, wire):
     if ucsum != want:
         return None, "UDP checksum %04x over IPv6, want %04x" % (ucsum, want)
     b = bytearray(wire[:l3] + wire[l3 + 8:])
-    b[6] = 50
+    b[front(wire)[1]] = 50
     b[4:6] = struct.pack("!H", len(b) - 40)
     return IPv6(bytes(b)), None
 
@@ -139,7 +188,10 @@ def trailer(c, esp):
         return "padding %s" % pt[len(pt) - 2 - padlen:-2].hex()
     if padlen >= align:
         return "pad length %d: more than the default" % padlen
-    want = (4 if c.inner_v == 4 else 41) if c.mode == "tunnel" else 17
+    if c.mode == "tunnel":
+        want = 4 if c.inner_v == 4 else 41
+    else:
+        want = split_for_transport(ip_parse(c.inner), 50)[1]
     if nh != want:
         return "next header %d, want %d" % (nh, want)
     return None
@@ -147,6 +199,10 @@ def trailer(c, esp):
 
 def check_ours(c):
     wire = c.wire
+    if c.mode == "transport":
+        err = placement(c)
+        report(err is None, "fastipsec puts ESP where scapy does: %s%s" % (
+            c.name, ": " + err if err else ""))
     if c.encap:
         p, err = strip_udp(c, wire)
         if err:
@@ -168,22 +224,24 @@ def check_ours(c):
 
 
 def make_theirs(c, sa):
-    inner = IP(c.inner) if c.inner_v == 4 else IPv6(c.inner)
-    p = sa.encrypt(inner)
+    p = sa.encrypt(ip_parse(c.inner))
     wire = raw(p)
     if not c.encap:
         return wire
-    l3 = l3_len(wire)
+    l3, nh_off = front(wire)
     if c.outer == 4:
         hdr = IP(wire[:l3])
         hdr.proto = 17
         hdr.len = None
         hdr.chksum = None
         return raw(hdr / UDP(sport=4500, dport=4500, chksum=0) / wire[l3:])
-    hdr = IPv6(wire[:l3])
-    hdr.nh = 17
-    hdr.plen = None
-    return raw(hdr / UDP(sport=4500, dport=4500) / wire[l3:])
+    # By hand: the UDP header goes behind the extension headers, if any.
+    hdr = bytearray(wire[:l3])
+    hdr[nh_off] = 17
+    udp = bytearray(struct.pack("!HHHH", 4500, 4500, 8 + len(wire) - l3, 0) + wire[l3:])
+    udp[6:8] = struct.pack("!H", udp6_csum(wire, bytes(udp)))
+    hdr[4:6] = struct.pack("!H", l3 - 40 + len(udp))
+    return bytes(hdr + udp)
 
 
 def main():

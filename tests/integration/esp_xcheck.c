@@ -26,7 +26,7 @@
 
 /*
  * esp_xcheck gen
- *     For every case, protect a few UDP packets with esp_outbound_burst()
+ *     For every case (case_at()), protect a few UDP packets with esp_outbound_burst()
  *     and print one line per packet:
  *       case kw mode outer inner encap esn spi enc_key auth_key inner wire
  *     (mode tunnel|transport; keys, inner and wire in hex, "-" when empty).
@@ -57,6 +57,7 @@ struct xcase {
 	const char *kw;
 	uint8_t outer, inner, mode;
 	bool encap, esn;
+	uint8_t ext; /* IPv6 transport: extension headers chains[ext] in front of UDP; 0 none */
 };
 
 static const char *const kws[] = { "aes128gcm16", "aes128-sha256", "chacha20poly1305",
@@ -71,14 +72,49 @@ static const uint8_t shapes[][3] = {
 };
 static const uint16_t lens[] = { 0, 1, 37, 1000 };
 
+/*
+ * IPv6 extension header chains (RFC 8200 §4) of the transport-mode
+ * packets: hop-by-hop (Router Alert, PadN), then destination options
+ * (PadN; with no routing header scapy and Linux keep them in front of
+ * ESP), then a routing header with no segments left (the destination
+ * options after it go inside ESP).  Each ends naming UDP.
+ */
+static const struct {
+	const char *name;
+	uint8_t first, len;
+	uint8_t b[24];
+} chains[] = {
+	{ "", 17, 0, { 0 } },
+	{ " hop-by-hop", 0, 8, { 17, 0, 5, 2, 0, 0, 1, 0 } },
+	{ " hop-by-hop+dest", 0, 16, { 60, 0, 5, 2, 0, 0, 1, 0, 17, 0, 1, 4, 0, 0, 0, 0 } },
+	{ " hop-by-hop+routing+dest", 0, 24,
+	    { 43, 0, 5, 2, 0, 0, 1, 0, 60, 0, 0, 0, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0 } },
+};
+
 #define N_PLAIN (NELEM(kws) * NELEM(shapes) * 2)
 #define N_ESN   (2 * NELEM(shapes)) /* GCM and ChaCha20-Poly1305 with ESN */
+#define N_EXT   (NELEM(kws) * (NELEM(chains) - 1) * 2)
+#define N_CASES (N_PLAIN + N_ESN + N_EXT)
 
-/* Case @p i: every proposal x shape x NAT-T, then the AEAD ones with ESN. */
+/*
+ * Case @p i: every proposal x shape x NAT-T, then the AEAD ones with ESN,
+ * then IPv6 transport mode with each extension header chain, every
+ * proposal x NAT-T.
+ */
 static void
 case_at(unsigned int i, struct xcase *c)
 {
 	memset(c, 0, sizeof(*c));
+	if (i >= N_PLAIN + N_ESN) {
+		i -= N_PLAIN + N_ESN;
+		c->kw = kws[i / ((NELEM(chains) - 1) * 2)];
+		c->encap = i % 2;
+		c->ext = (uint8_t)(1 + (i / 2) % (NELEM(chains) - 1));
+		c->outer = 6;
+		c->inner = 6;
+		c->mode = SA_MODE_TRANSPORT;
+		return;
+	}
 	if (i < N_PLAIN) {
 		c->kw = kws[i / (NELEM(shapes) * 2)];
 		c->encap = i % 2;
@@ -213,7 +249,11 @@ pair_free(struct pair *pr)
 	memset(pr, 0, sizeof(*pr));
 }
 
-/* A UDP packet, checksums right: inner hosts (tunnel) or A to B (transport). */
+/*
+ * A UDP packet, checksums right: inner hosts (tunnel) or A to B
+ * (transport), with c->ext's extension headers between the IPv6 header
+ * and UDP (the checksum's pseudo-header does not see them).
+ */
 static struct rte_mbuf *
 udp_pkt(const struct xcase *c, uint16_t plen)
 {
@@ -254,6 +294,17 @@ udp_pkt(const struct xcase *c, uint16_t plen)
 		memcpy(ip6->src_addr, tun ? H6[0] : A6, 16);
 		memcpy(ip6->dst_addr, tun ? H6[1] : B6, 16);
 		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+		if (c->ext != 0) {
+			uint16_t n = chains[c->ext].len;
+
+			if ((b = (uint8_t *)rte_pktmbuf_prepend(m, n)) == NULL)
+				return NULL;
+			memmove(b, b + n, l3);
+			memcpy(b + l3, chains[c->ext].b, n);
+			ip6 = (struct rte_ipv6_hdr *)b;
+			ip6->proto = chains[c->ext].first;
+			ip6->payload_len = rte_cpu_to_be_16((uint16_t)(n + 8 + plen));
+		}
 	}
 	return m;
 }
@@ -269,7 +320,7 @@ gen(void)
 	unsigned int i, j;
 	uint32_t ilen;
 
-	for (i = 0; i < N_PLAIN + N_ESN; i++) {
+	for (i = 0; i < N_CASES; i++) {
 		case_at(i, &c);
 		if (pair_make(&c, 0x10000 + i, &pr) != 0) {
 			fprintf(stderr, "case %u: cannot build the SA\n", i);
@@ -314,6 +365,7 @@ check(const char *path)
 	struct xcase c;
 	struct pair pr;
 	unsigned int idx, cur = UINT_MAX, fails = 0;
+	bool ok;
 	size_t ilen, wlen;
 	char *sp;
 	uint8_t *b;
@@ -324,7 +376,7 @@ check(const char *path)
 	}
 	memset(&pr, 0, sizeof(pr));
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%u", &idx) != 1 || idx >= N_PLAIN + N_ESN)
+		if (sscanf(line, "%u", &idx) != 1 || idx >= N_CASES)
 			continue;
 		case_at(idx, &c);
 		if (idx != cur) {
@@ -347,21 +399,17 @@ check(const char *path)
 			continue;
 		}
 		unhex(sp + 1, b, wlen);
-		if (esp_inbound_burst(w, &m, &si, 1) == 1 && rte_pktmbuf_pkt_len(m) == ilen &&
-		    memcmp(rte_pktmbuf_mtod(m, uint8_t *), inner, ilen) == 0) {
-			printf(
-			    "ok - fastipsec decrypts scapy: case %u %s %s outer v%u inner v%u%s%s, "
-			    "%zu bytes\n",
-			    idx, c.kw, c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer,
-			    c.inner, c.encap ? " nat-t" : "", c.esn ? " esn" : "", ilen);
+		ok = esp_inbound_burst(w, &m, &si, 1) == 1 && rte_pktmbuf_pkt_len(m) == ilen &&
+		    memcmp(rte_pktmbuf_mtod(m, uint8_t *), inner, ilen) == 0;
+		printf("%s - fastipsec decrypts scapy: case %u %s %s outer v%u inner v%u%s%s%s, "
+		       "%zu bytes\n",
+		    ok ? "ok" : "not ok", idx, c.kw,
+		    c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer, c.inner,
+		    c.encap ? " nat-t" : "", c.esn ? " esn" : "", chains[c.ext].name, ilen);
+		if (ok)
 			rte_pktmbuf_free(m);
-		} else {
-			printf("not ok - fastipsec decrypts scapy: case %u %s %s outer v%u inner "
-			       "v%u%s%s, %zu bytes\n",
-			    idx, c.kw, c.mode == SA_MODE_TUNNEL ? "tunnel" : "transport", c.outer,
-			    c.inner, c.encap ? " nat-t" : "", c.esn ? " esn" : "", ilen);
+		else
 			fails++;
-		}
 	}
 	pair_free(&pr);
 	fclose(f);

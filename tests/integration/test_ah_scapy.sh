@@ -7,7 +7,9 @@
 # SHA-256/384/512 through scapy; AES-128-GMAC through python3-cryptography
 # (scapy 2.5 has no GMAC for AH); tunnel (4in4, 6in6, 4in6, 6in4) and
 # transport (v4, v6, and v4 with options: Record Route changed on the way,
-# Router Alert covered); ESN off and on.  No namespaces, no NIC.
+# Router Alert covered; v6 behind hop-by-hop, destination options and
+# routing headers with options that may change en route, changed on the
+# way in the hop-by-hop header); ESN off and on.  No namespaces, no NIC.
 set -u
 . "$(dirname "$0")/common.sh"
 

@@ -4,7 +4,8 @@
 # ESP in the peer's namespace encrypts echo requests to a host behind the
 # gateway (static SAs, tunnel mode); the gateway decrypts, checks the
 # inbound policy, forwards; the host answers; the gateway encrypts the
-# replies, and scapy must decrypt them to the same echo replies.
+# replies, and scapy must decrypt them to the same echo replies.  Also with
+# IPv6 extension headers in front of ESP and of an echo request to the gateway.
 set -u
 . "$(dirname "$0")/common.sh"
 
@@ -215,6 +216,41 @@ ST=$(tel "$PREFIX" /fastipsec/stats)
 echo "# reassembly: $(jget "$ST" '{k: v for k, v in r["/fastipsec/stats"].items() if k.startswith("reasm")}')"
 check "the reassembly counters show the five IPv6 packets [$NW worker(s)]" test \
 	"$(jget "$ST" '(lambda t: (t["reasm_packets"], t["reasm_fragments"] >= 10, t["reasm_freed"]))(r["/fastipsec/stats"])')" = "(5, True, 0)"
+
+# RFC 8200 §4: hop-by-hop and destination options headers in front of ESP, and of an echo
+# request to the gateway, change nothing; a malformed chain is dropped and counted.
+R=$(ESP_EXT=1 ESP_SEQ=30 OUTER6=1 peer chacha 2001:db8:51::7 0x2003 "$CHA_TO" 0x1003 "$CHA_FROM")
+echo "# chacha 6in6 behind hop-by-hop and destination options: $R"
+check "ESP behind hop-by-hop (Router Alert) and destination options headers is decrypted and answered [$NW worker(s)]" \
+	test "$(jget "$R" 'r["match"] and r["replies"] == 5')" = True
+E=$(ip netns exec "$OUT" $PY - po$ID "$GWMAC" <<'PY'
+import sys
+import time
+from scapy.all import AsyncSniffer, Ether, Raw, conf, sendp
+from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrHopByHop, PadN, RouterAlert)
+conf.verb = 0
+iface, mac = sys.argv[1], sys.argv[2]
+ip = IPv6(src="2001:db8:0:2::1", dst="2001:db8:0:2::2")
+req = ICMPv6EchoRequest(id=0x77, seq=1, data=b"fastipsec-ext")
+sn = AsyncSniffer(iface=iface, filter="icmp6 and src host 2001:db8:0:2::2", timeout=3)
+sn.start()
+time.sleep(0.5)
+sendp(Ether(dst=mac) / ip / IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optdata=b"")]) /
+      IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 4)]) / req, iface=iface)
+# A hop-by-hop header whose length runs past the packet.
+bad = bytearray(bytes(ip / IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optdata=b"")]) / req))
+bad[41] = 40
+sendp(Ether(dst=mac, type=0x86DD) / Raw(bytes(bad)), iface=iface)
+sn.join()
+ok = any(ICMPv6EchoReply in p and p[ICMPv6EchoReply].data == b"fastipsec-ext" for p in sn.results)
+print("replied" if ok else "no reply")
+PY
+)
+check "an echo request to the gateway behind hop-by-hop and destination options headers is answered [$NW worker(s)]" \
+	test "$E" = replied
+check "a hop-by-hop header running past the packet is dropped and counted as ext_chain [$NW worker(s)]" \
+	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["ext_chain"]')" = 1
 
 if [ "$NW" -eq 2 ]; then
 	ST=$(tel "$PREFIX" /fastipsec/stats)

@@ -4,7 +4,9 @@
 # esp_outbound_burst() made, fastipsec's esp_inbound_burst() decrypts what
 # scapy made, through hex files (esp_xcheck <-> esp_scapy.py).  GCM, CBC and
 # CTR with HMAC-SHA1/256/512, ChaCha20-Poly1305, NULL; tunnel (4in4, 6in6,
-# 4in6, 6in4) and transport (v4, v6); NAT-T on and off; ESN with the AEADs.
+# 4in6, 6in4) and transport (v4, v6, and v6 behind hop-by-hop, destination
+# options and routing headers: ESP where scapy puts it); NAT-T on and off;
+# ESN with the AEADs.
 # No namespaces, no NIC.
 set -u
 . "$(dirname "$0")/common.sh"

@@ -976,31 +976,159 @@ test_ah_outbound_drops(void)
 	m->data_off = 4;
 	expect_out(&pr, m, DROP_NO_ROOM);
 	pair_free(&pr);
+}
 
-	/* IPv6 transport: hop-by-hop, routing and fragment headers would precede AH. */
-	pair_make("sha256", 6, SA_MODE_TRANSPORT, false, 0x7001, &pr);
-	m = inner_pkt(&pr, 6, 20);
-	rte_pktmbuf_mtod(m, uint8_t *)[6] = 0;
-	expect_out(&pr, m, DROP_EXT_HDR);
-	m = inner_pkt(&pr, 6, 20);
-	rte_pktmbuf_mtod(m, uint8_t *)[6] = 43;
-	expect_out(&pr, m, DROP_EXT_HDR);
-	m = inner_pkt(&pr, 6, 20);
-	rte_pktmbuf_mtod(m, uint8_t *)[6] = 44;
-	expect_out(&pr, m, DROP_EXT_HDR);
-	/* Destination options go behind AH, covered as payload. */
-	m = inner_pkt(&pr, 6, 20);
-	rte_pktmbuf_mtod(m, uint8_t *)[6] = 60;
-	{
-		struct sa_rt_out *so = pr.out;
-		struct sa_rt_in *si;
+/* ---- IPv6 extension headers (RFC 8200 §4) ---- */
 
-		CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
-		CU_ASSERT_EQUAL(ah_hdr(m)[0], 60);
-		CU_ASSERT_EQUAL(ah_inbound_burst(w, &m, &si, 1), 1);
-		CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, uint8_t *)[6], 60);
-		rte_pktmbuf_free(m);
+/* Headers for ext_pkt(): next header, length, then options (RFC 8200 §4.2). */
+#define HBH_MUT(nh) nh, 1, 5, 2, 0, 0, 0x3e, 6, 1, 2, 3, 4, 5, 6, 1, 0 /* RA; 0x3e: mutable */
+#define HBH_RA(nh)  nh, 0, 5, 2, 0, 0, 1, 0                            /* Router Alert, PadN */
+#define DST_MUT(nh) nh, 0, 0x3e, 4, 9, 8, 7, 6
+#define RT(nh, l)   nh, 0, 0, l, 0, 0, 0, 0 /* type 0, no addresses, l segments left */
+#define FRAG(nh)    nh, 0, 0, 0, 0, 0, 0, 1
+
+/* A transport-mode UDP packet from A6 to B6 with @p clen bytes of @p chain (named by @p first). */
+static struct rte_mbuf *
+ext_pkt(uint8_t first, const uint8_t *chain, uint16_t clen, uint16_t plen)
+{
+	struct rte_mbuf *m = udp_pkt(6, A6, B6, plen, 0xb9);
+	struct rte_ipv6_hdr *ip6;
+	uint8_t *b;
+
+	CU_ASSERT_FATAL(rte_pktmbuf_prepend(m, clen) != NULL);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(b, b + clen, 40);
+	memcpy(b + 40, chain, clen);
+	ip6 = (struct rte_ipv6_hdr *)b;
+	ip6->proto = first;
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(8 + plen + clen));
+	return m;
+}
+
+/*
+ * Transport mode with extension headers: AH after hop-by-hop, routing
+ * and the destination options not behind a routing header; their
+ * mutable option data may change on the way (RFC 4302 §3.3.3.1.2.1),
+ * anything else in them may not; the packet comes back whole.
+ */
+static void
+test_ah_ipv6_ext_headers(void)
+{
+	static const uint8_t c1[] = { HBH_MUT(17) };
+	static const uint8_t c2[] = { HBH_MUT(60), DST_MUT(17) };
+	static const uint8_t c3[] = { HBH_MUT(43), RT(60, 0), DST_MUT(17) };
+	static const uint8_t c4[] = { DST_MUT(17) };
+	static const struct {
+		uint8_t first;
+		const uint8_t *chain;
+		uint16_t clen;
+		uint16_t front;  /* where AH goes */
+		uint16_t nh_off; /* the byte that names it */
+		uint8_t nh;      /* AH's next header */
+		uint16_t mut;    /* mutable option data a node on the way may change */
+	} cs[] = {
+		{ 0, c1, sizeof(c1), 56, 40, 17, 48 },
+		{ 0, c2, sizeof(c2), 64, 56, 17, 60 },
+		{ 0, c3, sizeof(c3), 64, 56, 60, 48 },
+		{ 60, c4, sizeof(c4), 48, 40, 17, 44 },
+	};
+	static const char *const kws[] = { "sha256", "aes128gmac" };
+	static uint8_t want[2048];
+	struct rte_mbuf *m;
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct pair pr;
+	uint32_t wlen;
+	unsigned int i, k;
+	uint8_t *b;
+
+	for (k = 0; k < NELEM(kws); k++) {
+		pair_make(kws[k], 6, SA_MODE_TRANSPORT, k == 1, 0x7100 + k, &pr);
+		for (i = 0; i < NELEM(cs); i++) {
+			m = ext_pkt(cs[i].first, cs[i].chain, cs[i].clen, 33);
+			wlen = rte_pktmbuf_pkt_len(m);
+			memcpy(want, rte_pktmbuf_mtod(m, uint8_t *), wlen);
+			so = pr.out;
+			CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+			b = rte_pktmbuf_mtod(m, uint8_t *);
+			CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), wlen + pr.out->ah_len);
+			CU_ASSERT_EQUAL(rte_be_to_cpu_16(((struct rte_ipv6_hdr *)b)->payload_len) +
+			        40u,
+			    rte_pktmbuf_pkt_len(m));
+			/* In front of AH: the headers as they were, the last naming AH. */
+			CU_ASSERT_EQUAL(b[cs[i].nh_off], IPPROTO_AH);
+			b[cs[i].nh_off] = want[cs[i].nh_off];
+			CU_ASSERT(memcmp(b, want, 4) == 0); /* payload_len differs */
+			CU_ASSERT(memcmp(b + 6, want + 6, cs[i].front - 6u) == 0);
+			b[cs[i].nh_off] = IPPROTO_AH;
+			CU_ASSERT_EQUAL(b[cs[i].front], cs[i].nh);
+			CU_ASSERT(memcmp(b + cs[i].front + 4, &pr.out->spi, 4) == 0);
+			CU_ASSERT(memcmp(b + cs[i].front + pr.out->ah_len, want + cs[i].front,
+			              wlen - cs[i].front) == 0);
+			/* On the way: the mutable fields and option data change. */
+			router(b);
+			router(want);
+			b[cs[i].mut] ^= 0xff;
+			want[cs[i].mut] ^= 0xff;
+			CU_ASSERT_EQUAL(ah_inbound_burst(w, &m, &si, 1), 1);
+			CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), wlen);
+			CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), want, wlen) == 0);
+			rte_pktmbuf_free(m);
+
+			/* The mutable option's type is covered, only its data is not. */
+			m = ext_pkt(cs[i].first, cs[i].chain, cs[i].clen, 33);
+			CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+			rte_pktmbuf_mtod(m, uint8_t *)[cs[i].mut - 2] ^= 0x01;
+			expect_in(m, DROP_ICV);
+		}
+		pair_free(&pr);
 	}
+}
+
+/* What AH refuses in front of it, both ways. */
+static void
+test_ah_ipv6_ext_drops(void)
+{
+	static const uint8_t left[] = { RT(17, 1) };
+	static const uint8_t frag[] = { HBH_RA(44), FRAG(17) };
+	static const uint8_t discard[] = { 17, 0, 0x9e, 4, 0, 0, 0, 0 };
+	/* 0x3e with 64 and with 65 bytes of data, PadN to the end of 72 / 80 bytes. */
+	uint8_t mut64[72] = { 17, 8, 0x3e, 64, [68] = 1, 2 };
+	uint8_t mut65[80] = { 17, 9, 0x3e, 65, [69] = 1, 9 };
+	struct rte_mbuf *m;
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct pair pr;
+	uint8_t *b;
+
+	pair_make("sha256", 6, SA_MODE_TRANSPORT, false, 0x7200, &pr);
+	so = pr.out;
+	/* The destination is "mutable but predictable" with segments left: not computed. */
+	expect_out(&pr, ext_pkt(43, left, sizeof(left), 20), DROP_EXT_HDR);
+	/* RFC 4302 §3.3: whole packets only. */
+	expect_out(&pr, ext_pkt(0, frag, sizeof(frag), 20), DROP_FRAGMENT);
+	/* A header running past payload_len. */
+	m = ext_pkt(0, frag, sizeof(frag), 20);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	b[41] = 9;
+	expect_out(&pr, m, DROP_EXT_CHAIN);
+	/* AH_MUTABLE_MAX bytes of mutable option data are saved, not more. */
+	m = ext_pkt(0, mut64, sizeof(mut64), 20);
+	CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+	rte_pktmbuf_mtod(m, uint8_t *)[40 + 4 + 63] ^= 0x55;
+	CU_ASSERT_EQUAL(ah_inbound_burst(w, &m, &si, 1), 1);
+	rte_pktmbuf_free(m);
+	expect_out(&pr, ext_pkt(0, mut65, sizeof(mut65), 20), DROP_EXT_HDR);
+
+	/* Inbound we are the destination: an unknown option that says discard. */
+	m = ext_pkt(0, discard, sizeof(discard), 20);
+	CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+	expect_in(m, DROP_EXT_HDR);
+	/* Segments left, on a packet made without them. */
+	m = ext_pkt(43, (const uint8_t[]){ RT(17, 0) }, 8, 20);
+	CU_ASSERT_FATAL(ah_outbound_burst(w, &m, &so, 1) == 1);
+	rte_pktmbuf_mtod(m, uint8_t *)[43] = 1;
+	expect_in(m, DROP_EXT_HDR);
 	pair_free(&pr);
 }
 
@@ -1399,6 +1527,8 @@ main(void)
 		{ "test_ah_esn_crossing", test_ah_esn_crossing },
 		{ "test_ah_ipv4_options", test_ah_ipv4_options },
 		{ "test_ah_outbound_drops", test_ah_outbound_drops },
+		{ "test_ah_ipv6_ext_headers", test_ah_ipv6_ext_headers },
+		{ "test_ah_ipv6_ext_drops", test_ah_ipv6_ext_drops },
 		{ "test_ah_inbound_ecn", test_ah_inbound_ecn },
 		{ "test_ah_burst_over_max", test_ah_burst_over_max },
 		{ "test_ah_sa_init_rejects", test_ah_sa_init_rejects },

@@ -945,6 +945,256 @@ test_esp_inbound_natt_transport_cksum(void)
 	pair_free(&pr);
 }
 
+/* ---- IPv6 extension headers (RFC 8200 §4) ---- */
+
+/* Headers for ext_pkt(): next header, length 0, options (RFC 8200 §4.2). */
+#define HBH_RA(nh) nh, 0, 5, 2, 0, 0, 1, 0 /* Router Alert, PadN */
+#define DST(nh)    nh, 0, 1, 4, 0, 0, 0, 0 /* PadN */
+#define RT(nh, l)  nh, 0, 0, l, 0, 0, 0, 0 /* type 0, no addresses, l segments left */
+#define FRAG(nh)   nh, 0, 0, 0, 0, 0, 0, 1
+
+/* A UDP packet from @p src to @p dst with the @p clen bytes of @p chain (named by @p first). */
+static struct rte_mbuf *
+ext_pkt(const uint8_t *src, const uint8_t *dst, uint8_t first, const uint8_t *chain, uint16_t clen,
+    uint16_t plen)
+{
+	struct rte_mbuf *m = udp_pkt(6, src, dst, plen, 0xb9);
+	struct rte_ipv6_hdr *ip6;
+	uint8_t *b;
+
+	CU_ASSERT_FATAL(rte_pktmbuf_prepend(m, clen) != NULL);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(b, b + clen, 40);
+	memcpy(b + 40, chain, clen);
+	ip6 = (struct rte_ipv6_hdr *)b;
+	ip6->proto = first;
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(8 + plen + clen));
+	return m;
+}
+
+/*
+ * Does the UDP checksum at @p udp verify for the IPv6 packet @p b (the
+ * extension headers in front end at @p front)?  Checked by DPDK's own
+ * function on a copy without them.
+ */
+static bool
+udp6_cksum_ok(const uint8_t *b, uint32_t len, uint32_t front)
+{
+	static uint8_t c[2048];
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)c;
+
+	memcpy(c, b, 40);
+	memcpy(c + 40, b + front, len - front);
+	ip6->proto = IPPROTO_UDP;
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - front));
+	return pkt_ipv6_l4_cksum_ok(ip6, c + 40);
+}
+
+/*
+ * Transport mode with extension headers: ESP after hop-by-hop, routing
+ * and the destination options not behind a routing header (where Linux
+ * and scapy put it), with and without NAT-T; the packet comes back whole.
+ */
+static void
+test_esp_ipv6_ext_transport(void)
+{
+	static const uint8_t c1[] = { HBH_RA(17) };
+	static const uint8_t c2[] = { HBH_RA(60), DST(17) };
+	static const uint8_t c3[] = { HBH_RA(43), RT(60, 0), DST(17) };
+	static const uint8_t c4[] = { DST(17) };
+	static const struct {
+		uint8_t first;
+		const uint8_t *chain;
+		uint16_t clen;
+		uint16_t front;  /* where ESP (or UDP) goes */
+		uint16_t nh_off; /* the byte that names it */
+		uint8_t nh;      /* ESP's next header */
+	} cs[] = {
+		{ 0, c1, sizeof(c1), 48, 40, 17 },
+		{ 0, c2, sizeof(c2), 56, 48, 17 },
+		{ 0, c3, sizeof(c3), 56, 48, 60 },
+		{ 60, c4, sizeof(c4), 48, 40, 17 },
+	};
+	static const char *const kws[] = { "aes128gcm16", "aes128-sha256", "null-sha256" };
+	static uint8_t want[2048];
+	struct pair_cfg pc = { .family = 6, .mode = SA_MODE_TRANSPORT, .window = 64 };
+	struct rte_mbuf *m;
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct pair pr;
+	uint32_t wlen, len, i, k, esp;
+	uint8_t *b;
+
+	for (k = 0; k < 2 * NELEM(kws); k++) {
+		pc.kw = kws[k / 2];
+		pc.encap = k % 2;
+		pc.spi = 0x3400 + k;
+		pair_make(&pc, &pr);
+		for (i = 0; i < NELEM(cs); i++) {
+			m = ext_pkt(A6, B6, cs[i].first, cs[i].chain, cs[i].clen, 45);
+			wlen = rte_pktmbuf_pkt_len(m);
+			memcpy(want, rte_pktmbuf_mtod(m, uint8_t *), wlen);
+			so = pr.out;
+			CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &so, 1) == 1);
+			b = rte_pktmbuf_mtod(m, uint8_t *);
+			len = rte_pktmbuf_pkt_len(m);
+			CU_ASSERT_EQUAL(rte_be_to_cpu_16(((struct rte_ipv6_hdr *)b)->payload_len) +
+			        40u,
+			    len);
+			/* In front: the headers as they were, the last naming ESP (or UDP). */
+			CU_ASSERT_EQUAL(b[cs[i].nh_off], pc.encap ? IPPROTO_UDP : IPPROTO_ESP);
+			b[cs[i].nh_off] = want[cs[i].nh_off];
+			CU_ASSERT(memcmp(b, want, 4) == 0);
+			CU_ASSERT(memcmp(b + 6, want + 6, cs[i].front - 6u) == 0);
+			b[cs[i].nh_off] = pc.encap ? IPPROTO_UDP : IPPROTO_ESP;
+			esp = cs[i].front + (pc.encap ? 8u : 0u);
+			CU_ASSERT(memcmp(b + esp, &pr.out->spi, 4) == 0);
+			CU_ASSERT_EQUAL((len - esp - 8 - pr.out->iv_len - pr.out->icv_len) %
+			        pr.out->block_len,
+			    0);
+			if (pc.encap) {
+				struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(b + cs[i].front);
+
+				CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->dgram_len),
+				    len - cs[i].front);
+				CU_ASSERT(udp6_cksum_ok(b, len, cs[i].front));
+			}
+			CU_ASSERT_EQUAL(esp_inbound_burst(w, &m, &si, 1), 1);
+			CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), wlen);
+			CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), want, wlen) == 0);
+			rte_pktmbuf_free(m);
+		}
+		pair_free(&pr);
+	}
+}
+
+/* RFC 3948 §3.1.2 behind extension headers: the checksum's pseudo-header skips them. */
+static void
+test_esp_ipv6_ext_natt_cksum(void)
+{
+	struct pair_cfg c = { .kw = "aes128gcm16",
+		.family = 6,
+		.mode = SA_MODE_TRANSPORT,
+		.encap = true,
+		.spi = 0x3500,
+		.window = 64 };
+	static const uint8_t chain[] = { HBH_RA(60), DST(17) };
+	static const uint8_t nat[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 9, [15] = 9 };
+	struct rte_ipv6_hdr *ip6;
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct rte_mbuf *m;
+	struct pair pr;
+
+	pair_make(&c, &pr);
+	/* The peer is behind a NAT: the packet's source is not what it protected. */
+	m = ext_pkt(A6, B6, 0, chain, sizeof(chain), 61);
+	so = pr.out;
+	CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &so, 1) == 1);
+	ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	memcpy(ip6->src_addr, nat, 16);
+	CU_ASSERT_FATAL(esp_inbound_burst(w, &m, &si, 1) == 1);
+	ip6 = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	CU_ASSERT_EQUAL(ip6->proto, 0);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, uint8_t *)[40], 60);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, uint8_t *)[48], 17);
+	CU_ASSERT(udp6_cksum_ok(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_pkt_len(m), 56));
+	memcpy(ip6->src_addr, A6, 16);
+	CU_ASSERT(!udp6_cksum_ok(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_pkt_len(m), 56));
+	rte_pktmbuf_free(m);
+	pair_free(&pr);
+}
+
+/* Tunnel mode: extension headers on the outer header (ours never has any) are read past. */
+static void
+test_esp_ipv6_ext_tunnel_inbound(void)
+{
+	struct pair_cfg c = { .kw = "chacha20poly1305",
+		.family = 6,
+		.mode = SA_MODE_TUNNEL,
+		.spi = 0x3600,
+		.window = 64 };
+	static const uint8_t chain[] = { HBH_RA(60), DST(0) };
+	static uint8_t want[2048];
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct rte_mbuf *m;
+	struct pair pr;
+	uint32_t wlen;
+	unsigned int encap;
+	uint8_t *b;
+
+	for (encap = 0; encap < 2; encap++) {
+		c.encap = encap;
+		c.spi++;
+		pair_make(&c, &pr);
+		m = inner_pkt(&pr, 6, 100);
+		wlen = rte_pktmbuf_pkt_len(m);
+		memcpy(want, rte_pktmbuf_mtod(m, uint8_t *), wlen);
+		so = pr.out;
+		CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &so, 1) == 1);
+		/* Insert hop-by-hop and destination options after the outer fixed header. */
+		CU_ASSERT_FATAL(rte_pktmbuf_prepend(m, sizeof(chain)) != NULL);
+		b = rte_pktmbuf_mtod(m, uint8_t *);
+		memmove(b, b + sizeof(chain), 40);
+		memcpy(b + 40, chain, sizeof(chain));
+		b[40 + 8] = b[6];
+		b[6] = 0;
+		((struct rte_ipv6_hdr *)b)->payload_len =
+		    rte_cpu_to_be_16((uint16_t)(rte_pktmbuf_pkt_len(m) - 40));
+		CU_ASSERT_EQUAL(esp_inbound_burst(w, &m, &si, 1), 1);
+		CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), wlen);
+		CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), want, wlen) == 0);
+		rte_pktmbuf_free(m);
+		pair_free(&pr);
+	}
+}
+
+/* What transport-mode ESP refuses: segments left, fragments, malformed chains. */
+static void
+test_esp_ipv6_ext_drops(void)
+{
+	struct pair_cfg c = { .kw = "aes128gcm16",
+		.family = 6,
+		.mode = SA_MODE_TRANSPORT,
+		.spi = 0x3700,
+		.window = 64 };
+	static const uint8_t left[] = { RT(17, 1) };
+	static const uint8_t frag[] = { HBH_RA(44), FRAG(17) };
+	static const uint8_t discard[] = { 17, 0, 0x9e, 4, 0, 0, 0, 0 };
+	struct sa_rt_out *so;
+	struct rte_mbuf *m;
+	struct pair pr;
+	uint64_t before;
+
+	pair_make(&c, &pr);
+	so = pr.out;
+	before = drops(DROP_EXT_HDR);
+	m = ext_pkt(A6, B6, 43, left, sizeof(left), 20);
+	CU_ASSERT_EQUAL(esp_outbound_burst(w, &m, &so, 1), 0);
+	CU_ASSERT_EQUAL(drops(DROP_EXT_HDR), before + 1);
+	before = drops(DROP_FRAGMENT);
+	m = ext_pkt(A6, B6, 0, frag, sizeof(frag), 20);
+	CU_ASSERT_EQUAL(esp_outbound_burst(w, &m, &so, 1), 0);
+	CU_ASSERT_EQUAL(drops(DROP_FRAGMENT), before + 1);
+	before = drops(DROP_EXT_CHAIN);
+	m = ext_pkt(A6, B6, 0, frag, sizeof(frag), 20);
+	rte_pktmbuf_mtod(m, uint8_t *)[41] = 9; /* hop-by-hop runs past payload_len */
+	CU_ASSERT_EQUAL(esp_outbound_burst(w, &m, &so, 1), 0);
+	CU_ASSERT_EQUAL(drops(DROP_EXT_CHAIN), before + 1);
+
+	/* Inbound we are the destination: an unknown option that says discard. */
+	m = ext_pkt(A6, B6, 0, discard, sizeof(discard), 20);
+	CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &so, 1) == 1);
+	expect_in(m, DROP_EXT_HDR);
+	/* A fragment header in front of ESP: the reassembler's business, before us. */
+	m = ext_pkt(A6, B6, 0, (const uint8_t[]){ HBH_RA(17) }, 8, 20);
+	CU_ASSERT_FATAL(esp_outbound_burst(w, &m, &so, 1) == 1);
+	rte_pktmbuf_mtod(m, uint8_t *)[6] = 44;
+	expect_in(m, DROP_FRAGMENT);
+	pair_free(&pr);
+}
+
 /* More than BURST_MAX packets with drops on both sides: the good ones compacted, in order. */
 static void
 test_esp_burst_over_max(void)
@@ -1514,6 +1764,10 @@ main(void)
 		    test_esp_inbound_transport_next_header },
 		{ "test_esp_inbound_ecn", test_esp_inbound_ecn },
 		{ "test_esp_inbound_natt_transport_cksum", test_esp_inbound_natt_transport_cksum },
+		{ "test_esp_ipv6_ext_transport", test_esp_ipv6_ext_transport },
+		{ "test_esp_ipv6_ext_natt_cksum", test_esp_ipv6_ext_natt_cksum },
+		{ "test_esp_ipv6_ext_tunnel_inbound", test_esp_ipv6_ext_tunnel_inbound },
+		{ "test_esp_ipv6_ext_drops", test_esp_ipv6_ext_drops },
 		{ "test_esp_burst_over_max", test_esp_burst_over_max },
 		{ "test_esp_esn_window_crossing", test_esp_esn_window_crossing },
 		{ "test_esp_outbound_seq_exhausted", test_esp_outbound_seq_exhausted },

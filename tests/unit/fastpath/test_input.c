@@ -7,14 +7,17 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <netinet/in.h>
 #include <rte_arp.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "fastpath/icmp.h"
 #include "fastpath/input.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/pkt.h"
@@ -490,6 +493,193 @@ test_input_echo6_answered(void)
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_CSUM], 1);
 }
 
+/* IPv6 extension headers of 8 bytes (RFC 8200 §4): next header, length 0, six bytes. */
+#define HBH_RA(nh)   nh, 0, 5, 2, 0, 0, 1, 0    /* Router Alert, PadN */
+#define HBH_PAD(nh)  nh, 0, 0, 1, 3, 0, 0, 0    /* Pad1, PadN */
+#define DST(nh)      nh, 0, 1, 4, 0, 0, 0, 0    /* PadN */
+#define RT(nh, left) nh, 0, 0, left, 0, 0, 0, 0 /* type 0, no addresses */
+#define OPT(nh, t)   nh, 0, t, 4, 0, 0, 0, 0    /* option type t */
+
+/*
+ * An IPv6 packet from the host to @p dst: @p first names the @p clen
+ * bytes of @p chain (its last header 8 bytes long), then @p len bytes of
+ * upper layer (@p l4, or zeros), whose ICMPv6 checksum (upper layer 58)
+ * is set.
+ */
+static struct rte_mbuf *
+ext6(const uint8_t *dst, uint8_t first, const uint8_t *chain, size_t clen, const uint8_t *l4,
+    size_t len)
+{
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_IPV6, GW_MAC, 40 + clen + len);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	uint8_t *u = (uint8_t *)(ip6 + 1) + clen;
+
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(clen + len));
+	ip6->proto = first;
+	ip6->hop_limits = 64;
+	memcpy(ip6->src_addr, HOST_V6, 16);
+	memcpy(ip6->dst_addr, dst, 16);
+	memcpy(ip6 + 1, chain, clen);
+	if (l4 != NULL)
+		memcpy(u, l4, len);
+	if (clen == 0 ? first == IPPROTO_ICMPV6 : chain[clen - 8] == IPPROTO_ICMPV6) {
+		uint16_t ck;
+
+		memset(u + 2, 0, 2);
+		ck = pkt_ipv6_l4_cksum(ip6, u, (uint32_t)len, IPPROTO_ICMPV6);
+		memcpy(u + 2, &ck, 2);
+	}
+	return m;
+}
+
+/* An echo request of 16 bytes behind each chain is answered as without it. */
+static void
+test_input_echo6_ext_answered(void)
+{
+	static const uint8_t c1[] = { HBH_RA(58) };
+	static const uint8_t c2[] = { HBH_PAD(60), DST(58) };
+	static const uint8_t c3[] = { HBH_RA(43), RT(60, 0), DST(58) };
+	static const struct {
+		uint8_t first;
+		const uint8_t *chain;
+		size_t clen;
+	} cs[] = { { 0, c1, sizeof(c1) }, { 0, c2, sizeof(c2) }, { 0, c3, sizeof(c3) },
+		{ 60, c2 + 8, 8 } };
+	uint8_t echo[16] = { 128, 0, 0, 0, 0x12, 0x34, 0, 9, 'f', 'a', 's', 't', 'i', 'p', 's',
+		'c' };
+	struct rte_ipv6_hdr *ip6;
+	struct rte_mbuf *r;
+	uint8_t *icmp;
+	unsigned int i;
+
+	reset_stats();
+	for (i = 0; i < RTE_DIM(cs); i++) {
+		r = run1(ext6(GW_V6, cs[i].first, cs[i].chain, cs[i].clen, echo, sizeof(echo)));
+		CU_ASSERT_FATAL(r != NULL);
+		ip6 = rte_pktmbuf_mtod_offset(r, struct rte_ipv6_hdr *, 14);
+		icmp = (uint8_t *)(ip6 + 1);
+		CU_ASSERT_EQUAL(r->pkt_len, 14 + 40 + sizeof(echo));
+		CU_ASSERT_EQUAL(ip6->proto, IPPROTO_ICMPV6);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip6->payload_len), sizeof(echo));
+		CU_ASSERT(memcmp(ip6->src_addr, GW_V6, 16) == 0);
+		CU_ASSERT(memcmp(ip6->dst_addr, HOST_V6, 16) == 0);
+		CU_ASSERT(memcmp(rte_pktmbuf_mtod(r, uint8_t *), HOST_MAC, 6) == 0);
+		CU_ASSERT_EQUAL(icmp[0], 129);
+		CU_ASSERT(memcmp(icmp + 4, echo + 4, sizeof(echo) - 4) == 0);
+		CU_ASSERT(pkt_ipv6_l4_cksum_ok(ip6, icmp));
+		rte_pktmbuf_free(r);
+	}
+	CU_ASSERT_EQUAL(w->stats.echo_replies, RTE_DIM(cs));
+
+	/* The checksum is still checked behind them. */
+	r = ext6(GW_V6, 0, c1, sizeof(c1), echo, sizeof(echo));
+	rte_pktmbuf_mtod_offset(r, uint8_t *, 14 + 40 + 8 + 10)[0] ^= 1;
+	CU_ASSERT(run1(r) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_BAD_CSUM], 1);
+}
+
+/* What the destination must not skip, malformed chains, and what nobody listens to. */
+static void
+test_input_ext_dropped(void)
+{
+	static const uint8_t discard[] = { OPT(58, 0x9e) };
+	static const uint8_t left[] = { RT(58, 1) };
+	static const uint8_t notfirst[] = { DST(0), HBH_RA(58) };
+	static const uint8_t nine[] = { DST(60), DST(60), DST(60), DST(60), DST(60), DST(60),
+		DST(60), DST(60), DST(58) };
+	static const uint8_t tcp[] = { HBH_RA(6) };
+	static const uint8_t ok[] = { HBH_RA(58) };
+	uint8_t echo[16] = { 128 };
+	struct rte_ipv6_hdr *ip6;
+	struct rte_mbuf *m;
+
+	reset_stats();
+	CU_ASSERT(run1(ext6(GW_V6, 0, discard, sizeof(discard), echo, 16)) == NULL);
+	CU_ASSERT(run1(ext6(GW_V6, 43, left, sizeof(left), echo, 16)) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_EXT_HDR], 2);
+	CU_ASSERT(run1(ext6(GW_V6, 60, notfirst, sizeof(notfirst), echo, 16)) == NULL);
+	CU_ASSERT(run1(ext6(GW_V6, 60, nine, sizeof(nine), echo, 16)) == NULL);
+	/* A header longer than payload_len says. */
+	m = ext6(GW_V6, 0, ok, sizeof(ok), echo, 16);
+	ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	ip6->payload_len = RTE_BE16(6);
+	CU_ASSERT(run1(m) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_EXT_CHAIN], 3);
+	CU_ASSERT(run1(ext6(GW_V6, 0, tcp, sizeof(tcp), NULL, 20)) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_LOCAL_PROTO], 1);
+	CU_ASSERT_EQUAL(w->stats.echo_replies, 0);
+
+	/* Not for us: the chain is the SPD's business (none here: discarded). */
+	CU_ASSERT(run1(ext6(HOST_V6, 60, nine, sizeof(nine), echo, 16)) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_POLICY], 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_EXT_CHAIN], 3);
+}
+
+/* ESP and AH behind hop-by-hop and destination options go to decapsulation (no SPD here). */
+static void
+test_input_esp_ah_ext_classified(void)
+{
+	static const uint8_t esp[] = { HBH_RA(50) };
+	static const uint8_t ah[] = { HBH_PAD(60), DST(51) };
+	static const uint8_t natt[] = { DST(17) };
+	uint8_t udp[32] = { 0x11, 0x94, 0x11, 0x94, 0, 32, 0, 0, 0, 0, 0x10, 0x01 };
+
+	reset_stats();
+	CU_ASSERT(run1(ext6(GW_V6, 0, esp, sizeof(esp), NULL, 40)) == NULL);
+	CU_ASSERT(run1(ext6(GW_V6, 0, ah, sizeof(ah), NULL, 40)) == NULL);
+	/* ESP in UDP 4500 (a non-zero SPI where the marker would be). */
+	CU_ASSERT(run1(ext6(GW_V6, 60, natt, sizeof(natt), udp, sizeof(udp))) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_POLICY], 3);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_LOCAL_PROTO], 0);
+}
+
+/*
+ * Packet Too Big behind a hop-by-hop header about our transport-mode ESP
+ * packet (itself with a hop-by-hop header in front of ESP) lowers the
+ * SA's path MTU.
+ */
+static void
+test_input_too_big_ext_learned(void)
+{
+	static const uint8_t hbh[] = { HBH_RA(58) };
+	uint8_t ptb[8 + 40 + 8 + 16];
+	struct sa_rt_out *sa;
+	uint32_t mtu = 1300;
+
+	sa = rte_zmalloc("sa", sizeof(*sa), RTE_CACHE_LINE_SIZE);
+	CU_ASSERT_FATAL(sa != NULL);
+	sa->spi = RTE_BE32(0x4242);
+	sa->proto = SA_PROTO_ESP;
+	sa->mode = SA_MODE_TRANSPORT;
+	sa->family = 6;
+	w->sa_out[7] = sa;
+	reset_stats();
+
+	memset(ptb, 0, sizeof(ptb));
+	ptb[0] = ICMP6_TOO_BIG;
+	ptb[4] = (uint8_t)(mtu >> 24);
+	ptb[5] = (uint8_t)(mtu >> 16);
+	ptb[6] = (uint8_t)(mtu >> 8);
+	ptb[7] = (uint8_t)mtu;
+	/* The quoted packet: ours, 1400 bytes, hop-by-hop, ESP with SPI 0x4242; cut short. */
+	ptb[8] = 0x60;
+	ptb[8 + 4] = (1400 - 40) >> 8;
+	ptb[8 + 5] = (1400 - 40) & 0xff;
+	ptb[8 + 6] = 0;
+	ptb[8 + 7] = 64;
+	memcpy(ptb + 8 + 8, GW_V6, 16);
+	memcpy(ptb + 8 + 24, HOST_V6, 16);
+	memcpy(ptb + 8 + 40, (const uint8_t[]){ HBH_RA(50) }, 8);
+	memcpy(ptb + 8 + 48, "\x00\x00\x42\x42\x00\x00\x00\x01", 8);
+	CU_ASSERT(run1(ext6(GW_V6, 0, hbh, sizeof(hbh), ptb, sizeof(ptb))) == NULL);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_CONSUMED], 1);
+	CU_ASSERT_EQUAL(w->stats.pmtu_learned, 1);
+	CU_ASSERT_EQUAL(sa->pmtu, mtu);
+	w->sa_out[7] = NULL;
+	rte_free(sa);
+}
+
 static int
 suite_init(void)
 {
@@ -586,6 +776,10 @@ main(void)
 	CU_add_test(s, "test_input_ns_answered", test_input_ns_answered);
 	CU_add_test(s, "test_input_na_learned", test_input_na_learned);
 	CU_add_test(s, "test_input_echo6_answered", test_input_echo6_answered);
+	CU_add_test(s, "test_input_echo6_ext_answered", test_input_echo6_ext_answered);
+	CU_add_test(s, "test_input_ext_dropped", test_input_ext_dropped);
+	CU_add_test(s, "test_input_esp_ah_ext_classified", test_input_esp_ah_ext_classified);
+	CU_add_test(s, "test_input_too_big_ext_learned", test_input_too_big_ext_learned);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -15,8 +15,12 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "common/alg.h"
+#include "fastpath/crypto_mb.h"
+#include "fastpath/esp_outbound.h"
 #include "fastpath/input.h"
 #include "fastpath/neigh_table.h"
+#include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/reasm.h"
 #include "fastpath/spd.h"
@@ -386,6 +390,229 @@ test_input_ike_reassembled_punted(void)
 	CU_ASSERT_EQUAL(w->stats.ike_punted, 1);
 }
 
+/* Router Alert and PadN in a hop-by-hop header (RFC 8200 §4.3, RFC 2711) before @p nh. */
+#define HBH_RA(nh) nh, 0, 5, 2, 0, 0, 1, 0
+
+/*
+ * udp6() to us with the @p clen bytes of extension headers @p chain in
+ * front (@p first names them, the last names UDP): checksum over the
+ * pseudo-header as RFC 8200 §8.1 has it, not over the headers.
+ */
+static struct rte_mbuf *
+udp6_ext(uint8_t first, const uint8_t *chain, size_t clen, uint16_t dport, size_t plen,
+    size_t marker, enum csum cs)
+{
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_IPV6, 40 + clen + 8 + plen);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)((uint8_t *)(ip6 + 1) + clen);
+
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(clen + 8 + plen));
+	ip6->proto = first;
+	ip6->hop_limits = 64;
+	memcpy(ip6->src_addr, HOST_V6, 16);
+	memcpy(ip6->dst_addr, GW_V6, 16);
+	memcpy(ip6 + 1, chain, clen);
+	udp->src_port = rte_cpu_to_be_16(dport);
+	udp->dst_port = rte_cpu_to_be_16(dport);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + plen));
+	fill_payload((uint8_t *)(udp + 1), plen, marker);
+	udp->dgram_cksum = pkt_ipv6_l4_cksum(ip6, udp, (uint32_t)(8 + plen), IPPROTO_UDP);
+	if (cs == CSUM_BAD)
+		udp->dgram_cksum ^= 0x0101;
+	return m;
+}
+
+/* The frame as the control core gets it: no extension headers, UDP right after the fixed header. */
+static void
+expect_punted_bare(uint32_t plen)
+{
+	struct ev ev = next_event();
+	struct rte_mbuf *m = ev.ptr;
+	struct rte_ipv6_hdr *ip6;
+
+	CU_ASSERT_EQUAL(ev.type, EV_IKE);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(m->pkt_len, 14 + 40 + 8 + plen);
+	ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), GW_MAC, 6) == 0);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type,
+	    RTE_BE16(RTE_ETHER_TYPE_IPV6));
+	CU_ASSERT_EQUAL(ip6->proto, IPPROTO_UDP);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip6->payload_len), 8 + plen);
+	CU_ASSERT(pkt_ipv6_l4_cksum_ok(ip6, ip6 + 1));
+	CU_ASSERT(memcmp(ip6->src_addr, HOST_V6, 16) == 0);
+	rte_pktmbuf_free(m);
+}
+
+/* IKE behind hop-by-hop and destination options headers is IKE (RFC 8200 §4). */
+static void
+test_input_ike_ipv6_ext_punted(void)
+{
+	static const uint8_t hbh[] = { HBH_RA(17) };
+	static const uint8_t two[] = { HBH_RA(60), 17, 1, 1, 12, [23] = 0 };
+	static const uint8_t esp[] = { 17, 0, 1, 4, 0, 0, 0, 0 };
+
+	reset();
+	run1(udp6_ext(0, hbh, sizeof(hbh), 500, 64, 0, CSUM_GOOD));
+	expect_punted_bare(64);
+	run1(udp6_ext(0, two, sizeof(two), 4500, 68, 4, CSUM_GOOD));
+	expect_punted_bare(68);
+	CU_ASSERT_EQUAL(w->stats.ike_punted, 2);
+	/* The checksum is checked all the same. */
+	run1(udp6_ext(0, hbh, sizeof(hbh), 500, 64, 0, CSUM_BAD));
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_UDP_CSUM], 1);
+	/* ESP-in-UDP behind destination options: ESP's way (no SPD here). */
+	run1(udp6_ext(60, esp, sizeof(esp), 4500, 60, 0, CSUM_GOOD));
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_POLICY], 1);
+	CU_ASSERT_EQUAL(w->stats.ike_punted, 2);
+	CU_ASSERT_EQUAL(next_event().type, 0);
+}
+
+/* An IPv6 fragment behind a hop-by-hop header: @p len bytes of @p dgram (@p nh) from @p off. */
+static struct rte_mbuf *
+frag6_hbh(uint8_t nh, const uint8_t *dgram, uint16_t off, uint16_t len, bool more)
+{
+	struct rte_mbuf *m = frame(RTE_ETHER_TYPE_IPV6, 40 + 8 + 8 + len);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	uint8_t *h = (uint8_t *)(ip6 + 1);
+	uint16_t fo = rte_cpu_to_be_16((uint16_t)(off | (more ? 1 : 0)));
+
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(16 + len));
+	ip6->proto = 0;
+	ip6->hop_limits = 64;
+	memcpy(ip6->src_addr, HOST_V6, 16);
+	memcpy(ip6->dst_addr, GW_V6, 16);
+	memcpy(h, (const uint8_t[]){ HBH_RA(44) }, 8);
+	h[8] = nh;
+	memcpy(h + 10, &fo, 2);
+	memcpy(h + 12, "\x00\x00\x42\x42", 4);
+	memcpy(h + 16, dgram + off, len);
+	return m;
+}
+
+/*
+ * Fragments behind a hop-by-hop header: the header goes, the reassembler
+ * gets them, the datagram is punted.  AH fragments keep it (their ICV
+ * covers it) and are not reassembled: DROP_FRAGMENT.
+ */
+static void
+test_input_ike_ipv6_ext_fragments(void)
+{
+	struct rte_mbuf *whole = udp6(GW_V6, 500, 200, 0, CSUM_GOOD);
+	uint8_t dgram[208];
+
+	reset();
+	memcpy(dgram, rte_pktmbuf_mtod_offset(whole, uint8_t *, 54), sizeof(dgram));
+	rte_pktmbuf_free(whole);
+	run1(frag6_hbh(IPPROTO_UDP, dgram, 0, 104, true));
+	CU_ASSERT_EQUAL(next_event().type, 0);
+	run1(frag6_hbh(IPPROTO_UDP, dgram, 104, 104, false));
+	expect_punted_bare(200);
+	CU_ASSERT_EQUAL(w->stats.ike_punted, 1);
+	run1(frag6_hbh(IPPROTO_AH, dgram, 0, 104, true));
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_FRAGMENT], 1);
+	CU_ASSERT_EQUAL(next_event().type, 0);
+}
+
+/*
+ * The transport-mode path MTU check counts the IPv6 extension headers that
+ * stay in front of ESP: with AES-CBC (16-byte blocks) and a hop-by-hop
+ * header, a packet of 1294 bytes becomes exactly 1336 (48 in front, ESP
+ * header 8, IV 16, 1248 of payload padded with its trailer, ICV 16) and
+ * one of 1295 bytes 1352.  An SA whose MTU is 1336 takes the first (on to
+ * forwarding: no routes here, DROP_NO_ROUTE) and refuses the second
+ * (Packet Too Big, which has no route either, and DROP_MTU).  Taking 40
+ * bytes in front would make the first 1344.
+ */
+static void
+test_input_transport_ext_mtu(void)
+{
+	static const uint8_t S6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 5, [15] = 1 };
+	static const uint8_t D6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 6, [15] = 1 };
+	static const uint8_t hbh[] = { HBH_RA(17) };
+	static struct config_policy pol;
+	uint8_t key[64] = { 1, 2, 3 }, ivk[16] = { 4, 5, 6 };
+	struct alg_proposal prop;
+	struct esp_sa_prm prm;
+	struct sa_rt_out *sa;
+	struct rte_ipv6_hdr *ip6;
+	struct rte_mbuf *m;
+	struct config cfg;
+	struct spd *spd;
+	IMB_MGR *mgr;
+	char err[256];
+	unsigned int plen;
+
+	CU_ASSERT_FATAL(
+	    alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP, &prop, err, sizeof(err)) == 0);
+	memset(&pol, 0, sizeof(pol));
+	snprintf(pol.name, sizeof(pol.name), "transport6");
+	pol.direction = CONFIG_DIR_OUTBOUND;
+	pol.source.a.family = 6;
+	memcpy(pol.source.a.addr, S6, 16);
+	pol.source.len = 128;
+	pol.destination.a.family = 6;
+	memcpy(pol.destination.a.addr, D6, 16);
+	pol.destination.len = 128;
+	pol.protocol = -1;
+	pol.source_ports.last = 65535;
+	pol.destination_ports.last = 65535;
+	pol.action = CONFIG_POLICY_PROTECT;
+	pol.sa = 3;
+	pol.child = -1;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.n_policies = 1;
+	cfg.policies = &pol;
+	spd = spd_create(&cfg, SOCKET_ID_ANY, err, sizeof(err));
+	CU_ASSERT_FATAL(spd != NULL);
+
+	mgr = crypto_mb_create(SOCKET_ID_ANY);
+	w->mb = crypto_mb_create(SOCKET_ID_ANY);
+	sa = rte_zmalloc("sa", sizeof(*sa), RTE_CACHE_LINE_SIZE);
+	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL && sa != NULL);
+	memset(&prm, 0, sizeof(prm));
+	prm.prop = &prop;
+	prm.family = 6;
+	prm.local = S6;
+	prm.remote = D6;
+	prm.mode = SA_MODE_TRANSPORT;
+	sa->spi = RTE_BE32(0x5151);
+	sa->proto = SA_PROTO_ESP;
+	sa->id = 3;
+	CU_ASSERT_FATAL(esp_outbound_sa_init(sa, mgr, &prm, ivk) == 0);
+	CU_ASSERT_FATAL(crypto_mb_sa_init(&sa->crypto, mgr, &prop, key, key + 16) == 0);
+	sa->mtu = 1336;
+	w->sa_out[3] = sa;
+	worker_set.spd = spd;
+	port_table.port[0].role = CONFIG_ROLE_PROTECTED;
+	reset();
+
+	for (plen = 1294 - 56; plen <= 1295 - 56; plen++) {
+		m = udp6_ext(0, hbh, sizeof(hbh), 1234, plen, 0, CSUM_GOOD);
+		ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+		memcpy(ip6->src_addr, S6, 16);
+		memcpy(ip6->dst_addr, D6, 16);
+		CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), 14u + 56 + plen);
+		run1(m);
+	}
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_ROUTE], 1);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	CU_ASSERT_EQUAL(sa->seq, 1);
+
+	port_table.port[0].role = CONFIG_ROLE_UNPROTECTED;
+	worker_set.spd = NULL;
+	w->sa_out[3] = NULL;
+	crypto_mb_sa_fini(&sa->crypto);
+	rte_free(sa);
+	crypto_mb_destroy(w->mb);
+	w->mb = NULL;
+	crypto_mb_destroy(mgr);
+	spd_destroy(spd);
+	reset();
+}
+
 /* A child's policy names the child's slot; empty, it drops and asks for the SA once a second. */
 static void
 test_input_ike_child_slot(void)
@@ -568,10 +795,13 @@ main(void)
 	CU_add_test(s, "test_input_ike_keepalive_consumed", test_input_ike_keepalive_consumed);
 	CU_add_test(s, "test_input_ike_bad_udp_dropped", test_input_ike_bad_udp_dropped);
 	CU_add_test(s, "test_input_ike_ipv6_punted", test_input_ike_ipv6_punted);
+	CU_add_test(s, "test_input_ike_ipv6_ext_punted", test_input_ike_ipv6_ext_punted);
+	CU_add_test(s, "test_input_ike_ipv6_ext_fragments", test_input_ike_ipv6_ext_fragments);
 	CU_add_test(s, "test_input_ike_not_ours", test_input_ike_not_ours);
 	CU_add_test(s, "test_input_ike_ring_full", test_input_ike_ring_full);
 	CU_add_test(s, "test_input_ike_reassembled_punted", test_input_ike_reassembled_punted);
 	CU_add_test(s, "test_input_ike_child_slot", test_input_ike_child_slot);
+	CU_add_test(s, "test_input_transport_ext_mtu", test_input_transport_ext_mtu);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
