@@ -124,7 +124,7 @@ _Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
 #define ICMP_ERR_RATE    100  /* ICMP errors a worker sends per second ... */
 #define ICMP_ERR_BURST   20   /* ... with bursts of up to this many (token bucket) */
 #define ICMP6_ERR_MAXLEN 1280 /* ICMPv6 errors fit the IPv6 minimum MTU (RFC 4443 2.4 c) */
-#define FRAG_MAX         64   /* IPv4 fragments made of one packet */
+#define FRAG_MAX         64   /* IPv4 or IPv6 fragments made of one packet */
 
 /* Shutdown */
 #define SHUTDOWN_DEADLINE_MS 2000 /* SIGINT/SIGTERM to exit */
@@ -136,6 +136,13 @@ _Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
 #define REASM_BIG_MBUFS      63   /* per worker: buffers for packets reassembled beyond one mbuf */
 #define REASM_BIG_ROOM       (16u << 10) /* ... of at most this many bytes (IKE with certificates) */
 #define SA_SETTLE_MS         5000        /* start-up: the workers take the static SAs within this */
+/*
+ * A received frame in chained mbufs (scatter rx, jumbo frames), or one
+ * leaving less than this at the end of its buffer, is copied into one big
+ * buffer at the door: ESP appends its padding, trailer and ICV in place
+ * (at most 15 + 2 + 32 bytes, and 4 of ESN).
+ */
+#define RX_TAILROOM_MIN 64
 
 /* IKE message codec (slowpath/ike/ike_payload.h, ikev1_msg.h) */
 #define IKE_MSG_MAX          (64u << 10) /* bytes of one IKE message, header included */

@@ -44,13 +44,15 @@
 	X(DROP_SA_EXPIRED, "sa_expired")       /* SA hard lifetime reached */                \
 	X(DROP_ECN, "ecn")                     /* outer CE, inner not ECN-capable */         \
 	X(DROP_NO_ROOM, "no_room")             /* mbuf head/tailroom too small */            \
-	X(DROP_FRAG_NO_MBUF, "frag_no_mbuf")   /* no mbuf for an IPv4 fragment */            \
+	X(DROP_FRAG_NO_MBUF, "frag_no_mbuf")   /* no mbuf for a fragment, or too many */     \
 	X(DROP_TX_FULL, "tx_full")             /* tx queue did not take it */                \
 	X(DROP_RING_FULL, "ring_full")         /* handover ring full */                      \
 	X(DROP_UDP_LEN, "udp_len")             /* IKE / NAT-T to us: UDP length wrong */     \
 	X(DROP_UDP_CSUM, "udp_csum")           /* IKE / NAT-T to us: UDP checksum wrong */   \
 	X(DROP_IKE_RING_FULL, "ike_ring_full") /* IKE_PUNT_MAX already wait for control */   \
-	X(DROP_NO_CHILD_SA, "no_child_sa")     /* a child's policy: no SA negotiated yet */
+	X(DROP_NO_CHILD_SA, "no_child_sa")     /* a child's policy: no SA negotiated yet */  \
+	X(DROP_RX_TOO_LONG, "rx_too_long")     /* rx frame longer than a big buffer */       \
+	X(DROP_RX_NO_BUF, "rx_no_buf")         /* rx chain: no big buffer free */
 
 enum drop_reason {
 #define DROP_ENUM(e, s) e,

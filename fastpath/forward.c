@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fastpath/forward.c: the last stage of every transit packet: route, TTL, MTU, neighbour, L2. */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 
 #include "fastpath/addr.h"
 #include "fastpath/forward.h"
@@ -25,6 +27,7 @@
 /* Packets forward1() made (errors, fragments), sent right after the one it was given. */
 struct fwd_gen {
 	const struct spd *spd; /* the SPD the protect matches come from (worker_spd()) */
+	uint16_t own_mtu;      /* our own IPv6 packets fit this too (an SA's path MTU); 0: none */
 	uint16_t n;
 	struct rte_mbuf *m[FRAG_MAX];
 	uint32_t
@@ -54,6 +57,8 @@ struct fwd_lcore {
 	struct forward_stats st;
 	uint64_t last_tsc; /* when tokens were last credited; 0: bucket not primed */
 	uint32_t tokens;
+	uint32_t frag_seq; /* IPv6 Identification counter (frag_id()) */
+	bool frag_seeded;  /* frag_seq has its random start */
 } __rte_cache_aligned;
 
 static struct fwd_lcore fwd_lcore[WORKERS_MAX];
@@ -351,6 +356,43 @@ forward_fragment_inner(struct worker *w, const struct rte_mbuf *m, uint16_t mtu,
 	return k;
 }
 
+/* The Identification of the next IPv6 packet this worker fragments (frag.h frag_id_make()). */
+static uint32_t
+frag_id(struct worker *w, struct fwd_lcore *l)
+{
+	if (unlikely(!l->frag_seeded)) {
+		l->frag_seq = (uint32_t)rte_rand();
+		l->frag_seeded = true;
+	}
+	return frag_id_make(++l->frag_seq, w->index);
+}
+
+/*
+ * The gateway's own IPv6 packet (its ESP or AH) over @p mtu: as its
+ * source it may fragment it (RFC 8200 §4.5, §5; RFC 4301 §8.1 leaves the
+ * outer packet's fragmentation to the sender), into @p gen, freed here
+ * (DROP_NONE).  The peer reassembles before it decrypts.
+ */
+static enum drop_reason
+too_big_own_v6(struct worker *w, struct rte_mbuf *m, uint16_t mtu, struct fwd_gen *gen)
+{
+	struct fwd_lcore *l = &fwd_lcore[w->index];
+	int k, j;
+
+	k = frag_ipv6(port_table.pool, m, mtu, frag_id(w, l), &gen->m[gen->n],
+	    (uint16_t)(FRAG_MAX - gen->n));
+	if (k == -ENOBUFS)
+		return DROP_FRAG_NO_MBUF;
+	if (k <= 0)
+		return DROP_MTU;
+	for (j = 0; j < k; j++)
+		gen->protect[gen->n++] = FWD_CLEAR;
+	counter_add(&l->st.fragmented, 1);
+	counter_add(&l->st.fragments, (uint64_t)k);
+	rte_pktmbuf_free(m);
+	return DROP_NONE;
+}
+
 /*
  * Forward @p m (data at L3) whose destination @p idx routes to (see
  * route_lookup_v4/_v6; the caller looked it up, in bulk where it could).
@@ -409,11 +451,16 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 			return DROP_TTL;
 		}
 		mtu = port_table.port[nh->port].mtu;
+		if (gen->own_mtu != 0 && gen->own_mtu < mtu)
+			mtu = gen->own_mtu;
 		if (m->pkt_len > mtu) {
 			/*
-			 * Routers do not fragment IPv6 (RFC 8200 §5).  TODO: the
-			 * gateway's own ESP over IPv6 could be fragmented as its source.
+			 * Routers do not fragment IPv6 (RFC 8200 §5): transit gets
+			 * Packet Too Big.  The gateway's own packets (FORWARD_OWN:
+			 * neither forwarded nor made here) it fragments as their source.
 			 */
+			if ((flags & (FWD_DECREMENT | FWD_GENERATED)) == 0)
+				return too_big_own_v6(w, m, mtu, gen);
 			if ((flags & FWD_GENERATED) == 0)
 				send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, flags, gen);
 			return DROP_MTU;
@@ -477,16 +524,20 @@ lookup1(const struct route_table *rt, const struct rte_mbuf *m)
 	return idx;
 }
 
-/* forward1(), then the packets it made (errors, fragments). */
+/*
+ * forward1(), then the packets it made (errors, fragments); @p own_mtu as
+ * in struct fwd_gen, @p memo the chunk's last next hop (or NULL).
+ */
 static void
 forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
-    unsigned int flags, struct fwd_memo *memo)
+    unsigned int flags, uint16_t own_mtu, struct fwd_memo *memo)
 {
 	enum drop_reason why;
 	struct fwd_gen gen;
 	uint16_t j;
 
 	gen.n = 0;
+	gen.own_mtu = own_mtu;
 	gen.spd = worker_spd();
 	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen, memo);
 	if (why != DROP_NONE)
@@ -551,7 +602,7 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 	}
 	memo.valid = false;
 	for (i = 0; i < n; i++)
-		forward_one(w, rt, m[i], nh[i], flags, &memo);
+		forward_one(w, rt, m[i], nh[i], flags, 0, &memo);
 }
 
 void
@@ -563,6 +614,7 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 	uint16_t j, idx;
 
 	gen.n = 0;
+	gen.own_mtu = 0;
 	gen.spd = worker_spd();
 	if (likely(rt != NULL)) {
 		if ((*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 4)
@@ -607,6 +659,18 @@ forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_ki
 		k = RTE_MIN(n, (uint16_t)BURST_MAX);
 		forward_chunk(w, rt, m, k, kind_flags[kind]);
 	}
+}
+
+void
+forward_own_mtu(struct worker *w, struct rte_mbuf *m, uint16_t mtu)
+{
+	const struct route_table *rt = route_table_current();
+
+	if (unlikely(rt == NULL)) {
+		worker_drop(w, m, DROP_NO_ROUTE);
+		return;
+	}
+	forward_one(w, rt, m, lookup1(rt, m), kind_flags[FORWARD_OWN], mtu, NULL);
 }
 
 void

@@ -24,7 +24,9 @@
  * limit runs out, Fragmentation Needed (IPv4 with DF) or Packet Too Big
  * (IPv6) when it exceeds the egress MTU; an IPv4 packet without DF is
  * fragmented instead (RFC 791; for the gateway's own ESP packets this is
- * the RFC 4301 §8 outer fragmentation).  Errors are rate limited per
+ * the RFC 4301 §8 outer fragmentation), and so is the gateway's own IPv6
+ * packet (FORWARD_OWN), of which it is the source (RFC 8200 §4.5, §5:
+ * routers never fragment IPv6, sources may).  Errors are rate limited per
  * worker (ICMP_ERR_RATE, ICMP_ERR_BURST: RFC 1812 §4.3.2.8).  Errors and
  * fragments take one more pass through the same path (route, neighbour)
  * and never cause errors of their own.
@@ -60,13 +62,22 @@ void forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu);
 /*
  * RFC 4301 §8.1: @p m, an IPv4 packet without DF (data at its header),
  * would not fit the IPv6 tunnel that protects it, whose outer packets we
- * do not fragment: split it into fragments of at most @p mtu bytes in
+ * fragment only when nothing else will do (input.c too_big_for_sa()):
+ * split it into fragments of at most @p mtu bytes in
  * @p out (room for @p max), counted as fragmented / fragments, each then
  * protected on its own.  Returns their number, or 0 (no mbuf, or more
  * than @p max needed): the caller drops @p m then.  @p m is not touched.
  */
 uint16_t forward_fragment_inner(struct worker *w, const struct rte_mbuf *m, uint16_t mtu,
     struct rte_mbuf **out, uint16_t max);
+
+/*
+ * forward_burst() of the gateway's own packet @p m (FORWARD_OWN), whose
+ * path has an MTU @p mtu below the egress MTU (an outbound SA's, learned
+ * from ICMP, RFC 4301 §8.2.1): an IPv6 packet over it leaves in fragments
+ * of at most @p mtu bytes (routers on the way will not fragment it).
+ */
+void forward_own_mtu(struct worker *w, struct rte_mbuf *m, uint16_t mtu);
 
 /* What forward_burst() did besides forwarding, per worker. */
 struct forward_stats {
@@ -76,7 +87,7 @@ struct forward_stats {
 	uint64_t icmp_no_mbuf;     /* errors not sent: the pool was empty */
 	uint64_t icmp_policy;    /* errors not sent: the SPD keeps them off the unprotected side */
 	uint64_t icmp_protected; /* errors sent through an SA (a PROTECT policy covers them) */
-	uint64_t fragmented;     /* IPv4 packets split into fragments */
+	uint64_t fragmented;     /* packets split into fragments: IPv4, and our own IPv6 */
 	uint64_t fragments;      /* fragments made */
 };
 

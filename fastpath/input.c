@@ -522,17 +522,49 @@ protect_fragments(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa, ui
 }
 
 /*
+ * RFC 4301 §8.1: protect @p m (IPv6, at most 1280 bytes) with @p sa,
+ * whose IPv6 path (@p mtu) cannot carry it whole once protected, and send
+ * the outer packet in fragments of at most @p mtu bytes: the gateway is
+ * its source (RFC 8200 §4.5), the peer reassembles it before decryption.
+ * Consumes @p m (false).
+ */
+static __rte_noinline bool
+protect_outer_fragments(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa, uint32_t mtu)
+{
+	struct rte_mbuf *one[1] = { m };
+	struct sa_rt_out *s[1] = { sa };
+	uint16_t n;
+
+	if (sa->proto == SA_PROTO_AH)
+		n = ah_outbound_burst(w, one, s, 1);
+	else
+		n = esp_outbound_burst(w, one, s, 1);
+	if (n == 1)
+		forward_own_mtu(w, one[0], (uint16_t)RTE_MIN(mtu, (uint32_t)UINT16_MAX));
+	return false;
+}
+
+/*
  * RFC 4301 §8: @p m would leave @p sa over the path MTU (the egress MTU,
  * or a path MTU learned from ICMP, RFC 4301 §8.2.1, which ages out after
- * PMTU_AGE_S).  An IPv4 packet with DF, and an IPv6 packet that the path
- * can carry at 1280 bytes or more, are answered with Fragmentation Needed
- * / Packet Too Big carrying the usable inner MTU and dropped (false).  An
- * IPv4 packet without DF, or an IPv6 one below 1280 bytes of room, goes on
- * (true): the outer IPv4 packet, which never has DF, is fragmented
- * (RFC 4301 §8.1, RFC 8200 §5).  An IPv4 packet without DF entering an
- * IPv6 tunnel is fragmented before it is protected instead (RFC 4301
- * §8.1 allows either; we do not fragment outer IPv6 packets): the
- * fragments are protected here and false returned.
+ * PMTU_AGE_S).  An IPv4 packet with DF, and an IPv6 packet over the
+ * larger of the usable inner MTU and 1280, are answered with
+ * Fragmentation Needed / Packet Too Big carrying that MTU and dropped
+ * (false).  The rest must still get through, in fragments (§8.1 allows
+ * fragmenting before or after IPsec):
+ * - IPv6 of at most 1280 bytes over a path that cannot carry it whole
+ *   once protected: no one may fragment the inner packet on the way
+ *   (RFC 8200 §5: IPv6 links carry 1280 bytes; a tunnel that cannot
+ *   fragments below IPv6), so the outer packet is fragmented: an IPv4
+ *   one (never DF) on its way out, true; an IPv6 one by the gateway as
+ *   its source, here (false).
+ * - IPv4 without DF into an IPv4 tunnel goes on (true): the outer packet
+ *   is fragmented.  Into an IPv6 tunnel it is fragmented before it is
+ *   protected (false): its source allowed fragmenting it, the destination
+ *   host reassembles it as it would any fragment, and the peer gateway gets
+ *   whole ESP packets, each checked alone, with no reassembly state to
+ *   hold (or to be flooded) before decryption; outer IPv6 fragments are
+ *   kept for what no one else may fragment.
  */
 static __rte_noinline bool
 too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
@@ -565,9 +597,12 @@ too_big_for_sa(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa)
 		forward_too_big(w, m, RTE_MAX(usable, 68u));
 		return false;
 	}
-	if (usable < PMTU_MIN_V6)
-		return true;
-	forward_too_big(w, m, usable);
+	if (usable < PMTU_MIN_V6 && m->pkt_len <= PMTU_MIN_V6) {
+		if (sa->family == 4)
+			return true;
+		return protect_outer_fragments(w, m, sa, mtu);
+	}
+	forward_too_big(w, m, RTE_MAX(usable, (uint32_t)PMTU_MIN_V6));
 	return false;
 }
 
@@ -715,7 +750,7 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		m = pkts[i];
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		if (unlikely(m->data_len < sizeof(*eth) || m->nb_segs != 1)) {
+		if (unlikely(m->data_len < sizeof(*eth))) {
 			worker_drop(w, m, DROP_RUNT);
 			continue;
 		}
@@ -728,6 +763,19 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		    !rte_is_same_ether_addr(&eth->dst_addr, &p->mac)) {
 			worker_drop(w, m, DROP_NOT_FOR_US);
 			continue;
+		}
+		/*
+		 * Everything after the door takes one segment with room to grow:
+		 * a chain (scatter rx, jumbo frames) or a frame that fills its
+		 * buffer is copied into one big buffer (fastpath/reasm.h).
+		 */
+		if (unlikely(m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < RX_TAILROOM_MIN)) {
+			m = reasm_linearize(w->reasm, m, &why);
+			if (m == NULL) {
+				counter_add(&w->stats.drops[why], 1); /* already freed */
+				continue;
+			}
+			eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		}
 		switch (eth->ether_type) {
 		case RTE_BE16(RTE_ETHER_TYPE_ARP):

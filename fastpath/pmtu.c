@@ -146,7 +146,11 @@ pmtu_icmp_v6(struct worker *w, const struct rte_ipv6_hdr *ip6, const uint8_t *ic
 	mtu = (uint32_t)icmp[4] << 24 | (uint32_t)icmp[5] << 16 | (uint32_t)icmp[6] << 8 | icmp[7];
 	qlen = icmp_len - ICMP_HDR_LEN;
 	proto = q->proto;
-	/* Transport mode keeps a packet's extension headers in front of our ESP or AH. */
+	/*
+	 * Transport mode keeps a packet's extension headers in front of our
+	 * ESP or AH; a packet we fragmented (forward.c) has a Fragment header
+	 * there, and only its first fragment holds the SPI.
+	 */
 	if (unlikely(ip6ext_is(proto))) {
 		if (ip6ext_walk((const uint8_t *)q,
 		        RTE_MIN(qlen, (uint32_t)sizeof(*q) + rte_be_to_cpu_16(q->payload_len)), 0,
@@ -154,7 +158,19 @@ pmtu_icmp_v6(struct worker *w, const struct rte_ipv6_hdr *ip6, const uint8_t *ic
 			return DROP_LOCAL_PROTO;
 		proto = x.proto;
 		off = x.off;
+		if (proto == IPPROTO_FRAGMENT) {
+			const struct rte_ipv6_fragment_ext *fh =
+			    (const struct rte_ipv6_fragment_ext *)((const uint8_t *)q + off);
+
+			if (qlen < off + sizeof(*fh) ||
+			    (rte_be_to_cpu_16(fh->frag_data) & RTE_IPV6_EHDR_FO_MASK) != 0)
+				return DROP_LOCAL_PROTO;
+			proto = fh->next_header;
+			off += (uint32_t)sizeof(*fh);
+		}
 	}
+	if (qlen < off)
+		return DROP_LOCAL_PROTO;
 	spi = quoted_spi(proto, (const uint8_t *)q + off, qlen - off, &kind, &encap);
 	if (spi == 0 || !take_budget(w))
 		return DROP_LOCAL_PROTO;

@@ -112,6 +112,17 @@ port_configure(struct port *p, unsigned int n_workers, char *err, size_t errlen)
 	p->ctl_txq = info.max_tx_queues > n_workers ? (int)n_workers : -1;
 
 	memset(&conf, 0, sizeof(conf));
+	/*
+	 * Frames longer than one mbuf (jumbo MTUs) arrive in chains where the
+	 * device can scatter them; the workers copy those into one big buffer
+	 * (fastpath/reasm.h).  The MTU is given here too where the device
+	 * takes it: some drivers choose scatter at queue set-up from it.
+	 */
+	if (p->mtu >= info.min_mtu && p->mtu <= info.max_mtu)
+		conf.rxmode.mtu = p->mtu;
+	if ((uint32_t)p->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN > MBUF_DATA_ROOM &&
+	    (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) != 0)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (p->n_rxq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;

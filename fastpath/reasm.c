@@ -29,9 +29,10 @@ ours(uint8_t proto)
 }
 
 /*
- * @p m (a chain) copied into one of the worker's big mbufs, which then
- * travels as any packet does (its pool takes it back when it is freed);
- * NULL when it is longer than REASM_BIG_ROOM or none is free.
+ * @p m (a chain, or a frame that fills its mbuf) copied into one of the
+ * worker's big mbufs, which then travels as any packet does (its pool
+ * takes it back when it is freed), and @p m freed; NULL (@p m kept) when
+ * it is longer than REASM_BIG_ROOM or none is free.
  */
 static struct rte_mbuf *
 copy_big(struct reasm *r, struct rte_mbuf *m)
@@ -52,9 +53,9 @@ copy_big(struct reasm *r, struct rte_mbuf *m)
 	if (src != dst)
 		rte_memcpy(dst, src, m->pkt_len);
 	b->port = m->port;
+	b->packet_type = m->packet_type;
 	b->l2_len = m->l2_len;
 	b->l3_len = m->l3_len;
-	counter_add(&r->st.big, 1);
 	rte_pktmbuf_free(m);
 	return b;
 }
@@ -68,8 +69,10 @@ whole(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
 	counter_add(&r->st.packets, 1);
 	if (m->nb_segs == 1 || rte_pktmbuf_linearize(m) == 0)
 		return m;
-	if ((b = copy_big(r, m)) != NULL)
+	if ((b = copy_big(r, m)) != NULL) {
+		counter_add(&r->st.big, 1);
 		return b;
+	}
 	*why = DROP_REASM_TOO_BIG;
 	rte_pktmbuf_free(m);
 	return NULL;
@@ -130,6 +133,30 @@ reasm_ipv6(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
 	return whole(r, done, why);
 }
 
+struct rte_mbuf *
+reasm_linearize(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
+{
+	struct rte_mbuf *b;
+
+	/* A chain whose first segment has room for the rest and the trailer: moved in place. */
+	if (m->nb_segs != 1 &&
+	    rte_pktmbuf_tailroom(m) >= m->pkt_len - m->data_len + RX_TAILROOM_MIN &&
+	    rte_pktmbuf_linearize(m) == 0) {
+		counter_add(&r->st.linearized, 1);
+		return m;
+	}
+	if (m->pkt_len > REASM_BIG_ROOM - RX_TAILROOM_MIN) {
+		*why = DROP_RX_TOO_LONG;
+	} else if ((b = copy_big(r, m)) != NULL) {
+		counter_add(&r->st.linearized, 1);
+		return b;
+	} else {
+		*why = DROP_RX_NO_BUF;
+	}
+	rte_pktmbuf_free(m);
+	return NULL;
+}
+
 void
 reasm_tick(struct reasm *r)
 {
@@ -149,4 +176,5 @@ reasm_stats_read(const struct reasm *r, struct reasm_stats *out)
 	out->packets = counter_read(&r->st.packets);
 	out->freed = counter_read(&r->st.freed);
 	out->big = counter_read(&r->st.big);
+	out->linearized = counter_read(&r->st.linearized);
 }

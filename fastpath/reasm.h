@@ -19,7 +19,13 @@
  * most RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments, and REASM_TIMEOUT_MS to
  * complete; so the mbufs a worker holds are bounded and counted in the
  * pool size.  Only protocols the gateway itself speaks are reassembled;
- * the result is one contiguous mbuf (at most MBUF_DATA_ROOM bytes).
+ * the result is one contiguous mbuf: a packet longer than one mbuf is
+ * copied into one of the worker's REASM_BIG_MBUFS big buffers.
+ *
+ * Those big buffers also take what arrives in chained mbufs (scatter rx,
+ * jumbo frames: reasm_linearize()), so that everything after the door is
+ * one segment with headroom for the outer headers and tailroom for the
+ * ESP trailer and ICV.
  *
  * Owner: one worker lcore.  reasm_create()/reasm_destroy() on the control
  * core, before the worker starts and after it stopped.
@@ -27,10 +33,11 @@
 
 /* Counters, written by the owner, read with counter_read(). */
 struct reasm_stats {
-	uint64_t fragments; /* fragments taken in */
-	uint64_t packets;   /* packets completed */
-	uint64_t freed;     /* fragments let go: timed out, overlapping, table full */
-	uint64_t big;       /* packets too long for one mbuf, copied into a big one */
+	uint64_t fragments;  /* fragments taken in */
+	uint64_t packets;    /* packets completed */
+	uint64_t freed;      /* fragments let go: timed out, overlapping, table full */
+	uint64_t big;        /* packets too long for one mbuf, copied into a big one */
+	uint64_t linearized; /* received frames made one segment (reasm_linearize()) */
 };
 
 /* Private to reasm.c and reasm_setup.c. */
@@ -57,6 +64,17 @@ struct rte_mbuf *reasm_ipv4(struct reasm *r, struct rte_mbuf *m, enum drop_reaso
 
 /* The same for an IPv6 packet whose fragment header follows the fixed header. */
 struct rte_mbuf *reasm_ipv6(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why);
+
+/*
+ * Make the received frame @p m (a chain, or one segment with less than
+ * RX_TAILROOM_MIN bytes of tailroom) one segment with at least that much
+ * room after it: in place when its first segment has room for the rest,
+ * else copied into a big buffer (headroom RTE_PKTMBUF_HEADROOM).  Returns
+ * the frame (counted as linearized), or NULL with @p m freed and @p why
+ * DROP_RX_TOO_LONG (longer than REASM_BIG_ROOM - RX_TAILROOM_MIN) or
+ * DROP_RX_NO_BUF (every big buffer is in use).
+ */
+struct rte_mbuf *reasm_linearize(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why);
 
 /* Once per loop pass: free what timed out.  Owner only. */
 void reasm_tick(struct reasm *r);

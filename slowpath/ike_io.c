@@ -6,10 +6,12 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 #include <rte_udp.h>
 
 #include "common/counters.h"
 #include "common/limits.h"
+#include "fastpath/frag.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/port.h"
 #include "fastpath/route.h"
@@ -34,8 +36,9 @@ struct handler {
 
 static struct handler handlers[2]; /* [major version - 1] */
 static struct ike_io_stats st;
-static uint16_t ip4_id; /* IPv4 identification of our datagrams */
-static uint32_t ip6_id; /* IPv6 fragment identification */
+static uint16_t ip4_id;  /* IPv4 identification of our datagrams */
+static uint32_t ip6_seq; /* IPv6 fragment identifications (frag_id_make()) ... */
+static bool ip6_seeded;  /* ... from a random start */
 
 void
 ike_io_register_v1(ike_io_rx_fn fn, void *ctx)
@@ -272,8 +275,13 @@ ike_io_build(struct rte_mempool *pool, uint16_t mtu, const struct ike_addr *loca
 	if ((ulen + chunk - 1) / chunk > max)
 		return -EMSGSIZE;
 	ip4_id++;
-	if (frag)
-		ip6_id++;
+	if (frag) {
+		if (!ip6_seeded) {
+			ip6_seq = (uint32_t)rte_rand();
+			ip6_seeded = true;
+		}
+		ip6_seq++;
+	}
 	for (off = 0; off < ulen; off += c) {
 		size_t eh = family == 6 && frag ? IPV6_FRAG_LEN : 0;
 		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
@@ -317,7 +325,7 @@ ike_io_build(struct rte_mempool *pool, uint16_t mtu, const struct ike_addr *loca
 				fh->next_header = IPPROTO_UDP;
 				fh->frag_data =
 				    rte_cpu_to_be_16((uint16_t)(off | (off + c < ulen ? 1 : 0)));
-				fh->id = rte_cpu_to_be_32(ip6_id);
+				fh->id = rte_cpu_to_be_32(frag_id_make(ip6_seq, FRAG_ID_CONTROL));
 			}
 		}
 	}

@@ -194,11 +194,13 @@ add_reasm_stats(struct rte_tel_data *d, unsigned int first, unsigned int last)
 		sum.packets += r.packets;
 		sum.freed += r.freed;
 		sum.big += r.big;
+		sum.linearized += r.linearized;
 	}
 	rte_tel_data_add_dict_u64(d, "reasm_fragments", sum.fragments);
 	rte_tel_data_add_dict_u64(d, "reasm_packets", sum.packets);
 	rte_tel_data_add_dict_u64(d, "reasm_freed", sum.freed);
 	rte_tel_data_add_dict_u64(d, "reasm_big", sum.big);
+	rte_tel_data_add_dict_u64(d, "linearized", sum.linearized);
 }
 
 static void

@@ -18,6 +18,8 @@ at most N bytes (IPv4: of payload, a multiple of 8; IPv6: whole fragments); ESP_
 requests with TTL / hop limit 1 and expects, instead of echo replies, Time Exceeded errors from ADDR
 (the gateway) quoting each request, through the tunnel; ESP_EXT=1 puts a hop-by-hop (Router Alert)
 and a destination options header between the outer IPv6 header and ESP / AH (RFC 8200 §4).
+ESP_PAYLOAD=N pads each echo request's payload to N bytes (jumbo frames: an inner IPv4 packet of
+N + 28 bytes).
 """
 import json
 import os
@@ -122,6 +124,7 @@ def main():
     ttl = 1 if ttl_from else 64
     for seq in range(1, count + 1):
         payload = b'fastipsec-%04d' % seq
+        payload += bytes(i & 0xff for i in range(max(0, int(os.environ.get('ESP_PAYLOAD', '0')) - len(payload))))
         if ':' in isrc:
             inner = IPv6(src=isrc, dst=idst, hlim=ttl) / ICMPv6EchoRequest(id=0x4242, seq=seq, data=payload)
         else:

@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "common/limits.h"
 #include "fastpath/forward.h"
+#include "fastpath/frag.h"
 #include "fastpath/icmp.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/pkt.h"
@@ -458,6 +459,109 @@ test_forward_own_packet_too_big(void)
 	CU_ASSERT_EQUAL(icmp_errors(), before);
 }
 
+/* An IPv6 ESP packet of the gateway's own (GW_V6 to NH_V6, on link), @p len bytes in all. */
+static struct rte_mbuf *
+own6(uint16_t len)
+{
+	struct rte_mbuf *m = ip6_full(GW_V6, NH_V6, 64, (uint16_t)(len - 40));
+
+	rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->proto = IPPROTO_ESP;
+	return m;
+}
+
+/*
+ * Take the @p n frames queued for port 0 as IPv6 fragments of one packet
+ * of @p len bytes: each within @p mtu, hop limit as sent (ours: not
+ * decremented), a Fragment header naming ESP, one identification
+ * (returned), offsets adding up.
+ */
+static uint32_t
+check_own_fragments(unsigned int n, uint32_t len, uint32_t mtu)
+{
+	uint32_t id = 0, next = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *f = w->tx[0][i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(f, struct rte_ether_hdr *);
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)(eth + 1);
+		struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(h + 1);
+		uint16_t fd = rte_be_to_cpu_16(fh->frag_data);
+
+		CU_ASSERT_EQUAL(eth->ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV6));
+		CU_ASSERT(memcmp(eth->dst_addr.addr_bytes, NH_MAC, 6) == 0);
+		CU_ASSERT(f->pkt_len - 14 <= mtu);
+		CU_ASSERT_EQUAL(f->pkt_len - 14, 40u + rte_be_to_cpu_16(h->payload_len));
+		CU_ASSERT_EQUAL(h->hop_limits, 64);
+		CU_ASSERT_EQUAL(h->proto, IPPROTO_FRAGMENT);
+		CU_ASSERT_EQUAL(fh->next_header, IPPROTO_ESP);
+		CU_ASSERT_EQUAL((uint32_t)(fd & RTE_IPV6_EHDR_FO_MASK), next);
+		CU_ASSERT_EQUAL(RTE_IPV6_GET_MF(fd), i + 1 < n ? 1 : 0);
+		if (i == 0)
+			id = rte_be_to_cpu_32(fh->id);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(fh->id), id);
+		next += f->pkt_len - 14 - 48;
+	}
+	CU_ASSERT_EQUAL(next, len - 40);
+	free_all(w->tx[0], n);
+	w->n_tx[0] = 0;
+	return id;
+}
+
+/*
+ * RFC 8200 §4.5, §5: the gateway's own IPv6 packet (its ESP) over the
+ * egress MTU is fragmented by it, its source; consecutive packets get new
+ * identifications, with the worker's index in the low bits.  Transit IPv6
+ * still gets Packet Too Big (test_forward_ipv6_packet_too_big).
+ */
+static void
+test_forward_own_ipv6_fragmented(void)
+{
+	struct forward_stats st0, st1;
+	uint64_t before = icmp_errors();
+	struct rte_mbuf *m;
+	uint32_t id1, id2;
+
+	reset();
+	forward_stats_read(0, &st0);
+	m = own6(1600);
+	forward_burst(w, &m, 1, FORWARD_OWN);
+	CU_ASSERT_EQUAL_FATAL(w->n_tx[0], 2);
+	id1 = check_own_fragments(2, 1600, 1500);
+	m = own6(2000);
+	forward_burst(w, &m, 1, FORWARD_OWN);
+	CU_ASSERT_EQUAL_FATAL(w->n_tx[0], 2);
+	id2 = check_own_fragments(2, 2000, 1500);
+	CU_ASSERT_NOT_EQUAL(id1, id2);
+	CU_ASSERT_EQUAL(id1 & ((1u << FRAG_ID_SENDER_BITS) - 1), w->index);
+	CU_ASSERT_EQUAL(id2, id1 + (1u << FRAG_ID_SENDER_BITS));
+	forward_stats_read(0, &st1);
+	CU_ASSERT_EQUAL(st1.fragmented, st0.fragmented + 2);
+	CU_ASSERT_EQUAL(st1.fragments, st0.fragments + 4);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 0);
+	CU_ASSERT_EQUAL(icmp_errors(), before);
+
+	/* An SA's smaller path MTU (forward_own_mtu()): fragments within it. */
+	m = own6(1400);
+	forward_own_mtu(w, m, 1280);
+	CU_ASSERT_EQUAL_FATAL(w->n_tx[0], 2);
+	check_own_fragments(2, 1400, 1280);
+	m = own6(1280);
+	forward_own_mtu(w, m, 1280);
+	CU_ASSERT_EQUAL_FATAL(w->n_tx[0], 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod_offset(w->tx[0][0], struct rte_ipv6_hdr *, 14)->proto,
+	    IPPROTO_ESP); /* fits: whole */
+	free_all(w->tx[0], 1);
+	w->n_tx[0] = 0;
+
+	/* A fragment cannot be fragmented again: dropped as too big, no error to ourselves. */
+	m = own6(1600);
+	rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->proto = IPPROTO_FRAGMENT;
+	forward_burst(w, &m, 1, FORWARD_OWN);
+	CU_ASSERT_EQUAL(w->n_tx[0], 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_MTU], 1);
+	CU_ASSERT_EQUAL(icmp_errors(), before);
+}
+
 /* RFC 1812 §4.3.2.7: no error about an ICMP error or a non-first fragment. */
 static void
 test_forward_no_error_about(void)
@@ -834,6 +938,7 @@ main(void)
 	CU_add_test(s, "test_forward_fragment", test_forward_fragment);
 	CU_add_test(s, "test_forward_fragment_again", test_forward_fragment_again);
 	CU_add_test(s, "test_forward_own_packet_too_big", test_forward_own_packet_too_big);
+	CU_add_test(s, "test_forward_own_ipv6_fragmented", test_forward_own_ipv6_fragmented);
 	CU_add_test(s, "test_forward_no_error_about", test_forward_no_error_about);
 	CU_add_test(s, "test_forward_error_policy", test_forward_error_policy);
 	/* Last: it empties the token bucket. */

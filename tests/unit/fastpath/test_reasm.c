@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "common/limits.h"
 #include "fastpath/reasm.h"
 
 #define PAYLOAD 200 /* bytes after the IP header: three fragments of 64, 64, 72 */
@@ -286,6 +287,157 @@ test_longer_than_an_mbuf(void)
 	reasm_destroy(r);
 }
 
+/*
+ * A received frame in @p n segments: the first holds @p first bytes (after
+ * its headroom), the others @p seg each (no headroom, as a scattering
+ * driver or net_pcap chains them); the bytes are body's; port 3.
+ */
+static struct rte_mbuf *
+chain(unsigned int n, uint16_t first, uint16_t seg)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t off = 0;
+	unsigned int i;
+	uint16_t len;
+	char *d;
+
+	for (i = 0; i < n; i++) {
+		m = rte_pktmbuf_alloc(pool);
+		CU_ASSERT_FATAL(m != NULL);
+		len = i == 0 ? first : seg;
+		if (i != 0)
+			m->data_off = 0;
+		d = rte_pktmbuf_append(m, len);
+		CU_ASSERT_FATAL(d != NULL);
+		memcpy(d, body + off, len);
+		off += len;
+		if (head == NULL)
+			head = m;
+		else
+			CU_ASSERT_FATAL(rte_pktmbuf_chain(head, m) == 0);
+	}
+	head->port = 3;
+	return head;
+}
+
+/* @p m is one segment of @p len bytes of body, with room for ESP's trailer after it. */
+static void
+check_linear(const struct rte_mbuf *m, uint32_t len)
+{
+	CU_ASSERT_EQUAL(m->nb_segs, 1);
+	CU_ASSERT_EQUAL(m->next, NULL);
+	CU_ASSERT_EQUAL(m->pkt_len, len);
+	CU_ASSERT_EQUAL(m->data_len, len);
+	CU_ASSERT_EQUAL(m->port, 3);
+	CU_ASSERT(rte_pktmbuf_headroom(m) >= RTE_PKTMBUF_HEADROOM);
+	CU_ASSERT(rte_pktmbuf_tailroom(m) >= RX_TAILROOM_MIN);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, const void *), body, len) == 0);
+}
+
+/*
+ * A jumbo frame chained over four mbufs (as net_pcap hands an 8000-byte
+ * frame) becomes one big buffer; the chain goes back to its pool.
+ */
+static void
+test_linearize_jumbo(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool);
+	struct rte_mbuf *m;
+	struct reasm_stats st;
+	enum drop_reason why = DROP_NONE;
+
+	CU_ASSERT_FATAL(r != NULL);
+	m = chain(4, 2048, 2176);
+	CU_ASSERT_EQUAL(m->pkt_len, 8576);
+	m = reasm_linearize(r, m, &why);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT(m->pool != pool);
+	check_linear(m, 8576);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+	rte_pktmbuf_free(m);
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.linearized, 1);
+	CU_ASSERT_EQUAL(st.big, 0);
+	reasm_destroy(r);
+}
+
+/* A short chain whose first segment has room for the rest is moved in place. */
+static void
+test_linearize_in_place(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool);
+	struct rte_mbuf *m, *got;
+	struct reasm_stats st;
+	enum drop_reason why = DROP_NONE;
+
+	CU_ASSERT_FATAL(r != NULL);
+	m = chain(3, 100, 300);
+	got = reasm_linearize(r, m, &why);
+	CU_ASSERT(got == m);
+	check_linear(got, 700);
+	rte_pktmbuf_free(got);
+	/* Room for the rest, but not for the trailer after it: a big buffer. */
+	m = chain(2, 1000, 1000);
+	got = reasm_linearize(r, m, &why);
+	CU_ASSERT_FATAL(got != NULL);
+	CU_ASSERT(got->pool != pool);
+	check_linear(got, 2000);
+	rte_pktmbuf_free(got);
+	/* One segment that fills its buffer: copied, to leave room for ESP's trailer. */
+	m = chain(1, 2040, 0);
+	got = reasm_linearize(r, m, &why);
+	CU_ASSERT_FATAL(got != NULL);
+	CU_ASSERT(got->pool != pool);
+	check_linear(got, 2040);
+	rte_pktmbuf_free(got);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.linearized, 3);
+	reasm_destroy(r);
+}
+
+/* Too long for a big buffer, or none free: dropped with its reason, nothing leaked. */
+static void
+test_linearize_refused(void)
+{
+	struct reasm *r = reasm_create(SOCKET_ID_ANY);
+	unsigned int before = rte_mempool_avail_count(pool), i;
+	struct rte_mbuf *held[REASM_BIG_MBUFS], *m;
+	struct reasm_stats st;
+	enum drop_reason why;
+
+	CU_ASSERT_FATAL(r != NULL);
+	/* The longest that leaves RX_TAILROOM_MIN in a big buffer, then one byte more. */
+	m = chain(8, REASM_BIG_ROOM - RX_TAILROOM_MIN - 7 * 2100, 2100);
+	CU_ASSERT_EQUAL(m->pkt_len, REASM_BIG_ROOM - RX_TAILROOM_MIN);
+	m = reasm_linearize(r, m, &why);
+	CU_ASSERT_FATAL(m != NULL);
+	check_linear(m, REASM_BIG_ROOM - RX_TAILROOM_MIN);
+	rte_pktmbuf_free(m);
+	m = chain(8, REASM_BIG_ROOM - RX_TAILROOM_MIN - 7 * 2100 + 1, 2100);
+	why = DROP_NONE;
+	CU_ASSERT_PTR_NULL(reasm_linearize(r, m, &why));
+	CU_ASSERT_EQUAL(why, DROP_RX_TOO_LONG);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+
+	/* Every big buffer held (by the tx queues, the control core...): the next is dropped. */
+	for (i = 0; i < REASM_BIG_MBUFS; i++) {
+		held[i] = reasm_linearize(r, chain(2, 2048, 100), &why);
+		CU_ASSERT_FATAL(held[i] != NULL);
+	}
+	why = DROP_NONE;
+	CU_ASSERT_PTR_NULL(reasm_linearize(r, chain(2, 2048, 100), &why));
+	CU_ASSERT_EQUAL(why, DROP_RX_NO_BUF);
+	for (i = 0; i < REASM_BIG_MBUFS; i++)
+		rte_pktmbuf_free(held[i]);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
+	reasm_stats_read(r, &st);
+	CU_ASSERT_EQUAL(st.linearized, 1 + REASM_BIG_MBUFS);
+	reasm_destroy(r);
+}
+
 static int
 setup(void)
 {
@@ -334,6 +486,9 @@ main(void)
 	CU_add_test(s, "destroy frees held fragments", test_destroy_frees);
 	CU_add_test(s, "a full table lets go, never leaks", test_table_full);
 	CU_add_test(s, "a packet longer than one mbuf: one big mbuf", test_longer_than_an_mbuf);
+	CU_add_test(s, "a jumbo frame in a chain: one big buffer", test_linearize_jumbo);
+	CU_add_test(s, "a short chain in place, a full frame copied", test_linearize_in_place);
+	CU_add_test(s, "too long or no big buffer: dropped", test_linearize_refused);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed());
