@@ -74,21 +74,31 @@ sad_destroy(struct sad *sad)
 	rte_free(sad);
 }
 
+/* Forget what the memo holds for @p key: the hash's entry for it is changing. */
+static inline void
+memo_forget(struct sad *sad, const struct sa_key *key)
+{
+	uint32_t s = memo_slot(key->spi);
+
+	if (sad->memo[s] != NULL && key_eq(&sad->memo[s]->key, key))
+		sad->memo[s] = NULL;
+}
+
 int
 sad_insert(struct sad *sad, struct sa_rt_in *rt)
 {
+	/* rte_hash replaces the data of a key it holds: the memo must not keep the old SA. */
+	memo_forget(sad, &rt->key);
 	return rte_hash_add_key_data(sad->h, &rt->key, rt);
 }
 
 int
 sad_remove(struct sad *sad, const struct sa_rt_in *rt)
 {
-	uint32_t s = memo_slot(rt->key.spi);
 	int rc = rte_hash_del_key(sad->h, &rt->key);
 
 	/* The memo never outlives the hash's entry: the SA may be freed after this. */
-	if (sad->memo[s] != NULL && key_eq(&sad->memo[s]->key, &rt->key))
-		sad->memo[s] = NULL;
+	memo_forget(sad, &rt->key);
 	return rc < 0 ? rc : 0;
 }
 

@@ -17,7 +17,7 @@
 /* More SAs than the memo has slots: some share a slot, and a lookup must never return the wrong one. */
 #define N_SAS 3000
 
-static struct sa_rt_in sas[N_SAS];
+static struct sa_rt_in sas[N_SAS], other_sa;
 
 static void
 key_of(struct sa_key *k, unsigned int i, uint8_t family)
@@ -93,6 +93,13 @@ test_sad_lookup_insert_remove(void)
 		present[i] = true;
 	}
 	CU_ASSERT_EQUAL(check_all(sad, present), 0);
+	/* A second SA entered under a key already held replaces the first, memo included. */
+	sad_lookup(sad, &sas[7].key, &rt, 1);
+	CU_ASSERT_PTR_EQUAL(rt, &sas[7]);
+	other_sa = sas[7];
+	CU_ASSERT(sad_insert(sad, &other_sa) == 0);
+	sad_lookup(sad, &sas[7].key, &rt, 1);
+	CU_ASSERT_PTR_EQUAL(rt, &other_sa);
 	sad_destroy(sad);
 }
 
