@@ -290,7 +290,7 @@ op_fill(struct crypto_mb_op *op, const struct crypto_mb_sa *cs, uint8_t *b, uint
 {
 	uint32_t hi;
 
-	memset(op, 0, sizeof(*op));
+	crypto_mb_op_clear(op);
 	op->sa = cs;
 	op->buf = b;
 	op->auth_off = 0;

@@ -15,21 +15,23 @@
  * use the checked submit, whose refusals crypto_mb_run() turns into
  * -EINVAL for the op concerned.  crypto_mb_run() validates every
  * per-packet field itself, so the unchecked path never sees a bad job.
+ *
+ * Jobs go one by one (IMB_GET_NEXT_JOB / IMB_SUBMIT_JOB), not through the
+ * burst API: intel-ipsec-mb 1.3's IMB_SUBMIT_BURST miscounts its job
+ * queue once jobs stay in it across calls and the queue wraps (its size
+ * jumps past IMB_MAX_JOBS and IMB_FLUSH_BURST hands back jobs never
+ * submitted), which is exactly how crypto_mb_submit() uses it.
  */
 #ifdef NDEBUG
-#define MB_SUBMIT_BURST IMB_SUBMIT_BURST_NOCHECK
+#define MB_SUBMIT_JOB IMB_SUBMIT_JOB_NOCHECK
 #else
-#define MB_SUBMIT_BURST IMB_SUBMIT_BURST
+#define MB_SUBMIT_JOB IMB_SUBMIT_JOB
 #endif
 
-#define OP_PENDING INT16_MAX /* op status while its job is in the manager */
-#define NONCE_LEN  12        /* salt (4) || IV (8) */
+#define OP_PENDING CRYPTO_MB_PENDING
+#define NONCE_LEN  12 /* salt (4) || IV (8) */
 
-/* Per-op scratch of one burst: the nonce and, on decrypt, the computed tag. */
-struct scratch {
-	uint8_t nonce[16];
-	uint8_t tag[CRYPTO_MB_ICV_MAX];
-} __rte_aligned(16);
+/* The op's own scratch (its nonce and computed tag) lives as long as its job. */
 
 static IMB_ARCH mb_arch = IMB_ARCH_NONE;
 
@@ -389,7 +391,7 @@ op_check(const struct crypto_mb_op *op)
 }
 
 static inline const uint8_t *
-nonce_make(const struct crypto_mb_sa *sa, const uint8_t *iv, struct scratch *s)
+nonce_make(const struct crypto_mb_sa *sa, const uint8_t *iv, struct crypto_mb_op *s)
 {
 	if (sa->nonce_len == 0)
 		return iv;
@@ -411,13 +413,13 @@ gmac_split(const struct crypto_mb_op *op)
  * one AAD pointer, so the GMAC direct API takes the two pieces in turn.
  */
 static void
-gmac_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct scratch *s)
+gmac_direct(IMB_MGR *mgr, struct crypto_mb_op *op)
 {
 	const struct crypto_mb_sa *sa = op->sa;
 	const struct gcm_key_data *key = &sa->k.gcm;
 	const uint8_t *region = op->buf + op->auth_off;
-	uint8_t *tag = op->decrypt ? s->tag : op->icv;
-	const uint8_t *nonce = nonce_make(sa, op->iv, s);
+	uint8_t *tag = op->decrypt ? op->tag : op->icv;
+	const uint8_t *nonce = nonce_make(sa, op->iv, op);
 	struct gcm_context_data ctx;
 
 	switch (sa->key_len) {
@@ -457,13 +459,13 @@ gmac_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct scratch *s)
  * AVX-512.  @p ctx is the caller's scratch context, wiped by the caller.
  */
 static void
-gcm_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct scratch *s, struct gcm_context_data *ctx)
+gcm_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct gcm_context_data *ctx)
 {
 	const struct crypto_mb_sa *sa = op->sa;
 	const struct gcm_key_data *key = &sa->k.gcm;
 	uint8_t *data = op->buf + op->cipher_off;
-	uint8_t *tag = op->decrypt ? s->tag : op->icv;
-	const uint8_t *nonce = nonce_make(sa, op->iv, s);
+	uint8_t *tag = op->decrypt ? op->tag : op->icv;
+	const uint8_t *nonce = nonce_make(sa, op->iv, op);
 
 	if (op->decrypt) {
 		if (sa->key_len == 16)
@@ -492,7 +494,7 @@ gcm_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct scratch *s, struct gcm_
 
 /* Copy the SA's template and set the per-packet fields only (STYLE rule 17). */
 static inline void
-job_fill(IMB_JOB *job, struct crypto_mb_op *op, struct scratch *s)
+job_fill(IMB_JOB *job, struct crypto_mb_op *op)
 {
 	const struct crypto_mb_sa *sa = op->sa;
 
@@ -504,8 +506,8 @@ job_fill(IMB_JOB *job, struct crypto_mb_op *op, struct scratch *s)
 	job->msg_len_to_cipher_in_bytes = op->cipher_len;
 	job->hash_start_src_offset_in_bytes = op->auth_off;
 	job->msg_len_to_hash_in_bytes = op->auth_len;
-	job->iv = nonce_make(sa, op->iv, s);
-	job->auth_tag_output = op->decrypt ? s->tag : op->icv;
+	job->iv = nonce_make(sa, op->iv, op);
+	job->auth_tag_output = op->decrypt ? op->tag : op->icv;
 	job->user_data = op;
 	switch (sa->kind) {
 	case CRYPTO_MB_AEAD:
@@ -557,92 +559,92 @@ jobs_complete(IMB_JOB **jobs, uint32_t n)
 	}
 }
 
-/*
- * Submit @p n filled jobs, then flush the manager so that every op has its
- * status when crypto_mb_run() returns.  When the checked submit refuses a
- * job it takes none of them and names the culprit in jobs[0]: that job
- * becomes a no-op (NULL cipher, NULL hash) with -EINVAL and the list goes
- * again, so one bad packet never costs the others.
- */
-static void
-jobs_submit(IMB_MGR *mgr, IMB_JOB **list, uint32_t n)
+/* Submit the job just filled, and take every job that has completed since. */
+static inline void
+job_submit(IMB_MGR *mgr)
 {
-	IMB_JOB *jobs[BURST_MAX];
-	uint32_t done, tries;
+	IMB_JOB *job = MB_SUBMIT_JOB(mgr);
 
-	for (tries = 0;; tries++) {
-		rte_memcpy(jobs, list, n * sizeof(jobs[0]));
-		done = MB_SUBMIT_BURST(mgr, n, jobs);
-		if (done != 0 || imb_get_errno(mgr) == 0 || tries > n)
-			break;
-		((struct crypto_mb_op *)jobs[0]->user_data)->status = -EINVAL;
-		jobs[0]->cipher_mode = IMB_CIPHER_NULL;
-		jobs[0]->hash_alg = IMB_AUTH_NULL;
-		jobs[0]->chain_order = IMB_ORDER_CIPHER_HASH;
+	while (job != NULL) {
+		jobs_complete(&job, 1);
+		job = IMB_GET_COMPLETED_JOB(mgr);
 	}
-	jobs_complete(jobs, done);
-	while ((done = IMB_FLUSH_BURST(mgr, BURST_MAX, jobs)) != 0)
-		jobs_complete(jobs, done);
 }
 
-static uint16_t
-run_burst(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n)
+void
+crypto_mb_flush(IMB_MGR *mgr)
 {
-	struct scratch scr[BURST_MAX];
+	IMB_JOB *job;
+
+	while ((job = IMB_FLUSH_JOB(mgr)) != NULL)
+		jobs_complete(&job, 1);
+}
+
+/* Up to BURST_MAX ops: the direct ones done, the jobs submitted (some may stay in flight). */
+static void
+submit_burst(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
+{
 	struct gcm_context_data ctx;
-	IMB_JOB *jobs[BURST_MAX];
-	uint16_t idx[BURST_MAX];
-	uint32_t i, k, got, direct = 0;
-	uint16_t ok;
+	struct crypto_mb_op *pend[BURST_MAX];
+	uint32_t i, k, direct = 0;
 
 	for (i = 0, k = 0; i < n; i++) {
-		struct crypto_mb_op *op = &ops[i];
+		struct crypto_mb_op *op = ops[i];
 
 		op->status = op_check(op);
 		if (op->status != 0)
 			continue;
 		if (op->sa->gcm) {
-			gcm_direct(mgr, op, &scr[i], &ctx);
+			gcm_direct(mgr, op, &ctx);
 			direct++;
 			continue;
 		}
 		if (op->sa->kind == CRYPTO_MB_GMAC && gmac_split(op)) {
-			gmac_direct(mgr, op, &scr[i]);
+			gmac_direct(mgr, op);
 			continue;
 		}
 		op->status = OP_PENDING;
-		idx[k++] = (uint16_t)i;
+		pend[k++] = op;
 	}
-	if (k != 0) {
-		/* The queue is empty between calls (every call flushes): k <= BURST_MAX fit. */
-		got = IMB_GET_NEXT_BURST(mgr, k, jobs);
-		for (i = got; i < k; i++)
-			ops[idx[i]].status = -EINVAL;
-		for (i = 0; i < got; i++)
-			job_fill(jobs[i], &ops[idx[i]], &scr[idx[i]]);
-		if (got != 0)
-			jobs_submit(mgr, jobs, got);
+	/* A full job queue completes its oldest job on submit: nothing is refused for room. */
+	for (i = 0; i < k; i++) {
+		job_fill(IMB_GET_NEXT_JOB(mgr), pend[i]);
+		job_submit(mgr);
 	}
 	if (direct != 0)
 		explicit_bzero(&ctx,
 		    sizeof(ctx)); /* once per burst: the last partial block's keystream */
-	for (i = 0, ok = 0; i < n; i++) {
-		if (ops[i].status == OP_PENDING)
-			ops[i].status = -EINVAL; /* never completed: cannot happen after a flush */
-		ok += ops[i].status == 0;
+}
+
+void
+crypto_mb_submit(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
+{
+	uint16_t done, m;
+
+	for (done = 0; done < n; done += m) {
+		m = n - done < BURST_MAX ? n - done : BURST_MAX;
+		submit_burst(mgr, ops + done, m);
 	}
-	return ok;
 }
 
 uint16_t
 crypto_mb_run(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n)
 {
-	uint16_t done = 0, ok = 0, m;
+	struct crypto_mb_op *list[BURST_MAX];
+	uint16_t done = 0, ok = 0, m, i;
 
 	while (done < n) {
 		m = n - done < BURST_MAX ? n - done : BURST_MAX;
-		ok += run_burst(mgr, ops + done, m);
+		for (i = 0; i < m; i++)
+			list[i] = &ops[done + i];
+		submit_burst(mgr, list, m);
 		done += m;
+	}
+	crypto_mb_flush(mgr);
+	for (i = 0; i < n; i++) {
+		if (ops[i].status == OP_PENDING)
+			ops[i].status = -EINVAL; /* never completed: cannot happen after a flush */
+		ok += ops[i].status == 0;
 	}
 	return ok;
 }

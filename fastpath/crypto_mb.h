@@ -3,7 +3,9 @@
 #ifndef FASTIPSEC_CRYPTO_MB_H
 #define FASTIPSEC_CRYPTO_MB_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <intel-ipsec-mb.h>
 #include <rte_common.h>
@@ -132,7 +134,20 @@ struct crypto_mb_op {
 	uint8_t decrypt; /* 0 encrypt / generate, 1 decrypt / verify */
 	int16_t status;  /* out: 0, -EBADMSG (ICV mismatch), -EINVAL (bad op or job error) */
 	void *user;      /* the caller's (the mbuf) */
+	/* Scratch for as long as the op is in flight: the nonce, the computed tag (decrypt). */
+	uint8_t nonce[16] __rte_aligned(16);
+	uint8_t tag[CRYPTO_MB_ICV_MAX];
 };
+
+/* Zero every field of @p op but its scratch (written before it is read). */
+static inline void
+crypto_mb_op_clear(struct crypto_mb_op *op)
+{
+	memset(op, 0, offsetof(struct crypto_mb_op, nonce));
+}
+
+/* An op's status while its job is still in the manager (crypto_mb_submit()). */
+#define CRYPTO_MB_PENDING INT16_MAX
 
 /*
  * Run @p n ops through this worker's manager with the burst API (jobs
@@ -142,5 +157,22 @@ struct crypto_mb_op {
  * allocates, locks, blocks or logs.
  */
 uint16_t crypto_mb_run(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n);
+
+/*
+ * Start @p n ops and do not wait for the multi-buffer lanes to fill: an
+ * op done at once (AES-GCM and ESN GMAC through the direct API, a refused
+ * op, a job the manager completed) has its final status on return; the
+ * others have CRYPTO_MB_PENDING until a later crypto_mb_submit(),
+ * crypto_mb_run() or crypto_mb_flush() on the same manager completes
+ * them.  Jobs complete in the order they were submitted.  Each op, its
+ * buffer and its SA must stay in place until then.  Keeping jobs in flight
+ * across bursts spares the flush of partly filled lanes at the end of
+ * every burst (HMAC and CBC run 8 or 16 packets side by side).  Owner and
+ * rules: as crypto_mb_run().
+ */
+void crypto_mb_submit(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n);
+
+/* Complete every job in flight on @p mgr (their ops get their status). */
+void crypto_mb_flush(IMB_MGR *mgr);
 
 #endif

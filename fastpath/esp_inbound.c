@@ -210,7 +210,7 @@ prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 		return why;
 
 	icv = b + ct_off + p->ct_len;
-	memset(op, 0, sizeof(*op));
+	crypto_mb_op_clear(op);
 	op->sa = &sa->crypto;
 	op->buf = b;
 	op->iv = sa->iv_len != 0 ? esp + ESP_HDR_LEN : NULL;
@@ -346,22 +346,23 @@ decap(struct in_pkt *p)
 	return DROP_NONE;
 }
 
-/* Up to BURST_MAX packets; good ones to @p out / @p sa_out. */
+/*
+ * Parse @p n packets into @p pp (each its own in_pkt), look their SAs up
+ * and prepare their ops into @p ops; hand over or drop the rest.  Returns
+ * how many are ready, compacted at the front of @p pp and @p ops.
+ */
 static uint16_t
-chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
-    struct sa_rt_in **sa_out)
+ready(struct worker *w, struct rte_mbuf **m, uint16_t n, struct in_pkt *const *pp,
+    struct crypto_mb_op *const *ops)
 {
-	struct in_pkt pkts[BURST_MAX];
 	struct sa_key keys[BURST_MAX];
 	struct sa_rt_in *rts[BURST_MAX];
-	struct crypto_mb_op ops[BURST_MAX];
 	enum drop_reason why;
-	struct in_pkt *p;
-	uint16_t i, k, j, good;
+	uint16_t i, k, j;
 
 	for (i = 0, k = 0; i < n; i++) {
-		pkts[k].m = m[i];
-		why = parse(&pkts[k], &keys[k]);
+		pp[k]->m = m[i];
+		why = parse(pp[k], &keys[k]);
 		if (unlikely(why != DROP_NONE)) {
 			worker_drop(w, m[i], why);
 			continue;
@@ -372,44 +373,71 @@ chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
 		sad_lookup(w->sad, keys, rts, k);
 	for (i = 0, j = 0; i < k; i++) {
 		if (j != i)
-			pkts[j] = pkts[i];
-		pkts[j].sa = rts[i];
-		why = prepare(w, &pkts[j], &ops[j]);
+			*pp[j] = *pp[i];
+		pp[j]->sa = rts[i];
+		why = prepare(w, pp[j], ops[j]);
 		if (unlikely(why == DROP_NOT_OWNER)) {
 			/* Untouched so far: the owner redoes it all (STYLE rule 14). */
-			worker_handoff(w, pkts[j].m, pkts[j].sa->owner, HANDOFF_ESP_IN);
+			worker_handoff(w, pp[j]->m, pp[j]->sa->owner, HANDOFF_ESP_IN);
 			continue;
 		}
 		if (unlikely(why != DROP_NONE)) {
-			worker_drop(w, pkts[j].m, why);
+			worker_drop(w, pp[j]->m, why);
 			continue;
 		}
 		j++;
 	}
+	return j;
+}
+
+/* After crypto: the window, the trailer, the strip and the counts; false: dropped. */
+static inline bool
+finish(struct worker *w, struct in_pkt *p, int16_t status)
+{
+	enum drop_reason why;
+
+	if (unlikely(status != 0)) {
+		worker_drop(w, p->m, status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
+		return false;
+	}
+	/* An earlier packet of this burst may have reached the hard limit. */
+	if (lifetime_in_stopped(p->sa)) {
+		worker_drop(w, p->m, DROP_SA_EXPIRED);
+		return false;
+	}
+	/* Only an authenticated packet moves the window (RFC 4303 §3.4.3). */
+	why = replay_why(antireplay_update(&p->sa->ar, p->seq));
+	if (why == DROP_NONE)
+		why = decap(p);
+	if (unlikely(why != DROP_NONE)) {
+		worker_drop(w, p->m, why);
+		return false;
+	}
+	lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), 0);
+	worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets, 0);
+	return true;
+}
+
+/* Up to BURST_MAX packets; good ones to @p out / @p sa_out. */
+static uint16_t
+chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
+    struct sa_rt_in **sa_out)
+{
+	struct in_pkt pkts[BURST_MAX], *pp[BURST_MAX];
+	struct crypto_mb_op ops[BURST_MAX], *op[BURST_MAX];
+	uint16_t i, j, good;
+
+	for (i = 0; i < n; i++) {
+		pp[i] = &pkts[i];
+		op[i] = &ops[i];
+	}
+	j = ready(w, m, n, pp, op);
 	crypto_mb_run(w->mb, ops, j);
 	for (i = 0, good = 0; i < j; i++) {
-		p = &pkts[i];
-		if (unlikely(ops[i].status != 0)) {
-			worker_drop(w, p->m, ops[i].status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
+		if (!finish(w, &pkts[i], ops[i].status))
 			continue;
-		}
-		/* An earlier packet of this burst may have reached the hard limit. */
-		if (lifetime_in_stopped(p->sa)) {
-			worker_drop(w, p->m, DROP_SA_EXPIRED);
-			continue;
-		}
-		/* Only an authenticated packet moves the window (RFC 4303 §3.4.3). */
-		why = replay_why(antireplay_update(&p->sa->ar, p->seq));
-		if (why == DROP_NONE)
-			why = decap(p);
-		if (unlikely(why != DROP_NONE)) {
-			worker_drop(w, p->m, why);
-			continue;
-		}
-		lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), 0);
-		worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets, 0);
-		sa_out[good] = p->sa;
-		out[good++] = p->m;
+		sa_out[good] = pkts[i].sa;
+		out[good++] = pkts[i].m;
 	}
 	return good;
 }
@@ -422,6 +450,47 @@ esp_inbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa_ou
 	for (done = 0; done < n; done += c) {
 		c = (uint16_t)RTE_MIN(n - done, BURST_MAX);
 		good += chunk(w, m + done, c, m + good, sa_out + good);
+	}
+	return good;
+}
+
+_Static_assert(sizeof(struct in_pkt) <= CQ_PRIV, "in_pkt fits a crypto queue slot");
+
+uint16_t
+esp_inbound_submit(struct worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	struct crypto_q *q = &w->cq;
+	struct in_pkt *pp[BURST_MAX];
+	struct crypto_mb_op *ops[BURST_MAX];
+	struct cq_slot *s;
+	uint16_t i, j;
+
+	RTE_ASSERT(n <= BURST_MAX && cq_free(q) >= n);
+	for (i = 0; i < n; i++) {
+		s = cq_at(q, q->tail + i);
+		s->kind = CQ_ESP_IN;
+		pp[i] = (struct in_pkt *)s->priv;
+		ops[i] = &s->op;
+	}
+	j = ready(w, m, n, pp, ops);
+	crypto_mb_submit(w->mb, ops, j);
+	q->tail += j;
+	return j;
+}
+
+uint16_t
+esp_inbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out,
+    struct sa_rt_in **sa_out)
+{
+	struct in_pkt *p;
+	uint16_t i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		p = (struct in_pkt *)s[i]->priv;
+		if (!finish(w, p, s[i]->op.status))
+			continue;
+		sa_out[good] = p->sa;
+		out[good++] = p->m;
 	}
 	return good;
 }

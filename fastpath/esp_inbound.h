@@ -51,4 +51,18 @@ int esp_inbound_sa_init(struct sa_rt_in *sa, const struct esp_sa_prm *prm);
 uint16_t esp_inbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa_out,
     uint16_t n);
 
+/*
+ * esp_inbound_burst() in two halves, for the worker's own path: at most
+ * BURST_MAX packets, with at least that many free slots in w->cq
+ * (cq_free()).  _submit() drops or hands over what esp_inbound_burst()
+ * would before crypto, prepares the rest into the next slots of w->cq
+ * and starts their crypto without waiting (crypto_mb_submit()); returns
+ * how many slots it took.  _done() finishes @p n slots taken by _submit()
+ * whose ops have completed, in queue order: what esp_inbound_burst()
+ * returns, to @p out and @p sa_out; returns their count.
+ */
+uint16_t esp_inbound_submit(struct worker *w, struct rte_mbuf **m, uint16_t n);
+uint16_t esp_inbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n,
+    struct rte_mbuf **out, struct sa_rt_in **sa_out);
+
 #endif

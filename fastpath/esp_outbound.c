@@ -217,24 +217,24 @@ cbc_ivs(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *const *iv, unsigned int n)
 
 /* The IVs of the CBC SAs of a prepared burst: one cbc_ivs() per SA. */
 static void
-burst_cbc_ivs(IMB_MGR *mb, struct out_pkt *pkts, unsigned int n)
+burst_cbc_ivs(IMB_MGR *mb, struct out_pkt *const *pkts, unsigned int n)
 {
 	uint8_t *iv[BURST_MAX];
 	uint32_t todo = 0;
 	unsigned int i, j, k;
 
 	for (i = 0; i < n; i++)
-		if (pkts[i].iv != NULL)
+		if (pkts[i]->iv != NULL)
 			todo |= 1u << i;
 	while (todo != 0) {
 		i = (unsigned int)__builtin_ctz(todo);
 		for (j = i, k = 0; j < n; j++) {
-			if ((todo & (1u << j)) != 0 && pkts[j].sa == pkts[i].sa) {
-				iv[k++] = pkts[j].iv;
+			if ((todo & (1u << j)) != 0 && pkts[j]->sa == pkts[i]->sa) {
+				iv[k++] = pkts[j]->iv;
 				todo &= ~(1u << j);
 			}
 		}
-		cbc_ivs(mb, pkts[i].sa, iv, k);
+		cbc_ivs(mb, pkts[i]->sa, iv, k);
 	}
 }
 
@@ -429,7 +429,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	p->iv = sa->iv_len == 16 ? esp + ESP_HDR_LEN : NULL;
 	ct_off = esp_off + ESP_HDR_LEN + sa->iv_len;
 
-	memset(op, 0, sizeof(*op));
+	crypto_mb_op_clear(op);
 	op->sa = &sa->crypto;
 	op->buf = b;
 	op->iv = sa->iv_len != 0 ? esp + ESP_HDR_LEN : NULL;
@@ -470,19 +470,43 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	return DROP_NONE;
 }
 
+/* After crypto: the last fix and the activity report; false: dropped. */
+static inline bool
+finish(struct worker *w, const struct out_pkt *p, int16_t status)
+{
+	struct rte_ipv6_hdr *ip6;
+	struct rte_udp_hdr *udp;
+	uint16_t l3;
+
+	if (unlikely(status != 0)) {
+		worker_drop(w, p->m, DROP_CRYPTO);
+		return false;
+	}
+	if (p->sa->encap && p->sa->family == 6) {
+		/* RFC 3948 §2.1 leaves IPv6 to RFC 8200 §8.1: the checksum is required. */
+		ip6 = rte_pktmbuf_mtod(p->m, struct rte_ipv6_hdr *);
+		l3 = p->sa->mode == SA_MODE_TUNNEL ? sizeof(*ip6) : p->l3_len;
+		udp = (struct rte_udp_hdr *)((uint8_t *)ip6 + l3);
+		if (likely(l3 == sizeof(*ip6)))
+			udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+		else /* extension headers in front (transport) */
+			udp->dgram_cksum = pkt_ipv6_l4_cksum(ip6, udp,
+			    rte_pktmbuf_data_len(p->m) - l3, IPPROTO_UDP);
+	}
+	/* Counted when committed (prepare()); reported once it is protected. */
+	worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets, EV_SA_F_OUTBOUND);
+	return true;
+}
+
 /* Up to BURST_MAX packets: prepare all, one crypto_mb_run(), finish; good ones to @p out. */
 static uint16_t
 chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
     struct rte_mbuf **out)
 {
-	struct out_pkt pkts[BURST_MAX];
+	struct out_pkt pkts[BURST_MAX], *pp[BURST_MAX];
 	struct crypto_mb_op ops[BURST_MAX];
-	struct rte_ipv6_hdr *ip6;
-	struct rte_udp_hdr *udp;
 	enum drop_reason why;
-	struct out_pkt *p;
 	uint16_t i, k, good;
-	uint16_t l3;
 
 	for (i = 0, k = 0; i < n; i++) {
 		pkts[k].m = m[i];
@@ -492,31 +516,16 @@ chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
 			worker_drop(w, m[i], why);
 			continue;
 		}
+		pp[k] = &pkts[k];
 		k++;
 	}
-	burst_cbc_ivs(w->mb, pkts, k);
+	if (k == 0)
+		return 0;
+	burst_cbc_ivs(w->mb, pp, k);
 	crypto_mb_run(w->mb, ops, k);
-	for (i = 0, good = 0; i < k; i++) {
-		p = &pkts[i];
-		if (unlikely(ops[i].status != 0)) {
-			worker_drop(w, p->m, DROP_CRYPTO);
-			continue;
-		}
-		if (p->sa->encap && p->sa->family == 6) {
-			/* RFC 3948 §2.1 leaves IPv6 to RFC 8200 §8.1: the checksum is required. */
-			ip6 = rte_pktmbuf_mtod(p->m, struct rte_ipv6_hdr *);
-			l3 = p->sa->mode == SA_MODE_TUNNEL ? sizeof(*ip6) : p->l3_len;
-			udp = (struct rte_udp_hdr *)((uint8_t *)ip6 + l3);
-			if (likely(l3 == sizeof(*ip6)))
-				udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
-			else /* extension headers in front (transport) */
-				udp->dgram_cksum = pkt_ipv6_l4_cksum(ip6, udp,
-				    rte_pktmbuf_data_len(p->m) - l3, IPPROTO_UDP);
-		}
-		/* Counted when committed (prepare()); reported once it is protected. */
-		worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets, EV_SA_F_OUTBOUND);
-		out[good++] = p->m;
-	}
+	for (i = 0, good = 0; i < k; i++)
+		if (finish(w, &pkts[i], ops[i].status))
+			out[good++] = pkts[i].m;
 	return good;
 }
 
@@ -528,6 +537,54 @@ esp_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
 	for (done = 0; done < n; done += c) {
 		c = (uint16_t)RTE_MIN(n - done, BURST_MAX);
 		good += chunk(w, m + done, sa + done, c, m + good);
+	}
+	return good;
+}
+
+_Static_assert(sizeof(struct out_pkt) <= CQ_PRIV, "out_pkt fits a crypto queue slot");
+
+uint16_t
+esp_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n)
+{
+	struct crypto_q *q = &w->cq;
+	struct out_pkt *pp[BURST_MAX];
+	struct crypto_mb_op *ops[BURST_MAX];
+	struct cq_slot *s;
+	enum drop_reason why;
+	uint16_t i, k;
+
+	RTE_ASSERT(n <= BURST_MAX && cq_free(q) >= n);
+	for (i = 0, k = 0; i < n; i++) {
+		s = cq_at(q, q->tail + k);
+		pp[k] = (struct out_pkt *)s->priv;
+		pp[k]->m = m[i];
+		pp[k]->sa = sa[i];
+		why = prepare(w, pp[k], &s->op);
+		if (unlikely(why != DROP_NONE)) {
+			worker_drop(w, m[i], why);
+			continue;
+		}
+		s->kind = CQ_ESP_OUT;
+		ops[k++] = &s->op;
+	}
+	if (k == 0)
+		return 0;
+	burst_cbc_ivs(w->mb, pp, k);
+	crypto_mb_submit(w->mb, ops, k);
+	q->tail += k;
+	return k;
+}
+
+uint16_t
+esp_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out)
+{
+	const struct out_pkt *p;
+	uint16_t i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		p = (const struct out_pkt *)s[i]->priv;
+		if (finish(w, p, s[i]->op.status))
+			out[good++] = p->m;
 	}
 	return good;
 }

@@ -67,4 +67,19 @@ void esp_outbound_sa_move(struct sa_rt_out *sa, const struct sa_out_move *mv);
 uint16_t esp_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
     uint16_t n);
 
+/*
+ * esp_outbound_burst() in two halves, for the worker's own path: at most
+ * BURST_MAX packets, with at least that many free slots in w->cq
+ * (cq_free()).  _submit() prepares each packet into the next slot of
+ * w->cq and starts its crypto without waiting (crypto_mb_submit()); it
+ * drops what esp_outbound_burst() would drop before crypto and returns
+ * how many slots it took.  _done() finishes @p n slots taken by _submit()
+ * whose ops have completed, in queue order: the good packets to @p out,
+ * as esp_outbound_burst() returns them; returns their count.
+ */
+uint16_t esp_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
+    uint16_t n);
+uint16_t esp_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n,
+    struct rte_mbuf **out);
+
 #endif

@@ -498,6 +498,23 @@ fits_path(const struct sa_rt_out *sa, const struct rte_mbuf *m)
 	    protected_len(sa, m->pkt_len, sa->mode == SA_MODE_TRANSPORT ? inner_l3(m) : 0) <= mtu;
 }
 
+/*
+ * Room in the crypto queue for @p n more packets (fastpath/crypto_q.h)?
+ * When it is short, the jobs in flight are completed and their packets
+ * sent on first, unless that is what the caller is doing (a nested call:
+ * then the packets take the synchronous path).
+ */
+static inline bool
+cq_room(struct worker *w, uint16_t n)
+{
+	if (likely(cq_free(&w->cq) >= n))
+		return true;
+	if (w->cq.slot == NULL || w->cq.polling)
+		return false;
+	input_crypto_poll(w, true);
+	return cq_free(&w->cq) >= n;
+}
+
 static void protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n);
 
 /* Split @p m into IPv4 fragments of at most @p mtu bytes and protect each with @p sa; false (consumed). */
@@ -626,7 +643,10 @@ protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint
 		}
 	}
 	/* The outer header is the gateway's own: its TTL is not decremented. */
-	if (ne != 0) {
+	if (ne != 0 && cq_room(w, ne)) {
+		esp_outbound_submit(w, me, se, ne);
+		input_crypto_poll(w, false);
+	} else if (ne != 0) {
 		ne = esp_outbound_burst(w, me, se, ne);
 		forward_burst(w, me, ne, FORWARD_OWN);
 	}
@@ -637,20 +657,19 @@ protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint
 }
 
 /*
- * Decrypted packets (data at the inner IP header) must match the inbound
- * policy that names their SA (RFC 4301 §5.2); then they are forwarded.
+ * Decrypted packets (data at the inner IP header), m[i] from sa[i], must
+ * match the inbound policy that names their SA (RFC 4301 §5.2); then they
+ * are forwarded.
  */
 static void
-ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
+decrypted_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa, uint16_t k)
 {
-	struct sa_rt_in *sa[BURST_MAX];
 	const struct spd *spd = worker_spd();
 	const struct config_policy *pol;
 	const uint8_t *v4[BURST_MAX], *v6[BURST_MAX];
 	uint32_t match[BURST_MAX], m4[BURST_MAX], m6[BURST_MAX];
-	uint16_t i, k, n4 = 0, n6 = 0, nf = 0;
+	uint16_t i, n4 = 0, n6 = 0, nf = 0;
 
-	k = ah ? ah_inbound_burst(w, m, sa, n) : esp_inbound_burst(w, m, sa, n);
 	if (unlikely(spd == NULL)) {
 		for (i = 0; i < k; i++)
 			worker_drop(w, m[i], DROP_POLICY);
@@ -685,6 +704,69 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 	}
 	if (nf != 0)
 		forward_burst(w, m, nf, FORWARD_DECRYPTED);
+}
+
+/* ESP or AH packets addressed to us: decrypt / verify, then decrypted_burst(). */
+static void
+ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
+{
+	struct sa_rt_in *sa[BURST_MAX];
+	uint16_t k;
+
+	if (!ah && n <= BURST_MAX && cq_room(w, n)) {
+		esp_inbound_submit(w, m, n);
+		input_crypto_poll(w, false);
+		return;
+	}
+	k = ah ? ah_inbound_burst(w, m, sa, n) : esp_inbound_burst(w, m, sa, n);
+	decrypted_burst(w, m, sa, k);
+}
+
+void
+input_crypto_poll(struct worker *w, bool flush)
+{
+	struct crypto_q *q = &w->cq;
+	struct cq_slot *s[BURST_MAX], *h;
+	struct rte_mbuf *m[BURST_MAX];
+	struct sa_rt_in *sa[BURST_MAX];
+	uint16_t n, k;
+	uint8_t kind;
+
+	if (q->polling || !cq_busy(q))
+		return;
+	if (flush)
+		crypto_mb_flush(w->mb);
+	q->polling = 1;
+	while (cq_busy(q)) {
+		h = cq_at(q, q->head);
+		if (h->op.status == CRYPTO_MB_PENDING)
+			break;
+		kind = h->kind;
+		for (n = 0; n < BURST_MAX && q->head + n != q->tail; n++) {
+			h = cq_at(q, q->head + n);
+			if (h->op.status == CRYPTO_MB_PENDING || h->kind != kind)
+				break;
+			s[n] = h;
+		}
+		/* The slots are free once finished: what is sent on may start more. */
+		if (kind == CQ_ESP_OUT) {
+			k = esp_outbound_done(w, s, n, m);
+			q->head += n;
+			q->finished += n;
+			/* The outer header is the gateway's own: its TTL is not decremented. */
+			if (k != 0)
+				forward_burst(w, m, k, FORWARD_OWN);
+		} else {
+			k = esp_inbound_done(w, s, n, m, sa);
+			q->head += n;
+			q->finished += n;
+			if (k != 0)
+				decrypted_burst(w, m, sa, k);
+		}
+	}
+	if (!cq_busy(q))
+		q->head = q->tail = 0; /* the next burst takes the slots still in cache */
+	q->polling = 0;
 }
 
 /*

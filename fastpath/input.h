@@ -3,6 +3,7 @@
 #ifndef FASTIPSEC_INPUT_H
 #define FASTIPSEC_INPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -28,6 +29,17 @@ void input_handoff_burst(struct worker *w, struct rte_mbuf **m, uint16_t n);
  * needed), or drop it as a cleartext packet of that policy would be.
  * @p spd is the one @p match came from (worker_spd()).  Worker lcore.
  */
+/*
+ * Finish the packets of w->cq whose crypto has completed, from the oldest,
+ * and send them on as input_burst() would have; with @p flush, complete
+ * every job in flight first, so that the queue is empty on return (unless
+ * called from within itself: then it returns at once).  The worker calls
+ * it once a pass and before SA changes and grace periods
+ * (fastpath/worker.c); so must whoever drives input_burst() by hand and
+ * wants its packets out.
+ */
+void input_crypto_poll(struct worker *w, bool flush);
+
 void input_protect_own(struct worker *w, const struct spd *spd, struct rte_mbuf *m, uint32_t match);
 
 #endif

@@ -78,14 +78,29 @@ drain_ctl_tx(struct worker *w)
 	ctl_pend_send(w);
 }
 
+/*
+ * Has a writer started a grace period this worker has not yet reported
+ * a quiescent state for?  (rte_rcu_qsbr_quiescent() copies the token.)
+ */
+static inline bool
+grace_waiting(const struct worker *w)
+{
+	const struct rte_rcu_qsbr *v = worker_set.qsbr;
+
+	return __atomic_load_n(&v->token, __ATOMIC_ACQUIRE) !=
+	    __atomic_load_n(&v->qsbr_cnt[w->index].cnt, __ATOMIC_RELAXED);
+}
+
 int
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct rte_mbuf *pkts[BURST_MAX];
-	uint64_t t0, busy = 0, loops = 0;
+	uint64_t t0, busy = 0, loops = 0, finished;
 	unsigned int i;
 	uint16_t n, got, p;
+	unsigned int stalled = 0;
+	bool work;
 
 	log_set_lcore(w->lcore);
 	rte_rcu_qsbr_thread_register(worker_set.qsbr, w->index);
@@ -101,10 +116,20 @@ worker_main(void *arg)
 	while (!worker_stop) {
 		t0 = rte_rdtsc();
 		got = 0;
-		/* Apply SA changes, then hold no SA reference: a quiescent state. */
-		if (!rte_ring_empty(w->sa_ring))
+		work = false;
+		/*
+		 * Apply SA changes, then hold no SA reference: a quiescent state.
+		 * Packets in flight hold SA pointers: finished first when an SA
+		 * changes or a writer waits (rare; otherwise they stay in flight).
+		 */
+		if (!rte_ring_empty(w->sa_ring)) {
+			input_crypto_poll(w, true);
 			sa_sync_apply(w);
+		}
+		if (cq_busy(&w->cq) && grace_waiting(w))
+			input_crypto_poll(w, true);
 		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
+		finished = w->cq.finished;
 		for (i = 0; i < w->n_rxq; i++) {
 			p = w->rxq[i].port;
 			n = rte_eth_rx_burst(port_table.port[p].port_id, w->rxq[i].queue, pkts,
@@ -130,11 +155,21 @@ worker_main(void *arg)
 			got += n;
 			input_handoff_burst(w, pkts, n);
 		}
+		/*
+		 * Crypto left in flight: what completed goes on; a pass that
+		 * received nothing or finished nothing flushes the rest (light
+		 * traffic would otherwise wait for lanes that do not fill).
+		 */
+		if (cq_busy(&w->cq)) {
+			stalled = w->cq.finished == finished ? stalled + 1 : 0;
+			input_crypto_poll(w, got == 0 || stalled >= CQ_STALL_PASSES);
+			work = true; /* a flush in a pass that received nothing is busy time too */
+		}
 		for (p = 0; p < port_table.n; p++) {
 			if (w->n_tx[p] != 0)
 				worker_flush_port(w, p);
 		}
-		if (got != 0)
+		if (work || got != 0)
 			busy += rte_rdtsc() - t0;
 		/* Counters published once per pass, not per packet. */
 		if ((++loops & 1023) == 0 || got != 0) {
@@ -145,6 +180,7 @@ worker_main(void *arg)
 		}
 	}
 	/* The control core's last frames (IKE deletes at shutdown) still leave, data first. */
+	input_crypto_poll(w, true);
 	for (p = 0; p < port_table.n; p++) {
 		if (w->n_tx[p] != 0)
 			worker_flush_port(w, p);

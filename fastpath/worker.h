@@ -18,6 +18,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/sa_rt.h"
+#include "fastpath/crypto_q.h"
 #include "fastpath/drop.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/reasm.h"
@@ -60,7 +61,8 @@ struct worker {
 	unsigned int lcore;
 	unsigned int n_rxq;
 	struct worker_rxq rxq[PORTS_MAX];
-	IMB_MGR *mb; /* this lcore's intel-ipsec-mb manager */
+	IMB_MGR *mb;        /* this lcore's intel-ipsec-mb manager */
+	struct crypto_q cq; /* packets whose crypto is in flight in mb (fastpath/crypto_q.h) */
 	/* control core -> this worker: mbufs to send (port in mbuf->port) */
 	struct rte_ring *ctl_tx;
 	/* this worker -> control core: struct ev by value */

@@ -53,8 +53,10 @@ worker_setup(char *err, size_t errlen)
 		if (w->sa_ring == NULL || w->sad == NULL)
 			goto fail_nomem;
 		w->mb = crypto_mb_create((int)rte_lcore_to_socket_id(lcore));
+		w->cq.slot = rte_zmalloc_socket("worker_cq", CQ_SIZE * sizeof(struct cq_slot),
+		    RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lcore));
 		w->reasm = reasm_create((int)rte_lcore_to_socket_id(lcore));
-		if (w->mb == NULL || w->reasm == NULL)
+		if (w->mb == NULL || w->cq.slot == NULL || w->reasm == NULL)
 			goto fail_nomem;
 	}
 	if (worker_set.n != 0) {
@@ -111,6 +113,12 @@ worker_teardown(void)
 		    rte_ring_dequeue(worker_set.w[i]->handoff, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(worker_set.w[i]->handoff);
+		/* A worker that never ran its exit path (fastpath/worker.c) may hold crypto in flight. */
+		if (worker_set.w[i]->mb != NULL)
+			crypto_mb_flush(worker_set.w[i]->mb);
+		for (; cq_busy(&worker_set.w[i]->cq); worker_set.w[i]->cq.head++)
+			rte_pktmbuf_free(
+			    cq_at(&worker_set.w[i]->cq, worker_set.w[i]->cq.head)->op.user);
 	}
 	/*
 	 * Then the rest: a worker's reassembly pool may have lent mbufs that sat
@@ -120,6 +128,7 @@ worker_teardown(void)
 		if (worker_set.w[i] == NULL)
 			continue;
 		sad_destroy(worker_set.w[i]->sad);
+		rte_free(worker_set.w[i]->cq.slot);
 		reasm_destroy(worker_set.w[i]->reasm);
 		if (worker_set.w[i]->mb != NULL)
 			crypto_mb_destroy(worker_set.w[i]->mb);

@@ -728,6 +728,123 @@ test_crypto_mb_mixed_burst(void)
 		sa_free(sas[s]);
 }
 
+/*
+ * crypto_mb_submit() leaves jobs in flight across calls: 600 packets of
+ * every proposal in bursts, never flushed until the end (the manager's
+ * job queue, IMB_MAX_JOBS long, wraps around on the way), with a
+ * crypto_mb_run() of other packets in between (it completes its own ops
+ * and, on the way, some of those in flight).  Each op's bytes and ICV must
+ * equal those of the same packet run synchronously; decrypt the same way,
+ * every fifth ICV tampered with.  With AVX2 / AVX-512 lanes some ops must
+ * still be pending after their submit, or nothing was in flight.
+ */
+#define FLIGHT_N 600
+/* Which SA packet @p j of test_crypto_mb_in_flight()'s @p shape uses, and its length. */
+static uint32_t
+flight_sa(unsigned int shape, uint32_t j)
+{
+	return shape == 0 ? (j * 11) % NELEM(sweep) : 12; /* 12: aes128-sha256 */
+}
+
+static uint32_t
+flight_len(unsigned int shape, uint32_t j)
+{
+	static const uint32_t imix[12] = { 64, 594, 64, 64, 1420, 64, 594, 64, 594, 64, 64, 594 };
+
+	return shape == 0 ? 16u + (j * 97u) % 1500u : imix[j % 12] + 2;
+}
+
+static void
+test_crypto_mb_in_flight(void)
+{
+	static struct pkt a[FLIGHT_N], b[FLIGHT_N], mid[4];
+	static struct crypto_mb_sa *sas[NELEM(sweep)];
+	static struct alg_proposal props[NELEM(sweep)];
+	struct crypto_mb_op *list[BURST_MAX], ops[4];
+	unsigned int pending = 0, bad = 0, round, shape;
+	uint32_t j, k, n, s, burst;
+
+	for (s = 0; s < NELEM(sweep); s++) {
+		props[s] = prop(sweep[s].kw, sweep[s].proto);
+		sas[s] = sa_random(&props[s], s * 5 + 3);
+	}
+	/* Shape 0: every proposal, bursts of 23; shape 1: one CBC SA at IMIX, bursts of 32. */
+	for (shape = 0; shape < 2; shape++) {
+		burst = shape == 0 ? 23 : BURST_MAX;
+		for (j = 0; j < FLIGHT_N; j++) {
+			s = flight_sa(shape, j);
+			pkt_build(&a[j], sas[s], &props[s],
+			    cbc_round(&props[s], flight_len(shape, j)), j % 5 == 2, j + 1);
+			b[j] = a[j];
+			b[j].op.buf = b[j].buf;
+			b[j].op.iv = b[j].buf + (a[j].op.iv - a[j].buf);
+			b[j].op.icv = b[j].buf + (a[j].op.icv - a[j].buf);
+			if (a[j].op.aad == a[j].aad)
+				b[j].op.aad = b[j].aad;
+			else if (a[j].op.aad != NULL)
+				b[j].op.aad = b[j].buf + (a[j].op.aad - a[j].buf);
+			CU_ASSERT_EQUAL(run1(&b[j].op), 0);
+		}
+		for (round = 0; round < 2; round++) {
+			for (j = 0; j < FLIGHT_N; j += n) {
+				n = FLIGHT_N - j < burst ? FLIGHT_N - j : burst;
+				for (k = 0; k < n; k++)
+					list[k] = &a[j + k].op;
+				crypto_mb_submit(wk_mgr, list, (uint16_t)n);
+				for (k = 0; k < n; k++)
+					pending += a[j + k].op.status == CRYPTO_MB_PENDING;
+				if (j / burst == 4 ||
+				    j / burst == 17) { /* a synchronous run meanwhile */
+					for (k = 0; k < 4; k++) {
+						s = 12 + k; /* CBC and HMAC proposals */
+						pkt_build(&mid[k], sas[s], &props[s], 64, false,
+						    900 + k);
+						ops[k] = mid[k].op;
+					}
+					CU_ASSERT_EQUAL(crypto_mb_run(wk_mgr, ops, 4), 4);
+				}
+			}
+			crypto_mb_flush(wk_mgr);
+			for (j = 0; j < FLIGHT_N; j++) {
+				uint32_t off =
+				    (uint32_t)(a[j].op.iv - a[j].buf) + a[j].op.sa->iv_len;
+				int16_t want = round == 1 && j % 5 == 4 ? -EBADMSG : 0;
+				const char *kw = sweep[flight_sa(shape, j)].kw;
+
+				if (a[j].op.status != want) {
+					fprintf(stderr, "\n%s #%u shape %u round %u: status %d\n",
+					    kw, j, shape, round, a[j].op.status);
+					bad++;
+				} else if (round == 0 &&
+				    memcmp(a[j].buf, b[j].buf, a[j].end) != 0) {
+					fprintf(stderr,
+					    "\n%s #%u shape %u: not as the synchronous run\n", kw,
+					    j, shape);
+					bad++;
+				} else if (round == 1 && want == 0 &&
+				    memcmp(a[j].buf + off, a[j].plain, a[j].len) != 0) {
+					fprintf(stderr, "\n%s #%u shape %u: plaintext differs\n",
+					    kw, j, shape);
+					bad++;
+				}
+				if (round == 0) { /* the way back; every fifth ICV tampered with */
+					a[j].op.decrypt = 1;
+					if (j % 5 == 4)
+						a[j].op.icv[0] ^= 0x20;
+				}
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	printf("\n    2 x %u packets each way, %u ops left in flight by their submit (%s) ",
+	    FLIGHT_N, pending, crypto_mb_arch_name());
+	if (strcmp(crypto_mb_arch_name(), "avx512") == 0 ||
+	    strcmp(crypto_mb_arch_name(), "avx2") == 0)
+		CU_ASSERT(pending > 0);
+	for (s = 0; s < NELEM(sweep); s++)
+		sa_free(sas[s]);
+}
+
 /* Bad ops get -EINVAL without costing the others of their burst; more than BURST_MAX ops run. */
 static void
 test_crypto_mb_bad_ops(void)
@@ -1358,6 +1475,7 @@ main(void)
 		{ "test_crypto_mb_tamper", test_crypto_mb_tamper },
 		{ "test_crypto_mb_esn_icv_over_seq_hi", test_crypto_mb_esn_icv_over_seq_hi },
 		{ "test_crypto_mb_mixed_burst", test_crypto_mb_mixed_burst },
+		{ "test_crypto_mb_in_flight", test_crypto_mb_in_flight },
 		{ "test_crypto_mb_bad_ops", test_crypto_mb_bad_ops },
 		{ "test_crypto_mb_wycheproof_aes_gcm", test_crypto_mb_wycheproof_aes_gcm },
 		{ "test_crypto_mb_wycheproof_aes_gmac", test_crypto_mb_wycheproof_aes_gmac },

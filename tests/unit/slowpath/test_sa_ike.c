@@ -307,6 +307,7 @@ round_trip(const uint8_t *src, uint32_t want_spi, uint64_t *policy_drops)
 	uint32_t spi;
 
 	input_burst(w, 1, &m, 1);
+	input_crypto_poll(w, true);
 	esp = taken(0);
 	CU_ASSERT_FATAL(esp != NULL);
 	ip = rte_pktmbuf_mtod_offset(esp, struct rte_ipv4_hdr *, 14);
@@ -322,6 +323,7 @@ round_trip(const uint8_t *src, uint32_t want_spi, uint64_t *policy_drops)
 	memcpy(rte_pktmbuf_mtod(esp, struct rte_ether_hdr *)->dst_addr.addr_bytes, MAC0, 6);
 	memcpy(rte_pktmbuf_mtod(esp, struct rte_ether_hdr *)->src_addr.addr_bytes, NMAC, 6);
 	input_burst(w, 0, &esp, 1);
+	input_crypto_poll(w, true);
 	*policy_drops = w->stats.drops[DROP_POLICY] - before;
 	drain_events();
 	return taken(1);
@@ -385,6 +387,7 @@ test_sa_ike_child_up_and_traffic(void)
 	/* Before any SA: the trap child's packets are dropped and asked for. */
 	m = lan_packet(lo, (const uint8_t[]){ 198, 51, 100, 9 }, 10);
 	input_burst(w, 1, &m, 1);
+	input_crypto_poll(w, true);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_CHILD_SA], 1);
 	CU_ASSERT_EQUAL(rte_ring_sc_dequeue_elem(w->ev, &ev, sizeof(ev)), 0);
 	CU_ASSERT_EQUAL(ev.type, EV_ACQUIRE);
@@ -632,6 +635,7 @@ encap_out(uint16_t *dport, uint32_t *spi, uint32_t *seq)
 	uint32_t be[2];
 
 	input_burst(w, 1, &m, 1);
+	input_crypto_poll(w, true);
 	esp = taken(0);
 	CU_ASSERT_FATAL(esp != NULL);
 	ip = rte_pktmbuf_mtod_offset(esp, const struct rte_ipv4_hdr *, 14);
@@ -777,6 +781,7 @@ test_sa_ike_down_and_acquire(void)
 	drops = w->stats.drops[DROP_NO_CHILD_SA];
 	m = lan_packet(lo, dst, 10);
 	input_burst(w, 1, &m, 1);
+	input_crypto_poll(w, true);
 	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_CHILD_SA], drops + 1);
 	drain_events(); /* the worker asked within its interval already, or asks now */
 	memset(&ev, 0, sizeof(ev));
@@ -851,6 +856,7 @@ out_spi(const uint8_t *dst, const uint8_t *peer)
 	uint32_t spi;
 
 	input_burst(w, 1, &m, 1);
+	input_crypto_poll(w, true);
 	drain_events();
 	if ((esp = taken(0)) == NULL)
 		return 0;
@@ -927,6 +933,7 @@ peer_sends(const uint8_t *peer, uint32_t spi, uint8_t kin, const uint8_t *src, u
 	memcpy(eth->src_addr.addr_bytes, NMAC, 6);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	input_burst(w, 0, &m, 1);
+	input_crypto_poll(w, true);
 	*pdrops = w->stats.drops[DROP_POLICY] - before;
 	drain_events();
 	got = taken(1);
