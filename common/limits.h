@@ -133,7 +133,7 @@ _Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
 #define REASM_FLOWS          64   /* packets in progress */
 #define REASM_BUCKET_ENTRIES 4    /* rte_ip_frag bucket associativity (a power of 2) */
 #define REASM_TIMEOUT_MS     5000 /* to receive every fragment of a packet */
-#define REASM_BIG_MBUFS      63   /* per worker: buffers for packets reassembled beyond one mbuf */
+#define REASM_BIG_MBUFS      319 /* per worker: buffers for packets beyond one mbuf (63 + CQ_SIZE) */
 #define REASM_BIG_ROOM       (16u << 10) /* ... of at most this many bytes (IKE with certificates) */
 #define SA_SETTLE_MS         5000        /* start-up: the workers take the static SAs within this */
 /*

@@ -9,6 +9,7 @@
 #include <rte_mbuf.h>
 
 #include "common/log.h"
+#include "fastpath/crypto_q.h"
 #include "fastpath/port.h"
 
 struct port_table port_table;
@@ -69,7 +70,7 @@ port_index_addresses(void)
 	}
 }
 
-/* Mbufs for every descriptor of every queue, the lcore caches and the handover rings. */
+/* Mbufs for every descriptor of every queue, the lcore caches, the rings and the crypto queues. */
 static unsigned int
 pool_size(unsigned int n_workers)
 {
@@ -84,6 +85,7 @@ pool_size(unsigned int n_workers)
 	n +=
 	    n_workers * REASM_FLOWS * RTE_LIBRTE_IP_FRAG_MAX_FRAG; /* fragments being reassembled */
 	n += n_workers * IKE_PUNT_MAX; /* IKE datagrams waiting for the control core */
+	n += n_workers * CQ_SIZE;      /* packets whose crypto is in flight (fastpath/crypto_q.h) */
 	return rte_align32pow2(n) - 1;
 }
 

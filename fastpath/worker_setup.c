@@ -13,6 +13,9 @@
 #include "fastpath/sad.h"
 #include "fastpath/worker.h"
 
+/* Jumbo frames wait in the crypto queue in big buffers (fastpath/reasm.h): room for all. */
+_Static_assert(REASM_BIG_MBUFS >= CQ_SIZE + 63, "REASM_BIG_MBUFS covers the crypto queue");
+
 int
 worker_setup(char *err, size_t errlen)
 {
