@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tests/bench/bench_crypto_mb.c: TSC cycles per packet of crypto_mb_run() beside raw intel-ipsec-mb bursts. */
+/* tests/bench/bench_crypto_mb.c: TSC cycles per packet of crypto_mb beside raw intel-ipsec-mb calls. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,26 +22,37 @@
  * bytes (1424 for CBC, which pads to 16): bursts of BURST_MAX packets,
  * each run BURSTS_PER_RUN bursts (default 5000), RUNS runs of each way
  * alternating, the median (and the best run) in TSC cycles per packet.
- *   crypto_mb   crypto_mb_run() on ESP-shaped ops (template copy, nonce,
+ * Each way is driven as the gateway drives it:
+ *   crypto_mb   GCM: crypto_mb_run() per burst (the direct API inside);
+ *               CBC: crypto_mb_submit() per burst, jobs left in flight
+ *               across bursts (the worker's ESP path), flushed at the end
+ *               of the run; on ESP-shaped ops (template copy, nonce,
  *               checks, constant-time ICV compare on decrypt)
  *   raw         the same jobs built by hand and given to the same
- *               manager with the same burst calls (IMB_GET_NEXT_BURST,
- *               the checked or unchecked submit exactly as crypto_mb.c
- *               picks it in this build, IMB_FLUSH_BURST): the reference
+ *               manager: GCM with the burst calls and a flush per burst,
+ *               CBC one job at a time (IMB_GET_NEXT_JOB, the checked or
+ *               unchecked submit as crypto_mb.c picks it in this build,
+ *               IMB_GET_COMPLETED_JOB) left in flight the same way: the
+ *               reference
  *   ratio       crypto_mb / raw
+ * The in-flight ways rotate over FLIGHT bursts of buffers, so that no
+ * packet is reused while its job may still be in the manager.
  * Decrypt work does not depend on whether the ICV verifies (the buffers
  * are decrypted again and again), so its statuses are not looked at.
  */
 
 #ifdef NDEBUG
 #define BENCH_SUBMIT_BURST IMB_SUBMIT_BURST_NOCHECK
+#define BENCH_SUBMIT_JOB   IMB_SUBMIT_JOB_NOCHECK
 #define BENCH_MODE         "unchecked (NDEBUG)"
 #else
 #define BENCH_SUBMIT_BURST IMB_SUBMIT_BURST
+#define BENCH_SUBMIT_JOB   IMB_SUBMIT_JOB
 #define BENCH_MODE         "checked"
 #endif
 
 #define RUNS    5
+#define FLIGHT  16 /* bursts of buffers the in-flight ways rotate over: 512 > IMB_MAX_JOBS */
 #define ESP_OFF 20
 #define PKT_MAX 2048
 
@@ -51,8 +62,9 @@ struct bench_pkt {
 	uint8_t tag[32];   /* raw path: computed tag on decrypt */
 };
 
-static struct bench_pkt pkts[BURST_MAX];
-static struct crypto_mb_op ops[BURST_MAX];
+static struct bench_pkt pkts[FLIGHT][BURST_MAX];
+static struct crypto_mb_op ops[FLIGHT][BURST_MAX];
+static struct crypto_mb_op *op_list[FLIGHT][BURST_MAX];
 static IMB_MGR *mgr;
 
 /* What the raw path needs: the same keys, set up by hand. */
@@ -86,83 +98,106 @@ raw_keys(void)
 static void
 ops_build(const struct crypto_mb_sa *sa, bool gcm, uint32_t len, uint8_t decrypt)
 {
-	uint32_t iv_len = gcm ? 8 : 16, pl = ESP_OFF + 8 + iv_len, i;
+	uint32_t iv_len = gcm ? 8 : 16, pl = ESP_OFF + 8 + iv_len, i, f;
 
 	if (!gcm)
 		len = (len + 15) / 16 * 16; /* CBC pads to its block: 1420 -> 1424 */
 
-	for (i = 0; i < BURST_MAX; i++) {
-		struct bench_pkt *k = &pkts[i];
-		struct crypto_mb_op *op = &ops[i];
+	for (f = 0; f < FLIGHT; f++) {
+		for (i = 0; i < BURST_MAX; i++) {
+			struct bench_pkt *k = &pkts[f][i];
+			struct crypto_mb_op *op = &ops[f][i];
 
-		memset(k->buf, (int)i, sizeof(k->buf));
-		memset(op, 0, sizeof(*op));
-		op->sa = sa;
-		op->buf = k->buf;
-		op->iv = k->buf + ESP_OFF + 8;
-		op->cipher_off = pl;
-		op->cipher_len = len;
-		op->icv = k->buf + pl + len;
-		op->decrypt = decrypt;
-		if (gcm) {
-			op->aad = k->buf + ESP_OFF;
-			op->aad_len = 8;
-			memcpy(k->nonce, KEY + 16, 4);
-			memcpy(k->nonce + 4, op->iv, 8);
-		} else {
-			op->auth_off = ESP_OFF;
-			op->auth_len = 8 + iv_len + len;
+			memset(k->buf, (int)i, sizeof(k->buf));
+			memset(op, 0, sizeof(*op));
+			op_list[f][i] = op;
+			op->sa = sa;
+			op->buf = k->buf;
+			op->iv = k->buf + ESP_OFF + 8;
+			op->cipher_off = pl;
+			op->cipher_len = len;
+			op->icv = k->buf + pl + len;
+			op->decrypt = decrypt;
+			if (gcm) {
+				op->aad = k->buf + ESP_OFF;
+				op->aad_len = 8;
+				memcpy(k->nonce, KEY + 16, 4);
+				memcpy(k->nonce + 4, op->iv, 8);
+			} else {
+				op->auth_off = ESP_OFF;
+				op->auth_len = 8 + iv_len + len;
+			}
 		}
 	}
 }
 
-/* The reference: the same burst, each job written field by field. */
+/* The reference job for ops[f][i], written field by field. */
 static void
-raw_burst(bool gcm, uint8_t decrypt)
+raw_fill(IMB_JOB *j, bool gcm, uint8_t decrypt, unsigned int f, unsigned int i)
+{
+	const struct crypto_mb_op *op = &ops[f][i];
+
+	j->src = op->buf;
+	j->dst = op->buf + op->cipher_off;
+	j->cipher_start_src_offset_in_bytes = op->cipher_off;
+	j->msg_len_to_cipher_in_bytes = op->cipher_len;
+	j->key_len_in_bytes = 16;
+	j->cipher_direction = decrypt ? IMB_DIR_DECRYPT : IMB_DIR_ENCRYPT;
+	j->chain_order = decrypt ? IMB_ORDER_HASH_CIPHER : IMB_ORDER_CIPHER_HASH;
+	j->auth_tag_output = decrypt ? pkts[f][i].tag : op->icv;
+	j->user_data = (void *)(uintptr_t)op;
+	if (gcm) {
+		j->cipher_mode = IMB_CIPHER_GCM;
+		j->hash_alg = IMB_AUTH_AES_GMAC;
+		j->enc_keys = j->dec_keys = &gcm_key;
+		j->iv = pkts[f][i].nonce;
+		j->iv_len_in_bytes = 12;
+		j->u.GCM.aad = op->aad;
+		j->u.GCM.aad_len_in_bytes = 8;
+		j->auth_tag_output_len_in_bytes = 16;
+	} else {
+		j->cipher_mode = IMB_CIPHER_CBC;
+		j->hash_alg = IMB_AUTH_HMAC_SHA_256;
+		j->enc_keys = enc_keys;
+		j->dec_keys = dec_keys;
+		j->iv = op->iv;
+		j->iv_len_in_bytes = 16;
+		j->hash_start_src_offset_in_bytes = op->auth_off;
+		j->msg_len_to_hash_in_bytes = op->auth_len;
+		j->u.HMAC._hashed_auth_key_xor_ipad = ipad;
+		j->u.HMAC._hashed_auth_key_xor_opad = opad;
+		j->auth_tag_output_len_in_bytes = 16;
+	}
+}
+
+/* The reference for GCM: a burst, then a flush (jobs, where crypto_mb uses the direct API). */
+static void
+raw_burst(uint8_t decrypt)
 {
 	IMB_JOB *jobs[BURST_MAX];
 	uint32_t n, i;
 
 	n = IMB_GET_NEXT_BURST(mgr, BURST_MAX, jobs);
-	for (i = 0; i < n; i++) {
-		const struct crypto_mb_op *op = &ops[i];
-		IMB_JOB *j = jobs[i];
-
-		j->src = op->buf;
-		j->dst = op->buf + op->cipher_off;
-		j->cipher_start_src_offset_in_bytes = op->cipher_off;
-		j->msg_len_to_cipher_in_bytes = op->cipher_len;
-		j->key_len_in_bytes = 16;
-		j->cipher_direction = decrypt ? IMB_DIR_DECRYPT : IMB_DIR_ENCRYPT;
-		j->chain_order = decrypt ? IMB_ORDER_HASH_CIPHER : IMB_ORDER_CIPHER_HASH;
-		j->auth_tag_output = decrypt ? pkts[i].tag : op->icv;
-		j->user_data = (void *)(uintptr_t)op;
-		if (gcm) {
-			j->cipher_mode = IMB_CIPHER_GCM;
-			j->hash_alg = IMB_AUTH_AES_GMAC;
-			j->enc_keys = j->dec_keys = &gcm_key;
-			j->iv = pkts[i].nonce;
-			j->iv_len_in_bytes = 12;
-			j->u.GCM.aad = op->aad;
-			j->u.GCM.aad_len_in_bytes = 8;
-			j->auth_tag_output_len_in_bytes = 16;
-		} else {
-			j->cipher_mode = IMB_CIPHER_CBC;
-			j->hash_alg = IMB_AUTH_HMAC_SHA_256;
-			j->enc_keys = enc_keys;
-			j->dec_keys = dec_keys;
-			j->iv = op->iv;
-			j->iv_len_in_bytes = 16;
-			j->hash_start_src_offset_in_bytes = op->auth_off;
-			j->msg_len_to_hash_in_bytes = op->auth_len;
-			j->u.HMAC._hashed_auth_key_xor_ipad = ipad;
-			j->u.HMAC._hashed_auth_key_xor_opad = opad;
-			j->auth_tag_output_len_in_bytes = 16;
-		}
-	}
+	for (i = 0; i < n; i++)
+		raw_fill(jobs[i], true, decrypt, 0, i);
 	BENCH_SUBMIT_BURST(mgr, n, jobs);
 	while (IMB_FLUSH_BURST(mgr, BURST_MAX, jobs) != 0)
 		;
+}
+
+/* The reference for CBC: one job at a time, left in flight across bursts. */
+static void
+raw_jobs(uint8_t decrypt, unsigned int f)
+{
+	IMB_JOB *j;
+	unsigned int i;
+
+	for (i = 0; i < BURST_MAX; i++) {
+		raw_fill(IMB_GET_NEXT_JOB(mgr), false, decrypt, f, i);
+		j = BENCH_SUBMIT_JOB(mgr);
+		while (j != NULL)
+			j = IMB_GET_COMPLETED_JOB(mgr);
+	}
 }
 
 static int
@@ -180,10 +215,21 @@ one_run(bool raw, bool gcm, uint8_t decrypt, unsigned int bursts, uint64_t *t)
 	unsigned int b;
 
 	for (b = 0; b < bursts; b++) {
-		if (raw)
-			raw_burst(gcm, decrypt);
+		if (gcm && raw)
+			raw_burst(decrypt);
+		else if (gcm)
+			crypto_mb_run(mgr, ops[0], BURST_MAX);
+		else if (raw)
+			raw_jobs(decrypt, b % FLIGHT);
 		else
-			crypto_mb_run(mgr, ops, BURST_MAX);
+			crypto_mb_submit(mgr, op_list[b % FLIGHT], BURST_MAX);
+	}
+	if (!gcm) {
+		if (raw)
+			while (IMB_FLUSH_JOB(mgr) != NULL)
+				;
+		else
+			crypto_mb_flush(mgr);
 	}
 	*t = rte_rdtsc_precise() - t0;
 }
