@@ -524,6 +524,26 @@ lookup1(const struct route_table *rt, const struct rte_mbuf *m)
 	return idx;
 }
 
+/* Send the errors send_error() made into @p gen: protected by their SA or forwarded. */
+static void
+gen_send(struct worker *w, const struct route_table *rt, struct fwd_gen *gen)
+{
+	enum drop_reason why;
+	uint16_t j, idx;
+
+	for (j = 0; j < gen->n; j++) {
+		if (gen->protect[j] != FWD_CLEAR) {
+			input_protect_own(w, gen->spd, gen->m[j], gen->protect[j]);
+			continue;
+		}
+		idx = lookup1(rt, gen->m[j]);
+		why = idx == FWD_RUNT ? DROP_RUNT :
+		                        forward1(w, rt, gen->m[j], idx, FWD_GENERATED, gen, NULL);
+		if (why != DROP_NONE)
+			worker_drop(w, gen->m[j], why);
+	}
+}
+
 /*
  * forward1(), then the packets it made (errors, fragments); @p own_mtu as
  * in struct fwd_gen, @p memo the chunk's last next hop (or NULL).
@@ -534,7 +554,6 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 {
 	enum drop_reason why;
 	struct fwd_gen gen;
-	uint16_t j;
 
 	gen.n = 0;
 	gen.own_mtu = own_mtu;
@@ -543,17 +562,7 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 	if (why != DROP_NONE)
 		worker_drop(w, m, why);
 	/* One level only: FWD_GENERATED packets never add to gen. */
-	for (j = 0; j < gen.n; j++) {
-		if (gen.protect[j] != FWD_CLEAR) {
-			input_protect_own(w, gen.spd, gen.m[j], gen.protect[j]);
-			continue;
-		}
-		idx = lookup1(rt, gen.m[j]);
-		why = idx == FWD_RUNT ? DROP_RUNT :
-		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen, NULL);
-		if (why != DROP_NONE)
-			worker_drop(w, gen.m[j], why);
-	}
+	gen_send(w, rt, &gen);
 }
 
 /* At most BURST_MAX packets: the route lookups go to the FIBs in bulk, one per family. */
@@ -609,9 +618,7 @@ void
 forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 {
 	const struct route_table *rt = route_table_current();
-	enum drop_reason why;
 	struct fwd_gen gen;
-	uint16_t j, idx;
 
 	gen.n = 0;
 	gen.own_mtu = 0;
@@ -624,17 +631,22 @@ forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu)
 			send_error(w, rt, m, 6, ICMP6_TOO_BIG, 0, mtu, FWD_DECREMENT, &gen);
 	}
 	worker_drop(w, m, DROP_MTU);
-	for (j = 0; j < gen.n; j++) {
-		if (gen.protect[j] != FWD_CLEAR) {
-			input_protect_own(w, gen.spd, gen.m[j], gen.protect[j]);
-			continue;
-		}
-		idx = lookup1(rt, gen.m[j]);
-		why = idx == FWD_RUNT ? DROP_RUNT :
-		                        forward1(w, rt, gen.m[j], idx, FWD_GENERATED, &gen, NULL);
-		if (why != DROP_NONE)
-			worker_drop(w, gen.m[j], why);
-	}
+	gen_send(w, rt, &gen);
+}
+
+void
+forward_param_problem(struct worker *w, const struct rte_mbuf *m, uint8_t code, uint32_t ptr)
+{
+	const struct route_table *rt = route_table_current();
+	struct fwd_gen gen;
+
+	if (unlikely(rt == NULL))
+		return;
+	gen.n = 0;
+	gen.own_mtu = 0;
+	gen.spd = worker_spd();
+	send_error(w, rt, m, 6, ICMP6_PARAMPROB, code, ptr, 0, &gen);
+	gen_send(w, rt, &gen);
 }
 
 /* forward1() flags for each enum forward_kind. */

@@ -60,6 +60,14 @@ void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forwa
 void forward_too_big(struct worker *w, struct rte_mbuf *m, uint32_t mtu);
 
 /*
+ * RFC 8200 §4, RFC 4443 §3.4: answer the source of @p m (data at the IPv6
+ * header, addressed to the gateway) with Parameter Problem @p code
+ * pointing at byte @p ptr, as forward_burst() sends errors (rate limit,
+ * route back, SPD).  @p m stays the caller's.
+ */
+void forward_param_problem(struct worker *w, const struct rte_mbuf *m, uint8_t code, uint32_t ptr);
+
+/*
  * RFC 4301 §8.1: @p m, an IPv4 packet without DF (data at its header),
  * would not fit the IPv6 tunnel that protects it, whose outer packets we
  * fragment only when nothing else will do (input.c too_big_for_sa()):

@@ -272,8 +272,8 @@ icmp_error_v6(struct rte_mempool *pool, const struct rte_mbuf *m, const uint8_t 
 	memcpy(ip6->dst_addr, orig->src_addr, 16);
 	icmp->icmp_type = type;
 	icmp->icmp_code = code;
-	if (type == ICMP6_TOO_BIG) {
-		uint32_t be = rte_cpu_to_be_32(mtu); /* RFC 4443 §3.2 */
+	if (type == ICMP6_TOO_BIG || type == ICMP6_PARAMPROB) {
+		uint32_t be = rte_cpu_to_be_32(mtu); /* RFC 4443 §3.2, §3.4 */
 
 		memcpy(&icmp->icmp_ident, &be, 4);
 	}

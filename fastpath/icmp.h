@@ -27,6 +27,7 @@ enum drop_reason icmp_echo_v6(const struct port *p, struct rte_mbuf *m);
 #define ICMP4_TIMXCEED         11 /* code 0: TTL exceeded in transit */
 #define ICMP6_TOO_BIG          2  /* code 0: MTU in bytes 4-7 */
 #define ICMP6_TIMXCEED         3  /* code 0: hop limit exceeded in transit */
+#define ICMP6_PARAMPROB        4  /* code 0 or 2 (RFC 8200 §4): the pointer in bytes 4-7 */
 
 /*
  * May the gateway send an ICMP error about the IPv4 packet @p m (data at
@@ -59,7 +60,7 @@ struct rte_mbuf *icmp_error_v4(struct rte_mempool *pool, const struct rte_mbuf *
 /*
  * The same for ICMPv6 (RFC 4443 §3): as much of @p m as keeps the error
  * within ICMP6_ERR_MAXLEN bytes is quoted; @p mtu is the MTU of Packet
- * Too Big, else 0.
+ * Too Big or the pointer of Parameter Problem, else 0.
  */
 struct rte_mbuf *icmp_error_v6(struct rte_mempool *pool, const struct rte_mbuf *m,
     const uint8_t src[16], uint8_t type, uint8_t code, uint32_t mtu);

@@ -244,8 +244,8 @@ strip_ext_v6(struct rte_mbuf *m, uint32_t ext, uint8_t nh)
  * fixed header is followed by hop-by-hop, routing or destination options
  * headers (RFC 8200 §4): as without them, once they pass the checks of
  * their destination (ip6ext_walk(): malformed DROP_EXT_CHAIN; an option
- * that says discard, segments left: DROP_EXT_HDR; no Parameter Problem
- * sent).  ESP and AH go to decapsulation with them in place (transport
+ * that says discard, segments left: DROP_EXT_HDR, answered with the
+ * Parameter Problem RFC 8200 §4.2 and §4.4 ask for).  ESP and AH go to decapsulation with them in place (transport
  * mode gives ESP's back; AH's ICV covers them).  Before UDP (IKE),
  * ICMPv6 and a fragment header they are done with: they go, and the
  * packet is sorted again as if it had come without them (the control
@@ -261,6 +261,11 @@ local_ext_v6(struct worker *w, const struct port *p, struct rte_mbuf *m, const u
 	enum drop_reason why;
 
 	why = ip6ext_walk(ip, tot, IP6EXT_F_DEST, &x);
+	if (why == DROP_EXT_HDR && x.pp_ptr != 0) {
+		/* The caller drops it: from here on it starts at its IPv6 header. */
+		rte_pktmbuf_adj(m, (uint16_t)(ip - rte_pktmbuf_mtod(m, const uint8_t *)));
+		forward_param_problem(w, m, x.pp_code, x.pp_ptr);
+	}
 	if (why != DROP_NONE)
 		return why;
 	if (x.proto == IPPROTO_AH)

@@ -14,11 +14,11 @@
 /*
  * The options of the hop-by-hop or destination options header at @p h
  * (@p hlen bytes): each within the header, and with @p dest no unknown
- * one that asks for the packet to be discarded (RFC 8200 §4.2; we send no
- * Parameter Problem).  Adds the mutable option data bytes to @p mut.
+ * one that asks for the packet to be discarded (RFC 8200 §4.2: its offset
+ * in the header to *@p bad).  Adds the mutable option data bytes to @p mut.
  */
 static enum drop_reason
-options(const uint8_t *h, uint32_t hlen, bool dest, uint32_t *mut)
+options(const uint8_t *h, uint32_t hlen, bool dest, uint32_t *mut, uint32_t *bad)
 {
 	uint32_t i = 2, len;
 	uint8_t t;
@@ -31,8 +31,10 @@ options(const uint8_t *h, uint32_t hlen, bool dest, uint32_t *mut)
 		}
 		if (i + 2 > hlen || i + 2 + (len = h[i + 1]) > hlen)
 			return DROP_EXT_CHAIN;
-		if (dest && OPT_ACTION(t) != 0 && t != OPT_PADN && t != OPT_ROUTER_ALERT)
+		if (dest && OPT_ACTION(t) != 0 && t != OPT_PADN && t != OPT_ROUTER_ALERT) {
+			*bad = i;
 			return DROP_EXT_HDR;
+		}
 		if (t & IP6EXT_MUTABLE)
 			*mut += len;
 		i += 2 + len;
@@ -43,7 +45,7 @@ options(const uint8_t *h, uint32_t hlen, bool dest, uint32_t *mut)
 enum drop_reason
 ip6ext_walk(const uint8_t *ip, uint32_t len, unsigned int flags, struct ip6ext *x)
 {
-	uint32_t off = IP6EXT_FIXED, nh_off = IP6EXT_NH_OFF, hlen, mut = 0, n = 0;
+	uint32_t off = IP6EXT_FIXED, nh_off = IP6EXT_NH_OFF, hlen, mut = 0, n = 0, bad = 0;
 	uint8_t nh = ip[IP6EXT_NH_OFF];
 	bool routed = false;
 	enum drop_reason why;
@@ -63,12 +65,24 @@ ip6ext_walk(const uint8_t *ip, uint32_t len, unsigned int flags, struct ip6ext *
 		if (off + hlen > len)
 			return DROP_EXT_CHAIN;
 		if (nh == IP6EXT_ROUTING) {
-			/* Segments left: byte 3 (RFC 8200 §4.4). */
-			if ((flags & (IP6EXT_F_DEST | IP6EXT_F_RT0)) && ip[off + 3] != 0)
+			/* Segments left: byte 3 (RFC 8200 §4.4); the routing type: byte 2. */
+			if ((flags & (IP6EXT_F_DEST | IP6EXT_F_RT0)) && ip[off + 3] != 0) {
+				x->pp_code = 0;
+				x->pp_ptr = flags & IP6EXT_F_DEST ? off + 2 : 0;
 				return DROP_EXT_HDR;
+			}
 			routed = true;
 		} else {
-			why = options(ip + off, hlen, flags & IP6EXT_F_DEST, &mut);
+			why = options(ip + off, hlen, flags & IP6EXT_F_DEST, &mut, &bad);
+			if (why == DROP_EXT_HDR) {
+				/*
+				 * The option type's two high bits: 01 discard, 10 and 11
+				 * answer (11 not to a multicast destination: we answer
+				 * packets to our own unicast addresses only).
+				 */
+				x->pp_code = 2;
+				x->pp_ptr = OPT_ACTION(ip[off + bad]) >= 2 ? off + bad : 0;
+			}
 			if (why != DROP_NONE)
 				return why;
 		}

@@ -43,6 +43,9 @@ struct ip6ext {
 	uint32_t nh_off; /* the Next Header byte naming it (IP6EXT_NH_OFF: none walked) */
 	uint32_t mut;    /* option data bytes marked mutable in the headers walked */
 	uint8_t proto;   /* the upper layer, or the fragment / destination options header */
+	/* DROP_EXT_HDR with IP6EXT_F_DEST: the ICMPv6 Parameter Problem RFC 8200 §4 asks for */
+	uint8_t pp_code; /* 0: erroneous header field (routing type); 2: unrecognized option */
+	uint32_t pp_ptr; /* offset of the byte at fault from the IPv6 header; 0: send none */
 };
 
 /* Is next header @p nh one of the four extension headers walked here? */
@@ -67,7 +70,11 @@ ip6ext_is(uint8_t nh)
  * known) and, with IP6EXT_F_DEST or IP6EXT_F_RT0, for a routing header
  * with segments left (RFC 8200 §4.4: we do not forward source routes,
  * nor compute the final destination for AH or a pseudo-header).  Fills
- * @p x on DROP_NONE.  Any lcore; no side effects.
+ * @p x on DROP_NONE; on DROP_EXT_HDR with IP6EXT_F_DEST, its pp_* fields
+ * say which Parameter Problem to send (RFC 8200 §4.2: code 2 at the type of
+ * an option whose action is 10 or 11, none for 01; §4.4: code 0 at the
+ * Routing Type of a routing header with segments left, no type being one
+ * we process).  Any lcore; no side effects.
  */
 enum drop_reason ip6ext_walk(const uint8_t *ip, uint32_t len, unsigned int flags, struct ip6ext *x);
 

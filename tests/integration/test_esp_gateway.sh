@@ -227,8 +227,9 @@ E=$(ip netns exec "$OUT" $PY - po$ID "$GWMAC" <<'PY'
 import sys
 import time
 from scapy.all import AsyncSniffer, Ether, Raw, conf, sendp
-from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
-                                IPv6ExtHdrHopByHop, PadN, RouterAlert)
+from scapy.layers.inet6 import (HBHOptUnknown, ICMPv6EchoReply, ICMPv6EchoRequest,
+                                ICMPv6ParamProblem, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting, PadN, RouterAlert)
 conf.verb = 0
 iface, mac = sys.argv[1], sys.argv[2]
 ip = IPv6(src="2001:db8:0:2::1", dst="2001:db8:0:2::2")
@@ -242,15 +243,30 @@ sendp(Ether(dst=mac) / ip / IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optd
 bad = bytearray(bytes(ip / IPv6ExtHdrHopByHop(options=[RouterAlert(), PadN(optdata=b"")]) / req))
 bad[41] = 40
 sendp(Ether(dst=mac, type=0x86DD) / Raw(bytes(bad)), iface=iface)
+# RFC 8200 §4.2, §4.4: an unknown option whose type says "discard and tell" (10, 11), one that
+# says "discard" (01), and a routing header with segments left.
+for otype, seq in ((0x9e, 2), (0xde, 3), (0x5e, 4)):
+    sendp(Ether(dst=mac) / ip / IPv6ExtHdrDestOpt(options=[HBHOptUnknown(otype=otype,
+          optdata=b"\0" * 4)]) / ICMPv6EchoRequest(id=0x77, seq=seq), iface=iface)
+sendp(Ether(dst=mac) / ip / IPv6ExtHdrRouting(type=0, segleft=1, addresses=["2001:db8:0:2::9"]) /
+      ICMPv6EchoRequest(id=0x77, seq=5), iface=iface)
 sn.join()
 ok = any(ICMPv6EchoReply in p and p[ICMPv6EchoReply].data == b"fastipsec-ext" for p in sn.results)
-print("replied" if ok else "no reply")
+pp = sorted((p[ICMPv6ParamProblem].code, p[ICMPv6ParamProblem].ptr,
+             p[ICMPv6EchoRequest].seq if ICMPv6EchoRequest in p else -1)
+            for p in sn.results if ICMPv6ParamProblem in p)
+print("replied" if ok else "no reply", pp)
 PY
 )
+echo "# echo behind extension headers, and the Parameter Problems (code, pointer, seq): $E"
 check "an echo request to the gateway behind hop-by-hop and destination options headers is answered [$NW worker(s)]" \
-	test "$E" = replied
+	test "${E%% *}" = replied
+check "unknown options that say tell and a routing header with segments left get Parameter Problem (RFC 8200 §4), one that says discard none [$NW worker(s)]" \
+	test "${E#* }" = "[(0, 42, 5), (2, 42, 2), (2, 42, 3)]"
 check "a hop-by-hop header running past the packet is dropped and counted as ext_chain [$NW worker(s)]" \
 	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["ext_chain"]')" = 1
+check "the four are dropped and counted as ext_hdr [$NW worker(s)]" \
+	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["ext_hdr"]')" = 4
 
 if [ "$NW" -eq 2 ]; then
 	ST=$(tel "$PREFIX" /fastipsec/stats)

@@ -29,7 +29,7 @@ struct tcase {
 	uint32_t chain_len; /* bytes of headers in chain */
 	int32_t plen_less;  /* payload_len this much below chain_len + 8 */
 	unsigned int flags;
-	enum drop_reason why; /* expected; then: */
+	enum drop_reason why; /* expected; then (DROP_EXT_HDR: off is pp_ptr, nh_off pp_code): */
 	uint32_t off, nh_off, mut;
 	uint8_t proto;
 };
@@ -59,8 +59,10 @@ static const struct tcase cases[] = {
 	    IP6EXT_F_SPLIT, DROP_NONE, 56, 48, 0, 17),
 	T("segments left, just walking", 43, C(RT(17, 1)), 8, 0, 0, DROP_NONE, 48, 40, 0, 17),
 	T("segments left, RT0", 43, C(RT(17, 1)), 8, 0, IP6EXT_F_RT0, DROP_EXT_HDR, 0, 0, 0, 0),
-	T("segments left, destination", 43, C(RT(17, 1)), 8, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 0, 0,
-	    0, 0),
+	T("segments left, destination: Parameter Problem 0 at the routing type", 43, C(RT(17, 1)),
+	    8, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 42, 0, 0, 0),
+	T("segments left behind hop-by-hop: the pointer counts from the fixed header", 0,
+	    C(HBH(43), RT(17, 2)), 16, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 50, 0, 0, 0),
 	T("fragment behind hop-by-hop", 0, C(HBH(44), FRAG(17)), 16, 0, IP6EXT_F_DEST, DROP_NONE,
 	    48, 40, 0, 44),
 	T("fragment header cut short", 44, C(NONE), 0, 4, 0, DROP_EXT_CHAIN, 0, 0, 0, 0),
@@ -82,12 +84,15 @@ static const struct tcase cases[] = {
 	    0, 0, DROP_EXT_CHAIN, 0, 0, 0, 0),
 	T("unknown option, skip", 60, C(OPT(17, 0x1e)), 8, 0, IP6EXT_F_DEST, DROP_NONE, 48, 40, 0,
 	    17),
-	T("unknown option, discard", 60, C(OPT(17, 0x5e)), 8, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 0, 0,
-	    0, 0),
-	T("unknown option, discard and tell", 0, C(OPT(17, 0x9e)), 8, 0, IP6EXT_F_DEST,
-	    DROP_EXT_HDR, 0, 0, 0, 0),
+	T("unknown option, discard (no answer)", 60, C(OPT(17, 0x5e)), 8, 0, IP6EXT_F_DEST,
+	    DROP_EXT_HDR, 0, 2, 0, 0),
+	T("unknown option, discard and tell: Parameter Problem 2 at its type", 0, C(OPT(17, 0x9e)),
+	    8, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 42, 2, 0, 0),
 	T("unknown option, discard and tell unless multicast", 0, C(OPT(17, 0xde)), 8, 0,
-	    IP6EXT_F_DEST, DROP_EXT_HDR, 0, 0, 0, 0),
+	    IP6EXT_F_DEST, DROP_EXT_HDR, 42, 2, 0, 0),
+	T("unknown option after a known one, second header", 0,
+	    C(HBH(60), 17, 0, 1, 0, 0xc2, 2, 0, 0), 16, 0, IP6EXT_F_DEST, DROP_EXT_HDR, 52, 2, 0,
+	    0),
 	T("unknown option, not the destination", 0, C(OPT(17, 0xde)), 8, 0, IP6EXT_F_SPLIT,
 	    DROP_NONE, 48, 40, 0, 17),
 	T("mutable option data counted", 0, C(MUT(60), DST(51)), 16, 0, IP6EXT_F_DEST, DROP_NONE,
@@ -130,6 +135,12 @@ test_ip6ext_walk_table(void)
 		if (ok && why == DROP_NONE)
 			ok = x.off == c->off && x.nh_off == c->nh_off && x.mut == c->mut &&
 			    x.proto == c->proto;
+		if (ok && why == DROP_EXT_HDR && (c->flags & IP6EXT_F_DEST)) {
+			ok = x.pp_ptr == c->off && (x.pp_ptr == 0 || x.pp_code == c->nh_off);
+			if (!ok)
+				fprintf(stderr, "\n%s: pp_ptr %u pp_code %u\n", c->name, x.pp_ptr,
+				    x.pp_code);
+		}
 		if (!ok)
 			fprintf(stderr, "\n%s: %s off %u nh_off %u mut %u proto %u\n", c->name,
 			    drop_reason_name(why), x.off, x.nh_off, x.mut, x.proto);
