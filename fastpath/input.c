@@ -245,11 +245,12 @@ strip_ext_v6(struct rte_mbuf *m, uint32_t ext, uint8_t nh)
  * headers (RFC 8200 §4): as without them, once they pass the checks of
  * their destination (ip6ext_walk(): malformed DROP_EXT_CHAIN; an option
  * that says discard, segments left: DROP_EXT_HDR, answered with the
- * Parameter Problem RFC 8200 §4.2 and §4.4 ask for).  ESP and AH go to decapsulation with them in place (transport
- * mode gives ESP's back; AH's ICV covers them).  Before UDP (IKE),
- * ICMPv6 and a fragment header they are done with: they go, and the
- * packet is sorted again as if it had come without them (the control
- * core, the echo reply and the reassembler see none).  A fragment of AH
+ * Parameter Problem RFC 8200 §4.2 and §4.4 ask for).  ESP and AH go to
+ * decapsulation with them in place (transport mode gives ESP's back; AH's
+ * ICV covers them).  Before UDP (IKE), ICMPv6 and a fragment header they
+ * are done with: they go, and the packet is sorted again as if it had come
+ * without them (the control core, the echo reply and the reassembler see
+ * none).  A fragment of AH
  * cannot lose them (its ICV covers them) and the reassembler wants the
  * fragment header right after the fixed one: DROP_FRAGMENT.
  */
