@@ -580,15 +580,13 @@ crypto_mb_flush(IMB_MGR *mgr)
 		jobs_complete(&job, 1);
 }
 
-/* Up to BURST_MAX ops: the direct ones done, the jobs submitted (some may stay in flight). */
-static void
-submit_burst(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
+void
+crypto_mb_submit(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
 {
 	struct gcm_context_data ctx;
-	struct crypto_mb_op *pend[BURST_MAX];
-	uint32_t i, k, direct = 0;
+	uint32_t i, direct = 0;
 
-	for (i = 0, k = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct crypto_mb_op *op = ops[i];
 
 		op->status = op_check(op);
@@ -604,27 +602,13 @@ submit_burst(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
 			continue;
 		}
 		op->status = OP_PENDING;
-		pend[k++] = op;
-	}
-	/* A full job queue completes its oldest job on submit: nothing is refused for room. */
-	for (i = 0; i < k; i++) {
-		job_fill(IMB_GET_NEXT_JOB(mgr), pend[i]);
+		/* A full job queue completes its oldest job on submit: nothing is refused for room. */
+		job_fill(IMB_GET_NEXT_JOB(mgr), op);
 		job_submit(mgr);
 	}
 	if (direct != 0)
 		explicit_bzero(&ctx,
-		    sizeof(ctx)); /* once per burst: the last partial block's keystream */
-}
-
-void
-crypto_mb_submit(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
-{
-	uint16_t done, m;
-
-	for (done = 0; done < n; done += m) {
-		m = n - done < BURST_MAX ? n - done : BURST_MAX;
-		submit_burst(mgr, ops + done, m);
-	}
+		    sizeof(ctx)); /* once per call: the last partial block's keystream */
 }
 
 uint16_t
@@ -637,7 +621,7 @@ crypto_mb_run(IMB_MGR *mgr, struct crypto_mb_op *ops, uint16_t n)
 		m = n - done < BURST_MAX ? n - done : BURST_MAX;
 		for (i = 0; i < m; i++)
 			list[i] = &ops[done + i];
-		submit_burst(mgr, list, m);
+		crypto_mb_submit(mgr, list, m);
 		done += m;
 	}
 	crypto_mb_flush(mgr);
