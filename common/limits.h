@@ -116,7 +116,8 @@ _Static_assert(SA_DYN_SLOT_BASE + 1024 <= SA_MAX,
 #define SPD_ACL_BYTES_MIN      (1u << 20)  /* ... but at least this ... */
 #define SPD_ACL_BYTES_MAX      (16u << 20) /* ... and at most this, per context */
 #define SPD_CALIB_KEYS         256         /* keys classified per method to pick the fastest */
-#define SPD_POLICIES_MAX       (1u << 16)  /* policies, the config's and IKE pairs' own */
+#define SPD_LINEAR_MAX         16 /* policies of a context a first-match scan may take (vs rte_acl) */
+#define SPD_POLICIES_MAX       (1u << 16) /* policies, the config's and IKE pairs' own */
 #define SPD_REBUILD_MS         100 /* the SPD is rebuilt for IKE pairs' policies at most this often */
 #define SPD_RETIRED_MAX        8   /* replaced SPDs waiting for a grace period */
 

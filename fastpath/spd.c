@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/spd.c: per-packet SPD lookup: selectors out of the header, then one rte_acl burst. */
+/* fastpath/spd.c: per-packet SPD lookup: the selectors, then one rte_acl burst or a scan. */
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <string.h>
@@ -93,35 +93,108 @@ opaque:
 	k->proto = nh;
 }
 
-/* One chunk of at most BURST_MAX packets of one family. */
+/* Does port @p p (host order) lie in [lo, lo + span]? */
+static inline bool
+port_in(uint16_t p, uint16_t lo, uint16_t span)
+{
+	return (uint16_t)(p - lo) <= span;
+}
+
+/* The first of the @p n policies @p r that IPv4 key @p k matches: its id, or 0. */
+static inline uint32_t
+lin4_match(const struct spd_lin4 *r, unsigned int n, const struct spd_key4 *k)
+{
+	uint16_t sp = rte_be_to_cpu_16(k->sport), dp = rte_be_to_cpu_16(k->dport);
+	unsigned int i;
+
+	for (i = 0; i < n; i++, r++) {
+		if ((((k->src & r->smask) ^ r->src) | ((k->dst & r->dmask) ^ r->dst) |
+		        (uint32_t)((k->proto & r->s.pmask) ^ r->s.proto)) != 0)
+			continue;
+		if (port_in(sp, r->s.sp_lo, r->s.sp_span) && port_in(dp, r->s.dp_lo, r->s.dp_span))
+			return r->s.id;
+	}
+	return 0;
+}
+
+static inline uint32_t
+lin6_match(const struct spd_lin6 *r, unsigned int n, const struct spd_key6 *k)
+{
+	uint16_t sp = rte_be_to_cpu_16(k->sport), dp = rte_be_to_cpu_16(k->dport);
+	uint64_t s[2], d[2];
+	unsigned int i;
+
+	memcpy(s, k->src, 16);
+	memcpy(d, k->dst, 16);
+	for (i = 0; i < n; i++, r++) {
+		if ((((s[0] & r->smask[0]) ^ r->src[0]) | ((s[1] & r->smask[1]) ^ r->src[1]) |
+		        ((d[0] & r->dmask[0]) ^ r->dst[0]) | ((d[1] & r->dmask[1]) ^ r->dst[1]) |
+		        (uint64_t)((k->proto & r->s.pmask) ^ r->s.proto)) != 0)
+			continue;
+		if (port_in(sp, r->s.sp_lo, r->s.sp_span) && port_in(dp, r->s.dp_lo, r->s.dp_span))
+			return r->s.id;
+	}
+	return 0;
+}
+
+void
+spd_linear_classify(const struct spd *spd, unsigned int dir, unsigned int f,
+    const uint8_t *const *keys, uint32_t *match, unsigned int n)
+{
+	unsigned int i, nr = spd->n_lin[dir][f];
+
+	if (f == 0) {
+		for (i = 0; i < n; i++)
+			match[i] = lin4_match(spd->lin4[dir], nr, (const struct spd_key4 *)keys[i]);
+	} else {
+		for (i = 0; i < n; i++)
+			match[i] = lin6_match(spd->lin6[dir], nr, (const struct spd_key6 *)keys[i]);
+	}
+}
+
+/* One chunk of at most BURST_MAX packets of one family: the scan or rte_acl. */
 static inline void
-classify_v4(const struct rte_acl_ctx *ctx, const uint8_t *const *ip_hdrs, uint32_t *match,
+classify_v4(const struct spd *spd, unsigned int dir, const uint8_t *const *ip_hdrs, uint32_t *match,
     unsigned int n)
 {
 	struct spd_key4 keys[BURST_MAX];
 	const uint8_t *data[BURST_MAX];
 	unsigned int i;
 
+	if (spd->linear[dir][0]) {
+		for (i = 0; i < n; i++) {
+			key4(&keys[0], ip_hdrs[i]);
+			match[i] = lin4_match(spd->lin4[dir], spd->n_lin[dir][0], &keys[0]);
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		key4(&keys[i], ip_hdrs[i]);
 		data[i] = (const uint8_t *)&keys[i];
 	}
-	rte_acl_classify(ctx, data, match, n, 1);
+	rte_acl_classify(spd->acl[dir][0], data, match, n, 1);
 }
 
 static inline void
-classify_v6(const struct rte_acl_ctx *ctx, const uint8_t *const *ip_hdrs, uint32_t *match,
+classify_v6(const struct spd *spd, unsigned int dir, const uint8_t *const *ip_hdrs, uint32_t *match,
     unsigned int n)
 {
 	struct spd_key6 keys[BURST_MAX];
 	const uint8_t *data[BURST_MAX];
 	unsigned int i;
 
+	if (spd->linear[dir][1]) {
+		for (i = 0; i < n; i++) {
+			key6(&keys[0], ip_hdrs[i]);
+			match[i] = lin6_match(spd->lin6[dir], spd->n_lin[dir][1], &keys[0]);
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		key6(&keys[i], ip_hdrs[i]);
 		data[i] = (const uint8_t *)&keys[i];
 	}
-	rte_acl_classify(ctx, data, match, n, 1);
+	rte_acl_classify(spd->acl[dir][1], data, match, n, 1);
 }
 
 void
@@ -137,7 +210,7 @@ spd_classify_v4(const struct spd *spd, enum config_direction dir, const uint8_t 
 	}
 	for (; n > 0; n -= k, ip_hdrs += k, match += k) {
 		k = RTE_MIN(n, (unsigned int)BURST_MAX);
-		classify_v4(ctx, ip_hdrs, match, k);
+		classify_v4(spd, dir, ip_hdrs, match, k);
 	}
 }
 
@@ -154,6 +227,6 @@ spd_classify_v6(const struct spd *spd, enum config_direction dir, const uint8_t 
 	}
 	for (; n > 0; n -= k, ip_hdrs += k, match += k) {
 		k = RTE_MIN(n, (unsigned int)BURST_MAX);
-		classify_v6(ctx, ip_hdrs, match, k);
+		classify_v6(spd, dir, ip_hdrs, match, k);
 	}
 }

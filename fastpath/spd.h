@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/spd.h: the security policy database: selector match with rte_acl (RFC 4301 4.4.1). */
+/* fastpath/spd.h: the security policy database: selector match, rte_acl or a scan (RFC 4301 4.4.1). */
 #ifndef FASTIPSEC_SPD_H
 #define FASTIPSEC_SPD_H
 
@@ -67,12 +67,43 @@ struct spd_key6 {
 	uint16_t dport;
 };
 
+/*
+ * Private to spd.c and spd_build.c: one policy of a small context as the
+ * first-match scan tests it.  Addresses and masks in network order (the
+ * key's), ports in host order as a start and a span (port - lo <= span).
+ */
+struct spd_lin_sel {
+	uint16_t sp_lo, sp_span, dp_lo, dp_span;
+	uint8_t proto, pmask;
+	uint32_t id; /* policy index + 1, as rte_acl's userdata */
+};
+
+struct spd_lin4 {
+	uint32_t src, smask, dst, dmask;
+	struct spd_lin_sel s;
+};
+
+struct spd_lin6 {
+	uint64_t src[2], smask[2], dst[2], dmask[2];
+	struct spd_lin_sel s;
+};
+
 struct rte_acl_ctx;
 
 /* Private to spd.c and spd_build.c: use the functions below. */
 struct spd {
 	struct rte_acl_ctx *acl[2][2]; /* [enum config_direction][0: IPv4, 1: IPv6]; NULL: empty */
 	int alg; /* enum rte_acl_classify_alg of every context; DEFAULT (0) when there is none */
+	/*
+	 * A context of at most SPD_LINEAR_MAX policies is classified by a
+	 * first-match scan of its policies instead where that is faster (few
+	 * policies: rte_acl's trie walk costs the same for one rule as for
+	 * hundreds); spd_create() times both.  Same answers: test_spd.
+	 */
+	uint8_t linear[2][2]; /* [dir][family]: scan, not rte_acl */
+	uint16_t n_lin[2][2]; /* policies in lin4 / lin6 (0: more than SPD_LINEAR_MAX) */
+	struct spd_lin4 lin4[2][SPD_LINEAR_MAX];
+	struct spd_lin6 lin6[2][SPD_LINEAR_MAX];
 	unsigned int n_policies;
 	struct config_policy policies[]; /* the config's, in match order */
 };
@@ -126,20 +157,28 @@ spd_policy(const struct spd *spd, uint32_t match)
 }
 
 /*
- * The rte_acl classify method the contexts use: "scalar", "sse", "avx2",
- * "avx512x16", "avx512x32" (or "neon", "altivec"); "none" without
- * policies.  spd_create() times every method the CPU, the DPDK build and
- * the EAL's max SIMD bitwidth (--force-max-simd-bitwidth) allow on the
- * new contexts and keeps the fastest.
+ * The classify method: "linear" when every context with policies scans
+ * them (see struct spd), else the rte_acl method of the contexts that do
+ * not: "scalar", "sse", "avx2", "avx512x16", "avx512x32" (or "neon",
+ * "altivec"); "none" without policies.  spd_create() times every method
+ * the CPU, the DPDK build and the EAL's max SIMD bitwidth
+ * (--force-max-simd-bitwidth) allow on the new contexts and keeps the
+ * fastest, then the scan against it for each small context.
  */
 const char *spd_algorithm_name(const struct spd *spd);
 
 /*
  * Make every context classify with method @p name instead (benchmarks,
- * tests, an operator's override).  Control core, before the SPD is
- * published.  Returns 0, -EINVAL for an unknown name or -ENOTSUP when
- * this CPU or the EAL does not allow it.
+ * tests, an operator's override): an rte_acl method, or "linear" (every
+ * context scans; -ENOTSUP when one has more than SPD_LINEAR_MAX
+ * policies).  Control core, before the SPD is published.  Returns 0,
+ * -EINVAL for an unknown name or -ENOTSUP when this CPU or the EAL does
+ * not allow it.
  */
 int spd_algorithm_set(struct spd *spd, const char *name);
+
+/* Private to spd.c and spd_build.c: the scan of context [@p dir][@p f] over @p n keys. */
+void spd_linear_classify(const struct spd *spd, unsigned int dir, unsigned int f,
+    const uint8_t *const *keys, uint32_t *match, unsigned int n);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* fastpath/spd_build.c: the SPD's rte_acl contexts built from the config, and freed (control). */
+/* fastpath/spd_build.c: the SPD built from the config (rte_acl contexts, scan tables), and freed. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -170,6 +170,61 @@ rule6(struct spd_rule6 *r, const struct config_policy *p, unsigned int i)
 	}
 }
 
+/* A prefix of @p len bits as a network-order mask of @p bytes bytes. */
+static void
+prefix_mask(uint8_t *m, unsigned int bytes, unsigned int len)
+{
+	unsigned int i, bits;
+
+	for (i = 0; i < bytes; i++) {
+		bits = len > 8 * i ? RTE_MIN(len - 8 * i, 8u) : 0;
+		m[i] = (uint8_t)(0xff00 >> bits);
+	}
+}
+
+/* The ports and protocol of policy @p p (index @p i) as the scan tests them. */
+static void
+lin_sel(struct spd_lin_sel *s, const struct config_policy *p, unsigned int i)
+{
+	s->sp_lo = p->source_ports.first;
+	s->sp_span = (uint16_t)(p->source_ports.last - p->source_ports.first);
+	s->dp_lo = p->destination_ports.first;
+	s->dp_span = (uint16_t)(p->destination_ports.last - p->destination_ports.first);
+	s->proto = p->protocol < 0 ? 0 : (uint8_t)p->protocol;
+	s->pmask = p->protocol < 0 ? 0 : UINT8_MAX;
+	s->id = i + 1;
+}
+
+static void
+lin4(struct spd_lin4 *r, const struct config_policy *p, unsigned int i)
+{
+	memset(r, 0, sizeof(*r));
+	lin_sel(&r->s, p, i);
+	prefix_mask((uint8_t *)&r->smask, 4, p->source.len);
+	prefix_mask((uint8_t *)&r->dmask, 4, p->destination.len);
+	memcpy(&r->src, p->source.a.addr, 4);
+	memcpy(&r->dst, p->destination.a.addr, 4);
+	r->src &= r->smask;
+	r->dst &= r->dmask;
+}
+
+static void
+lin6(struct spd_lin6 *r, const struct config_policy *p, unsigned int i)
+{
+	unsigned int w;
+
+	memset(r, 0, sizeof(*r));
+	lin_sel(&r->s, p, i);
+	prefix_mask((uint8_t *)r->smask, 16, p->source.len);
+	prefix_mask((uint8_t *)r->dmask, 16, p->destination.len);
+	memcpy(r->src, p->source.a.addr, 16);
+	memcpy(r->dst, p->destination.a.addr, 16);
+	for (w = 0; w < 2; w++) {
+		r->src[w] &= r->smask[w];
+		r->dst[w] &= r->dmask[w];
+	}
+}
+
 static bool
 ports_ok(const struct config_port_range *r)
 {
@@ -252,8 +307,13 @@ ctx_build(struct spd *spd, unsigned int gen, unsigned int dir, unsigned int f, u
 			rule4((struct spd_rule4 *)(rules + k * rsz), p, i);
 		else
 			rule6((struct spd_rule6 *)(rules + k * rsz), p, i);
+		if (n <= SPD_LINEAR_MAX && f == 0)
+			lin4(&spd->lin4[dir][k], p, i);
+		else if (n <= SPD_LINEAR_MAX)
+			lin6(&spd->lin6[dir][k], p, i);
 		k++;
 	}
+	spd->n_lin[dir][f] = (uint16_t)(n <= SPD_LINEAR_MAX ? n : 0);
 
 	memset(&prm, 0, sizeof(prm));
 	prm.name = name;
@@ -291,7 +351,11 @@ out:
 	return rc;
 }
 
-/* Keys for timing the classify methods: one per policy of the family, round robin. */
+/*
+ * Keys for timing the classify methods: one per policy of the family,
+ * round robin, every other one with its destination inverted (likely to
+ * match nothing: the scan's worst case).
+ */
 struct calib {
 	struct spd_key4 k4[SPD_CALIB_KEYS];
 	struct spd_key6 k6[SPD_CALIB_KEYS];
@@ -332,18 +396,49 @@ calib_keys(struct calib *c, const struct spd *spd, const unsigned int *n_family)
 				c->k6[k].dport = dport;
 				c->data[1][k] = (const uint8_t *)&c->k6[k];
 			}
+			if (k % 2 == 1) {
+				uint8_t *d = f == 0 ? (uint8_t *)&c->k4[k].dst : c->k6[k].dst;
+				unsigned int b;
+
+				for (b = 0; b < (f == 0 ? 4u : 16u); b++)
+					d[b] = (uint8_t)~d[b];
+			}
 			k++;
 		}
 	}
 }
 
-/* TSC cycles for @p alg to classify the keys in every context (best of three); 0: not allowed. */
+/*
+ * TSC cycles (best of three) to classify the calibration keys of context
+ * [@p d][@p f]: by its scan, or by rte_acl with the context's method.
+ */
+static uint64_t
+ctx_cost(const struct spd *spd, struct calib *c, unsigned int d, unsigned int f, bool scan)
+{
+	uint32_t res[BURST_MAX];
+	uint64_t t0, t, best = UINT64_MAX;
+	unsigned int r, i;
+
+	for (r = 0; r < 3; r++) {
+		t0 = rte_rdtsc_precise();
+		for (i = 0; i < SPD_CALIB_KEYS; i += BURST_MAX) {
+			if (scan)
+				spd_linear_classify(spd, d, f, &c->data[f][i], res, BURST_MAX);
+			else
+				rte_acl_classify(spd->acl[d][f], &c->data[f][i], res, BURST_MAX, 1);
+		}
+		t = rte_rdtsc_precise() - t0;
+		best = RTE_MIN(best, t);
+	}
+	return best;
+}
+
+/* TSC cycles for @p alg to classify the keys in every context; 0: not allowed. */
 static uint64_t
 alg_cost(struct spd *spd, struct calib *c, enum rte_acl_classify_alg alg)
 {
-	uint32_t res[BURST_MAX];
-	uint64_t t0, t, best, sum = 0;
-	unsigned int d, f, r, i;
+	uint64_t sum = 0;
+	unsigned int d, f;
 
 	for (d = 0; d < 2; d++) {
 		for (f = 0; f < 2; f++) {
@@ -351,16 +446,7 @@ alg_cost(struct spd *spd, struct calib *c, enum rte_acl_classify_alg alg)
 				continue;
 			if (rte_acl_set_ctx_classify(spd->acl[d][f], alg) != 0)
 				return 0;
-			best = UINT64_MAX;
-			for (r = 0; r < 3; r++) {
-				t0 = rte_rdtsc_precise();
-				for (i = 0; i < SPD_CALIB_KEYS; i += BURST_MAX)
-					rte_acl_classify(spd->acl[d][f], &c->data[f][i], res,
-					    BURST_MAX, 1);
-				t = rte_rdtsc_precise() - t0;
-				best = RTE_MIN(best, t);
-			}
-			sum += best;
+			sum += ctx_cost(spd, c, d, f, false);
 		}
 	}
 	return sum;
@@ -382,6 +468,23 @@ alg_set(struct spd *spd, enum rte_acl_classify_alg alg)
 		}
 	}
 	spd->alg = (int)alg;
+	memset(spd->linear, 0, sizeof(spd->linear));
+	return 0;
+}
+
+/* Every context with policies scans them; -ENOTSUP (nothing changed) when one has too many. */
+static int
+linear_set(struct spd *spd)
+{
+	unsigned int d, f;
+
+	for (d = 0; d < 2; d++)
+		for (f = 0; f < 2; f++)
+			if (spd->acl[d][f] != NULL && spd->n_lin[d][f] == 0)
+				return -ENOTSUP;
+	for (d = 0; d < 2; d++)
+		for (f = 0; f < 2; f++)
+			spd->linear[d][f] = spd->acl[d][f] != NULL;
 	return 0;
 }
 
@@ -399,8 +502,9 @@ alg_choose(struct spd *spd, const unsigned int *n_family, char *err, size_t errl
 {
 	enum rte_acl_classify_alg best = RTE_ACL_CLASSIFY_SCALAR;
 	uint64_t cost, best_cost = UINT64_MAX;
+	unsigned int i, d, f;
 	struct calib *c;
-	unsigned int i;
+	int rc;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
@@ -415,8 +519,17 @@ alg_choose(struct spd *spd, const unsigned int *n_family, char *err, size_t errl
 			best = algs[i].alg;
 		}
 	}
+	rc = alg_set(spd, best);
+	/* Then each small context: its scan against that method. */
+	for (d = 0; rc == 0 && d < 2; d++) {
+		for (f = 0; f < 2; f++) {
+			if (spd->acl[d][f] != NULL && spd->n_lin[d][f] != 0)
+				spd->linear[d][f] =
+				    ctx_cost(spd, c, d, f, true) < ctx_cost(spd, c, d, f, false);
+		}
+	}
 	free(c);
-	return alg_set(spd, best);
+	return rc;
 }
 
 struct spd *
@@ -493,8 +606,13 @@ spd_destroy(struct spd *spd)
 const char *
 spd_algorithm_name(const struct spd *spd)
 {
-	unsigned int i;
+	unsigned int i, d, f, acl = 0;
 
+	for (d = 0; d < 2; d++)
+		for (f = 0; f < 2; f++)
+			acl += spd->acl[d][f] != NULL && !spd->linear[d][f];
+	if (acl == 0 && spd->n_policies != 0)
+		return "linear";
 	for (i = 0; i < RTE_DIM(algs); i++)
 		if ((int)algs[i].alg == spd->alg)
 			return algs[i].name;
@@ -506,6 +624,8 @@ spd_algorithm_set(struct spd *spd, const char *name)
 {
 	unsigned int i;
 
+	if (strcmp(name, "linear") == 0)
+		return linear_set(spd);
 	for (i = 0; i < RTE_DIM(algs); i++)
 		if (strcmp(algs[i].name, name) == 0)
 			return spd->n_policies == 0 ? 0 : alg_set(spd, algs[i].alg);

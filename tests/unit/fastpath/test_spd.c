@@ -298,29 +298,42 @@ named(const struct config *cfg, const char *name)
 	return 0;
 }
 
-/* Load @p policies, then check every row of @p t against both the SPD and the reference. */
+/*
+ * Load @p policies, then check every row of @p t against both the SPD and
+ * the reference: with the method spd_create() picked, then with the scan
+ * and with rte_acl (scalar) forced, so that both always run.
+ */
 static void
 run_table(const char *policies, const struct tcase *t, unsigned int n)
 {
+	static const char *const methods[] = { NULL, "linear", "scalar" };
 	struct config *cfg = load(policies);
 	struct spd *spd = create(cfg);
 	const struct config_policy *p;
 	struct flow f;
 	uint32_t want, got, ref;
-	unsigned int i;
+	unsigned int i, k;
 
-	for (i = 0; i < n; i++) {
-		flow_of(&t[i], &f);
-		want = named(cfg, t[i].expect);
-		got = one(spd, t[i].dir, &f);
-		ref = naive(cfg->policies, cfg->n_policies, t[i].dir, &f);
-		if (got != want || ref != want)
-			fprintf(stderr, "row %u (%s -> %s): want %u, spd %u, reference %u\n", i,
-			    t[i].src, t[i].dst, want, got, ref);
-		CU_ASSERT_EQUAL(got, want);
-		CU_ASSERT_EQUAL(ref, want);
-		p = spd_policy(spd, got);
-		CU_ASSERT(want == 0 ? p == NULL : p != NULL && strcmp(p->name, t[i].expect) == 0);
+	for (k = 0; k < RTE_DIM(methods); k++) {
+		if (methods[k] != NULL) {
+			CU_ASSERT_EQUAL_FATAL(spd_algorithm_set(spd, methods[k]), 0);
+			CU_ASSERT_STRING_EQUAL(spd_algorithm_name(spd), methods[k]);
+		}
+		for (i = 0; i < n; i++) {
+			flow_of(&t[i], &f);
+			want = named(cfg, t[i].expect);
+			got = one(spd, t[i].dir, &f);
+			ref = naive(cfg->policies, cfg->n_policies, t[i].dir, &f);
+			if (got != want || ref != want)
+				fprintf(stderr,
+				    "%s: row %u (%s -> %s): want %u, spd %u, reference %u\n",
+				    spd_algorithm_name(spd), i, t[i].src, t[i].dst, want, got, ref);
+			CU_ASSERT_EQUAL(got, want);
+			CU_ASSERT_EQUAL(ref, want);
+			p = spd_policy(spd, got);
+			CU_ASSERT(
+			    want == 0 ? p == NULL : p != NULL && strcmp(p->name, t[i].expect) == 0);
+		}
 	}
 	spd_destroy(spd);
 	config_destroy(cfg);
@@ -1144,6 +1157,50 @@ test_spd_algorithms_agree(void)
 	printf(" ");
 }
 
+/*
+ * Small contexts (up to SPD_LINEAR_MAX policies) may be scanned instead
+ * of going through rte_acl: forced scan and forced rte_acl give the
+ * reference's answers on random policies of 1 to SPD_LINEAR_MAX per
+ * context, and a context over the limit cannot be scanned.
+ */
+static void
+test_spd_linear_scan(void)
+{
+	static const unsigned int sizes[] = { 1, 2, 5, 9, SPD_LINEAR_MAX };
+	static struct config_policy ps[200];
+	unsigned int i, k, bad, matched, total = 0;
+	struct config cfg;
+	struct spd *spd;
+	char picked[64] = "";
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		/* At most sizes[i] per context: the whole set when it is that small. */
+		rng_state = 0x1ea2ull + i;
+		rand_policies(&cfg, ps, sizes[i]);
+		spd = create(&cfg);
+		snprintf(picked + strlen(picked), sizeof(picked) - strlen(picked), " %u:%s",
+		    sizes[i], spd_algorithm_name(spd));
+		for (k = 0; k < 2; k++) {
+			CU_ASSERT_EQUAL(spd_algorithm_set(spd, k == 0 ? "linear" : "scalar"), 0);
+			rng_state = 0x5ca11ull + i;
+			bad = cross_check(spd, &cfg, 20000, &matched);
+			CU_ASSERT_EQUAL(bad, 0);
+			total += matched;
+		}
+		spd_destroy(spd);
+	}
+	CU_ASSERT(total > 0);
+	/* 200 policies: some context has more than SPD_LINEAR_MAX. */
+	rng_state = 0x0123456789abcdefull;
+	rand_policies(&cfg, ps, RTE_DIM(ps));
+	spd = create(&cfg);
+	CU_ASSERT_STRING_NOT_EQUAL(spd_algorithm_name(spd), "linear");
+	CU_ASSERT_EQUAL(spd_algorithm_set(spd, "linear"), -ENOTSUP);
+	CU_ASSERT_STRING_NOT_EQUAL(spd_algorithm_name(spd), "linear");
+	spd_destroy(spd);
+	printf("\n    picked%s ", picked);
+}
+
 static size_t
 heap_used(void)
 {
@@ -1260,6 +1317,7 @@ main(void)
 		{ "test_spd_burst_equals_single", test_spd_burst_equals_single },
 		{ "test_spd_random_cross_check", test_spd_random_cross_check },
 		{ "test_spd_algorithms_agree", test_spd_algorithms_agree },
+		{ "test_spd_linear_scan", test_spd_linear_scan },
 		{ "test_spd_1000_policies_budget", test_spd_1000_policies_budget },
 		{ "test_spd_create_rejects", test_spd_create_rejects },
 	};
