@@ -445,6 +445,41 @@ out_prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	return DROP_NONE;
 }
 
+/* After crypto: the mutable fields back and the activity report; false: dropped. */
+static inline bool
+out_finish(struct worker *w, const struct out_pkt *p, int16_t status)
+{
+	if (unlikely(status != 0)) {
+		counter_add(&p->sa->cnt.drops, 1);
+		worker_drop(w, p->m, DROP_CRYPTO);
+		return false;
+	}
+	mutable_restore(rte_pktmbuf_mtod(p->m, uint8_t *), &p->mut);
+	/* Counted when committed (out_prepare()); reported once it is protected. */
+	worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets,
+	    EV_SA_F_OUTBOUND | EV_SA_F_AH);
+	return true;
+}
+
+/* out_prepare() of m[i] with sa[i] into @p p / @p op; false: dropped (and counted). */
+static inline bool
+out_ready(struct worker *w, struct rte_mbuf *m, struct sa_rt_out *sa, struct out_pkt *p,
+    struct crypto_mb_op *op)
+{
+	enum drop_reason why;
+
+	p->m = m;
+	p->sa = sa;
+	why = out_prepare(w, p, op);
+	if (likely(why == DROP_NONE))
+		return true;
+	/* Another worker's SA: its counters are not ours to write. */
+	if (why != DROP_NOT_OWNER)
+		counter_add(&sa->cnt.drops, 1);
+	worker_drop(w, m, why);
+	return false;
+}
+
 /* Up to BURST_MAX packets: prepare all, one crypto_mb_run(), finish; good ones to @p out. */
 static uint16_t
 out_chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n,
@@ -452,37 +487,14 @@ out_chunk(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t
 {
 	struct out_pkt pkts[BURST_MAX];
 	struct crypto_mb_op ops[BURST_MAX];
-	enum drop_reason why;
-	struct out_pkt *p;
 	uint16_t i, k, good;
 
-	for (i = 0, k = 0; i < n; i++) {
-		pkts[k].m = m[i];
-		pkts[k].sa = sa[i];
-		why = out_prepare(w, &pkts[k], &ops[k]);
-		if (unlikely(why != DROP_NONE)) {
-			/* Another worker's SA: its counters are not ours to write. */
-			if (why != DROP_NOT_OWNER)
-				counter_add(&sa[i]->cnt.drops, 1);
-			worker_drop(w, m[i], why);
-			continue;
-		}
-		k++;
-	}
+	for (i = 0, k = 0; i < n; i++)
+		k += out_ready(w, m[i], sa[i], &pkts[k], &ops[k]);
 	crypto_mb_run(w->mb, ops, k);
-	for (i = 0, good = 0; i < k; i++) {
-		p = &pkts[i];
-		if (unlikely(ops[i].status != 0)) {
-			counter_add(&p->sa->cnt.drops, 1);
-			worker_drop(w, p->m, DROP_CRYPTO);
-			continue;
-		}
-		mutable_restore(rte_pktmbuf_mtod(p->m, uint8_t *), &p->mut);
-		/* Counted when committed (out_prepare()); reported once it is protected. */
-		worker_sa_activity(w, p->sa->id, p->sa->spi, p->seq, p->packets,
-		    EV_SA_F_OUTBOUND | EV_SA_F_AH);
-		out[good++] = p->m;
-	}
+	for (i = 0, good = 0; i < k; i++)
+		if (out_finish(w, &pkts[i], ops[i].status))
+			out[good++] = pkts[i].m;
 	return good;
 }
 
@@ -666,22 +678,24 @@ in_decap(struct in_pkt *p)
 	return DROP_NONE;
 }
 
-/* Up to BURST_MAX packets; good ones to @p out / @p sa_out. */
+/*
+ * Parse @p n packets into @p pp, look their SAs up in one burst, then
+ * in_prepare() each into @p ops; the ones that fail are dropped or handed
+ * to their SA's owner.  Returns how many are ready, compacted at the
+ * front of @p pp and @p ops.
+ */
 static uint16_t
-in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
-    struct sa_rt_in **sa_out)
+in_ready(struct worker *w, struct rte_mbuf **m, uint16_t n, struct in_pkt *const *pp,
+    struct crypto_mb_op *const *ops)
 {
-	struct in_pkt pkts[BURST_MAX];
 	struct sa_key keys[BURST_MAX];
 	struct sa_rt_in *rts[BURST_MAX];
-	struct crypto_mb_op ops[BURST_MAX];
 	enum drop_reason why;
-	struct in_pkt *p;
-	uint16_t i, k, j, good;
+	uint16_t i, k, j;
 
 	for (i = 0, k = 0; i < n; i++) {
-		pkts[k].m = m[i];
-		why = in_parse(&pkts[k], &keys[k]);
+		pp[k]->m = m[i];
+		why = in_parse(pp[k], &keys[k]);
 		if (unlikely(why != DROP_NONE)) {
 			worker_drop(w, m[i], why);
 			continue;
@@ -692,51 +706,76 @@ in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **ou
 		sad_lookup(w->sad, keys, rts, k);
 	for (i = 0, j = 0; i < k; i++) {
 		if (j != i)
-			pkts[j] = pkts[i];
-		pkts[j].sa = rts[i];
-		why = in_prepare(w, &pkts[j], &ops[j]);
+			*pp[j] = *pp[i];
+		pp[j]->sa = rts[i];
+		why = in_prepare(w, pp[j], ops[j]);
 		if (unlikely(why == DROP_NOT_OWNER)) {
 			/* Untouched so far: the owner redoes it all (STYLE rule 14). */
-			worker_handoff(w, pkts[j].m, rts[i]->owner, HANDOFF_AH_IN);
+			worker_handoff(w, pp[j]->m, rts[i]->owner, HANDOFF_AH_IN);
 			continue;
 		}
 		if (unlikely(why != DROP_NONE)) {
-			if (why != DROP_NO_SA && why != DROP_NOT_OWNER)
+			if (why != DROP_NO_SA)
 				counter_add(&rts[i]->cnt.drops, 1);
-			worker_drop(w, pkts[j].m, why);
+			worker_drop(w, pp[j]->m, why);
 			continue;
 		}
 		j++;
 	}
+	return j;
+}
+
+/* After crypto: the window, the strip and the counts; false: dropped. */
+static bool
+in_finish(struct worker *w, struct in_pkt *p, int16_t status)
+{
+	enum drop_reason why;
+
+	if (unlikely(status != 0)) {
+		counter_add(&p->sa->cnt.drops, 1);
+		worker_drop(w, p->m, status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
+		return false;
+	}
+	/*
+	 * An earlier packet may have reached the hard limit.  Only an
+	 * authenticated packet moves the window (RFC 4302 §3.4.3).
+	 */
+	if (lifetime_in_stopped(p->sa))
+		why = DROP_SA_EXPIRED;
+	else
+		why = replay_why(antireplay_update(&p->sa->ar, p->seq));
+	if (why == DROP_NONE)
+		why = in_decap(p);
+	if (unlikely(why != DROP_NONE)) {
+		counter_add(&p->sa->cnt.drops, 1);
+		worker_drop(w, p->m, why);
+		return false;
+	}
+	lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), EV_SA_F_AH);
+	worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets, EV_SA_F_AH);
+	return true;
+}
+
+/* Up to BURST_MAX packets; good ones to @p out / @p sa_out. */
+static uint16_t
+in_chunk(struct worker *w, struct rte_mbuf **m, uint16_t n, struct rte_mbuf **out,
+    struct sa_rt_in **sa_out)
+{
+	struct in_pkt pkts[BURST_MAX], *pp[BURST_MAX];
+	struct crypto_mb_op ops[BURST_MAX], *op[BURST_MAX];
+	uint16_t i, j, good;
+
+	for (i = 0; i < n; i++) {
+		pp[i] = &pkts[i];
+		op[i] = &ops[i];
+	}
+	j = in_ready(w, m, n, pp, op);
 	crypto_mb_run(w->mb, ops, j);
 	for (i = 0, good = 0; i < j; i++) {
-		p = &pkts[i];
-		if (unlikely(ops[i].status != 0)) {
-			counter_add(&p->sa->cnt.drops, 1);
-			worker_drop(w, p->m, ops[i].status == -EBADMSG ? DROP_ICV : DROP_CRYPTO);
+		if (!in_finish(w, &pkts[i], ops[i].status))
 			continue;
-		}
-		/*
-		 * An earlier packet of this burst may have reached the hard
-		 * limit.  Only an authenticated packet moves the window (RFC 4302
-		 * §3.4.3).
-		 */
-		if (lifetime_in_stopped(p->sa))
-			why = DROP_SA_EXPIRED;
-		else
-			why = replay_why(antireplay_update(&p->sa->ar, p->seq));
-		if (why == DROP_NONE)
-			why = in_decap(p);
-		if (unlikely(why != DROP_NONE)) {
-			counter_add(&p->sa->cnt.drops, 1);
-			worker_drop(w, p->m, why);
-			continue;
-		}
-		lifetime_in_count(w, p->sa, p->seq, rte_pktmbuf_pkt_len(p->m), EV_SA_F_AH);
-		worker_sa_activity(w, p->sa->id, p->sa->key.spi, p->seq, p->sa->cnt.packets,
-		    EV_SA_F_AH);
-		sa_out[good] = p->sa;
-		out[good++] = p->m;
+		sa_out[good] = pkts[i].sa;
+		out[good++] = pkts[i].m;
 	}
 	return good;
 }
@@ -749,6 +788,85 @@ ah_inbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa_out
 	for (done = 0; done < n; done += c) {
 		c = (uint16_t)RTE_MIN(n - done, BURST_MAX);
 		good += in_chunk(w, m + done, c, m + good, sa_out + good);
+	}
+	return good;
+}
+
+_Static_assert(sizeof(struct out_pkt) <= CQ_PRIV && sizeof(struct in_pkt) <= CQ_PRIV,
+    "AH's packet state fits a crypto queue slot");
+
+uint16_t
+ah_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint16_t n)
+{
+	struct crypto_q *q = &w->cq;
+	struct crypto_mb_op *ops[BURST_MAX];
+	struct cq_slot *s;
+	uint16_t i, k;
+
+	RTE_ASSERT(n <= BURST_MAX && cq_free(q) >= n);
+	for (i = 0, k = 0; i < n; i++) {
+		s = cq_at(q, q->tail + k);
+		if (!out_ready(w, m[i], sa[i], (struct out_pkt *)s->priv, &s->op))
+			continue;
+		s->kind = CQ_AH_OUT;
+		ops[k++] = &s->op;
+	}
+	if (k == 0)
+		return 0;
+	crypto_mb_submit(w->mb, ops, k);
+	q->tail += k;
+	return k;
+}
+
+uint16_t
+ah_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out)
+{
+	const struct out_pkt *p;
+	uint16_t i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		p = (const struct out_pkt *)s[i]->priv;
+		if (out_finish(w, p, s[i]->op.status))
+			out[good++] = p->m;
+	}
+	return good;
+}
+
+uint16_t
+ah_inbound_submit(struct worker *w, struct rte_mbuf **m, uint16_t n)
+{
+	struct crypto_q *q = &w->cq;
+	struct in_pkt *pp[BURST_MAX];
+	struct crypto_mb_op *ops[BURST_MAX];
+	struct cq_slot *s;
+	uint16_t i, j;
+
+	RTE_ASSERT(n <= BURST_MAX && cq_free(q) >= n);
+	for (i = 0; i < n; i++) {
+		s = cq_at(q, q->tail + i);
+		s->kind = CQ_AH_IN;
+		pp[i] = (struct in_pkt *)s->priv;
+		ops[i] = &s->op;
+	}
+	j = in_ready(w, m, n, pp, ops);
+	crypto_mb_submit(w->mb, ops, j);
+	q->tail += j;
+	return j;
+}
+
+uint16_t
+ah_inbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out,
+    struct sa_rt_in **sa_out)
+{
+	struct in_pkt *p;
+	uint16_t i, good = 0;
+
+	for (i = 0; i < n; i++) {
+		p = (struct in_pkt *)s[i]->priv;
+		if (!in_finish(w, p, s[i]->op.status))
+			continue;
+		sa_out[good] = p->sa;
+		out[good++] = p->m;
 	}
 	return good;
 }

@@ -88,6 +88,16 @@ uint16_t ah_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_o
     uint16_t n);
 
 /*
+ * ah_outbound_burst() in two halves, as esp_outbound_submit() and
+ * esp_outbound_done() split ESP's (fastpath/esp_outbound.h): at most
+ * BURST_MAX packets into as many free slots of w->cq.
+ */
+uint16_t ah_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
+    uint16_t n);
+uint16_t ah_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n,
+    struct rte_mbuf **out);
+
+/*
  * Verify and strip AH from @p n packets.  On entry each mbuf (one
  * segment) starts at the outer IP header of a packet addressed to us, not
  * a fragment, whose protocol (IPv4) or next header after the fixed
@@ -109,5 +119,13 @@ uint16_t ah_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_o
  */
 uint16_t ah_inbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa_out,
     uint16_t n);
+
+/*
+ * ah_inbound_burst() in two halves, as esp_inbound_submit() and
+ * esp_inbound_done() split ESP's (fastpath/esp_inbound.h).
+ */
+uint16_t ah_inbound_submit(struct worker *w, struct rte_mbuf **m, uint16_t n);
+uint16_t ah_inbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n,
+    struct rte_mbuf **out, struct sa_rt_in **sa_out);
 
 #endif

@@ -14,7 +14,7 @@
  * The multi-buffer manager runs HMAC and CBC encryption 8 or 16 packets
  * side by side and returns a job once its lanes move on; flushing
  * partly filled lanes at the end of every burst costs up to a third of
- * the crypto at mixed sizes.  So the worker's own ESP path leaves jobs in
+ * the crypto at mixed sizes.  So the worker's own ESP and AH paths leave jobs in
  * flight across loop passes: each packet waits in a slot of this ring,
  * with its op and its module's state, until its op completes; the worker
  * then finishes completed slots from the head, in the order they started
@@ -29,8 +29,8 @@
  * ring with room for a burst means a manager with room for its jobs.
  * Owner: the worker lcore.
  */
-#define CQ_SIZE 256 /* slots, a power of 2, at most IMB_MAX_JOBS; 80 KB */
-#define CQ_PRIV 128 /* bytes of the module's own per-packet state */
+#define CQ_SIZE 256 /* slots, a power of 2, at most IMB_MAX_JOBS; 96 KB */
+#define CQ_PRIV 192 /* bytes of the module's own per-packet state (AH's inbound: 176) */
 /*
  * Passes in a row that finish nothing before the rest is flushed.  One
  * would flush every pass at full load: a burst into empty lanes completes
@@ -43,6 +43,8 @@ _Static_assert((CQ_SIZE & (CQ_SIZE - 1)) == 0 && CQ_SIZE <= IMB_MAX_JOBS, "CQ_SI
 enum cq_kind {
 	CQ_ESP_OUT = 1, /* esp_outbound_submit() */
 	CQ_ESP_IN,      /* esp_inbound_submit() */
+	CQ_AH_OUT,      /* ah_outbound_submit() */
+	CQ_AH_IN,       /* ah_inbound_submit() */
 };
 
 struct cq_slot {

@@ -656,7 +656,10 @@ protect_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa, uint
 		ne = esp_outbound_burst(w, me, se, ne);
 		forward_burst(w, me, ne, FORWARD_OWN);
 	}
-	if (na != 0) {
+	if (na != 0 && cq_room(w, na)) {
+		ah_outbound_submit(w, ma, sh, na);
+		input_crypto_poll(w, false);
+	} else if (na != 0) {
 		na = ah_outbound_burst(w, ma, sh, na);
 		forward_burst(w, ma, na, FORWARD_OWN);
 	}
@@ -719,8 +722,11 @@ ipsec_in_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, bool ah)
 	struct sa_rt_in *sa[BURST_MAX];
 	uint16_t k;
 
-	if (!ah && n <= BURST_MAX && cq_room(w, n)) {
-		esp_inbound_submit(w, m, n);
+	if (n <= BURST_MAX && cq_room(w, n)) {
+		if (ah)
+			ah_inbound_submit(w, m, n);
+		else
+			esp_inbound_submit(w, m, n);
 		input_crypto_poll(w, false);
 		return;
 	}
@@ -755,15 +761,17 @@ input_crypto_poll(struct worker *w, bool flush)
 			s[n] = h;
 		}
 		/* The slots are free once finished: what is sent on may start more. */
-		if (kind == CQ_ESP_OUT) {
-			k = esp_outbound_done(w, s, n, m);
+		if (kind == CQ_ESP_OUT || kind == CQ_AH_OUT) {
+			k = kind == CQ_ESP_OUT ? esp_outbound_done(w, s, n, m) :
+			                         ah_outbound_done(w, s, n, m);
 			q->head += n;
 			q->finished += n;
 			/* The outer header is the gateway's own: its TTL is not decremented. */
 			if (k != 0)
 				forward_burst(w, m, k, FORWARD_OWN);
 		} else {
-			k = esp_inbound_done(w, s, n, m, sa);
+			k = kind == CQ_ESP_IN ? esp_inbound_done(w, s, n, m, sa) :
+			                        ah_inbound_done(w, s, n, m, sa);
 			q->head += n;
 			q->finished += n;
 			if (k != 0)
