@@ -1439,7 +1439,13 @@ suite_init(void)
 	wk_mgr = crypto_mb_create(SOCKET_ID_ANY);
 	if (ctl_mgr == NULL || wk_mgr == NULL)
 		return -1;
-	printf("\nintel-ipsec-mb %s, %s manager\n", crypto_mb_version(), crypto_mb_arch_name());
+#ifdef NDEBUG
+	printf("\nintel-ipsec-mb %s, %s manager, unchecked submit (NDEBUG)\n", crypto_mb_version(),
+	    crypto_mb_arch_name());
+#else
+	printf("\nintel-ipsec-mb %s, %s manager, checked submit\n", crypto_mb_version(),
+	    crypto_mb_arch_name());
+#endif
 	return 0;
 }
 
