@@ -46,9 +46,6 @@ struct out_pkt {
 /* RFC 4303 §2.4's default padding bytes: 1, 2, 3, ... */
 static const uint8_t pad_bytes[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
-/* burst_cbc_ivs() keeps a burst's packets in a 32-bit mask. */
-_Static_assert(BURST_MAX <= 32, "BURST_MAX fits a uint32_t mask");
-
 /* Header offsets in the IPv4 and IPv6 headers (with or without options). */
 #define V4_PROTO 9
 #define V6_NH    6
@@ -215,26 +212,28 @@ cbc_ivs(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *const *iv, unsigned int n)
 	}
 }
 
-/* The IVs of the CBC SAs of a prepared burst: one cbc_ivs() per SA. */
+/*
+ * The IVs of the CBC SAs of a prepared burst: one cbc_ivs() per run of
+ * consecutive packets of one SA (a burst of one SA is one run; with many
+ * SAs the packets take their SA's next counters in order all the same).
+ */
 static void
 burst_cbc_ivs(IMB_MGR *mb, struct out_pkt *const *pkts, unsigned int n)
 {
 	uint8_t *iv[BURST_MAX];
-	uint32_t todo = 0;
-	unsigned int i, j, k;
+	unsigned int i = 0, k;
 
-	for (i = 0; i < n; i++)
-		if (pkts[i]->iv != NULL)
-			todo |= 1u << i;
-	while (todo != 0) {
-		i = (unsigned int)__builtin_ctz(todo);
-		for (j = i, k = 0; j < n; j++) {
-			if ((todo & (1u << j)) != 0 && pkts[j]->sa == pkts[i]->sa) {
-				iv[k++] = pkts[j]->iv;
-				todo &= ~(1u << j);
-			}
+	while (i < n) {
+		if (pkts[i]->iv == NULL) {
+			i++;
+			continue;
 		}
+		iv[0] = pkts[i]->iv;
+		for (k = 1; i + k < n && pkts[i + k]->iv != NULL && pkts[i + k]->sa == pkts[i]->sa;
+		     k++)
+			iv[k] = pkts[i + k]->iv;
 		cbc_ivs(mb, pkts[i]->sa, iv, k);
+		i += k;
 	}
 }
 
