@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tests/bench/bench_crypto_mb.c: TSC cycles per packet of crypto_mb beside raw intel-ipsec-mb calls. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +262,7 @@ main(int argc, char **argv)
 {
 	static const uint32_t lens[] = { 64, 512, 1420 };
 	static const char *const kws[] = { "aes128gcm16", "aes128-sha256" };
-	char prefix[64];
+	char prefix[64], rundir[PATH_MAX];
 	char *eal[] = { argv[0], "--no-huge", "-m", "64", "--no-pci", "-l", "0",
 		"--log-level=error", "--no-shconf", "--no-telemetry", prefix, NULL };
 	unsigned int bursts = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 10) : 5000;
@@ -305,6 +306,8 @@ main(int argc, char **argv)
 	}
 	free(sa);
 	crypto_mb_destroy(mgr);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	rmdir(rundir); /* --no-shconf leaves it empty */
 	return 0;
 }
