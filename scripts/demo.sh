@@ -52,12 +52,15 @@ fi
 ss_available || { echo "demo.sh: $SS_WHY" >&2; exit 1; }
 GW=fip-demo-gw OUT=fip-demo-out IN=fip-demo-in
 GW_PID=
+GW_STARTED=
 SSD=$(mktemp -d /tmp/fip-demo-charon.XXXXXX)
 cleanup() {
 	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
 		kill -TERM "$GW_PID" 2>/dev/null || true
 		wait "$GW_PID" 2>/dev/null || true
 	fi
+	# The gateway's DPDK runtime directory (its instance name is the prefix); the log ring stays.
+	[ -z "$GW_STARTED" ] || rm -rf /var/run/dpdk/demo
 	ss_stop "$SSD"
 	lab_del "$GW" "$OUT" "$IN"
 	rm -rf "$SSD"
@@ -132,6 +135,7 @@ T0=$(date +%s%N)
 ip netns exec "$GW" "$B/fastipsec" -l 0-1 --no-pci --socket-mem 128 --huge-unlink \
 	--vdev net_af_packet0,iface=fipd-gw-out --vdev net_af_packet1,iface=fipd-gw-in -- --diagnostics "${CONF_ARGS[@]}" &
 GW_PID=$!
+GW_STARTED=1
 lab_wait_telemetry demo 20 || { echo "demo.sh: the gateway did not start" >&2; exit 1; }
 
 if [ "$IKE_V" = 2 ]; then
