@@ -149,7 +149,7 @@ wait_settled() {
 }
 # Rekeys go on: compare between two (every few seconds both ends are at rest).
 check "the two ends hold the same two pairs in one IKE SA (none left behind)" wait_settled
-check "/fastipsec/sa/list names the IKE SA that holds each pair now" rows_on_live_ike
+check "/fastipsec/sa/list names the IKE SA that holds each pair now" wait_rows_on_live_ike
 R=$(ping_both 3)
 check "pings cross the rekeyed tunnel ($R)" test "$R" = "3 3"
 "$BUILD/fastipsec-log" --instance "$INSTANCE" >"$TMP/log.txt" 2>&1
