@@ -18,6 +18,8 @@ enum ev_type {
 	EV_SA_LIFETIME,     /* an SA reached a lifetime limit or used its last sequence number */
 	EV_IKE,             /* an IKE datagram for us: ptr the frame (data at Ethernet), port */
 	EV_ACQUIRE, /* traffic for a child without an SA (RFC 4301 §5.1): sa_id its index */
+	/* an ESP/AH packet for no SA (worker_no_sa()): spi, seq, addr, dst, packets */
+	EV_SA_UNKNOWN,
 };
 
 /*
@@ -41,6 +43,7 @@ struct ev {
 	uint8_t flags;
 	uint8_t mac[6];   /* EV_NEIGH_LEARN: the neighbour's MAC */
 	uint8_t addr[16]; /* EV_NEIGH_LEARN: its address (4 bytes used for IPv4) */
+	uint8_t dst[16];  /* EV_SA_UNKNOWN: the destination (addr: the source) */
 	uint8_t limit;    /* EV_SA_LIFETIME: enum ev_sa_limit */
 	void *ptr;        /* an mbuf the event hands over, or NULL */
 	/* EV_SA_ACTIVITY, EV_SA_LIFETIME; EV_ACQUIRE: the child's config.children index */

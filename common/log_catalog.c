@@ -137,6 +137,13 @@ static const struct log_catalog_entry catalog[SEED_N + OWN_N] = {
 	    NO_DETAILS, OWN_FLAGS,
 	    "A peer opened an IKEv2 exchange (IKE_SA_INIT) and this gateway answers as "
 	    "responder: the IKEv2 counterpart of the seed's main-mode message."),
+	OWN_IPSEC(LOG_MSG_SA_UNKNOWN_SPI, LOG_SEV_WARN, "IPsec packet for an unknown SPI", DETAILS,
+	    OWN_FLAGS,
+	    "An ESP or AH packet to this gateway named an SPI that no SA has (RFC 4303 3.4.2, "
+	    "RFC 4302 3.4.3: an auditable event) and was dropped (no_sa): a peer still using an "
+	    "SA that was deleted, or traffic that was never negotiated. At most one record a "
+	    "second per worker; dropped= counts that worker's such packets since its previous "
+	    "record."),
 };
 
 const struct log_catalog_entry *

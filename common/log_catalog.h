@@ -66,6 +66,7 @@ enum log_msg_id {
 	LOG_MSG_SA_SEQ_EXHAUSTED, /* IPsec SA sequence number exhausted [...] */
 	LOG_MSG_IKEV2_INIT_START, /* Starting IKEv2 initiator negotiation (IKE_SA_INIT) */
 	LOG_MSG_IKEV2_RESP_START, /* Starting IKEv2 responder negotiation (IKE_SA_INIT) */
+	LOG_MSG_SA_UNKNOWN_SPI,   /* IPsec packet for an unknown SPI [...] */
 	LOG_MSG__END,
 };
 

@@ -678,6 +678,17 @@ in_decap(struct in_pkt *p)
 	return DROP_NONE;
 }
 
+/* No SA for @p p's SPI and destination (@p key): drop and report it. */
+static __rte_noinline void
+in_no_sa(struct worker *w, const struct in_pkt *p, const struct sa_key *key)
+{
+	const uint8_t *b = rte_pktmbuf_mtod(p->m, const uint8_t *);
+	uint32_t seq;
+
+	memcpy(&seq, b + p->l3_len + 8, 4); /* in_parse() saw the whole AH header */
+	worker_no_sa(w, p->m, key, b + (key->family == 4 ? 12 : 8), rte_be_to_cpu_32(seq));
+}
+
 /*
  * Parse @p n packets into @p pp, look their SAs up in one burst, then
  * in_prepare() each into @p ops; the ones that fail are dropped or handed
@@ -714,9 +725,12 @@ in_ready(struct worker *w, struct rte_mbuf **m, uint16_t n, struct in_pkt *const
 			worker_handoff(w, pp[j]->m, rts[i]->owner, HANDOFF_AH_IN);
 			continue;
 		}
+		if (unlikely(why == DROP_NO_SA)) {
+			in_no_sa(w, pp[j], &keys[i]);
+			continue;
+		}
 		if (unlikely(why != DROP_NONE)) {
-			if (why != DROP_NO_SA)
-				counter_add(&rts[i]->cnt.drops, 1);
+			counter_add(&rts[i]->cnt.drops, 1);
 			worker_drop(w, pp[j]->m, why);
 			continue;
 		}

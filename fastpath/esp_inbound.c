@@ -346,6 +346,17 @@ decap(struct in_pkt *p)
 	return DROP_NONE;
 }
 
+/* No SA for @p p's SPI and destination (@p key): drop and report it. */
+static __rte_noinline void
+no_sa(struct worker *w, const struct in_pkt *p, const struct sa_key *key)
+{
+	const uint8_t *b = rte_pktmbuf_mtod(p->m, const uint8_t *);
+	uint32_t seq;
+
+	memcpy(&seq, b + p->esp_off + 4, 4); /* parse() saw the whole ESP header */
+	worker_no_sa(w, p->m, key, b + p->src_off, rte_be_to_cpu_32(seq));
+}
+
 /*
  * Parse @p n packets into @p pp (each its own in_pkt), look their SAs up
  * and prepare their ops into @p ops; hand over or drop the rest.  Returns
@@ -379,6 +390,10 @@ ready(struct worker *w, struct rte_mbuf **m, uint16_t n, struct in_pkt *const *p
 		if (unlikely(why == DROP_NOT_OWNER)) {
 			/* Untouched so far: the owner redoes it all (STYLE rule 14). */
 			worker_handoff(w, pp[j]->m, pp[j]->sa->owner, HANDOFF_ESP_IN);
+			continue;
+		}
+		if (unlikely(why == DROP_NO_SA)) {
+			no_sa(w, pp[j], &keys[i]);
 			continue;
 		}
 		if (unlikely(why != DROP_NONE)) {

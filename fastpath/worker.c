@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fastpath/worker.c: the worker lcore loop. */
+#include <netinet/in.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_pause.h>
@@ -82,6 +84,33 @@ drain_ctl_tx(struct worker *w)
  * Has a writer started a grace period this worker has not yet reported
  * a quiescent state for?  (rte_rcu_qsbr_quiescent() copies the token.)
  */
+void
+worker_no_sa(struct worker *w, struct rte_mbuf *m, const struct sa_key *key, const uint8_t *src,
+    uint32_t seq)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int alen = key->family == 4 ? 4 : 16;
+	struct ev ev;
+
+	worker_drop(w, m, DROP_NO_SA);
+	w->no_sa_unreported++;
+	if (w->no_sa_tsc != 0 && now - w->no_sa_tsc < rte_get_tsc_hz())
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_SA_UNKNOWN;
+	ev.family = key->family;
+	ev.flags = key->proto == IPPROTO_AH ? EV_SA_F_AH : 0;
+	ev.spi = rte_be_to_cpu_32(key->spi);
+	ev.seq = seq;
+	ev.packets = w->no_sa_unreported;
+	memcpy(ev.addr, src, alen);
+	memcpy(ev.dst, key->dst, alen);
+	if (worker_event(w, &ev)) {
+		w->no_sa_tsc = now;
+		w->no_sa_unreported = 0;
+	}
+}
+
 static inline bool
 grace_waiting(const struct worker *w)
 {

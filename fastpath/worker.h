@@ -84,6 +84,9 @@ struct worker {
 	/* control frames the tx queue had no room for: sent before any data next pass */
 	uint16_t n_ctl_pend;
 	struct rte_mbuf *ctl_pend[BURST_MAX];
+	/* worker_no_sa(): when it last reported, and the drops since then */
+	uint64_t no_sa_tsc;
+	uint64_t no_sa_unreported;
 	struct worker_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -178,6 +181,18 @@ worker_sa_activity(struct worker *w, uint32_t sa_id, uint32_t spi_be, uint64_t s
 	ev.packets = packets;
 	worker_event(w, &ev);
 }
+
+/*
+ * An inbound ESP or AH packet whose SPI and destination (@p key) name no
+ * SA: drop it (no_sa) and report it to the control core, which logs it
+ * (RFC 4303 §3.4.2 and RFC 4302 §3.4.3 make it an auditable event: SPI,
+ * addresses, sequence number @p seq).  At most one report a second per
+ * worker, each with the number of such drops since the previous one
+ * (ev.packets), so a flood of them costs the log one line a second.
+ * @p src: the outer source address.
+ */
+void worker_no_sa(struct worker *w, struct rte_mbuf *m, const struct sa_key *key,
+    const uint8_t *src, uint32_t seq);
 
 /* m->hash.usr of a handed-over mbuf: the kind in the top byte, an SA slot below. */
 #define HANDOFF_ESP_IN  (1u << 24) /* data at the outer IP header: ESP decapsulation */

@@ -115,6 +115,9 @@ drain_events(uint64_t now)
 			case EV_ACQUIRE:
 				sa_ike_acquire(&evs[k], now);
 				break;
+			case EV_SA_UNKNOWN:
+				sa_events_unknown(&evs[k], i);
+				break;
 			default:
 				log_err(LOG_FAC_SYSTEM, "%s: worker %u: unknown event %u", __func__,
 				    i, evs[k].type);

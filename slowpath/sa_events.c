@@ -100,6 +100,27 @@ sa_events_lifetime(const struct ev *ev)
 }
 
 void
+sa_events_unknown(const struct ev *ev, unsigned int worker)
+{
+	struct config_addr a = { .family = ev->family };
+	char src[64], dst[64];
+	struct log_corr corr;
+
+	memset(&corr, 0, sizeof(corr));
+	corr.ipsec_spi = ev->spi;
+	corr.peer_family = ev->family;
+	memcpy(corr.peer, ev->addr, sizeof(corr.peer));
+	memcpy(a.addr, ev->addr, sizeof(a.addr));
+	config_addr_format(&a, src, sizeof(src));
+	memcpy(a.addr, ev->dst, sizeof(a.addr));
+	config_addr_format(&a, dst, sizeof(dst));
+	log_event(LOG_MSG_SA_UNKNOWN_SPI, &corr,
+	    "protocol=%s spi=0x%08x src=%s dst=%s seq=%" PRIu64 " worker=%u dropped=%" PRIu64,
+	    (ev->flags & EV_SA_F_AH) != 0 ? "ah" : "esp", ev->spi, src, dst, ev->seq, worker,
+	    ev->packets);
+}
+
+void
 sa_events_hook_set(sa_events_lifetime_fn fn, void *arg)
 {
 	lifetime_fn = fn;

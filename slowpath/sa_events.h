@@ -19,6 +19,14 @@ void sa_events_activity(const struct ev *ev);
 void sa_events_lifetime(const struct ev *ev);
 
 /*
+ * An EV_SA_UNKNOWN event of worker @p worker: log "IPsec packet for an
+ * unknown SPI" (protocol, SPI, source, destination, sequence number, and
+ * how many such packets the worker dropped since its previous report).
+ * Control core.
+ */
+void sa_events_unknown(const struct ev *ev, unsigned int worker);
+
+/*
  * What the key manager does about a lifetime event, RFC 4301 §4.4.2.1:
  * on a soft limit negotiate a replacement and move traffic to it
  * (make-before-break, ARCHITECTURE.md rule 4); on a hard limit or

@@ -199,6 +199,18 @@ R=$(ESP_SEQ=100 peer gcm 198.51.100.7 0x2001 0x00112233445566778899aabbccddeeff0
 check "a peer with the wrong key gets nothing through [$NW worker(s)]" test "$(jget "$R" 'r["replies"]')" = 0
 check "... and the gateway counted the ICV failures [$NW worker(s)]" \
 	test "$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["icv"]')" = 5
+# RFC 4303 §3.4.2: a packet for no SA is dropped and is an auditable event (SPI, addresses,
+# sequence number); the worker reports the first and then at most one a second.
+NS0=$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["no_sa"]')
+R=$(ESP_SEQ=200 peer gcm 198.51.100.7 0x2999 "$GCM_TO" 0x1001 "$GCM_FROM")
+NS1=$(jget "$(tel "$PREFIX" /fastipsec/stats)" 'r["/fastipsec/stats"]["drops"]["no_sa"]')
+check "a peer with an SPI the gateway does not have gets nothing through, each packet counted as no_sa [$NW worker(s)]" \
+	test "$(jget "$R" 'r["replies"]')/$((NS1 - NS0))" = 0/5
+UNK=$($LOG | grep '\[id 114\] IPsec packet for an unknown SPI' | sed 's/^.*\(protocol=.*\)$/\1/')
+echo "$UNK" | sed 's/^/# /'
+check "... and logged: one record per worker at most, with the SPI, addresses and first sequence number [$NW worker(s)]" \
+	bash -c "[ \$(echo '$UNK' | grep -c .) -ge 1 ] && [ \$(echo '$UNK' | grep -c .) -le $NW ] &&
+		! echo '$UNK' | grep -v 'protocol=esp spi=0x00002999 src=192.0.2.1 dst=192.0.2.2 seq=20[0-4] worker=[0-9] dropped=1 .*ipsec_spi=0x00002999 peer=192.0.2.1'"
 
 # A peer whose path MTU is small sends its ESP in IP fragments.  DPDK's af_packet PMD joins its
 # sockets to a fanout group with PACKET_FANOUT_FLAG_DEFRAG, so the kernel reassembles IPv4 before

@@ -146,6 +146,7 @@ static const struct {
 	{ LOG_MSG_SA_SEQ_EXHAUSTED, 111, "IPsec SA sequence number exhausted" },
 	{ LOG_MSG_IKEV2_INIT_START, 112, "Starting IKEv2 initiator negotiation" },
 	{ LOG_MSG_IKEV2_RESP_START, 113, "Starting IKEv2 responder negotiation" },
+	{ LOG_MSG_SA_UNKNOWN_SPI, 114, "IPsec packet for an unknown SPI" },
 };
 
 static void
@@ -156,7 +157,7 @@ test_log_catalog_get_ids(void)
 
 	CU_ASSERT_EQUAL(log_catalog_count(), sizeof(stable) / sizeof(stable[0]));
 	CU_ASSERT_EQUAL(LOG_MSG__SEED_END, 21);
-	CU_ASSERT_EQUAL(LOG_MSG__END, 114);
+	CU_ASSERT_EQUAL(LOG_MSG__END, 115);
 	for (i = 0; i < sizeof(stable) / sizeof(stable[0]); i++) {
 		CU_ASSERT_EQUAL((unsigned int)stable[i].id, stable[i].value);
 		e = log_catalog_get(stable[i].id);
@@ -202,6 +203,7 @@ test_log_catalog_get_flags(void)
 			case LOG_MSG_SA_SOFT:
 			case LOG_MSG_SA_HARD:
 			case LOG_MSG_SA_SEQ_EXHAUSTED:
+			case LOG_MSG_SA_UNKNOWN_SPI:
 				want = LOG_FAC_IPSEC;
 				break;
 			/* The IKEv2 counterparts of the seed's IKE messages are IKE's. */

@@ -754,7 +754,9 @@ test_ah_inbound_immutable_changed(void)
 static void
 test_ah_inbound_bad_packets(void)
 {
+	unsigned int n_unknown;
 	struct sa_rt_in *si;
+	struct ev ev;
 	struct rte_mbuf *m, *c;
 	struct pair pr;
 	uint8_t *b;
@@ -781,10 +783,26 @@ test_ah_inbound_bad_packets(void)
 	m = seal(&pr, 4, 2);
 	ah_hdr(m)[1]++;
 	expect_in(m, DROP_AH_LEN);
-	/* Unknown SPI. */
+	/* Unknown SPI: dropped and reported (RFC 4302 §3.4.3), with its SPI, addresses and number. */
+	while (rte_ring_dequeue_elem(w->ev, &ev, sizeof(ev)) == 0)
+		;
+	w->no_sa_tsc = 0;
+	w->no_sa_unreported = 0;
 	m = seal(&pr, 4, 2);
 	ah_hdr(m)[7] ^= 0x80;
 	expect_in(m, DROP_NO_SA);
+	for (n_unknown = 0; rte_ring_dequeue_elem(w->ev, &ev, sizeof(ev)) == 0;) {
+		if (ev.type != EV_SA_UNKNOWN)
+			continue;
+		n_unknown++;
+		CU_ASSERT_EQUAL(ev.spi, 0x4080);
+		CU_ASSERT_EQUAL(ev.flags, EV_SA_F_AH);
+		CU_ASSERT_EQUAL(ev.seq, 2);
+		CU_ASSERT_EQUAL(ev.packets, 1);
+		CU_ASSERT_EQUAL(memcmp(ev.addr, A4, 4), 0);
+		CU_ASSERT_EQUAL(memcmp(ev.dst, B4, 4), 0);
+	}
+	CU_ASSERT_EQUAL(n_unknown, 1);
 	/* Not AH. */
 	m = seal(&pr, 4, 2);
 	rte_pktmbuf_mtod(m, uint8_t *)[9] = IPPROTO_ESP;

@@ -746,6 +746,74 @@ gcm_pair(struct pair *pr, uint32_t spi, bool esn)
 	pair_make(&c, pr);
 }
 
+/* Empty the event ring; the EV_SA_UNKNOWN events go to @p out (at most @p max), counted. */
+static unsigned int
+unknown_events(struct ev *out, unsigned int max)
+{
+	struct ev ev[64];
+	unsigned int n, i, k = 0;
+
+	while ((n = rte_ring_dequeue_burst_elem(w->ev, ev, sizeof(ev[0]), NELEM(ev), NULL)) != 0)
+		for (i = 0; i < n; i++) {
+			if (ev[i].type != EV_SA_UNKNOWN)
+				continue;
+			if (k < max)
+				out[k] = ev[i];
+			k++;
+		}
+	return k;
+}
+
+/*
+ * A packet for no SA is dropped as no_sa and reported to the control core
+ * (RFC 4303 §3.4.2: SPI, addresses, sequence number), at most once a
+ * second per worker, with the drops since the previous report.
+ */
+static void
+test_esp_inbound_unknown_spi_event(void)
+{
+	uint8_t pt[256];
+	struct rte_mbuf *m;
+	struct pair pr;
+	struct ev ev[4];
+	uint32_t seq;
+	uint16_t n;
+
+	gcm_pair(&pr, 0x3100, false);
+	n = plain(pt, 2, ESP_NH_IPV4, -1);
+	(void)unknown_events(ev, 0);
+	w->no_sa_tsc = 0;
+	w->no_sa_unreported = 0;
+	for (seq = 7; seq < 11; seq++) {
+		m = seal(&pr, seq, pt, n);
+		rte_pktmbuf_mtod(m, uint8_t *)[23] ^= 0x80; /* SPI 0x3180 */
+		expect_in(m, DROP_NO_SA);
+	}
+	/* One report: the first packet's; the next three within the second are counted. */
+	CU_ASSERT_EQUAL_FATAL(unknown_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(ev[0].spi, 0x3180);
+	CU_ASSERT_EQUAL(ev[0].family, 4);
+	CU_ASSERT_EQUAL(ev[0].flags & EV_SA_F_AH, 0);
+	CU_ASSERT_EQUAL(ev[0].seq, 7);
+	CU_ASSERT_EQUAL(ev[0].packets, 1);
+	CU_ASSERT_EQUAL(memcmp(ev[0].addr, A4, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(ev[0].dst, B4, 4), 0);
+	CU_ASSERT_EQUAL(w->no_sa_unreported, 3);
+	/* A second later: the next one is reported with the three before it. */
+	w->no_sa_tsc = rte_get_tsc_cycles() - rte_get_tsc_hz() - 1;
+	m = seal(&pr, 11, pt, n);
+	rte_pktmbuf_mtod(m, uint8_t *)[23] ^= 0x80;
+	expect_in(m, DROP_NO_SA);
+	CU_ASSERT_EQUAL_FATAL(unknown_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(ev[0].seq, 11);
+	CU_ASSERT_EQUAL(ev[0].packets, 4);
+	CU_ASSERT_EQUAL(w->no_sa_unreported, 0);
+	/* The SA's own packets are not reported. */
+	expect_in(seal(&pr, 12, pt, n), DROP_NONE);
+	CU_ASSERT_EQUAL(unknown_events(ev, NELEM(ev)), 0);
+	pair_free(&pr);
+}
+
 static void
 test_esp_inbound_bad_packets(void)
 {
@@ -1895,6 +1963,7 @@ main(void)
 		{ "test_esp_outbound_seq_and_iv", test_esp_outbound_seq_and_iv },
 		{ "test_esp_outbound_cbc_iv_values", test_esp_outbound_cbc_iv_values },
 		{ "test_esp_inbound_bad_packets", test_esp_inbound_bad_packets },
+		{ "test_esp_inbound_unknown_spi_event", test_esp_inbound_unknown_spi_event },
 		{ "test_esp_inbound_transport_next_header",
 		    test_esp_inbound_transport_next_header },
 		{ "test_esp_inbound_ecn", test_esp_inbound_ecn },
