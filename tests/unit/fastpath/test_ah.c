@@ -146,7 +146,8 @@ udp_pkt(uint8_t family, const uint8_t *src, const uint8_t *dst, uint16_t plen, u
 
 	CU_ASSERT_FATAL(m != NULL);
 	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(l3 + 8 + plen));
-	CU_ASSERT_FATAL(b != NULL);
+	if (b == NULL)
+		abort(); /* the pool's buffers take it: CU_ASSERT_FATAL would leave gcc -O3 in doubt */
 	memset(b, 0, l3 + 8u);
 	udp = (struct rte_udp_hdr *)(b + l3);
 	udp->src_port = RTE_BE16(1234);

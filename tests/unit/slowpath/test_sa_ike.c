@@ -243,7 +243,8 @@ lan_packet(const uint8_t *src, const uint8_t *dst, uint16_t plen)
 
 	CU_ASSERT_FATAL(m != NULL);
 	f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(14 + 20 + 8 + plen));
-	CU_ASSERT_FATAL(f != NULL);
+	if (f == NULL)
+		abort(); /* the pool's buffers take it: CU_ASSERT_FATAL would leave gcc -O3 in doubt */
 	memset(f, 0, 14 + 20 + 8 + (size_t)plen);
 	eth = (struct rte_ether_hdr *)f;
 	memcpy(eth->dst_addr.addr_bytes, MAC1, 6);
@@ -973,7 +974,7 @@ test_sa_ike_many_peers(void)
 	struct spd_ctl_stats before, after;
 	struct ike_child_sa p1, p2;
 	struct sa_ike_stats st;
-	struct sa_ike_row r;
+	struct sa_ike_row r = { 0 };
 	static char buf[16384];
 	uint64_t drops, pd;
 
@@ -1050,7 +1051,7 @@ static void
 test_sa_ike_many_peers_rekey(void)
 {
 	struct ike_child_sa old1, new1;
-	struct sa_ike_row r;
+	struct sa_ike_row r = { 0 };
 	uint64_t pd;
 
 	rw_child(&old1, C4, RW1, 0x5001, 0x6001, 21, 22, 11);
@@ -1087,7 +1088,7 @@ test_sa_ike_many_peers_down(void)
 	struct ike_child_sa p2, p3, p4, n1;
 	struct spd_ctl_stats sp;
 	struct sa_ike_stats st;
-	struct sa_ike_row r;
+	struct sa_ike_row r = { 0 };
 	uint32_t slot3;
 	uint64_t drops;
 
@@ -1151,7 +1152,7 @@ test_sa_ike_narrowed(void)
 	static const uint8_t remote_net[4] = { 198, 51, 100, 0 }, lan_net[4] = { 203, 0, 113, 0 };
 	static const uint8_t lan_host[4] = { 203, 0, 113, 7 };
 	struct ike_child_sa exact, narrow;
-	struct sa_ike_row r;
+	struct sa_ike_row r = { 0 };
 
 	/* Child 1 (B <-> A): local 198.51.100.0/24, remote 203.0.113.0/24, as its policies. */
 	child(&exact, 1, 0x2101, 0x3101, 41, 42);

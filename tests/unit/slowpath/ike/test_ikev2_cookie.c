@@ -244,8 +244,8 @@ static void
 test_ikev2_cookie_always(void)
 {
 	struct ikev2_stats si, sr;
-	const uint8_t *ck;
-	size_t len, skip;
+	const uint8_t *ck = NULL;
+	size_t len = 0, skip;
 
 	setup();
 	pr.cfg.ike.cookie_threshold = 0;
@@ -392,8 +392,8 @@ test_ikev2_cookie_invalid_ke(void)
 	struct ikev2_stats si, sr;
 	uint8_t ni0[IKEV2_NONCE_MAX];
 	size_t ni0_len;
-	const uint8_t *ck, *ck2;
-	size_t len, len2;
+	const uint8_t *ck = NULL, *ck2 = NULL;
+	size_t len = 0, len2 = 0;
 
 	setup();
 	pi.conn[0].n_proposals = 2;
@@ -701,9 +701,9 @@ static void
 test_ikev2_cookie_initiator_bounded(void)
 {
 	struct ikev2_stats si;
-	const uint8_t *ck;
+	const uint8_t *ck = NULL;
 	uint64_t spi;
-	size_t len;
+	size_t len = 0;
 	unsigned int i;
 
 	setup();
