@@ -1148,7 +1148,8 @@ ikev1_qm_child_remove(struct ikev1 *e, struct v1_sa *s, struct v1_child *c, bool
 	struct v1_child **pp;
 	struct log_corr corr;
 
-	if (send_delete && s->sa.state == IKE_SA_STATE_ESTABLISHED && s->have_keys)
+	if (send_delete && !c->delete_sent && s->sa.state == IKE_SA_STATE_ESTABLISHED &&
+	    s->have_keys)
 		ikev1_info_delete(e, s, IKEV1_PROTO_IPSEC_ESP, &c->c.spi_in, 1);
 	ikev1_sm_corr(s, &corr);
 	corr.ipsec_spi = c->c.spi_in;
@@ -1191,6 +1192,31 @@ ikev1_qm_hard_expired(struct ikev1 *e, struct v1_sa *s, struct v1_child *c)
 	ikev1_qm_child_remove(e, s, c, true, "hard lifetime reached");
 }
 
+/*
+ * The replaced pair @c of @s is deleted towards the peer now and removed
+ * V1_DELETE_LINGER_NS later.  false when the peer cannot be told (no
+ * phase 1 keys): then it goes at once.
+ */
+static bool
+delete_linger(struct ikev1 *e, struct v1_sa *s, struct v1_child *c)
+{
+	struct log_corr corr;
+
+	if (s->sa.state != IKE_SA_STATE_ESTABLISHED || !s->have_keys)
+		return false;
+	ikev1_info_delete(e, s, IKEV1_PROTO_IPSEC_ESP, &c->c.spi_in, 1);
+	c->delete_sent = true;
+	c->delete_ns = e->now_ns + V1_DELETE_LINGER_NS;
+	ikev1_sm_corr(s, &corr);
+	corr.ipsec_spi = c->c.spi_in;
+	log_text(LOG_FAC_IKE, LOG_SEV_INFO, &corr,
+	    "%s: child %s SA pair %08" PRIx32 "/%08" PRIx32
+	    " deleted towards the peer; its inbound SA is removed in %u ms",
+	    __func__, e->cfg->children[c->c.child].name, c->c.spi_in, c->c.spi_out,
+	    (unsigned int)(V1_DELETE_LINGER_NS / 1000000));
+	return true;
+}
+
 void
 ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 {
@@ -1227,8 +1253,11 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 			continue;
 		}
 		if (c->rekeyed) {
-			if (c->delete_ns != 0 && now_ns >= c->delete_ns)
-				ikev1_qm_child_remove(e, s, c, true, "replaced by a newer pair");
+			if (c->delete_ns == 0 || now_ns < c->delete_ns)
+				continue;
+			if (!c->delete_sent && delete_linger(e, s, c))
+				continue;
+			ikev1_qm_child_remove(e, s, c, false, "replaced by a newer pair");
 			continue;
 		}
 		if (c->out_pending) {

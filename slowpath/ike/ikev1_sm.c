@@ -424,6 +424,8 @@ sa_remove(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why, 
 	if (send_deletes && s->sa.state == IKE_SA_STATE_ESTABLISHED && s->have_keys) {
 		/* Phase-2 SAs first, then the ISAKMP SA (as strongSwan orders them). */
 		for (c = s->children; c != NULL; c = c->next) {
+			if (c->delete_sent)
+				continue; /* told already (delete_linger()) */
 			spis[n++] = c->c.spi_in;
 			if (n == sizeof(spis) / sizeof(spis[0])) {
 				ikev1_info_delete(e, s, IKEV1_PROTO_IPSEC_ESP, spis, n);

@@ -41,7 +41,15 @@
  * tried again after V1_REKEY_RETRY_NS (while the pair lives).  An ISAKMP
  * SA replaced by a new main mode goes V1_REAUTH_DELETE_NS after it.
  */
-#define V1_REKEY_GRACE_NS     5000000000ull
+#define V1_REKEY_GRACE_NS 5000000000ull
+/*
+ * After the DELETE of a replaced pair (no answer comes in IKEv1) its
+ * inbound SA still takes this long what the peer sent before it read the
+ * DELETE: a peer that kept sending on that pair (one that settled a rekey
+ * collision the other way, as strongSwan's newest-SA rule may) loses
+ * nothing in flight.  Its outbound SA carries nothing since the rekey.
+ */
+#define V1_DELETE_LINGER_NS   1000000000ull
 #define V1_REKEY_OUT_DELAY_NS 1000000000ull
 #define V1_REKEY_RETRY_NS     10000000000ull
 #define V1_REAUTH_DELETE_NS   5000000000ull
@@ -87,7 +95,8 @@ struct v1_child {
 	uint64_t expire_ns;      /* hard lifetime in time, 0 for none */
 	uint64_t rekey_ns;       /* soft lifetime in time (jittered), 0 for none */
 	uint64_t activate_ns;    /* out_pending: when to move the outbound SA */
-	uint64_t delete_ns;      /* rekeyed: when to delete it, 0 none */
+	uint64_t delete_ns;      /* rekeyed: when to delete it (then remove it), 0 none */
+	bool delete_sent;        /* rekeyed: deleted towards the peer, removed at delete_ns */
 	bool out_pending;        /* prepared (inbound only), outbound not moved yet */
 	bool rekeying;           /* a quick mode replacing it is under way */
 	bool rekeyed;            /* replaced by a newer pair (or lost a collision) */

@@ -165,6 +165,72 @@ test_ikev1_rekey_p2_one_step(void)
 	model_teardown();
 }
 
+/* Is a pair with inbound SPI @spi_in installed in @m? */
+static bool
+has_in(const struct model *m, uint32_t spi_in)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_inst; i++)
+		if (m->inst[i].c.spi_in == spi_in)
+			return true;
+	return false;
+}
+
+/*
+ * The DELETE of a replaced pair goes when its grace period ends; its
+ * sender keeps the pair's inbound SA a second more, for what the peer
+ * sent before it read the DELETE (a peer that kept sending on that pair,
+ * as strongSwan does after a collision it settled the other way), then
+ * removes it without a second DELETE.  The DELETEs are lost here, so each
+ * side's own timers are seen.
+ */
+static void
+test_ikev1_rekey_delete_linger(void)
+{
+	uint32_t old_i, old_r;
+	uint64_t d0, d0r, t0;
+	unsigned int i;
+
+	rekey_setup();
+	pi.child[0].rekey_time = 100;
+	pi.child[0].life_time = 130;
+	pr.child[0].rekey_time = 120;
+	pr.child[0].life_time = 130;
+	model_start();
+	negotiate();
+	old_i = mi.inst[0].c.spi_in;
+	old_r = mr.inst[0].c.spi_in;
+	advance(100 * S + 1500 * MS);
+	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2);
+	CU_ASSERT_EQUAL_FATAL(mr.n_inst, 2);
+	d0 = v1_stats(&pi).deletes_sent;
+	d0r = v1_stats(&pr).deletes_sent;
+	drop_all = true;
+	for (i = 0; i < 100 && v1_stats(&pi).deletes_sent == d0; i++)
+		advance(100 * MS);
+	t0 = now;
+	CU_ASSERT_EQUAL_FATAL(v1_stats(&pi).deletes_sent, d0 + 1);
+	/* deleted towards the peer: the inbound SA stays for a second */
+	CU_ASSERT_TRUE(has_in(&mi, old_i));
+	while (now < t0 + 900 * MS)
+		advance(100 * MS);
+	CU_ASSERT_TRUE(has_in(&mi, old_i));
+	advance(300 * MS);
+	CU_ASSERT_FALSE(has_in(&mi, old_i));
+	CU_ASSERT_FALSE(has_in(&mr, old_r));
+	drop_all = false;
+	check_one_pair();
+	/* one DELETE each, none again at the removal */
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_sent, d0 + 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).deletes_sent, d0r + 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_received, 0);
+	CU_ASSERT_EQUAL(v1_stats(&pr).deletes_received, 0);
+	CU_ASSERT_EQUAL(violations, 0);
+	CU_ASSERT_EQUAL(early_removals, 0);
+	model_teardown();
+}
+
 /* A worker's soft lifetime event rekeys at once; a second event changes nothing. */
 static void
 test_ikev1_rekey_soft_event(void)
@@ -701,6 +767,7 @@ main(void)
 {
 	static const struct harness_test tests[] = {
 		{ "test_ikev1_rekey_p2_initiator", test_ikev1_rekey_p2_initiator },
+		{ "test_ikev1_rekey_delete_linger", test_ikev1_rekey_delete_linger },
 		{ "test_ikev1_rekey_p2_responder", test_ikev1_rekey_p2_responder },
 		{ "test_ikev1_rekey_p2_one_step", test_ikev1_rekey_p2_one_step },
 		{ "test_ikev1_rekey_soft_event", test_ikev1_rekey_soft_event },
