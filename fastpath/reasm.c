@@ -158,10 +158,8 @@ reasm_linearize(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why)
 }
 
 void
-reasm_tick(struct reasm *r)
+reasm_tick(struct reasm *r, uint64_t now)
 {
-	uint64_t now = rte_rdtsc();
-
 	if (likely(now < r->next_tick))
 		return;
 	r->next_tick = now + r->tick;

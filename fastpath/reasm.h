@@ -76,8 +76,8 @@ struct rte_mbuf *reasm_ipv6(struct reasm *r, struct rte_mbuf *m, enum drop_reaso
  */
 struct rte_mbuf *reasm_linearize(struct reasm *r, struct rte_mbuf *m, enum drop_reason *why);
 
-/* Once per loop pass: free what timed out.  Owner only. */
-void reasm_tick(struct reasm *r);
+/* Once per loop pass, @p now the pass's rte_rdtsc(): free what timed out.  Owner only. */
+void reasm_tick(struct reasm *r, uint64_t now);
 
 void reasm_stats_read(const struct reasm *r, struct reasm_stats *out);
 

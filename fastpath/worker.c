@@ -125,7 +125,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct rte_mbuf *pkts[BURST_MAX];
-	uint64_t t0, busy = 0, loops = 0, finished;
+	uint64_t t0, now, busy = 0, loops = 0, finished;
 	unsigned int i;
 	uint16_t n, got, p;
 	unsigned int stalled = 0;
@@ -142,8 +142,18 @@ worker_main(void *arg)
 		rte_rcu_qsbr_quiescent(worker_set.qsbr, w->index);
 		rte_pause();
 	}
+	/*
+	 * One TSC read a pass (each costs tens of cycles): the time from one
+	 * pass's top to the next is the pass's, busy when it did work.
+	 */
+	t0 = rte_rdtsc();
+	work = false;
+	got = 0;
 	while (!worker_stop) {
-		t0 = rte_rdtsc();
+		now = rte_rdtsc();
+		if (work || got != 0)
+			busy += now - t0;
+		t0 = now;
 		got = 0;
 		work = false;
 		/*
@@ -169,7 +179,7 @@ worker_main(void *arg)
 			counter_add(&w->stats.rx, n);
 			input_burst(w, p, pkts, n);
 		}
-		reasm_tick(w->reasm);
+		reasm_tick(w->reasm, now);
 		/*
 		 * Control frames leave after this pass's receive, never before:
 		 * the control core pushes an SA (sa_ring) before the IKE message
@@ -198,9 +208,7 @@ worker_main(void *arg)
 			if (w->n_tx[p] != 0)
 				worker_flush_port(w, p);
 		}
-		if (work || got != 0)
-			busy += rte_rdtsc() - t0;
-		/* Counters published once per pass, not per packet. */
+		/* Counters published once per pass, not per packet (busy: the passes before). */
 		if ((++loops & 1023) == 0 || got != 0) {
 			counter_add(&w->stats.loops, loops);
 			counter_add(&w->stats.busy_cycles, busy);

@@ -212,7 +212,7 @@ test_destroy_frees(void)
 		CU_ASSERT_EQUAL(why, DROP_NONE);
 	}
 	CU_ASSERT(rte_mempool_avail_count(pool) < before);
-	reasm_tick(r); /* nothing has timed out yet */
+	reasm_tick(r, rte_rdtsc()); /* nothing has timed out yet */
 	CU_ASSERT(rte_mempool_avail_count(pool) < before);
 	reasm_destroy(r);
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
