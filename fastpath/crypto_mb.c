@@ -390,14 +390,19 @@ op_check(const struct crypto_mb_op *op)
 	return 0;
 }
 
-static inline const uint8_t *
-nonce_make(const struct crypto_mb_sa *sa, const uint8_t *iv, struct crypto_mb_op *s)
+/* Salt || IV into @p op->nonce, for SAs with a salt (crypto_mb_submit(), a pass ahead). */
+static inline void
+nonce_make(struct crypto_mb_op *op)
 {
-	if (sa->nonce_len == 0)
-		return iv;
-	memcpy(s->nonce, sa->salt, CRYPTO_MB_SALT_LEN);
-	memcpy(s->nonce + CRYPTO_MB_SALT_LEN, iv, 8);
-	return s->nonce;
+	memcpy(op->nonce, op->sa->salt, CRYPTO_MB_SALT_LEN);
+	memcpy(op->nonce + CRYPTO_MB_SALT_LEN, op->iv, 8);
+}
+
+/* The nonce or IV intel-ipsec-mb takes for @p op. */
+static inline const uint8_t *
+nonce_of(const struct crypto_mb_op *op)
+{
+	return op->sa->nonce_len != 0 ? op->nonce : op->iv;
 }
 
 /* ESP GMAC whose AAD is not one contiguous run of bytes in buf (ESN). */
@@ -419,7 +424,7 @@ gmac_direct(IMB_MGR *mgr, struct crypto_mb_op *op)
 	const struct gcm_key_data *key = &sa->k.gcm;
 	const uint8_t *region = op->buf + op->auth_off;
 	uint8_t *tag = op->decrypt ? op->tag : op->icv;
-	const uint8_t *nonce = nonce_make(sa, op->iv, op);
+	const uint8_t *nonce = nonce_of(op);
 	struct gcm_context_data ctx;
 
 	switch (sa->key_len) {
@@ -465,7 +470,7 @@ gcm_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct gcm_context_data *ctx)
 	const struct gcm_key_data *key = &sa->k.gcm;
 	uint8_t *data = op->buf + op->cipher_off;
 	uint8_t *tag = op->decrypt ? op->tag : op->icv;
-	const uint8_t *nonce = sa->nonce_len != 0 ? op->nonce : op->iv; /* crypto_mb_submit() */
+	const uint8_t *nonce = nonce_of(op);
 
 	if (op->decrypt) {
 		if (sa->key_len == 16)
@@ -506,7 +511,7 @@ job_fill(IMB_JOB *job, struct crypto_mb_op *op)
 	job->msg_len_to_cipher_in_bytes = op->cipher_len;
 	job->hash_start_src_offset_in_bytes = op->auth_off;
 	job->msg_len_to_hash_in_bytes = op->auth_len;
-	job->iv = nonce_make(sa, op->iv, op);
+	job->iv = nonce_of(op);
 	job->auth_tag_output = op->decrypt ? op->tag : op->icv;
 	job->user_data = op;
 	switch (sa->kind) {
@@ -587,18 +592,19 @@ crypto_mb_submit(IMB_MGR *mgr, struct crypto_mb_op *const *ops, uint16_t n)
 	uint32_t i, direct = 0;
 
 	/*
-	 * The GCM nonces are written a pass before they are read: the store
-	 * of salt and IV does not forward to the load intel-ipsec-mb reads the
-	 * 12-byte nonce with, so a nonce written just before the call stalled
-	 * it until the stores reached the cache (about 40 cycles a packet when
-	 * encrypting, 12 when decrypting, at 64 bytes: tests/bench/bench_crypto_mb).
+	 * Nonces (salt || IV: GCM, GMAC, CTR, ChaCha20-Poly1305) are written a
+	 * pass before they are read: the stores of salt and IV do not forward
+	 * to the load intel-ipsec-mb reads the 12-byte nonce with, so a nonce
+	 * written just before the call stalled it until the stores reached
+	 * the cache (GCM at 64 bytes: about 40 cycles a packet when
+	 * encrypting, 12 when decrypting; tests/bench/bench_crypto_mb).
 	 */
 	for (i = 0; i < n; i++) {
 		struct crypto_mb_op *op = ops[i];
 
 		op->status = op_check(op);
-		if (op->status == 0 && op->sa->gcm)
-			(void)nonce_make(op->sa, op->iv, op);
+		if (op->status == 0 && op->sa->nonce_len != 0)
+			nonce_make(op);
 	}
 	for (i = 0; i < n; i++) {
 		struct crypto_mb_op *op = ops[i];
