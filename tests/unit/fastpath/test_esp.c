@@ -747,16 +747,19 @@ gcm_pair(struct pair *pr, uint32_t spi, bool esn)
 	pair_make(&c, pr);
 }
 
-/* Empty the event ring; the EV_SA_UNKNOWN events go to @p out (at most @p max), counted. */
+/*
+ * Empty the event ring.  Returns how many events of @p type were in it,
+ * and copies the first @p max of them to @p out.
+ */
 static unsigned int
-unknown_events(struct ev *out, unsigned int max)
+take_events(uint16_t type, struct ev *out, unsigned int max)
 {
 	struct ev ev[64];
 	unsigned int n, i, k = 0;
 
 	while ((n = rte_ring_dequeue_burst_elem(w->ev, ev, sizeof(ev[0]), NELEM(ev), NULL)) != 0)
 		for (i = 0; i < n; i++) {
-			if (ev[i].type != EV_SA_UNKNOWN)
+			if (ev[i].type != type)
 				continue;
 			if (k < max)
 				out[k] = ev[i];
@@ -782,7 +785,7 @@ test_esp_inbound_unknown_spi_event(void)
 
 	gcm_pair(&pr, 0x3100, false);
 	n = plain(pt, 2, ESP_NH_IPV4, -1);
-	(void)unknown_events(ev, 0);
+	(void)take_events(EV_SA_UNKNOWN, ev, 0);
 	w->no_sa_tsc = 0;
 	w->no_sa_unreported = 0;
 	for (seq = 7; seq < 11; seq++) {
@@ -791,7 +794,7 @@ test_esp_inbound_unknown_spi_event(void)
 		expect_in(m, DROP_NO_SA);
 	}
 	/* One report: the first packet's; the next three within the second are counted. */
-	CU_ASSERT_EQUAL_FATAL(unknown_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL_FATAL(take_events(EV_SA_UNKNOWN, ev, NELEM(ev)), 1);
 	CU_ASSERT_EQUAL(ev[0].spi, 0x3180);
 	CU_ASSERT_EQUAL(ev[0].family, 4);
 	CU_ASSERT_EQUAL(ev[0].flags & EV_SA_F_AH, 0);
@@ -805,13 +808,13 @@ test_esp_inbound_unknown_spi_event(void)
 	m = seal(&pr, 11, pt, n);
 	rte_pktmbuf_mtod(m, uint8_t *)[23] ^= 0x80;
 	expect_in(m, DROP_NO_SA);
-	CU_ASSERT_EQUAL_FATAL(unknown_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL_FATAL(take_events(EV_SA_UNKNOWN, ev, NELEM(ev)), 1);
 	CU_ASSERT_EQUAL(ev[0].seq, 11);
 	CU_ASSERT_EQUAL(ev[0].packets, 4);
 	CU_ASSERT_EQUAL(w->no_sa_unreported, 0);
 	/* The SA's own packets are not reported. */
 	expect_in(seal(&pr, 12, pt, n), DROP_NONE);
-	CU_ASSERT_EQUAL(unknown_events(ev, NELEM(ev)), 0);
+	CU_ASSERT_EQUAL(take_events(EV_SA_UNKNOWN, ev, NELEM(ev)), 0);
 	pair_free(&pr);
 }
 
@@ -1473,27 +1476,6 @@ test_esp_esn_window_crossing(void)
 
 /* ---- lifetimes and sequence numbers (fastpath/lifetime.h) ---- */
 
-/*
- * Empty the event ring.  Returns how many EV_SA_LIFETIME events were in
- * it, and copies the first @p max of them to @p out.
- */
-static unsigned int
-lt_events(struct ev *out, unsigned int max)
-{
-	struct ev ev[64];
-	unsigned int n, i, k = 0;
-
-	while ((n = rte_ring_dequeue_burst_elem(w->ev, ev, sizeof(ev[0]), NELEM(ev), NULL)) != 0)
-		for (i = 0; i < n; i++) {
-			if (ev[i].type != EV_SA_LIFETIME)
-				continue;
-			if (k < max)
-				out[k] = ev[i];
-			k++;
-		}
-	return k;
-}
-
 /* @p e is the EV_SA_LIFETIME it should be. */
 static void
 check_lt_event(const struct ev *e, uint8_t limit, uint8_t flags, uint32_t sa_id, uint32_t spi,
@@ -1579,7 +1561,7 @@ lt_run(const struct lt_case *c, bool inbound)
 	lt = inbound ? &pr.in->lt : &pr.out->lt;
 	CU_ASSERT_FATAL(
 	    lifetime_init(lt, c->soft_packets, c->hard_packets, c->soft_bytes, c->hard_bytes) == 0);
-	lt_events(ev, 0);
+	take_events(EV_SA_LIFETIME, ev, 0);
 	for (i = 1; i <= last; i++) {
 		ex = drops(DROP_SA_EXPIRED);
 		m = out1(&pr, LT_PLEN);
@@ -1593,7 +1575,7 @@ lt_run(const struct lt_case *c, bool inbound)
 			    inbound ? "in" : "out", i, pass ? "passed" : "dropped");
 		CU_ASSERT_EQUAL(pass, c->hard_at == 0 || i <= c->hard_at);
 		CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + (pass ? 0 : 1));
-		n = lt_events(ev, NELEM(ev));
+		n = take_events(EV_SA_LIFETIME, ev, NELEM(ev));
 		CU_ASSERT_EQUAL(n, (i == c->soft_at) + (i == c->hard_at));
 		k = 0;
 		if (i == c->soft_at && n > k)
@@ -1649,7 +1631,7 @@ test_esp_lifetime_burst(void)
 
 	gcm_pair(&pr, 0x6200, false);
 	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 2, 5, 0, 0) == 0);
-	lt_events(ev, 0);
+	take_events(EV_SA_LIFETIME, ev, 0);
 	for (i = 0; i < 8; i++) {
 		m[i] = inner_pkt(&pr, 4, i);
 		so[i] = pr.out;
@@ -1658,7 +1640,7 @@ test_esp_lifetime_burst(void)
 	CU_ASSERT_EQUAL(got, 5);
 	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 3);
 	CU_ASSERT_EQUAL(pr.out->seq, 5);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 2);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 2);
 	CU_ASSERT_EQUAL(ev[0].limit, EV_SA_SOFT_PACKETS);
 	CU_ASSERT_EQUAL(ev[0].seq, 2);
 	CU_ASSERT_EQUAL(ev[1].limit, EV_SA_HARD_PACKETS);
@@ -1684,7 +1666,7 @@ test_esp_lifetime_burst(void)
 	}
 	CU_ASSERT_EQUAL(pr.in->cnt.packets, 5);
 	CU_ASSERT_EQUAL(pr.in->lt.state, SA_LT_HARD);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 1);
 	check_lt_event(&ev[0], EV_SA_HARD_PACKETS, 0, 0, 0x6200, 5, 5 * 28u + 10, 10);
 	rte_pktmbuf_free_bulk(m, got);
 	pair_free(&pr);
@@ -1702,7 +1684,7 @@ test_esp_lifetime_event_lost(void)
 
 	gcm_pair(&pr, 0x6300, false);
 	CU_ASSERT_FATAL(lifetime_init(&pr.out->lt, 0, 1, 0, 0) == 0);
-	lt_events(evs, 0);
+	take_events(EV_SA_LIFETIME, evs, 0);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_NEIGH_RESOLVE;
 	while (rte_ring_enqueue_elem(w->ev, &ev, sizeof(ev)) == 0)
@@ -1717,7 +1699,7 @@ test_esp_lifetime_event_lost(void)
 	ex = drops(DROP_SA_EXPIRED);
 	CU_ASSERT_PTR_NULL(out1(&pr, 10));
 	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex + 1);
-	CU_ASSERT_EQUAL(lt_events(evs, NELEM(evs)), 0);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, evs, NELEM(evs)), 0);
 	pair_free(&pr);
 }
 
@@ -1780,7 +1762,7 @@ test_esp_outbound_seq_exhausted(void)
 	gcm_pair(&pr, 0x5000, false);
 	pr.out->id = 9;
 	pr.out->seq = UINT32_MAX - 2; /* test hook: the owner's field, set before any traffic */
-	lt_events(ev, 0);
+	take_events(EV_SA_LIFETIME, ev, 0);
 	for (i = 0; i < 4; i++) {
 		m[i] = inner_pkt(&pr, 4, 1);
 		so[i] = pr.out;
@@ -1791,7 +1773,7 @@ test_esp_outbound_seq_exhausted(void)
 	memcpy(&be, esp_hdr(&pr, m[1]) + 4, 4);
 	CU_ASSERT_EQUAL(rte_be_to_cpu_32(be), UINT32_MAX);
 	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SEQ);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 1);
 	check_lt_event(&ev[0], EV_SA_SEQ_EXHAUSTED, EV_SA_F_OUTBOUND, 9, 0x5000, 2, 2 * 29u,
 	    UINT32_MAX);
 	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before);
@@ -1805,7 +1787,7 @@ test_esp_outbound_seq_exhausted(void)
 	CU_ASSERT_EQUAL(drops(DROP_SA_EXPIRED), ex);
 	CU_ASSERT_EQUAL(pr.out->seq, UINT32_MAX);
 	CU_ASSERT_EQUAL(pr.out->cnt.packets, 2);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 0);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 0);
 	pair_free(&pr);
 
 	/* A counter found at its end (set from outside) is reported by the first drop. */
@@ -1815,7 +1797,7 @@ test_esp_outbound_seq_exhausted(void)
 	CU_ASSERT_PTR_NULL(out1(&pr, 1));
 	CU_ASSERT_EQUAL(drops(DROP_SEQ_EXHAUSTED), before + 5);
 	CU_ASSERT_EQUAL(pr.out->lt.state, SA_LT_SEQ);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 1);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 1);
 	CU_ASSERT_EQUAL(ev[0].limit, EV_SA_SEQ_EXHAUSTED);
 	CU_ASSERT_EQUAL(ev[0].packets, 0);
 	pair_free(&pr);
@@ -1834,7 +1816,7 @@ test_esp_outbound_seq_exhausted(void)
 	}
 	CU_ASSERT_EQUAL(pr.out->seq, (uint64_t)UINT32_MAX + 2);
 	CU_ASSERT_EQUAL(pr.out->lt.state, 0);
-	CU_ASSERT_EQUAL(lt_events(ev, NELEM(ev)), 0);
+	CU_ASSERT_EQUAL(take_events(EV_SA_LIFETIME, ev, NELEM(ev)), 0);
 	rte_pktmbuf_free_bulk(m, 4);
 	pair_free(&pr);
 }
