@@ -257,24 +257,31 @@ ipv4_cksum_tunnel(const struct sa_rt_out *sa, uint8_t tc, uint16_t id, uint16_t 
 	return (uint16_t)~sum;
 }
 
+/* What the per-packet code branches on besides the algorithm: the SA's own, or constants. */
+struct sa_shape {
+	uint8_t mode; /* enum sa_mode */
+	bool encap;
+	bool esn;
+};
+
 /*
  * Write the outer IPv4 / IPv6 (tunnel) or fix the packet's own header
  * (transport: @p l3 bytes stay in front, @p nh_off is the protocol / next
  * header byte that will name ESP or UDP).
  */
-static inline void
-outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint64_t seq,
-    uint16_t l3, uint16_t nh_off)
+static __rte_always_inline void
+outer_fix(const struct sa_rt_out *sa, const struct sa_shape *sh, uint8_t *b, uint32_t len,
+    uint8_t tc, uint64_t seq, uint16_t l3, uint16_t nh_off)
 {
 	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)b;
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
 	struct rte_udp_hdr *udp;
-	uint8_t proto = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
+	uint8_t proto = sh->encap ? IPPROTO_UDP : IPPROTO_ESP;
 
-	if (sa->mode == SA_MODE_TUNNEL) {
+	if (sh->mode == SA_MODE_TUNNEL) {
 		rte_memcpy(b, sa->hdr,
 		    sa->hdr_len); /* inlined: libc's memcpy costs a call per packet */
-		l3 = (uint16_t)(sa->hdr_len - (sa->encap ? ESP_UDP_LEN : 0));
+		l3 = (uint16_t)(sa->hdr_len - (sh->encap ? ESP_UDP_LEN : 0));
 		/* DSCP and ECN copied: RFC 2983 uniform DSCP, RFC 6040 §4.1 normal mode. */
 		if (sa->family == 4) {
 			ip4->type_of_service = tc;
@@ -283,11 +290,11 @@ outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint
 			ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)tc << 20);
 		}
 	} else {
-		if (sa->encap)
+		if (sh->encap)
 			memcpy(b + l3, sa->hdr, ESP_UDP_LEN);
 		b[nh_off] = proto;
 	}
-	if (sa->family == 4 && sa->mode == SA_MODE_TUNNEL) {
+	if (sa->family == 4 && sh->mode == SA_MODE_TUNNEL) {
 		ip4->total_length = rte_cpu_to_be_16((uint16_t)len);
 		ip4->hdr_checksum = ipv4_cksum_tunnel(sa, tc, ip4->packet_id, ip4->total_length);
 	} else if (sa->family == 4) {
@@ -297,7 +304,7 @@ outer_fix(const struct sa_rt_out *sa, uint8_t *b, uint32_t len, uint8_t tc, uint
 	} else {
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip6)));
 	}
-	if (sa->encap) {
+	if (sh->encap) {
 		/* RFC 3948 §2.1: over IPv4 the UDP checksum is 0; over IPv6 it is set after crypto. */
 		udp = (struct rte_udp_hdr *)(b + l3);
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(len - l3));
@@ -328,9 +335,14 @@ split_v6(const uint8_t *b, uint32_t tot, uint16_t *l3, uint16_t *nh_off)
 	return DROP_NONE;
 }
 
-/* Encapsulate @p m for @p sa and prepare its crypto op; nothing is changed when it fails. */
-static enum drop_reason
-prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
+/*
+ * Encapsulate @p m for @p sa and prepare its crypto op; nothing is changed
+ * when it fails.  @p sh is the SA's shape: prepare() inlines this once
+ * with the usual shape as constants, so that SA's packets skip every
+ * branch of the others.
+ */
+static __rte_always_inline enum drop_reason
+prepare_as(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op, const struct sa_shape *sh)
 {
 	struct rte_mbuf *m = p->m;
 	struct sa_rt_out *sa = p->sa;
@@ -353,7 +365,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		if (l3 < sizeof(struct rte_ipv4_hdr) || tot < l3 || tot > len)
 			return DROP_BAD_IP;
 		tc = b[1];
-		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV4 : b[V4_PROTO];
+		nh = sh->mode == SA_MODE_TUNNEL ? ESP_NH_IPV4 : b[V4_PROTO];
 		nh_off = V4_PROTO;
 	} else if (len >= sizeof(struct rte_ipv6_hdr) && b[0] >> 4 == 6) {
 		l3 = sizeof(struct rte_ipv6_hdr);
@@ -361,9 +373,9 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		if (tot > len)
 			return DROP_BAD_IP;
 		tc = (uint8_t)(b[0] << 4 | b[1] >> 4);
-		nh = sa->mode == SA_MODE_TUNNEL ? ESP_NH_IPV6 : b[V6_NH];
+		nh = sh->mode == SA_MODE_TUNNEL ? ESP_NH_IPV6 : b[V6_NH];
 		nh_off = V6_NH;
-		if (unlikely(sa->mode == SA_MODE_TRANSPORT && ip6ext_is(nh))) {
+		if (unlikely(sh->mode == SA_MODE_TRANSPORT && ip6ext_is(nh))) {
 			why = split_v6(b, tot, &l3, &nh_off);
 			if (why != DROP_NONE)
 				return why;
@@ -372,10 +384,10 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	} else {
 		return DROP_BAD_IP;
 	}
-	if (sa->mode == SA_MODE_TRANSPORT && b[0] >> 4 != sa->family)
+	if (sh->mode == SA_MODE_TRANSPORT && b[0] >> 4 != sa->family)
 		return DROP_BAD_IP;
 	/* RFC 4303 §3.3: transport mode applies to whole packets only. */
-	if (sa->mode == SA_MODE_TRANSPORT && sa->family == 4 &&
+	if (sh->mode == SA_MODE_TRANSPORT && sa->family == 4 &&
 	    pkt_ipv4_is_fragment((const struct rte_ipv4_hdr *)b))
 		return DROP_FRAGMENT;
 	/* RFC 4301 §4.4.2.1 hard lifetime; RFC 4303 §3.3.3: without ESN the counter must not cycle. */
@@ -383,12 +395,12 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	if (unlikely(why != DROP_NONE))
 		return why;
 
-	payload = sa->mode == SA_MODE_TUNNEL ? tot : tot - l3;
+	payload = sh->mode == SA_MODE_TUNNEL ? tot : tot - l3;
 	/* RFC 4303 §2.4: pad so that pad length and next header end on the block. */
 	padded = RTE_ALIGN_CEIL(payload + ESP_TRAILER_LEN, (uint32_t)sa->block_len);
 	pad = padded - payload - ESP_TRAILER_LEN;
 	front = ESP_HDR_LEN + sa->iv_len +
-	    (sa->mode == SA_MODE_TUNNEL ? sa->hdr_len : (sa->encap ? ESP_UDP_LEN : 0));
+	    (sh->mode == SA_MODE_TUNNEL ? sa->hdr_len : (sh->encap ? ESP_UDP_LEN : 0));
 	if (unlikely(rte_pktmbuf_headroom(m) < front ||
 	        rte_pktmbuf_tailroom(m) + (len - tot) < pad + ESP_TRAILER_LEN + sa->icv_len ||
 	        tot + front + padded - payload + sa->icv_len > UINT16_MAX))
@@ -411,14 +423,14 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	t[pad] = (uint8_t)pad;
 	t[pad + 1] = nh;
 	b = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
-	if (sa->mode == SA_MODE_TRANSPORT) {
+	if (sh->mode == SA_MODE_TRANSPORT) {
 		memmove(b, b + front, l3);
-		esp_off = l3 + (sa->encap ? ESP_UDP_LEN : 0);
+		esp_off = l3 + (sh->encap ? ESP_UDP_LEN : 0);
 	} else {
 		esp_off = sa->hdr_len;
 	}
 	p->l3_len = l3;
-	outer_fix(sa, b, rte_pktmbuf_data_len(m), tc, seq, l3, nh_off);
+	outer_fix(sa, sh, b, rte_pktmbuf_data_len(m), tc, seq, l3, nh_off);
 
 	esp = b + esp_off;
 	memcpy(esp, &sa->spi, 4);
@@ -434,7 +446,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	op->iv = sa->iv_len != 0 ? esp + ESP_HDR_LEN : NULL;
 	op->icv = b + ct_off + padded;
 	op->user = m;
-	if (sa->esn) {
+	if (sh->esn) {
 		/* RFC 4303 §2.2.1, RFC 4106 §5: seq_hi is in the ICV, not on the wire. */
 		memcpy(p->aad, &sa->spi, 4);
 		be = rte_cpu_to_be_32((uint32_t)(seq >> 32));
@@ -444,8 +456,8 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 	switch (sa->crypto.kind) {
 	case CRYPTO_MB_AEAD:
 	case CRYPTO_MB_GMAC:
-		op->aad = sa->esn ? p->aad : esp;
-		op->aad_len = sa->esn ? 12 : 8;
+		op->aad = sh->esn ? p->aad : esp;
+		op->aad_len = sh->esn ? 12 : 8;
 		if (sa->crypto.kind == CRYPTO_MB_AEAD) {
 			op->cipher_off = ct_off;
 			op->cipher_len = padded;
@@ -459,7 +471,7 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		op->cipher_len = sa->iv_len != 0 ? padded : 0;
 		op->auth_off = esp_off;
 		op->auth_len = ESP_HDR_LEN + sa->iv_len + padded;
-		if (sa->esn) {
+		if (sh->esn) {
 			/* seq_hi goes where the ICV will be written after hashing. */
 			memcpy(op->icv, p->aad + 4, 4);
 			op->auth_len += 4;
@@ -467,6 +479,27 @@ prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
 		break;
 	}
 	return DROP_NONE;
+}
+
+/* prepare_as() for any shape, its branches taken at run time. */
+static __rte_noinline enum drop_reason
+prepare_any(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
+{
+	const struct sa_shape sh = { p->sa->mode, p->sa->encap != 0, p->sa->esn != 0 };
+
+	return prepare_as(w, p, op, &sh);
+}
+
+/* prepare_as(): the usual SA (tunnel, no UDP encapsulation, no ESN) inline, the rest out of line. */
+static inline enum drop_reason
+prepare(struct worker *w, struct out_pkt *p, struct crypto_mb_op *op)
+{
+	const struct sa_shape usual = { SA_MODE_TUNNEL, false, false };
+	const struct sa_rt_out *sa = p->sa;
+
+	if (likely(sa->mode == SA_MODE_TUNNEL && !sa->encap && !sa->esn))
+		return prepare_as(w, p, op, &usual);
+	return prepare_any(w, p, op);
 }
 
 /* After crypto: the last fix and the activity report; false: dropped. */
