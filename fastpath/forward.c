@@ -47,6 +47,10 @@ struct fwd_memo {
 	uint16_t port;
 	uint8_t next[16];
 	struct rte_ether_addr mac;
+	/* IPv4: the route next-hop index it came from (else ROUTE_NH_NONE), its kind and MTU. */
+	uint16_t idx;
+	uint8_t kind;
+	uint16_t mtu;
 };
 
 /*
@@ -423,6 +427,18 @@ too_big_own_v6(struct worker *w, struct rte_mbuf *m, uint16_t mtu, struct fwd_ge
 }
 
 /*
+ * The memo (a next hop just resolved to its MAC) serves forward_fast_v4()
+ * for the packets of route next hop @p idx after it: IPv4 only.
+ */
+static inline void
+memo_route(struct fwd_memo *memo, const struct route_nexthop *nh, uint16_t idx, uint16_t mtu)
+{
+	memo->idx = memo->family == 4 ? idx : ROUTE_NH_NONE;
+	memo->kind = nh->kind;
+	memo->mtu = mtu;
+}
+
+/*
  * Forward @p m (data at L3) whose destination @p idx routes to (see
  * route_lookup_v4/_v6; the caller looked it up, in bulk where it could).
  */
@@ -494,6 +510,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 	if (memo != NULL && memo->valid && memo->port == nh->port && memo->family == family &&
 	    addr_eq(memo->next, next, family)) {
 		mac = memo->mac;
+		memo_route(memo, nh, idx, mtu);
 	} else if (neigh_cache_lookup(&w->ncache, nh->port, family, next, &mac)) {
 		if (memo != NULL) {
 			memo->valid = true;
@@ -501,6 +518,7 @@ forward1(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uin
 			memo->family = family;
 			memcpy(memo->next, next, family == 4 ? 4 : 16);
 			memo->mac = mac;
+			memo_route(memo, nh, idx, mtu);
 		}
 	} else {
 		/* The control core queues it until the next hop answers (bounded). */
@@ -580,31 +598,26 @@ forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, 
 }
 
 /*
- * The usual packet without forward1()'s detours: IPv4, to the next hop
- * the chunk's memo has the MAC of, on a route that is not ours, TTL to
- * spare (when it counts down), within the port's MTU.  false: untouched,
- * forward1() takes it (the first packet of each next hop, every error).
+ * The usual packet without forward1()'s detours: IPv4, on the route next
+ * hop the chunk's memo was resolved for (to its gateway, or to the same
+ * connected host), TTL to spare (when it counts down), within the MTU.
+ * false: untouched, forward1() takes it (the first packet of each next
+ * hop, every error).  Only forward1() fills the memo, after its checks.
  */
 static inline bool
-forward_fast_v4(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
-    unsigned int flags, const struct fwd_memo *memo)
+forward_fast_v4(struct worker *w, struct rte_mbuf *m, uint16_t idx, unsigned int flags,
+    const struct fwd_memo *memo)
 {
 	struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	const struct route_nexthop *nh = route_nexthop(rt, idx);
-	const void *next;
 
-	if (!memo->valid || memo->family != 4 || nh == NULL || nh->port != memo->port ||
-	    nh->kind == ROUTE_NH_LOCAL || (h->version_ihl >> 4) != 4 ||
-	    m->pkt_len > port_table.port[nh->port].mtu ||
+	if (idx != memo->idx || m->pkt_len > memo->mtu ||
 	    ((flags & FWD_DECREMENT) != 0 && h->time_to_live <= 1) ||
-	    rte_pktmbuf_headroom(m) < sizeof(struct rte_ether_hdr))
-		return false;
-	next = nh->kind == ROUTE_NH_GATEWAY ? (const void *)nh->gw : (const void *)&h->dst_addr;
-	if (memcmp(next, memo->next, 4) != 0)
+	    rte_pktmbuf_headroom(m) < sizeof(struct rte_ether_hdr) ||
+	    (memo->kind != ROUTE_NH_GATEWAY && memcmp(&h->dst_addr, memo->next, 4) != 0))
 		return false;
 	if ((flags & FWD_DECREMENT) != 0)
 		ttl_decrement(h);
-	l2_send(w, m, nh->port, &memo->mac, RTE_ETHER_TYPE_IPV4);
+	l2_send(w, m, memo->port, &memo->mac, RTE_ETHER_TYPE_IPV4);
 	return true;
 }
 
@@ -655,11 +668,12 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 			nh[at6[i]] = nh6[i];
 	}
 	memo.valid = false;
+	memo.idx = ROUTE_NH_NONE;
 	gen.n = 0;
 	gen.own_mtu = 0;
 	gen.spd = worker_spd();
 	for (i = 0; i < n; i++) {
-		if (likely(forward_fast_v4(w, rt, m[i], nh[i], flags, &memo)))
+		if (likely(forward_fast_v4(w, m[i], nh[i], flags, &memo)))
 			continue;
 		why = nh[i] == FWD_RUNT ? DROP_RUNT :
 		                          forward1(w, rt, m[i], nh[i], flags, &gen, &memo);
