@@ -142,6 +142,14 @@ struct sa_rt_out {
 	 * identification and checksum zero; per packet those three are added.
 	 */
 	uint32_t hdr_sum;
+	/**
+	 * Owner: the route next hop of the tunnel's outer destination in the
+	 * route table numbered route_gen (0: none yet), so that the SA's
+	 * packets skip the lookup (fastpath/forward.c).  Reset when the
+	 * endpoints move.
+	 */
+	uint32_t route_gen;
+	uint16_t route_nh;
 	struct sa_counters cnt __rte_cache_aligned; /**< owner */
 	struct sa_lifetime lt;                      /**< limits; owner: its state */
 	struct crypto_mb_sa crypto;

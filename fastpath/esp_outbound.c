@@ -98,6 +98,7 @@ esp_outbound_sa_move(struct sa_rt_out *sa, const struct sa_out_move *mv)
 	sa->encap_dport = mv->encap_dport;
 	sa->fixed = mv->fixed;
 	sa->mtu = mv->mtu;
+	sa->route_gen = 0; /* the route memo was for the old destination */
 	/* A path MTU learned before was about the old path. */
 	__atomic_store_n(&sa->pmtu, 0, __ATOMIC_RELAXED);
 }
@@ -608,15 +609,18 @@ esp_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa
 }
 
 uint16_t
-esp_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out)
+esp_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n, struct rte_mbuf **out,
+    struct sa_rt_out **sa_out)
 {
 	const struct out_pkt *p;
 	uint16_t i, good = 0;
 
 	for (i = 0; i < n; i++) {
 		p = (const struct out_pkt *)s[i]->priv;
-		if (finish(w, p, s[i]->op.status))
-			out[good++] = p->m;
+		if (!finish(w, p, s[i]->op.status))
+			continue;
+		sa_out[good] = p->sa;
+		out[good++] = p->m;
 	}
 	return good;
 }

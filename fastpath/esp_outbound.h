@@ -75,11 +75,12 @@ uint16_t esp_outbound_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_
  * drops what esp_outbound_burst() would drop before crypto and returns
  * how many slots it took.  _done() finishes @p n slots taken by _submit()
  * whose ops have completed, in queue order: the good packets to @p out,
- * as esp_outbound_burst() returns them; returns their count.
+ * as esp_outbound_burst() returns them, and the SA of each to @p sa_out;
+ * returns their count.
  */
 uint16_t esp_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa,
     uint16_t n);
 uint16_t esp_outbound_done(struct worker *w, struct cq_slot *const *s, uint16_t n,
-    struct rte_mbuf **out);
+    struct rte_mbuf **out, struct sa_rt_out **sa_out);
 
 #endif

@@ -621,10 +621,35 @@ forward_fast_v4(struct worker *w, struct rte_mbuf *m, uint16_t idx, unsigned int
 	return true;
 }
 
-/* At most BURST_MAX packets: the route lookups go to the FIBs in bulk, one per family. */
+/*
+ * The tunnel SAs of @p sa whose packets (indexes @p at4 / @p at6 of the
+ * chunk) were just looked up: their next hop @p nh kept for table @p rt.
+ */
+static void
+memo_sa_routes(const struct route_table *rt, struct sa_rt_out *const *sa, const uint16_t *at4,
+    uint16_t n4, const uint16_t *at6, uint16_t n6, const uint16_t *nh)
+{
+	uint16_t i;
+
+	for (i = 0; i < n4 + n6; i++) {
+		uint16_t j = i < n4 ? at4[i] : at6[i - n4];
+		struct sa_rt_out *s = sa[j];
+
+		if (s->mode == SA_MODE_TUNNEL && nh[j] != ROUTE_NH_NONE) {
+			s->route_nh = nh[j];
+			s->route_gen = rt->gen;
+		}
+	}
+}
+
+/*
+ * At most BURST_MAX packets: the route lookups go to the FIBs in bulk, one
+ * per family.  With @p sa (FORWARD_OWN ESP), a tunnel SA's packets take
+ * the next hop memoized in it for this table, and a lookup fills the memo.
+ */
 static void
 forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **m, uint16_t n,
-    unsigned int flags)
+    unsigned int flags, struct sa_rt_out *const *sa)
 {
 	uint32_t d4[BURST_MAX];
 	uint8_t d6[BURST_MAX][16];
@@ -637,6 +662,10 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 	for (i = 0; i < n; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
 
+		if (sa != NULL && sa[i]->route_gen == rt->gen && sa[i]->mode == SA_MODE_TUNNEL) {
+			nh[i] = sa[i]->route_nh;
+			continue;
+		}
 		if ((ip[0] >> 4) == 4) {
 			const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
 
@@ -667,6 +696,8 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 		for (i = 0; i < n6; i++)
 			nh[at6[i]] = nh6[i];
 	}
+	if (sa != NULL && n4 + n6 != 0)
+		memo_sa_routes(rt, sa, at4, n4, at6, n6, nh);
 	memo.valid = false;
 	memo.idx = ROUTE_NH_NONE;
 	gen.n = 0;
@@ -742,7 +773,24 @@ forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_ki
 	}
 	for (; n != 0; n -= k, m += k) {
 		k = RTE_MIN(n, (uint16_t)BURST_MAX);
-		forward_chunk(w, rt, m, k, kind_flags[kind]);
+		forward_chunk(w, rt, m, k, kind_flags[kind], NULL);
+	}
+}
+
+void
+forward_own_esp(struct worker *w, struct rte_mbuf **m, struct sa_rt_out *const *sa, uint16_t n)
+{
+	const struct route_table *rt = route_table_current();
+	uint16_t k;
+
+	if (unlikely(rt == NULL)) {
+		while (n != 0)
+			worker_drop(w, m[--n], DROP_NO_ROUTE);
+		return;
+	}
+	for (; n != 0; n -= k, m += k, sa += k) {
+		k = RTE_MIN(n, (uint16_t)BURST_MAX);
+		forward_chunk(w, rt, m, k, kind_flags[FORWARD_OWN], sa);
 	}
 }
 

@@ -51,6 +51,14 @@ enum forward_kind {
 void forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind);
 
 /*
+ * forward_burst(FORWARD_OWN) of ESP packets @p m, each just protected by
+ * @p sa (owned by this worker): a tunnel SA's outer destination is the
+ * same for all its packets, so its route lookup is memoized in the SA.
+ */
+void forward_own_esp(struct worker *w, struct rte_mbuf **m, struct sa_rt_out *const *sa,
+    uint16_t n);
+
+/*
  * RFC 4301 §8.1, §8.2.1: @p m (data at L3, a cleartext packet an outbound
  * SA would protect) would not fit the SA's path MTU once protected:
  * answer its source with Fragmentation Needed (IPv4, DF set) or Packet Too

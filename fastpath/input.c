@@ -741,6 +741,7 @@ input_crypto_poll(struct worker *w, bool flush)
 	struct cq_slot *s[BURST_MAX], *h;
 	struct rte_mbuf *m[BURST_MAX];
 	struct sa_rt_in *sa[BURST_MAX];
+	struct sa_rt_out *so[BURST_MAX];
 	uint16_t n, k;
 	uint8_t kind;
 
@@ -762,12 +763,14 @@ input_crypto_poll(struct worker *w, bool flush)
 		}
 		/* The slots are free once finished: what is sent on may start more. */
 		if (kind == CQ_ESP_OUT || kind == CQ_AH_OUT) {
-			k = kind == CQ_ESP_OUT ? esp_outbound_done(w, s, n, m) :
+			k = kind == CQ_ESP_OUT ? esp_outbound_done(w, s, n, m, so) :
 			                         ah_outbound_done(w, s, n, m);
 			q->head += n;
 			q->finished += n;
 			/* The outer header is the gateway's own: its TTL is not decremented. */
-			if (k != 0)
+			if (k != 0 && kind == CQ_ESP_OUT)
+				forward_own_esp(w, m, so, k);
+			else if (k != 0)
 				forward_burst(w, m, k, FORWARD_OWN);
 		} else {
 			k = kind == CQ_ESP_IN ? esp_inbound_done(w, s, n, m, sa) :

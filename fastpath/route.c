@@ -340,6 +340,7 @@ table_build(const struct config *cfg, struct route_table **out, char *err, size_
 	}
 	if ((rc = fibs_create(&b, route_gen++)) != 0)
 		goto out;
+	b.t->gen = route_gen; /* from 1: a zeroed memo names no table */
 	if ((rc = install(&b)) != 0)
 		goto out;
 	*out = b.t;

@@ -55,13 +55,14 @@ struct route_nexthop {
 };
 
 struct route_table {
-	struct rte_fib *fib4;      /* DIR24_8; NULL when the config has no IPv4 prefix */
-	struct rte_fib6 *fib6;     /* TRIE; NULL when the config has no IPv6 prefix */
-	unsigned int n_v4;         /* prefixes in fib4 */
-	unsigned int n_v6;         /* prefixes in fib6 */
-	unsigned int tbl8_v4;      /* tbl8 groups fib4 was sized for */
-	unsigned int tbl8_v6;      /* tbl8 groups fib6 was sized for */
-	unsigned int n_nh;         /* next hops in nh[] */
+	struct rte_fib *fib4;  /* DIR24_8; NULL when the config has no IPv4 prefix */
+	struct rte_fib6 *fib6; /* TRIE; NULL when the config has no IPv6 prefix */
+	unsigned int n_v4;     /* prefixes in fib4 */
+	unsigned int n_v6;     /* prefixes in fib6 */
+	unsigned int tbl8_v4;  /* tbl8 groups fib4 was sized for */
+	unsigned int tbl8_v6;  /* tbl8 groups fib6 was sized for */
+	unsigned int n_nh;     /* next hops in nh[] */
+	uint32_t gen;          /* this table's number (from 1): what a next-hop index memo names */
 	struct route_nexthop nh[]; /* indexed by the value the FIBs store */
 };
 

@@ -1337,7 +1337,7 @@ test_esp_in_flight(void)
 		.window = 1024 };
 	static uint8_t want[FLIGHT_N][1600];
 	struct rte_mbuf *a[FLIGHT_N], *b[FLIGHT_N + 1], *got[FLIGHT_N + 1];
-	struct sa_rt_out *so[BURST_MAX];
+	struct sa_rt_out *so[BURST_MAX], *done_sa[FLIGHT_N];
 	struct sa_rt_in *si[BURST_MAX];
 	struct cq_slot *sl[BURST_MAX];
 	struct pair ref, twin;
@@ -1371,15 +1371,16 @@ test_esp_in_flight(void)
 			pending +=
 			    cq_at(&w->cq, w->cq.tail - n + j)->op.status == CRYPTO_MB_PENDING;
 		while ((k = cq_take(sl, BURST_MAX)) != 0)
-			ng += esp_outbound_done(w, sl, (uint16_t)k, got + ng);
+			ng += esp_outbound_done(w, sl, (uint16_t)k, got + ng, done_sa + ng);
 	}
 	crypto_mb_flush(w->mb);
 	while ((k = cq_take(sl, BURST_MAX)) != 0)
-		ng += esp_outbound_done(w, sl, (uint16_t)k, got + ng);
+		ng += esp_outbound_done(w, sl, (uint16_t)k, got + ng, done_sa + ng);
 	CU_ASSERT_FALSE(cq_busy(&w->cq));
 	CU_ASSERT_EQUAL_FATAL(ng, FLIGHT_N);
 	for (i = 0; i < FLIGHT_N; i++) {
 		CU_ASSERT(got[i] == b[i]); /* in order */
+		CU_ASSERT(done_sa[i] == twin.out);
 		if (rte_pktmbuf_pkt_len(a[i]) != rte_pktmbuf_pkt_len(b[i]) ||
 		    memcmp(rte_pktmbuf_mtod(a[i], uint8_t *), rte_pktmbuf_mtod(b[i], uint8_t *),
 		        rte_pktmbuf_pkt_len(a[i])) != 0) {

@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "common/limits.h"
+#include "common/sa_rt.h"
 #include "fastpath/forward.h"
 #include "fastpath/frag.h"
 #include "fastpath/icmp.h"
@@ -806,6 +807,86 @@ test_forward_burst_mixed(void)
 	reset();
 }
 
+/* Send @p m (IPv4 to @p dst) as ESP of @p sa; how many left on port 0 (freed). */
+static unsigned int
+own_esp(struct sa_rt_out *sa, uint32_t dst)
+{
+	struct rte_mbuf *m = ip4(dst, 64, 80), *r[4];
+	struct sa_rt_out *s[1] = { sa };
+	unsigned int n = 0, i;
+	void *p;
+
+	forward_own_esp(w, &m, s, 1);
+	while (n < 4 && rte_ring_sc_dequeue(tx_ring, &p) == 0)
+		r[n++] = p;
+	for (i = 0; i < w->n_tx[0] && n < 4; i++)
+		r[n++] = w->tx[0][i];
+	w->n_tx[0] = 0;
+	for (i = 0; i < n; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(r[i], struct rte_ether_hdr *);
+
+		CU_ASSERT(memcmp(eth->dst_addr.addr_bytes, NH_MAC, 6) == 0);
+		CU_ASSERT_EQUAL(((struct rte_ipv4_hdr *)(eth + 1))->time_to_live, 64);
+	}
+	free_all(r, n);
+	return n;
+}
+
+/*
+ * The gateway's own ESP: a tunnel SA keeps its outer destination's next
+ * hop for the current route table and its packets use it without a
+ * lookup; a transport SA (destinations vary) and a destination without
+ * a route keep nothing.
+ */
+static void
+test_forward_own_esp_route_memo(void)
+{
+	const struct route_table *rt = route_table_current();
+	struct sa_rt_out tun, tra;
+	uint32_t d[1];
+	uint16_t gw_nh, conn_nh;
+	struct ev ev;
+
+	reset();
+	d[0] = rte_cpu_to_be_32(IP4(198, 51, 100, 7));
+	route_lookup_v4(rt, d, &gw_nh, 1);
+	d[0] = rte_cpu_to_be_32(IP4(192, 0, 2, 1));
+	route_lookup_v4(rt, d, &conn_nh, 1);
+	CU_ASSERT_FATAL(gw_nh != conn_nh);
+
+	memset(&tun, 0, sizeof(tun));
+	tun.mode = SA_MODE_TUNNEL;
+	CU_ASSERT_EQUAL(own_esp(&tun, IP4(198, 51, 100, 7)), 1);
+	CU_ASSERT_EQUAL(tun.route_gen, rt->gen);
+	CU_ASSERT_EQUAL(tun.route_nh, gw_nh);
+	CU_ASSERT_EQUAL(own_esp(&tun, IP4(198, 51, 100, 7)), 1);
+	/* The memo is what routes it: pointed at the connected route, the packet asks for 198.51.100.7's MAC. */
+	tun.route_nh = conn_nh;
+	CU_ASSERT_EQUAL(own_esp(&tun, IP4(198, 51, 100, 7)), 0);
+	CU_ASSERT_EQUAL_FATAL(rte_ring_sc_dequeue_elem(w->ev, &ev, sizeof(ev)), 0);
+	CU_ASSERT_EQUAL(ev.type, EV_NEIGH_RESOLVE);
+	CU_ASSERT_EQUAL(*(uint32_t *)ev.addr, rte_cpu_to_be_32(IP4(198, 51, 100, 7)));
+	rte_pktmbuf_free(ev.ptr);
+	/* A memo of another table is not used: looked up again. */
+	tun.route_gen = rt->gen + 1;
+	CU_ASSERT_EQUAL(own_esp(&tun, IP4(198, 51, 100, 7)), 1);
+	CU_ASSERT_EQUAL(tun.route_gen, rt->gen);
+	CU_ASSERT_EQUAL(tun.route_nh, gw_nh);
+
+	memset(&tra, 0, sizeof(tra));
+	tra.mode = SA_MODE_TRANSPORT;
+	CU_ASSERT_EQUAL(own_esp(&tra, IP4(198, 51, 100, 7)), 1);
+	CU_ASSERT_EQUAL(own_esp(&tra, IP4(192, 0, 2, 1)), 1);
+	CU_ASSERT_EQUAL(tra.route_gen, 0);
+
+	memset(&tun, 0, sizeof(tun));
+	tun.mode = SA_MODE_TUNNEL;
+	CU_ASSERT_EQUAL(own_esp(&tun, IP4(203, 0, 113, 9)), 0);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_ROUTE], 1);
+	CU_ASSERT_EQUAL(tun.route_gen, 0);
+	reset();
+}
+
 static uint64_t
 icmp_policy_drops(void)
 {
@@ -994,6 +1075,7 @@ main(void)
 	    test_forward_ttl_checksum_all_values);
 	CU_add_test(s, "test_forward_drops", test_forward_drops);
 	CU_add_test(s, "test_forward_burst_mixed", test_forward_burst_mixed);
+	CU_add_test(s, "test_forward_own_esp_route_memo", test_forward_own_esp_route_memo);
 	CU_add_test(s, "test_forward_ipv6", test_forward_ipv6);
 	CU_add_test(s, "test_forward_ttl_time_exceeded", test_forward_ttl_time_exceeded);
 	CU_add_test(s, "test_forward_df_frag_needed", test_forward_df_frag_needed);
