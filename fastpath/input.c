@@ -167,7 +167,7 @@ ipv4_hdr_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint3
 	return sum == 0xffff;
 }
 
-static enum drop_reason
+static __rte_always_inline enum drop_reason
 ipv4_input(struct worker *w, const struct port *p, struct rte_mbuf *m)
 {
 	const uint32_t l3 = sizeof(struct rte_ether_hdr);
@@ -911,7 +911,10 @@ input_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 		if (why == INPUT_TAKEN)
 			continue;
 		if (why == INPUT_TRANSIT || why == INPUT_ESP || why == INPUT_AH) {
-			rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+			/* rte_pktmbuf_adj() without its check: the door saw the header. */
+			m->data_off += sizeof(struct rte_ether_hdr);
+			m->data_len -= sizeof(struct rte_ether_hdr);
+			m->pkt_len -= sizeof(struct rte_ether_hdr);
 			if (why == INPUT_ESP)
 				esp[ne++] = m;
 			else if (why == INPUT_AH)
