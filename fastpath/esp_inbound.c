@@ -277,6 +277,37 @@ natt_cksum(uint8_t *b, uint8_t family, uint16_t l3, uint8_t nh, uint32_t plen)
 	memcpy(ck, &old, 2);
 }
 
+/*
+ * RFC 4303 §2.4's default padding: are the @p padlen bytes before @p end
+ * 1, 2, 3, ...?  Up to 16 of them (any block cipher's) as two word
+ * compares under a mask, reading the 16 bytes before @p end (the caller
+ * has at least the ESP header there); longer padding byte by byte.
+ */
+static inline bool
+pad_ok(const uint8_t *end, uint32_t padlen)
+{
+	/* 16 zeros, then 1 .. 16: from padlen on, 16 bytes whose last padlen are 1 .. padlen. */
+	static const uint8_t
+	    seq[32] = { [16] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	uint64_t lo, hi, elo, ehi, mlo, mhi;
+	uint32_t i;
+
+	if (unlikely(padlen > 16)) {
+		for (i = 0; i < padlen; i++)
+			if ((end - padlen)[i] != (uint8_t)(i + 1))
+				return false;
+		return true;
+	}
+	memcpy(&lo, end - 16, 8);
+	memcpy(&hi, end - 8, 8);
+	memcpy(&elo, seq + padlen, 8);
+	memcpy(&ehi, seq + padlen + 8, 8);
+	/* Little-endian words: the bytes nearest @p end are the high ones. */
+	mhi = padlen == 0 ? 0 : padlen >= 8 ? UINT64_MAX : UINT64_MAX << (64 - 8 * padlen);
+	mlo = padlen <= 8 ? 0 : padlen == 16 ? UINT64_MAX : UINT64_MAX << (128 - 8 * padlen);
+	return (((lo ^ elo) & mlo) | ((hi ^ ehi) & mhi)) == 0;
+}
+
 /* After the ICV verified: trailer checks and the strip. */
 static enum drop_reason
 decap(struct in_pkt *p)
@@ -285,7 +316,7 @@ decap(struct in_pkt *p)
 	struct rte_mbuf *m = p->m;
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t ct_off = p->esp_off + ESP_HDR_LEN + sa->iv_len;
-	uint32_t end = ct_off + p->ct_len, plen, itot, delta, i;
+	uint32_t end = ct_off + p->ct_len, plen, itot, delta;
 	uint8_t padlen = b[end - 2], nh = b[end - 1];
 	uint8_t *in = b + ct_off;
 	enum drop_reason why;
@@ -293,9 +324,8 @@ decap(struct in_pkt *p)
 	if ((uint32_t)padlen + ESP_TRAILER_LEN > p->ct_len)
 		return DROP_PAD;
 	/* RFC 4303 §2.4: the default padding is 1, 2, 3, ...; we check it. */
-	for (i = 0; i < padlen; i++)
-		if (b[end - ESP_TRAILER_LEN - padlen + i] != (uint8_t)(i + 1))
-			return DROP_PAD;
+	if (!pad_ok(b + end - ESP_TRAILER_LEN, padlen))
+		return DROP_PAD;
 	plen = p->ct_len - ESP_TRAILER_LEN - padlen;
 	if (nh == ESP_NH_NONE)
 		return DROP_DUMMY;

@@ -82,9 +82,14 @@ pkt_ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 static inline enum drop_reason
 pkt_ecn_decap(uint8_t outer, uint8_t *in)
 {
-	bool v4 = in[0] >> 4 == 4;
-	uint8_t inner = v4 ? in[1] & 3 : (in[1] >> 4) & 3;
-	uint8_t to;
+	bool v4;
+	uint8_t inner, to;
+
+	/* Not-ECT and ECT(0) outside leave the inner field as it is: the usual case, first. */
+	if (outer != 3 && outer != 1)
+		return DROP_NONE;
+	v4 = in[0] >> 4 == 4;
+	inner = v4 ? in[1] & 3 : (in[1] >> 4) & 3;
 
 	if (outer == 3 && inner == 0)
 		return DROP_ECN;

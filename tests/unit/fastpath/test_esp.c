@@ -818,6 +818,35 @@ test_esp_inbound_unknown_spi_event(void)
 	pair_free(&pr);
 }
 
+/*
+ * RFC 4303 §2.4 default padding of every length from 0 to 40 (the word
+ * compare takes up to 16, longer goes byte by byte): accepted as sent,
+ * dropped (DROP_PAD) with any one of its bytes changed.
+ */
+static void
+test_esp_inbound_padding_lengths(void)
+{
+	uint8_t pt[256];
+	struct pair pr;
+	uint64_t bad0 = drops(DROP_PAD), bad = 0;
+	uint32_t seq = 1;
+	int len, at;
+	uint16_t n;
+
+	gcm_pair(&pr, 0x3100, false);
+	for (len = 0; len <= 40; len++) {
+		n = plain(pt, (uint8_t)len, ESP_NH_IPV4, -1);
+		expect_in(seal(&pr, seq++, pt, n), DROP_NONE);
+		for (at = 0; at < len; at++) {
+			n = plain(pt, (uint8_t)len, ESP_NH_IPV4, at);
+			expect_in(seal(&pr, seq++, pt, n), DROP_PAD);
+			bad++;
+		}
+	}
+	CU_ASSERT_EQUAL(drops(DROP_PAD), bad0 + bad);
+	pair_free(&pr);
+}
+
 static void
 test_esp_inbound_bad_packets(void)
 {
@@ -1947,6 +1976,7 @@ main(void)
 		{ "test_esp_outbound_seq_and_iv", test_esp_outbound_seq_and_iv },
 		{ "test_esp_outbound_cbc_iv_values", test_esp_outbound_cbc_iv_values },
 		{ "test_esp_inbound_bad_packets", test_esp_inbound_bad_packets },
+		{ "test_esp_inbound_padding_lengths", test_esp_inbound_padding_lengths },
 		{ "test_esp_inbound_unknown_spi_event", test_esp_inbound_unknown_spi_event },
 		{ "test_esp_inbound_transport_next_header",
 		    test_esp_inbound_transport_next_header },
