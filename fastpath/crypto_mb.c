@@ -117,6 +117,22 @@ tmpl_base(struct crypto_mb_sa *cs, IMB_CIPHER_MODE cipher, IMB_HASH_ALG hash, ui
 	}
 }
 
+/*
+ * Name each template with a number no other template ever had (in
+ * user_data2, which intel-ipsec-mb leaves to us): job_fill() copies a
+ * template only into a job slot that does not hold it already, and a
+ * slot's number cannot name a later SA, even one built at the same address.
+ */
+static void
+tmpl_tag(struct crypto_mb_sa *cs)
+{
+	static uint64_t last;
+	uint64_t n = __atomic_add_fetch(&last, 2, __ATOMIC_RELAXED);
+
+	cs->tmpl[0].user_data2 = (void *)(uintptr_t)n;
+	cs->tmpl[1].user_data2 = (void *)(uintptr_t)(n + 1);
+}
+
 static void
 tmpl_keys(struct crypto_mb_sa *cs, const void *enc, const void *dec)
 {
@@ -328,9 +344,12 @@ crypto_mb_sa_init(struct crypto_mb_sa *cs, IMB_MGR *mgr, const struct alg_propos
 		rc = -EINVAL;
 		break;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		crypto_mb_sa_fini(cs);
-	return rc;
+		return rc;
+	}
+	tmpl_tag(cs);
+	return 0;
 }
 
 void
@@ -497,14 +516,21 @@ gcm_direct(IMB_MGR *mgr, struct crypto_mb_op *op, struct gcm_context_data *ctx)
 	op->status = 0;
 }
 
-/* Copy the SA's template and set the per-packet fields only (STYLE rule 17). */
+/*
+ * Copy the SA's template and set the per-packet fields only (STYLE rule
+ * 17).  intel-ipsec-mb hands the same slots out again in turn and writes
+ * only a job's status: a slot that holds this template already (its tag,
+ * tmpl_tag()) keeps it, and only the per-packet fields are written.
+ */
 static inline void
 job_fill(IMB_JOB *job, struct crypto_mb_op *op)
 {
 	const struct crypto_mb_sa *sa = op->sa;
+	const IMB_JOB *t = &sa->tmpl[op->decrypt != 0];
 
 	/* Inlined (a fixed-size rte_memcpy): a struct copy calls memmove here. */
-	rte_memcpy(job, &sa->tmpl[op->decrypt != 0], sizeof(*job));
+	if (job->user_data2 != t->user_data2)
+		rte_memcpy(job, t, sizeof(*job));
 	job->src = op->buf;
 	job->dst = op->buf + op->cipher_off;
 	job->cipher_start_src_offset_in_bytes = op->cipher_off;
@@ -536,8 +562,10 @@ job_fill(IMB_JOB *job, struct crypto_mb_op *op)
 		break;
 	default:
 		/* Nothing to cipher (ESP NULL, AH, empty region): IMB refuses 0-byte CBC/CTR. */
-		if (op->cipher_len == 0)
+		if (op->cipher_len == 0 && job->cipher_mode != IMB_CIPHER_NULL) {
 			job->cipher_mode = IMB_CIPHER_NULL;
+			job->user_data2 = NULL; /* no longer the template */
+		}
 		break;
 	}
 }
