@@ -9,7 +9,6 @@
 
 #include <intel-ipsec-mb.h>
 #include <rte_common.h>
-#include <rte_prefetch.h>
 
 #include "common/alg.h"
 
@@ -139,33 +138,6 @@ struct crypto_mb_op {
 	uint8_t nonce[16] __rte_aligned(16);
 	uint8_t tag[CRYPTO_MB_ICV_MAX];
 };
-
-/*
- * Start loading what a job of @p cs reads besides the packet (@p decrypt:
- * the decrypting side): the job template, the AES round keys and the HMAC
- * states.  With many SAs these are far from the cache; called a pass
- * ahead of crypto_mb_submit(), the loads overlap the pass's other work
- * instead of stalling each job (1,000 SAs, AES-CBC + HMAC-SHA256: about
- * 15 cycles a packet).  AES-GCM, through the direct API, gained nothing
- * measurable: not done for it.
- */
-static inline void
-crypto_mb_sa_prefetch(const struct crypto_mb_sa *cs, int decrypt)
-{
-	const uint8_t *t = (const uint8_t *)&cs->tmpl[decrypt != 0];
-
-	if (cs->gcm)
-		return;
-	rte_prefetch0(t);
-	rte_prefetch0(t + 64);
-	rte_prefetch0(t + 128);
-	rte_prefetch0(t + sizeof(IMB_JOB) - 1);
-	rte_prefetch0(decrypt ? cs->k.aes.dec : cs->k.aes.enc);
-	rte_prefetch0((decrypt ? cs->k.aes.dec : cs->k.aes.enc) + 64);
-	rte_prefetch0((decrypt ? cs->k.aes.dec : cs->k.aes.enc) + 128);
-	rte_prefetch0(cs->ipad);
-	rte_prefetch0(cs->opad);
-}
 
 /* Zero every field of @p op but its scratch (written before it is read). */
 static inline void

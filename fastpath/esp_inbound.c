@@ -430,7 +430,6 @@ ready(struct worker *w, struct rte_mbuf **m, uint16_t n, struct in_pkt *const *p
 			worker_drop(w, pp[j]->m, why);
 			continue;
 		}
-		crypto_mb_sa_prefetch(&pp[j]->sa->crypto, 1);
 		j++;
 	}
 	return j;

@@ -597,7 +597,6 @@ esp_outbound_submit(struct worker *w, struct rte_mbuf **m, struct sa_rt_out **sa
 			worker_drop(w, m[i], why);
 			continue;
 		}
-		crypto_mb_sa_prefetch(&sa[i]->crypto, 0);
 		s->kind = CQ_ESP_OUT;
 		ops[k++] = &s->op;
 	}
