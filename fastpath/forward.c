@@ -760,8 +760,10 @@ static const unsigned int kind_flags[] = {
 	[FORWARD_DECRYPTED] = FWD_DECREMENT | FWD_FROM_SA,
 };
 
-void
-forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind)
+/* forward_chunk() over @p n packets, BURST_MAX at a time, with their SAs (@p sa) or none (NULL). */
+static inline void
+forward_chunks(struct worker *w, struct rte_mbuf **m, struct sa_rt_out *const *sa, uint16_t n,
+    unsigned int flags)
 {
 	const struct route_table *rt = route_table_current();
 	uint16_t k;
@@ -773,25 +775,22 @@ forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_ki
 	}
 	for (; n != 0; n -= k, m += k) {
 		k = RTE_MIN(n, (uint16_t)BURST_MAX);
-		forward_chunk(w, rt, m, k, kind_flags[kind], NULL);
+		forward_chunk(w, rt, m, k, flags, sa);
+		if (sa != NULL)
+			sa += k;
 	}
+}
+
+void
+forward_burst(struct worker *w, struct rte_mbuf **m, uint16_t n, enum forward_kind kind)
+{
+	forward_chunks(w, m, NULL, n, kind_flags[kind]);
 }
 
 void
 forward_own_esp(struct worker *w, struct rte_mbuf **m, struct sa_rt_out *const *sa, uint16_t n)
 {
-	const struct route_table *rt = route_table_current();
-	uint16_t k;
-
-	if (unlikely(rt == NULL)) {
-		while (n != 0)
-			worker_drop(w, m[--n], DROP_NO_ROUTE);
-		return;
-	}
-	for (; n != 0; n -= k, m += k, sa += k) {
-		k = RTE_MIN(n, (uint16_t)BURST_MAX);
-		forward_chunk(w, rt, m, k, kind_flags[FORWARD_OWN], sa);
-	}
+	forward_chunks(w, m, sa, n, kind_flags[FORWARD_OWN]);
 }
 
 void
