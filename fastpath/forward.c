@@ -577,27 +577,6 @@ gen_send(struct worker *w, const struct route_table *rt, struct fwd_gen *gen)
 }
 
 /*
- * forward1(), then the packets it made (errors, fragments); @p own_mtu as
- * in struct fwd_gen, @p memo the chunk's last next hop (or NULL).
- */
-static void
-forward_one(struct worker *w, const struct route_table *rt, struct rte_mbuf *m, uint16_t idx,
-    unsigned int flags, uint16_t own_mtu, struct fwd_memo *memo)
-{
-	enum drop_reason why;
-	struct fwd_gen gen;
-
-	gen.n = 0;
-	gen.own_mtu = own_mtu;
-	gen.spd = worker_spd();
-	why = idx == FWD_RUNT ? DROP_RUNT : forward1(w, rt, m, idx, flags, &gen, memo);
-	if (why != DROP_NONE)
-		worker_drop(w, m, why);
-	/* One level only: FWD_GENERATED packets never add to gen. */
-	gen_send(w, rt, &gen);
-}
-
-/*
  * The usual packet without forward1()'s detours: IPv4, on the route next
  * hop the chunk's memo was resolved for (to its gateway, or to the same
  * connected host), TTL to spare (when it counts down), within the MTU.
@@ -662,7 +641,8 @@ forward_chunk(struct worker *w, const struct route_table *rt, struct rte_mbuf **
 	for (i = 0; i < n; i++) {
 		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
 
-		if (sa != NULL && sa[i]->route_gen == rt->gen && sa[i]->mode == SA_MODE_TUNNEL) {
+		/* Only tunnel SAs ever hold a route memo (memo_sa_routes()). */
+		if (sa != NULL && sa[i]->route_gen == rt->gen) {
 			nh[i] = sa[i]->route_nh;
 			continue;
 		}
@@ -797,12 +777,24 @@ void
 forward_own_mtu(struct worker *w, struct rte_mbuf *m, uint16_t mtu)
 {
 	const struct route_table *rt = route_table_current();
+	enum drop_reason why;
+	struct fwd_gen gen;
+	uint16_t idx;
 
 	if (unlikely(rt == NULL)) {
 		worker_drop(w, m, DROP_NO_ROUTE);
 		return;
 	}
-	forward_one(w, rt, m, lookup1(rt, m), kind_flags[FORWARD_OWN], mtu, NULL);
+	gen.n = 0;
+	gen.own_mtu = mtu;
+	gen.spd = worker_spd();
+	idx = lookup1(rt, m);
+	why = idx == FWD_RUNT ? DROP_RUNT :
+	                        forward1(w, rt, m, idx, kind_flags[FORWARD_OWN], &gen, NULL);
+	if (why != DROP_NONE)
+		worker_drop(w, m, why);
+	/* One level only: FWD_GENERATED packets never add to gen. */
+	gen_send(w, rt, &gen);
 }
 
 void
