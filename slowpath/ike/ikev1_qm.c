@@ -1217,6 +1217,13 @@ delete_linger(struct ikev1 *e, struct v1_sa *s, struct v1_child *c)
 	return true;
 }
 
+/* A DELETE or rekey of @s's pairs due at @due waits while the peer may be moving them. */
+static bool
+wait_for_move(const struct ikev1 *e, const struct v1_sa *s, uint64_t due)
+{
+	return e->now_ns < due + V1_MOVING_WAIT_MAX_NS && ikev1_sm_pairs_moving(e, s);
+}
+
 void
 ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 {
@@ -1247,6 +1254,9 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 	for (c = s->children; c != NULL; c = cn) {
 		cn = c->next;
 		if (c->expire_ns != 0 && now_ns >= c->expire_ns) {
+			/* A replaced pair: its end may wait.  A pair in use goes at once. */
+			if (c->rekeyed && !c->delete_sent && wait_for_move(e, s, c->expire_ns))
+				continue;
 			ikev1_qm_child_remove(e, s, c, true,
 			    c->rekeyed ? "lifetime expired (replaced)" :
 			                 "lifetime expired before a rekey succeeded");
@@ -1255,7 +1265,8 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 		if (c->rekeyed) {
 			if (c->delete_ns == 0 || now_ns < c->delete_ns)
 				continue;
-			if (!c->delete_sent && delete_linger(e, s, c))
+			if (!c->delete_sent &&
+			    (wait_for_move(e, s, c->delete_ns) || delete_linger(e, s, c)))
 				continue;
 			ikev1_qm_child_remove(e, s, c, false, "replaced by a newer pair");
 			continue;
@@ -1266,7 +1277,7 @@ ikev1_qm_tick(struct ikev1 *e, struct v1_sa *s, uint64_t now_ns)
 			continue;
 		}
 		if (c->rekey_ns != 0 && now_ns >= c->rekey_ns && !c->rekeying && !s->superseded &&
-		    !s->peer_left)
+		    !s->peer_left && !wait_for_move(e, s, c->rekey_ns))
 			ikev1_qm_rekey(e, s, c);
 	}
 }

@@ -497,6 +497,30 @@ adopt(struct ikev1 *e, struct v1_sa *from, struct v1_sa *to)
 	return n;
 }
 
+bool
+ikev1_sm_pairs_moving(const struct ikev1 *e, const struct v1_sa *s)
+{
+	const struct ike_sa *sa;
+	const struct v1_sa *o;
+
+	for (sa = e->t.head; sa != NULL; sa = sa->next) {
+		o = (const struct v1_sa *)sa;
+		if (sa->version != 1 || o->conn != s->conn ||
+		    !ike_sa_addr_eq(&sa->remote.a, &s->sa.remote.a))
+			continue;
+		/* The peer's reauthentication: strongSwan moved the pairs before its MM1. */
+		if (sa->state == IKE_SA_STATE_CONNECTING && !sa->initiator && o->reauth_of != 0)
+			return true;
+		/* Ours, MM5 sent: the peer may have adopted them already. */
+		if (sa->state == IKE_SA_STATE_CONNECTING && sa->initiator && o->mm == V1_MM_I3)
+			return true;
+		if (sa->state == IKE_SA_STATE_ESTABLISHED && o->adopted_ns != 0 &&
+		    e->now_ns - o->adopted_ns < V1_MOVING_NS)
+			return true;
+	}
+	return false;
+}
+
 void
 ikev1_sm_sa_handover(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why)
 {
@@ -1644,6 +1668,7 @@ p1_adopt(struct ikev1 *e, struct v1_sa *s)
 			continue;
 		}
 		n += adopt(e, o, s);
+		s->adopted_ns = e->now_ns;
 		if (!o->superseded || o->delete_ns > e->now_ns + V1_REAUTH_DELETE_NS)
 			o->delete_ns = e->now_ns + V1_REAUTH_DELETE_NS;
 		o->superseded = true;

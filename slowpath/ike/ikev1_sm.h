@@ -53,6 +53,18 @@
 #define V1_REKEY_OUT_DELAY_NS 1000000000ull
 #define V1_REKEY_RETRY_NS     10000000000ull
 #define V1_REAUTH_DELETE_NS   5000000000ull
+/*
+ * The peer moves its pairs to a new ISAKMP SA in a reauthentication, at a
+ * moment we do not see: strongSwan does it before its MM1 as initiator,
+ * and as responder in a job of its own after it has read MM5.  While the
+ * peer's main mode runs, while ours waits for MM6 and for V1_MOVING_NS
+ * after either comes up, a pair's DELETE or rekey could reach the peer on
+ * an SA that does not hold the pair there; a DELETE would be ignored and
+ * leave the pair at the peer until it expires.  So they wait
+ * (ikev1_sm_pairs_moving()), at most V1_MOVING_WAIT_MAX_NS past their time.
+ */
+#define V1_MOVING_NS          1000000000ull
+#define V1_MOVING_WAIT_MAX_NS 3000000000ull
 #define V1_REAUTH_RETRY_MAX   4  /* a failed reauthentication is retried after 10, 20, 40, 80 s */
 #define V1_TIE_LEN            32 /* nonce bytes kept to break rekey collisions */
 
@@ -207,7 +219,8 @@ struct v1_sa {
 	uint64_t reauth_from;      /* ours, by reauth_start(): the SA it replaces (id), 0 none */
 	unsigned int reauth_tries; /* reauthentications of this SA that failed */
 	bool peer_left;            /* the peer reauthenticates it: its pairs go to reauth_of's SA */
-	uint64_t reauth_of; /* the peer's reauthentication: the SA it replaces (id), 0 none */
+	uint64_t reauth_of;  /* the peer's reauthentication: the SA it replaces (id), 0 none */
+	uint64_t adopted_ns; /* it took the pairs of older SAs (p1_adopt()) then, 0 never */
 };
 
 /*
@@ -312,6 +325,13 @@ void ikev1_sm_initial_contact(struct ikev1 *e, struct v1_sa *s);
 void ikev1_sm_sa_handover(struct ikev1 *e, struct v1_sa *s, bool send_deletes, const char *why);
 /* A random duration in [0, @max_s] seconds (rekey jitter), in ns. */
 uint64_t ikev1_sm_jitter(uint32_t max_s);
+/*
+ * May the peer hold @s's pairs on another ISAKMP SA than we think, for a
+ * moment: the peer's reauthentication is under way (it moved them at its
+ * MM1), ours has sent MM5 and waits for MM6, or a reauthentication came
+ * up less than V1_MOVING_NS ago.
+ */
+bool ikev1_sm_pairs_moving(const struct ikev1 *e, const struct v1_sa *s);
 /* Phase 1 is up: run the quick modes that waited for it. */
 void ikev1_sm_run_pending(struct ikev1 *e, struct v1_sa *s);
 /* Bump the gauges (SAs by state, half-open, children) after a change. */

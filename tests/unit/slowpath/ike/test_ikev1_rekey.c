@@ -736,6 +736,128 @@ test_ikev1_rekey_p1_retry(void)
 	model_teardown();
 }
 
+/*
+ * Messages to I held back after the first @pass_to_i of them (the
+ * harness's batch hook): a main mode stopped halfway, as on a slow peer.
+ */
+static bool hold_to_i;
+static unsigned int pass_to_i;
+static struct msg held_to_i[16];
+static unsigned int n_held_to_i;
+
+static void
+batch_hold_to_i(struct msg *batch, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (hold_to_i && peer_at(&batch[i].to) == &pi) {
+			if (pass_to_i == 0) {
+				if (n_held_to_i < DIM(held_to_i))
+					held_to_i[n_held_to_i++] = batch[i];
+				else
+					free(batch[i].p);
+				continue;
+			}
+			pass_to_i--;
+		}
+		deliver(&batch[i]);
+		free(batch[i].p);
+		if (harness_hooks.step != NULL)
+			harness_hooks.step();
+	}
+}
+
+/* Stop holding: the first message held goes to I (its copies, retransmissions, are dropped). */
+static void
+release_to_i(void)
+{
+	unsigned int i;
+
+	hold_to_i = false;
+	for (i = 0; i < n_held_to_i; i++) {
+		if (i == 0)
+			deliver(&held_to_i[i]);
+		free(held_to_i[i].p);
+	}
+	n_held_to_i = 0;
+	pump();
+}
+
+/*
+ * I rekeyed the pair at 20 s and deletes the old one at 25 s, while a
+ * reauthentication runs (R's at 24 s when @peers, else I's), stopped at
+ * MM3 (R's) or MM6 (I's) until 27.5 s.  A peer (strongSwan) moves the
+ * pairs at a moment I cannot see: as initiator before MM1, as responder
+ * after MM5.  So I's DELETE waits: none while the main mode runs, none
+ * in the second after it is up, then one, on the new ISAKMP SA, and R
+ * removes the pair.  Nothing lost, no early removal.
+ */
+static void
+delete_while_reauth(bool peers)
+{
+	struct peer *a = peers ? &pr : &pi;
+	uint64_t d0, dr0, t0;
+
+	rekey_setup();
+	pi.child[0].rekey_time = 20;
+	pi.child[0].life_time = 60;
+	pr.child[0].rekey_time = 100;
+	pr.child[0].life_time = 120;
+	pi.conn[0].rekey_time = 1000;
+	pr.conn[0].rekey_time = 1000;
+	a->conn[0].rekey_time = 24;
+	a->conn[0].over_time = 10;
+	model_start();
+	harness_hooks.batch = batch_hold_to_i;
+	t0 = now;
+	negotiate();
+	advance(21500 * MS);
+	CU_ASSERT_EQUAL_FATAL(mi.n_inst, 2); /* rekeyed, the old pair still there */
+	CU_ASSERT_EQUAL_FATAL(v1_stats(&pi).deletes_sent, 0);
+	/* R's MM1 reaches I, MM3 does not; I's MM2 and MM4 reach R, MM6 does not */
+	hold_to_i = true;
+	pass_to_i = peers ? 1 : 2;
+	while (now < t0 + 27500 * MS)
+		advance(100 * MS);
+	CU_ASSERT_TRUE(n_held_to_i >= 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_rekeys, 0); /* the main mode is stopped */
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_sent, 0);
+	CU_ASSERT_EQUAL(mi.n_inst, 2);
+	d0 = v1_stats(&pi).deletes_sent;
+	dr0 = v1_stats(&pr).deletes_received;
+	release_to_i();
+	/* up at both ends, the pairs on the new SA; the DELETE waits a second more */
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).p1_rekeys, 1);
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_sent, d0);
+	advance(500 * MS);
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_sent, d0);
+	advance(1 * S);
+	CU_ASSERT_EQUAL(v1_stats(&pi).deletes_sent, d0 + 1);
+	CU_ASSERT_EQUAL(v1_stats(&pr).deletes_received, dr0 + 1);
+	CU_ASSERT_EQUAL(mr.n_inst, 1); /* R acted on it */
+	advance(2 * S);
+	check_one_pair();
+	CU_ASSERT_EQUAL(v1_stats(&pi).p2_failed, 0);
+	CU_ASSERT_EQUAL(v1_stats(&pi).p1_failed + v1_stats(&pr).p1_failed, 0);
+	CU_ASSERT_EQUAL(violations, 0);
+	CU_ASSERT_EQUAL(early_removals, 0);
+	model_teardown();
+}
+
+static void
+test_ikev1_rekey_delete_while_peer_reauth(void)
+{
+	delete_while_reauth(true);
+}
+
+static void
+test_ikev1_rekey_delete_while_reauth(void)
+{
+	delete_while_reauth(false);
+}
+
 /* A delete of the old ISAKMP SA from the peer leaves the adopted pair alone; INITIAL-CONTACT does not. */
 static void
 test_ikev1_rekey_initial_contact(void)
@@ -784,6 +906,9 @@ main(void)
 		{ "test_ikev1_rekey_p1_both", test_ikev1_rekey_p1_both },
 		{ "test_ikev1_rekey_p1_crossing", test_ikev1_rekey_p1_crossing },
 		{ "test_ikev1_rekey_p1_retry", test_ikev1_rekey_p1_retry },
+		{ "test_ikev1_rekey_delete_while_peer_reauth",
+		    test_ikev1_rekey_delete_while_peer_reauth },
+		{ "test_ikev1_rekey_delete_while_reauth", test_ikev1_rekey_delete_while_reauth },
 		{ "test_ikev1_rekey_initial_contact", test_ikev1_rekey_initial_contact },
 	};
 	unsigned int fails;
