@@ -81,7 +81,7 @@ struct sa_rt_in {
 	uint8_t encap;        /**< UDP-encapsulated (RFC 3948) */
 	uint8_t iv_len;       /**< bytes of IV in each packet */
 	uint8_t icv_len;      /**< bytes of ICV */
-	uint8_t block_len;    /**< the cipher text is a multiple of this (RFC 4303 §2.4) */
+	uint8_t block_len;    /**< ciphertext: a multiple of this, 2^n (RFC 4303 §2.4) */
 	uint8_t ah_len;       /**< AH: header + IV + ICV + padding (RFC 4302 §2.2) */
 	uint16_t encap_sport; /**< network byte order: the peer's UDP port */
 	uint16_t encap_dport; /**< network byte order: our UDP port */

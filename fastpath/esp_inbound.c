@@ -201,7 +201,7 @@ prepare(struct worker *w, struct in_pkt *p, struct crypto_mb_op *op)
 		return DROP_RUNT;
 	ct_off = esp_off + ESP_HDR_LEN + sa->iv_len;
 	p->ct_len = (uint16_t)(tot - ct_off - sa->icv_len);
-	if (p->ct_len % sa->block_len != 0)
+	if ((p->ct_len & (sa->block_len - 1u)) != 0) /* 1 or 16: a mask, not a division */
 		return DROP_RUNT;
 	memcpy(&be, esp + 4, 4);
 	seq_lo = rte_be_to_cpu_32(be);

@@ -819,6 +819,39 @@ test_esp_inbound_unknown_spi_event(void)
 }
 
 /*
+ * AES-CBC decrypts whole blocks: a packet whose ciphertext is 1 to 15
+ * bytes off a multiple of 16 is a runt before any crypto; 16 more bytes
+ * pass that check and fail the ICV.
+ */
+static void
+test_esp_inbound_cbc_partial_block(void)
+{
+	static const struct pair_cfg c = { .kw = "aes128-sha256",
+		.family = 4,
+		.mode = SA_MODE_TUNNEL,
+		.spi = 0x3180,
+		.window = 0 };
+	uint64_t runt0 = drops(DROP_RUNT), icv0 = drops(DROP_ICV);
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	struct pair pr;
+	unsigned int extra;
+
+	pair_make(&c, &pr);
+	for (extra = 0; extra <= 16; extra++) {
+		m = inner_pkt(&pr, 4, 40);
+		CU_ASSERT_EQUAL_FATAL(esp_outbound_burst(w, &m, &pr.out, 1), 1);
+		CU_ASSERT_FATAL(rte_pktmbuf_append(m, (uint16_t)extra) != NULL || extra == 0);
+		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		ip->total_length = rte_cpu_to_be_16((uint16_t)rte_pktmbuf_pkt_len(m));
+		expect_in(m, extra == 0 ? DROP_NONE : extra == 16 ? DROP_ICV : DROP_RUNT);
+	}
+	CU_ASSERT_EQUAL(drops(DROP_RUNT), runt0 + 15);
+	CU_ASSERT_EQUAL(drops(DROP_ICV), icv0 + 1);
+	pair_free(&pr);
+}
+
+/*
  * RFC 4303 §2.4 default padding of every length from 0 to 40 (the word
  * compare takes up to 16, longer goes byte by byte): accepted as sent,
  * dropped (DROP_PAD) with any one of its bytes changed.
@@ -1977,6 +2010,7 @@ main(void)
 		{ "test_esp_outbound_cbc_iv_values", test_esp_outbound_cbc_iv_values },
 		{ "test_esp_inbound_bad_packets", test_esp_inbound_bad_packets },
 		{ "test_esp_inbound_padding_lengths", test_esp_inbound_padding_lengths },
+		{ "test_esp_inbound_cbc_partial_block", test_esp_inbound_cbc_partial_block },
 		{ "test_esp_inbound_unknown_spi_event", test_esp_inbound_unknown_spi_event },
 		{ "test_esp_inbound_transport_next_header",
 		    test_esp_inbound_transport_next_header },
