@@ -31,11 +31,17 @@ memo_slot(uint32_t spi)
 static inline bool
 key_eq(const struct sa_key *a, const struct sa_key *b)
 {
-	uint64_t x[3], y[3];
+	const uint8_t *pa = (const uint8_t *)a, *pb = (const uint8_t *)b;
+	uint64_t a0, a1, a2, b0, b1, b2;
 
-	memcpy(x, a, sizeof(x));
-	memcpy(y, b, sizeof(y));
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+	/* Word by word from the keys (an array copy went through the stack). */
+	memcpy(&a0, pa, 8);
+	memcpy(&a1, pa + 8, 8);
+	memcpy(&a2, pa + 16, 8);
+	memcpy(&b0, pb, 8);
+	memcpy(&b1, pb + 8, 8);
+	memcpy(&b2, pb + 16, 8);
+	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
 }
 
 struct sad *
