@@ -696,14 +696,19 @@ decrypted_burst(struct worker *w, struct rte_mbuf **m, struct sa_rt_in **sa, uin
 		else
 			v6[n6++] = ip;
 	}
-	if (n4 != 0)
+	if (n6 == 0) { /* one family (the usual burst): the results are in packet order already */
+		if (n4 != 0)
+			spd_classify_v4(spd, CONFIG_DIR_INBOUND, v4, match, n4);
+	} else if (n4 == 0) {
+		spd_classify_v6(spd, CONFIG_DIR_INBOUND, v6, match, n6);
+	} else {
 		spd_classify_v4(spd, CONFIG_DIR_INBOUND, v4, m4, n4);
-	if (n6 != 0)
 		spd_classify_v6(spd, CONFIG_DIR_INBOUND, v6, m6, n6);
-	for (i = 0, n4 = 0, n6 = 0; i < k; i++) {
-		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		for (i = 0, n4 = 0, n6 = 0; i < k; i++) {
+			const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
 
-		match[i] = (ip[0] >> 4) == 4 ? m4[n4++] : m6[n6++];
+			match[i] = (ip[0] >> 4) == 4 ? m4[n4++] : m6[n6++];
+		}
 	}
 	for (i = 0; i < k; i++) {
 		pol = spd_policy(spd, match[i]);
