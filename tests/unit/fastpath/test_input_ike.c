@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tests/unit/fastpath/test_input_ike.c: IKE punted to the control core, keepalives, child SA slots. */
+/* tests/unit/fastpath/test_input_ike.c: IKE punted to the control core, keepalives, child SA slots, decrypted bursts. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +16,16 @@
 #include <rte_udp.h>
 
 #include "common/alg.h"
+#include "fastpath/antireplay.h"
 #include "fastpath/crypto_mb.h"
+#include "fastpath/esp_inbound.h"
 #include "fastpath/esp_outbound.h"
 #include "fastpath/input.h"
 #include "fastpath/neigh_table.h"
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/reasm.h"
+#include "fastpath/sad.h"
 #include "fastpath/spd.h"
 #include "fastpath/worker.h"
 
@@ -613,6 +616,182 @@ test_input_transport_ext_mtu(void)
 	reset();
 }
 
+/* A UDP packet from @p src to @p dst (IPv4 or IPv6 by @p family), no Ethernet header. */
+static struct rte_mbuf *
+inner_udp(uint8_t family, const uint8_t *src, const uint8_t *dst)
+{
+	uint16_t l3 = family == 4 ? 20 : 40;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port_table.pool);
+	struct rte_udp_hdr *udp;
+	uint8_t *b;
+
+	CU_ASSERT_FATAL(m != NULL);
+	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(l3 + 8 + 32));
+	CU_ASSERT_FATAL(b != NULL);
+	memset(b, 0, l3 + 8u + 32);
+	udp = (struct rte_udp_hdr *)(b + l3);
+	udp->src_port = RTE_BE16(1234);
+	udp->dst_port = RTE_BE16(5678);
+	udp->dgram_len = RTE_BE16(8 + 32);
+	if (family == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 + 8 + 32));
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_UDP;
+		memcpy(&ip->src_addr, src, 4);
+		memcpy(&ip->dst_addr, dst, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)b;
+
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = RTE_BE16(8 + 32);
+		ip6->proto = IPPROTO_UDP;
+		ip6->hop_limits = 64;
+		memcpy(ip6->src_addr, src, 16);
+		memcpy(ip6->dst_addr, dst, 16);
+	}
+	return m;
+}
+
+/* An inbound tunnel policy from @p src to @p dst (/24 or /48), PROTECT with SA record @p sa. */
+static void
+in_policy(struct config_policy *pol, uint8_t family, const uint8_t *src, const uint8_t *dst, int sa)
+{
+	memset(pol, 0, sizeof(*pol));
+	snprintf(pol->name, sizeof(pol->name), "in%u", family);
+	pol->direction = CONFIG_DIR_INBOUND;
+	pol->source.a.family = family;
+	pol->destination.a.family = family;
+	memcpy(pol->source.a.addr, src, family == 4 ? 4 : 16);
+	memcpy(pol->destination.a.addr, dst, family == 4 ? 4 : 16);
+	pol->source.len = family == 4 ? 24 : 48;
+	pol->destination.len = family == 4 ? 24 : 48;
+	pol->protocol = -1;
+	pol->source_ports.last = 65535;
+	pol->destination_ports.last = 65535;
+	pol->action = CONFIG_POLICY_PROTECT;
+	pol->sa = sa;
+	pol->child = -1;
+}
+
+/*
+ * Decrypted packets meet the inbound policies in bursts (RFC 4301 §5.2).
+ * One SA carries 4in4 and 6in4: a burst that mixes IPv4 and IPv6 inner
+ * packets, some inside the SA's policies (on to forwarding, where no
+ * route waits here: DROP_NO_ROUTE) and some outside (DROP_POLICY), gets
+ * each its own verdict; so do bursts of one family.
+ */
+static void
+test_input_decrypted_families(void)
+{
+	static const uint8_t PEER4[4] = { 192, 0, 2, 1 }, GW4[4] = { 192, 0, 2, 2 };
+	static const uint8_t S4[4] = { 198, 51, 100, 7 }, D4[4] = { 203, 0, 113, 7 };
+	static const uint8_t X4[4] = { 198, 51, 99, 7 };
+	static const uint8_t S6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
+	static const uint8_t D6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 7 };
+	static const uint8_t X6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 7 };
+	/* Per burst: the inner family of each packet and whether a policy covers it. */
+	static const struct {
+		uint8_t n, fam[6], ok[6];
+	} bursts[] = {
+		{ 6, { 4, 6, 4, 6, 4, 6 }, { 1, 0, 0, 1, 1, 1 } },
+		{ 5, { 6, 6, 4, 4, 6 }, { 0, 1, 1, 0, 1 } },
+		{ 3, { 4, 4, 4 }, { 1, 0, 1 } },
+		{ 3, { 6, 6, 6 }, { 0, 1, 1 } },
+	};
+	static struct config_policy pol[2];
+	uint8_t key[64] = { 7, 8, 9 }, ivk[16] = { 1, 2, 3 };
+	struct rte_mbuf *m[6];
+	struct rte_ether_hdr *eth;
+	struct alg_proposal prop;
+	struct esp_sa_prm prm;
+	struct sa_rt_out *so;
+	struct sa_rt_in *si;
+	struct config cfg;
+	struct spd *spd;
+	IMB_MGR *mgr;
+	char err[256];
+	unsigned int b, i, ok, bad;
+
+	CU_ASSERT_FATAL(
+	    alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP, &prop, err, sizeof(err)) == 0);
+	in_policy(&pol[0], 4, S4, D4, 5);
+	in_policy(&pol[1], 6, S6, D6, 5);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.n_policies = 2;
+	cfg.policies = pol;
+	spd = spd_create(&cfg, SOCKET_ID_ANY, err, sizeof(err));
+	CU_ASSERT_FATAL(spd != NULL);
+
+	mgr = crypto_mb_create(SOCKET_ID_ANY);
+	w->mb = crypto_mb_create(SOCKET_ID_ANY);
+	w->sad = sad_create(0, SOCKET_ID_ANY);
+	so = rte_zmalloc("so", sizeof(*so), RTE_CACHE_LINE_SIZE);
+	si = rte_zmalloc("si", sizeof(*si), RTE_CACHE_LINE_SIZE);
+	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL && w->sad != NULL && so != NULL && si != NULL);
+	/* The peer's outbound SA seals, the gateway's inbound twin opens. */
+	memset(&prm, 0, sizeof(prm));
+	prm.prop = &prop;
+	prm.family = 4;
+	prm.local = PEER4;
+	prm.remote = GW4;
+	prm.mode = SA_MODE_TUNNEL;
+	so->spi = RTE_BE32(0x6161);
+	so->proto = SA_PROTO_ESP;
+	CU_ASSERT_FATAL(esp_outbound_sa_init(so, mgr, &prm, ivk) == 0);
+	CU_ASSERT_FATAL(crypto_mb_sa_init(&so->crypto, mgr, &prop, key, key + 16) == 0);
+	prm.local = GW4;
+	prm.remote = PEER4;
+	si->key.spi = RTE_BE32(0x6161);
+	si->id = 5;
+	CU_ASSERT_FATAL(esp_inbound_sa_init(si, &prm) == 0);
+	CU_ASSERT_FATAL(antireplay_init(&si->ar, 64, false) == 0);
+	CU_ASSERT_FATAL(crypto_mb_sa_init(&si->crypto, mgr, &prop, key, key + 16) == 0);
+	CU_ASSERT_FATAL(sad_insert(w->sad, si) == 0);
+	worker_set.spd = spd;
+	reset();
+
+	for (b = 0, ok = 0, bad = 0; b < RTE_DIM(bursts); b++) {
+		for (i = 0; i < bursts[b].n; i++) {
+			uint8_t f = bursts[b].fam[i];
+
+			m[i] =
+			    inner_udp(f, bursts[b].ok[i] ? (f == 4 ? S4 : S6) : (f == 4 ? X4 : X6),
+			        f == 4 ? D4 : D6);
+			CU_ASSERT_FATAL(esp_outbound_burst(w, &m[i], &so, 1) == 1);
+			eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m[i], sizeof(*eth));
+			CU_ASSERT_FATAL(eth != NULL);
+			memcpy(eth->dst_addr.addr_bytes, GW_MAC, 6);
+			memcpy(eth->src_addr.addr_bytes, HOST_MAC, 6);
+			eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+			ok += bursts[b].ok[i];
+			bad += !bursts[b].ok[i];
+		}
+		input_burst(w, 0, m, bursts[b].n);
+		CU_ASSERT_EQUAL(w->stats.drops[DROP_NO_ROUTE], ok);
+		CU_ASSERT_EQUAL(w->stats.drops[DROP_POLICY], bad);
+	}
+	CU_ASSERT_EQUAL(si->cnt.drops, bad);
+	CU_ASSERT_EQUAL(w->stats.drops[DROP_ICV], 0);
+
+	worker_set.spd = NULL;
+	sad_remove(w->sad, si);
+	sad_destroy(w->sad);
+	w->sad = NULL;
+	crypto_mb_sa_fini(&so->crypto);
+	crypto_mb_sa_fini(&si->crypto);
+	rte_free(so);
+	rte_free(si);
+	crypto_mb_destroy(w->mb);
+	w->mb = NULL;
+	crypto_mb_destroy(mgr);
+	spd_destroy(spd);
+	reset();
+}
+
 /* A child's policy names the child's slot; empty, it drops and asks for the SA once a second. */
 static void
 test_input_ike_child_slot(void)
@@ -798,6 +977,7 @@ main(void)
 	CU_add_test(s, "test_input_ike_ipv6_ext_punted", test_input_ike_ipv6_ext_punted);
 	CU_add_test(s, "test_input_ike_ipv6_ext_fragments", test_input_ike_ipv6_ext_fragments);
 	CU_add_test(s, "test_input_ike_not_ours", test_input_ike_not_ours);
+	CU_add_test(s, "test_input_decrypted_families", test_input_decrypted_families);
 	CU_add_test(s, "test_input_ike_ring_full", test_input_ike_ring_full);
 	CU_add_test(s, "test_input_ike_reassembled_punted", test_input_ike_reassembled_punted);
 	CU_add_test(s, "test_input_ike_child_slot", test_input_ike_child_slot);
