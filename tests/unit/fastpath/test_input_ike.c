@@ -519,6 +519,54 @@ test_input_ike_ipv6_ext_fragments(void)
 	CU_ASSERT_EQUAL(next_event().type, 0);
 }
 
+/* The keys of the tests' ESP SAs (AES-CBC, HMAC, the IV key): any will do. */
+static const uint8_t SA_KEY[64] = { 7, 8, 9 }, SA_IVK[16] = { 1, 2, 3 };
+
+/* A PROTECT policy of @p dir from @p src to @p dst (prefixes of @p len bits), SA record @p sa. */
+static void
+policy_set(struct config_policy *pol, enum config_direction dir, uint8_t family, const uint8_t *src,
+    const uint8_t *dst, uint8_t len, int sa)
+{
+	memset(pol, 0, sizeof(*pol));
+	snprintf(pol->name, sizeof(pol->name), "%s%u", dir == CONFIG_DIR_INBOUND ? "in" : "out",
+	    family);
+	pol->direction = dir;
+	pol->source.a.family = family;
+	pol->destination.a.family = family;
+	memcpy(pol->source.a.addr, src, family == 4 ? 4 : 16);
+	memcpy(pol->destination.a.addr, dst, family == 4 ? 4 : 16);
+	pol->source.len = len;
+	pol->destination.len = len;
+	pol->protocol = -1;
+	pol->source_ports.last = 65535;
+	pol->destination_ports.last = 65535;
+	pol->action = CONFIG_POLICY_PROTECT;
+	pol->sa = sa;
+	pol->child = -1;
+}
+
+/* An outbound ESP SA of @p prop from @p local to @p remote with SPI @p spi and the test keys. */
+static struct sa_rt_out *
+esp_out_sa(IMB_MGR *mgr, const struct alg_proposal *prop, uint8_t family, const uint8_t *local,
+    const uint8_t *remote, uint8_t mode, uint32_t spi)
+{
+	struct sa_rt_out *sa = rte_zmalloc("sa_out", sizeof(*sa), RTE_CACHE_LINE_SIZE);
+	struct esp_sa_prm prm;
+
+	CU_ASSERT_FATAL(sa != NULL);
+	memset(&prm, 0, sizeof(prm));
+	prm.prop = prop;
+	prm.family = family;
+	prm.local = local;
+	prm.remote = remote;
+	prm.mode = mode;
+	sa->spi = rte_cpu_to_be_32(spi);
+	sa->proto = SA_PROTO_ESP;
+	CU_ASSERT_FATAL(esp_outbound_sa_init(sa, mgr, &prm, SA_IVK) == 0);
+	CU_ASSERT_FATAL(crypto_mb_sa_init(&sa->crypto, mgr, prop, SA_KEY, SA_KEY + 16) == 0);
+	return sa;
+}
+
 /*
  * The transport-mode path MTU check counts the IPv6 extension headers that
  * stay in front of ESP: with AES-CBC (16-byte blocks) and a hop-by-hop
@@ -536,9 +584,7 @@ test_input_transport_ext_mtu(void)
 	static const uint8_t D6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 6, [15] = 1 };
 	static const uint8_t hbh[] = { HBH_RA(17) };
 	static struct config_policy pol;
-	uint8_t key[64] = { 1, 2, 3 }, ivk[16] = { 4, 5, 6 };
 	struct alg_proposal prop;
-	struct esp_sa_prm prm;
 	struct sa_rt_out *sa;
 	struct rte_ipv6_hdr *ip6;
 	struct rte_mbuf *m;
@@ -550,21 +596,7 @@ test_input_transport_ext_mtu(void)
 
 	CU_ASSERT_FATAL(
 	    alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP, &prop, err, sizeof(err)) == 0);
-	memset(&pol, 0, sizeof(pol));
-	snprintf(pol.name, sizeof(pol.name), "transport6");
-	pol.direction = CONFIG_DIR_OUTBOUND;
-	pol.source.a.family = 6;
-	memcpy(pol.source.a.addr, S6, 16);
-	pol.source.len = 128;
-	pol.destination.a.family = 6;
-	memcpy(pol.destination.a.addr, D6, 16);
-	pol.destination.len = 128;
-	pol.protocol = -1;
-	pol.source_ports.last = 65535;
-	pol.destination_ports.last = 65535;
-	pol.action = CONFIG_POLICY_PROTECT;
-	pol.sa = 3;
-	pol.child = -1;
+	policy_set(&pol, CONFIG_DIR_OUTBOUND, 6, S6, D6, 128, 3);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.n_policies = 1;
 	cfg.policies = &pol;
@@ -573,19 +605,9 @@ test_input_transport_ext_mtu(void)
 
 	mgr = crypto_mb_create(SOCKET_ID_ANY);
 	w->mb = crypto_mb_create(SOCKET_ID_ANY);
-	sa = rte_zmalloc("sa", sizeof(*sa), RTE_CACHE_LINE_SIZE);
-	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL && sa != NULL);
-	memset(&prm, 0, sizeof(prm));
-	prm.prop = &prop;
-	prm.family = 6;
-	prm.local = S6;
-	prm.remote = D6;
-	prm.mode = SA_MODE_TRANSPORT;
-	sa->spi = RTE_BE32(0x5151);
-	sa->proto = SA_PROTO_ESP;
+	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL);
+	sa = esp_out_sa(mgr, &prop, 6, S6, D6, SA_MODE_TRANSPORT, 0x5151);
 	sa->id = 3;
-	CU_ASSERT_FATAL(esp_outbound_sa_init(sa, mgr, &prm, ivk) == 0);
-	CU_ASSERT_FATAL(crypto_mb_sa_init(&sa->crypto, mgr, &prop, key, key + 16) == 0);
 	sa->mtu = 1336;
 	w->sa_out[3] = sa;
 	worker_set.spd = spd;
@@ -656,27 +678,6 @@ inner_udp(uint8_t family, const uint8_t *src, const uint8_t *dst)
 	return m;
 }
 
-/* An inbound tunnel policy from @p src to @p dst (/24 or /48), PROTECT with SA record @p sa. */
-static void
-in_policy(struct config_policy *pol, uint8_t family, const uint8_t *src, const uint8_t *dst, int sa)
-{
-	memset(pol, 0, sizeof(*pol));
-	snprintf(pol->name, sizeof(pol->name), "in%u", family);
-	pol->direction = CONFIG_DIR_INBOUND;
-	pol->source.a.family = family;
-	pol->destination.a.family = family;
-	memcpy(pol->source.a.addr, src, family == 4 ? 4 : 16);
-	memcpy(pol->destination.a.addr, dst, family == 4 ? 4 : 16);
-	pol->source.len = family == 4 ? 24 : 48;
-	pol->destination.len = family == 4 ? 24 : 48;
-	pol->protocol = -1;
-	pol->source_ports.last = 65535;
-	pol->destination_ports.last = 65535;
-	pol->action = CONFIG_POLICY_PROTECT;
-	pol->sa = sa;
-	pol->child = -1;
-}
-
 /*
  * Decrypted packets meet the inbound policies in bursts (RFC 4301 §5.2).
  * One SA carries 4in4 and 6in4: a burst that mixes IPv4 and IPv6 inner
@@ -703,7 +704,6 @@ test_input_decrypted_families(void)
 		{ 3, { 6, 6, 6 }, { 0, 1, 1 } },
 	};
 	static struct config_policy pol[2];
-	uint8_t key[64] = { 7, 8, 9 }, ivk[16] = { 1, 2, 3 };
 	struct rte_mbuf *m[6];
 	struct rte_ether_hdr *eth;
 	struct alg_proposal prop;
@@ -718,8 +718,8 @@ test_input_decrypted_families(void)
 
 	CU_ASSERT_FATAL(
 	    alg_proposal_parse("aes128-sha256", ALG_PROTO_ESP, &prop, err, sizeof(err)) == 0);
-	in_policy(&pol[0], 4, S4, D4, 5);
-	in_policy(&pol[1], 6, S6, D6, 5);
+	policy_set(&pol[0], CONFIG_DIR_INBOUND, 4, S4, D4, 24, 5);
+	policy_set(&pol[1], CONFIG_DIR_INBOUND, 6, S6, D6, 48, 5);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.n_policies = 2;
 	cfg.policies = pol;
@@ -729,27 +729,21 @@ test_input_decrypted_families(void)
 	mgr = crypto_mb_create(SOCKET_ID_ANY);
 	w->mb = crypto_mb_create(SOCKET_ID_ANY);
 	w->sad = sad_create(0, SOCKET_ID_ANY);
-	so = rte_zmalloc("so", sizeof(*so), RTE_CACHE_LINE_SIZE);
 	si = rte_zmalloc("si", sizeof(*si), RTE_CACHE_LINE_SIZE);
-	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL && w->sad != NULL && so != NULL && si != NULL);
+	CU_ASSERT_FATAL(mgr != NULL && w->mb != NULL && w->sad != NULL && si != NULL);
 	/* The peer's outbound SA seals, the gateway's inbound twin opens. */
+	so = esp_out_sa(mgr, &prop, 4, PEER4, GW4, SA_MODE_TUNNEL, 0x6161);
 	memset(&prm, 0, sizeof(prm));
 	prm.prop = &prop;
 	prm.family = 4;
-	prm.local = PEER4;
-	prm.remote = GW4;
-	prm.mode = SA_MODE_TUNNEL;
-	so->spi = RTE_BE32(0x6161);
-	so->proto = SA_PROTO_ESP;
-	CU_ASSERT_FATAL(esp_outbound_sa_init(so, mgr, &prm, ivk) == 0);
-	CU_ASSERT_FATAL(crypto_mb_sa_init(&so->crypto, mgr, &prop, key, key + 16) == 0);
 	prm.local = GW4;
 	prm.remote = PEER4;
+	prm.mode = SA_MODE_TUNNEL;
 	si->key.spi = RTE_BE32(0x6161);
 	si->id = 5;
 	CU_ASSERT_FATAL(esp_inbound_sa_init(si, &prm) == 0);
 	CU_ASSERT_FATAL(antireplay_init(&si->ar, 64, false) == 0);
-	CU_ASSERT_FATAL(crypto_mb_sa_init(&si->crypto, mgr, &prop, key, key + 16) == 0);
+	CU_ASSERT_FATAL(crypto_mb_sa_init(&si->crypto, mgr, &prop, SA_KEY, SA_KEY + 16) == 0);
 	CU_ASSERT_FATAL(sad_insert(w->sad, si) == 0);
 	worker_set.spd = spd;
 	reset();
