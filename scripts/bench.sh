@@ -67,15 +67,33 @@ PCAP_MAC=02:70:63:61:70:00 # net_pcap's MAC for the first pcap vdev
 SIZES=${BENCH_SIZES:-64 512 1420 imix} # BENCH_SIZES: a subset, for a quicker look
 read -r VSIZE _ <<<"$SIZES"            # the size the output checks use
 EAL_COMMON="--no-pci --socket-mem 256 --huge-unlink"
-# Many SAs: SA i carries the flows to UDP port 10000+i (one policy each).  Every
-# frame of an infinite_rx pcap stays in an mbuf of the gateway's own pool for
-# the whole run (fastipsec's holds 16383 with one worker and two ports), so the
-# distinct flows are as many as the pcap has frames: 12 per SA outbound (source
-# ports 20000..20011), 4 per SA inbound (scapy's ESP is slow: ~5 ms a frame).
+# Many SAs: SA i carries the flows to UDP port 10000+i (one policy each), 100
+# flows per SA each way (source ports 20000..20099): 100,000 flows with the
+# default 1,000 SAs.  Every frame of an infinite_rx pcap stays in an mbuf of the
+# gateway's own pool for the whole run, so on those pcaps every gateway (and
+# testpmd) gets a pool of MANY_POOL mbufs, its default working set (fastipsec's
+# holds 16383 with one worker and two ports) on top of the frames, and the
+# hugepage memory for it (MANY_SOCKET_MEM MB: about 2.5 KB an mbuf, 256 MB more).
 MANY_SAS=${BENCH_MANY_SAS:-1000}
-MANY_OUT_PER_SA=12
-MANY_IN_PER_SA=4
-SECGW_POOL=16384 # ipsec-secgw's mbuf pool in the many-SA runs (-s), as large as fastipsec's
+MANY_OUT_PER_SA=100
+MANY_IN_PER_SA=100
+MANY_POOL=$((MANY_SAS * (MANY_OUT_PER_SA > MANY_IN_PER_SA ? MANY_OUT_PER_SA : MANY_IN_PER_SA) + 16384))
+MANY_SOCKET_MEM=$(((MANY_POOL * 2560 >> 20) + 256))
+
+# many_pcap PCAP: is it a many-SA pcap (its frames need MANY_POOL mbufs)?
+many_pcap() {
+	case $(basename "$1") in many-*) return 0 ;; esac
+	return 1
+}
+
+# eal PCAP: the EAL options every run shares, with the memory a run on PCAP needs.
+eal() {
+	if many_pcap "$1"; then
+		echo "--no-pci --socket-mem $MANY_SOCKET_MEM --huge-unlink"
+	else
+		echo "$EAL_COMMON"
+	fi
+}
 
 GW_PID=
 VERIFY=
@@ -285,7 +303,8 @@ run_fastipsec() { # run_fastipsec KEY SCENARIO DIR(out|in) WHAT PCAP
 		    -e "s/@GCM_KEY@/$GCM_IN/; s/@CBC_KEY@/$CBC_IN_E/; s/@CBC_INTEG@/$CBC_IN_I/" \
 		    -e "s/@SA@/$what/" ${VERIFY:+-e s/net_null0/net_pcap1/}
 	fi
-	measure "$key" fastipsec "$SCRATCH/$key.log" "$BUILD/fastipsec" -l 0-1 $EAL_COMMON \
+	! many_pcap "$pcap" || echo "mbufs: $MANY_POOL" >>"$cfg"
+	measure "$key" fastipsec "$SCRATCH/$key.log" "$BUILD/fastipsec" -l 0-1 $(eal "$pcap") \
 	    --file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" \
 	    --vdev "$(sink)" -- --config "$cfg"
 }
@@ -306,7 +325,7 @@ run_secgw() { # run_secgw KEY SCENARIO DIR ALG PCAP
 		# The keys are in the generated file; its default pool (8512) cannot
 		# hold the many-flow pcap.
 		subst "$SCRATCH/many-secgw-$dir-$alg.cfg.in" "$cfg" -e "s/@TYPE@/$type/"
-		pool=(-s "$SECGW_POOL")
+		pool=(-s "$MANY_POOL")
 	elif [ "$dir" = out ]; then
 		subst "$HERE/secgw-$dir-$alg.cfg.in" "$cfg" -e "s/@GCM_KEY@/$(colon $GCM_OUT)/" \
 		    -e "s/@CBC_KEY@/$(colon $CBC_OUT_E)/; s/@CBC_INTEG@/$(colon $CBC_OUT_I)/; s/@TYPE@/$type/"
@@ -318,7 +337,7 @@ run_secgw() { # run_secgw KEY SCENARIO DIR ALG PCAP
 	[ "$dir" != out ] || umask=0x2
 	# One lcore: ipsec-secgw's main lcore forwards too (lcore 1); a second lcore
 	# would want a second TX queue the pcap port does not have.
-	measure "$key" secgw "$SCRATCH/$key.log" "$SECGW" -l 1 $EAL_COMMON --file-prefix "$PREFIX" \
+	measure "$key" secgw "$SCRATCH/$key.log" "$SECGW" -l 1 $(eal "$pcap") --file-prefix "$PREFIX" \
 	    --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "$(sink)" \
 	    --vdev crypto_aesni_mb0 -- -p 0x3 -u "$umask" --config "(0,0,1),(1,0,1)" -f "$cfg" \
 	    "${lib[@]}" "${pool[@]}"
@@ -326,9 +345,11 @@ run_secgw() { # run_secgw KEY SCENARIO DIR ALG PCAP
 
 run_testpmd() { # run_testpmd KEY PCAP
 	PREFIX=bench-tp-$$-$RANDOM
-	measure "$1" testpmd "$SCRATCH/$1.log" "$TESTPMD" -l 0-1 $EAL_COMMON --file-prefix "$PREFIX" \
+	local mbufs=16384
+	! many_pcap "$2" || mbufs=$MANY_POOL
+	measure "$1" testpmd "$SCRATCH/$1.log" "$TESTPMD" -l 0-1 $(eal "$2") --file-prefix "$PREFIX" \
 	    --vdev "net_pcap0,rx_pcap=$2,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
-	    --forward-mode=io --nb-cores=1 --rxq=1 --txq=1 --total-num-mbufs=16384 --stats-period 3600
+	    --forward-mode=io --nb-cores=1 --rxq=1 --txq=1 --total-num-mbufs=$mbufs --stats-period 3600
 }
 
 # verify GATEWAY SCENARIO DIR ALG: one short run into a pcap file, checked with

@@ -14,7 +14,7 @@ PKGS=(
 	clang clang-format libclang-rt-14-dev valgrind
 	libdpdk-dev dpdk dpdk-dev libipsec-mb-dev libssl-dev libyaml-dev libcunit1-dev
 	iproute2 ethtool iputils-ping procps kmod util-linux
-	python3-scapy tcpdump dpdk-doc openssl nftables conntrack
+	python3-scapy python3-cryptography tcpdump dpdk-doc openssl nftables conntrack
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
 	libstrongswan-standard-plugins
 )

@@ -17,8 +17,10 @@ so the pcaps, the configs and the check agree without passing keys around.
 pcap plain: the outbound input, plaintext UDP 203.0.113.2:sport ->
 198.51.100.7:10000+i; gcm|cbc: the inbound input, UDP 198.51.100.7:sport ->
 203.0.113.2:10000+i in tunnel-mode ESP from the peer 192.0.2.1 to the
-gateway 192.0.2.2 under SA i's inbound keys (scapy's ESP; sequence numbers
-1..PER_SA per SA).  The frames are shuffled (fixed seed) so that consecutive
+gateway 192.0.2.2 under SA i's inbound keys (sequence numbers 1..PER_SA per
+SA; built here with the cryptography package, RFC 4303 / 4106 / 4868, since
+scapy takes milliseconds a frame; the first frames of every pcap are
+decrypted again with scapy's ESP and must give back their plaintext).  The frames are shuffled (fixed seed) so that consecutive
 packets belong to different SAs.  SIZE is the plaintext frame length; with
 imix, frame k of the SA-major list is 64/594/1420 in the 7:4:1 pattern.
 Prints the mean plaintext frame length and the generation time (seconds).
@@ -32,6 +34,7 @@ that SA; inbound, checks that the output is the decrypted flows.  Prints
 "ok N sas=M ..." or "bad: ..." (exit 1).
 """
 import hashlib
+import hmac
 import random
 import struct
 import sys
@@ -73,6 +76,60 @@ def scapy_sa(direction, alg, i):
     return SecurityAssociation(ESP, spi=spi_of(direction, alg, i), crypt_algo='AES-CBC',
                                crypt_key=enc, auth_algo='SHA2-256-128', auth_key=integ,
                                tunnel_header=outer)
+
+
+SELF_CHECK = 16  # generated ESP frames decrypted again with scapy's ESP
+
+
+class EspSender:
+    """Tunnel-mode ESP from the peer 192.0.2.1 to the gateway 192.0.2.2 for SA i's
+    inbound keys: AES-128-GCM with a 16-byte ICV (RFC 4106) or AES-128-CBC with
+    HMAC-SHA-256-128 (RFC 3602, 4868), padding 1, 2, 3, ... (RFC 4303 §2.4),
+    IVs from a seeded generator (the pcap is the same on every run)."""
+
+    def __init__(self, alg, i):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        self.alg, self.spi = alg, spi_of('in', alg, i)
+        enc, self.integ = keys_of('in', alg, i)
+        if alg == 'gcm':
+            self.aead, self.salt = AESGCM(enc[:16]), enc[16:20]
+        else:
+            self.key = enc
+        self.rnd = random.Random(self.spi)
+
+    def frame(self, eth, inner, seq):
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+        esp = struct.pack('!II', self.spi, seq)
+        block = 4 if self.alg == 'gcm' else 16
+        pad = -(len(inner) + 2) % block
+        clear = inner + bytes(range(1, pad + 1)) + bytes([pad, 4])  # 4: IPv4 inside
+        if self.alg == 'gcm':
+            iv = self.rnd.randbytes(8)
+            body = esp + iv + self.aead.encrypt(self.salt + iv, clear, esp)
+        else:
+            iv = self.rnd.randbytes(16)
+            enc = Cipher(algorithms.AES(self.key), modes.CBC(iv)).encryptor()
+            signed = esp + iv + enc.update(clear) + enc.finalize()
+            body = signed + hmac.new(self.integ, signed, hashlib.sha256).digest()[:16]
+        outer = bytearray(struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(body), 0, 0, 64, 50, 0,
+                                      bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])))
+        struct.pack_into('!H', outer, 10, csum(bytes(outer)))
+        return eth + bytes(outer) + body
+
+
+def esp_self_check(frames, plains, alg):
+    """The first frames decrypted with scapy's own ESP give back their plaintext."""
+    from scapy.all import Ether, IP
+    from scapy.layers.ipsec import ESP
+    for b, plain in list(zip(frames, plains))[:SELF_CHECK]:
+        ip = Ether(b)[IP]
+        i = ip[ESP].spi - spi_of('in', alg, 0)
+        try:
+            back = bytes(scapy_sa('in', alg, i).decrypt(ip))
+        except Exception as e:  # scapy raises on an ICV mismatch
+            raise SystemExit('gen_many.py: scapy refuses a generated ESP frame: %r' % e)
+        if back != plain[14:]:
+            raise SystemExit('gen_many.py: scapy decrypts a generated ESP frame to other bytes')
 
 
 def shuffled(items, key):
@@ -148,15 +205,20 @@ def cmd_pcap(args):
         if length < len(hdr):
             raise SystemExit('gen_many.py: size %d too small' % length)
         templates[length] = bytes(hdr / Raw(b'\x5a' * (length - len(hdr))))
-    sas, seq, frames = {}, {}, []
+    sas, seq, frames, plains = {}, {}, [], []
+    eth = bytes(Ether(src=PEER_MAC, dst=dst_mac, type=0x0800))
     for i, sport, length in flows:
         b = plain_frame(templates, length, sport, DPORT0 + i)
         if inbound:
             if i not in sas:
-                sas[i] = scapy_sa('in', kind, i)
+                sas[i] = EspSender(kind, i)
             seq[i] = seq.get(i, 0) + 1
-            b = bytes(Ether(src=PEER_MAC, dst=dst_mac) / sas[i].encrypt(IP(b[14:]), seq_num=seq[i]))
+            if len(plains) < SELF_CHECK:
+                plains.append(b)
+            b = sas[i].frame(eth, b[14:], seq[i])
         frames.append(b)
+    if inbound:
+        esp_self_check(frames, plains, kind)
     pcap_write(out, frames)
     print('%.1f %.1f' % (sum(f[2] for f in flows) / len(flows), time.monotonic() - t0))
     return 0
