@@ -41,6 +41,7 @@ struct out_pkt {
 	uint8_t *iv;      /* CBC: where its IV goes (burst_cbc_ivs()), else NULL */
 	uint16_t l3_len;  /* transport: IP header (and IPv6 ext. headers) kept in front */
 	uint8_t aad[12];  /* ESN: SPI || seq_hi || seq_lo */
+	uint8_t iv_ks;    /* CBC: its block of burst_cbc_ivs()'s keystream */
 };
 
 /* RFC 4303 §2.4's default padding bytes: 1, 2, 3, ... */
@@ -158,84 +159,98 @@ make_iv(struct sa_rt_out *sa, uint8_t *iv)
 
 /*
  * RFC 3602 §2.4 wants CBC IVs that cannot be predicted: each is the AES
- * encryption, under the SA's own random IV key, of 0^64 || the 64-bit IV
- * counter (RFC 4303 Appendix: "encrypting a counter").  @p n IVs of @p sa,
- * to @p iv[0..n), from consecutive counters: one AES-CTR keystream over
- * the run (its blocks are those encryptions) instead of one AES call per
- * packet.  The keystream's counter block grows in its low 32 bits, so a
- * run never crosses a 2^32 boundary of the counter: it is split there.
+ * encryption, under the SA's own random IV key, of 0^64 || the SA's 64-bit
+ * IV counter (RFC 4303 Appendix: "encrypting a counter").  A run of
+ * consecutive packets of one SA takes consecutive counters, and the
+ * encryptions of a run are one AES-CTR keystream (its blocks are exactly
+ * those encryptions).  The keystream's counter block grows in its low 32
+ * bits, so a run never crosses a 2^32 boundary of the counter: it is split
+ * there.  Every run of the burst, whatever its SA, is one job of a single
+ * synchronous cipher burst (IMB_SUBMIT_CIPHER_BURST, CTR: each job its own
+ * key): with many SAs every packet is a run of its own, and one AES block
+ * per call cost about 2.5 times as much as one per job of a burst.
  */
-static void
-cbc_ivs(IMB_MGR *mb, struct sa_rt_out *sa, uint8_t *const *iv, unsigned int n)
-{
-	static const uint8_t zero[BURST_MAX * 16] __rte_aligned(16);
-	uint8_t ks[BURST_MAX * 16] __rte_aligned(16);
-	uint64_t blk[2];
-	IMB_JOB job;
-	unsigned int i, k;
+#define IV_JOBS_MAX (2 * BURST_MAX) /* a run splits at most once */
 
-	while (n != 0) {
-		k = (unsigned int)RTE_MIN((uint64_t)n, (1ull << 32) - (sa->iv_ctr & UINT32_MAX));
-		blk[0] = 0;
-		blk[1] = rte_cpu_to_be_64(sa->iv_ctr);
-		if (k == 1) {
-			IMB_AES128_CFB_ONE(mb, iv[0], zero, blk, sa->iv_key, 16);
-		} else {
-			memset(&job, 0, sizeof(job));
-			job.cipher_mode = IMB_CIPHER_CNTR;
-			job.cipher_direction = IMB_DIR_ENCRYPT;
-			job.chain_order = IMB_ORDER_CIPHER_HASH;
-			job.hash_alg = IMB_AUTH_NULL;
-			job.key_len_in_bytes = IMB_KEY_128_BYTES;
-			job.enc_keys = sa->iv_key;
-			job.iv = (const uint8_t *)blk;
-			job.iv_len_in_bytes = 16;
-			job.src = zero;
-			job.dst = ks;
-			job.msg_len_to_cipher_in_bytes = (uint64_t)k * 16;
-			if (IMB_SUBMIT_CIPHER_BURST(mb, &job, 1, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
-			        IMB_KEY_128_BYTES) != 1 ||
-			    job.status != IMB_STATUS_COMPLETED) {
-				/* Cannot happen with these fields; one block at a time then. */
-				for (i = 0; i < k; i++) {
-					blk[1] = rte_cpu_to_be_64(sa->iv_ctr + i);
-					IMB_AES128_CFB_ONE(mb, ks + 16 * i, zero, blk, sa->iv_key,
-					    16);
-				}
-			}
-			for (i = 0; i < k; i++)
-				rte_memcpy(iv[i], ks + 16 * i, 16);
-			explicit_bzero(ks, (size_t)k * 16);
-		}
-		sa->iv_ctr += k;
-		iv += k;
-		n -= k;
-	}
+static const uint8_t iv_zero[BURST_MAX * 16] __rte_aligned(16);
+
+/* The job that makes @p k IVs of @p sa from its counter @p ctr, into @p ks. */
+static void
+iv_job(IMB_JOB *job, const struct sa_rt_out *sa, uint64_t ctr, uint64_t *blk, uint8_t *ks,
+    unsigned int k)
+{
+	blk[0] = 0;
+	blk[1] = rte_cpu_to_be_64(ctr);
+	/* The fields a CTR burst reads, no memset: a `rep stos` a job cost more than its AES. */
+	job->cipher_mode = IMB_CIPHER_CNTR;
+	job->cipher_direction = IMB_DIR_ENCRYPT;
+	job->chain_order = IMB_ORDER_CIPHER_HASH;
+	job->hash_alg = IMB_AUTH_NULL;
+	job->key_len_in_bytes = IMB_KEY_128_BYTES;
+	job->enc_keys = sa->iv_key;
+	job->iv = (const uint8_t *)blk;
+	job->iv_len_in_bytes = 16;
+	job->src = iv_zero;
+	job->dst = ks;
+	job->cipher_start_src_offset_in_bytes = 0;
+	job->msg_len_to_cipher_in_bytes = (uint64_t)k * 16;
 }
 
 /*
- * The IVs of the CBC SAs of a prepared burst: one cbc_ivs() per run of
- * consecutive packets of one SA (a burst of one SA is one run; with many
- * SAs the packets take their SA's next counters in order all the same).
+ * The IVs of the CBC SAs of a prepared burst (pkts[i]->iv set), in packet
+ * order per SA: a burst of one SA is one run; with many SAs the packets
+ * take their SA's next counters in order all the same.
  */
 static void
 burst_cbc_ivs(IMB_MGR *mb, struct out_pkt *const *pkts, unsigned int n)
 {
-	uint8_t *iv[BURST_MAX];
-	unsigned int i = 0, k;
+	IMB_JOB job[IV_JOBS_MAX];
+	uint64_t blk[IV_JOBS_MAX][2];
+	uint8_t ks[BURST_MAX * 16] __rte_aligned(16);
+	struct sa_rt_out *sa;
+	unsigned int i = 0, k, c, nj = 0, nb = 0, b;
 
+	RTE_ASSERT(n <= BURST_MAX);
 	while (i < n) {
 		if (pkts[i]->iv == NULL) {
 			i++;
 			continue;
 		}
-		iv[0] = pkts[i]->iv;
-		for (k = 1; i + k < n && pkts[i + k]->iv != NULL && pkts[i + k]->sa == pkts[i]->sa;
-		     k++)
-			iv[k] = pkts[i + k]->iv;
-		cbc_ivs(mb, pkts[i]->sa, iv, k);
-		i += k;
+		sa = pkts[i]->sa;
+		for (k = 1; i + k < n && pkts[i + k]->iv != NULL && pkts[i + k]->sa == sa; k++)
+			;
+		while (k != 0) {
+			c = (unsigned int)RTE_MIN((uint64_t)k,
+			    (1ull << 32) - (sa->iv_ctr & UINT32_MAX));
+			iv_job(&job[nj], sa, sa->iv_ctr, blk[nj], ks + 16 * nb, c);
+			nj++;
+			for (b = 0; b < c; b++)
+				pkts[i + b]->iv_ks = (uint8_t)(nb + b);
+			sa->iv_ctr += c;
+			nb += c;
+			i += c;
+			k -= c;
+		}
 	}
+	if (nj == 0)
+		return;
+	if (IMB_SUBMIT_CIPHER_BURST(mb, job, nj, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
+	        IMB_KEY_128_BYTES) != nj) {
+		/* Cannot happen with these fields; one block at a time then. */
+		for (i = 0; i < nj; i++) {
+			uint64_t one[2] = { 0, 0 }, ctr = rte_be_to_cpu_64(blk[i][1]);
+
+			for (b = 0; b < job[i].msg_len_to_cipher_in_bytes / 16; b++) {
+				one[1] = rte_cpu_to_be_64(ctr + b);
+				IMB_AES128_CFB_ONE(mb, job[i].dst + 16 * b, iv_zero, one,
+				    job[i].enc_keys, 16);
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (pkts[i]->iv != NULL)
+			rte_memcpy(pkts[i]->iv, ks + 16 * pkts[i]->iv_ks, 16);
+	explicit_bzero(ks, 16 * nb);
 }
 
 /*
